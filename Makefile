@@ -1,0 +1,95 @@
+# norm — build, demo and tests.
+#   make          release build: build/norm
+#   make demo     build and run `norm check` on the example case
+#   make test     every test: unit tests, golden CLI tests, then all again under ASan+UBSan
+# Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
+
+CC       ?= cc
+PKGS      = libpcre2-8 jansson libcrypto
+BUILD    ?= build
+MODE     ?= release
+
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
+BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
+ifeq ($(MODE),san)
+OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN     = -fsanitize=address,undefined
+else
+OPT       = -O2 -g
+LDSAN     =
+endif
+PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS)
+LDLIBS   += $(PKGLIBS) -lm
+LDFLAGS  += $(LDSAN)
+
+ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
+             engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
+             engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c \
+             tools/report_json.c tools/report_text.c
+GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
+STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
+
+OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) \
+             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o $(BUILD)/obj/gen/stdlib_files.o
+
+TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
+             tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_golden.c
+TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
+
+.PHONY: all demo test test-release test-san deps clean
+all: $(BUILD)/norm
+
+$(BUILD)/.deps: tools/install-deps.sh
+	@mkdir -p $(BUILD)
+	@sh tools/install-deps.sh
+	@touch $@
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y | $(BUILD)/.deps
+	@mkdir -p $(BUILD)/gen
+	bison -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.c: grammar/lexer.l $(BUILD)/gen/parser.h | $(BUILD)/.deps
+	@mkdir -p $(BUILD)/gen
+	cd $(BUILD)/gen && flex -o lexer.c --header-file=lexer_gen.h $(CURDIR)/grammar/lexer.l
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
+
+$(BUILD)/gen/stdlib_files.c: $(BUILD)/embed $(STDLIB)
+	@mkdir -p $(BUILD)/gen
+	$(BUILD)/embed $@ $(STDLIB)
+
+# Generated code is compiled with the strict flags minus what flex/bison output trips.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -Wno-unused-parameter -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/gen/parser.h | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/norm: $(OBJ) $(BUILD)/obj/tools/norm.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(OBJ) $(TEST_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+demo: $(BUILD)/norm
+	$(BUILD)/norm check --dato 2024-10-01 examples/saksmappe-eksempel.json; test $$? -le 1
+
+# Each test binary runs from the project root; golden files live in tests/golden/.
+test-release: $(BUILD)/norm $(BUILD)/unit-tests
+	NORM=$(BUILD)/norm $(BUILD)/unit-tests
+
+test-san:
+	$(MAKE) --no-print-directory BUILD=build/san MODE=san test-release
+
+test: test-release test-san
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

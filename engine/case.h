@@ -1,0 +1,39 @@
+/*
+** Case files: JSON in, the engine's compact representation out. This is the one place
+** that knows the JSON library; the VM reads only records and lists in slots the
+** compiler assigned. Validation is against the program's schema; each error names the
+** JSON path. A case owns an arena; everything it returns lives until case_free.
+*/
+#ifndef NORM_CASE_H
+#define NORM_CASE_H
+
+#include "bytecode.h"
+
+#define CASE_MAX_BYTES (16u << 20)
+#define CASE_MAX_DEPTH 64
+#define CASE_MAX_ERRORS 20
+
+typedef struct {
+  char *key;
+  char *json;                /* compact JSON text of the value */
+} case_extra;
+
+typedef struct {
+  arena mem;
+  const bc_program *p;
+  nrec *root;
+  const char *sak_id;        /* NULL when absent */
+  bool has_date;
+  int32_t date;              /* vurderingsdato in the file */
+  VEC(case_extra) extras;    /* keys the schema does not name, kept as written */
+} ncase;
+
+/* Loads one case. On failure returns false and appends one line per error
+** ("sti: melding") to errors; the case is then empty but must still be freed. */
+bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
+void case_free(ncase *c);
+
+/* The JSON path of field f of record r, e.g. tiltak[0].start. */
+void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out);
+
+#endif

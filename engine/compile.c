@@ -1,0 +1,1023 @@
+/*
+** Code generator for norm: one function per node kind, each emitting code that leaves
+** exactly one value on the stack. Kleene og/eller short-circuit only on a definite
+** value; quantifiers are iterator loops whose only backward jump is OP_LOOP.
+*/
+#include "compile.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "grammar/lexer.h"
+#include "sema.h"
+#include "stdlib/builtins.h"
+
+typedef struct {
+  const char *name;
+  uint32_t slot;
+  uint32_t type;
+  ast_expr *subst;           /* a literal argument substituted for a definition parameter */
+} cg_var;
+
+typedef struct {
+  ast_unit *u;
+  srcset *src;
+  bc_program *p;
+  VEC(cg_var) scope;
+  size_t barrier;            /* lookups stop here: a definition body sees only its parameters */
+  uint32_t next_local, max_local, next_iter, max_iter;
+  VEC(ast_def *) inlining;   /* definitions being inlined, to refuse recursion */
+  VEC(ast_param *) evaluating;
+  uint32_t line_file;        /* only this file's lines go into the line table */
+  uint32_t last_line;
+  bool ok;
+} cg;
+
+static uint32_t cg_expr(cg *c, ast_expr *e);
+
+static void error(cg *c, srcloc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void error(cg *c, srcloc loc, const char *fmt, ...)
+{
+  buf b;
+  buf_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  diag_at(c->src, DIAG_ERROR, loc, "%s", b.data);
+  buf_free(&b);
+  c->ok = false;
+}
+
+static const char *type_name(cg *c, uint32_t t, buf *b)
+{
+  buf_reset(b);
+  return bc_type_name(c->p, t, b);
+}
+
+/* ---- emitting ---- */
+
+static void emit_byte(cg *c, uint8_t b) { vec_push(&c->p->code, b); }
+static void emit_u16raw(cg *c, uint32_t v) { emit_byte(c, (uint8_t)(v & 0xFF)); emit_byte(c, (uint8_t)(v >> 8)); }
+
+static void emit_op(cg *c, opcode op, srcloc loc)
+{
+  if (loc.file == c->line_file && loc.line && loc.line != c->last_line) {
+    bc_line l = { (uint32_t)c->p->code.len, loc.line };
+    vec_push(&c->p->lines, l);
+    c->last_line = loc.line;
+  }
+  emit_byte(c, (uint8_t)op);
+}
+
+static void emit_u16(cg *c, opcode op, uint32_t a, srcloc loc)
+{
+  if (a > 0xFFFF) {
+    error(c, loc, "regelsettet er for stort (mer enn 65535 konstanter, felt eller variabler)");
+    a = 0;
+  }
+  emit_op(c, op, loc);
+  emit_u16raw(c, a);
+}
+
+static size_t emit_jump(cg *c, opcode op, srcloc loc)
+{
+  emit_op(c, op, loc);
+  size_t at = c->p->code.len;
+  emit_u16raw(c, 0);
+  return at;
+}
+
+static void patch_jump(cg *c, size_t at, srcloc loc)
+{
+  size_t off = c->p->code.len - (at + 2);
+  if (off > 0xFFFF) {
+    error(c, loc, "uttrykket er for stort til å oversettes (hopp over 65535 byte)");
+    off = 0;
+  }
+  c->p->code.items[at] = (uint8_t)(off & 0xFF);
+  c->p->code.items[at + 1] = (uint8_t)(off >> 8);
+}
+
+/* ---- constants ---- */
+
+static uint32_t add_const(cg *c, bc_const k)
+{
+  for (size_t i = 0; i < c->p->consts.len; i++) {
+    bc_const *o = &c->p->consts.items[i];
+    if (o->kind != k.kind || o->items.len || k.items.len) continue;
+    if ((k.kind == K_NUM && o->num == k.num) || ((k.kind == K_STR || k.kind == K_REGEX) && o->str == k.str) ||
+        (k.kind == K_DATE && o->date == k.date) ||
+        (k.kind == K_DUR && o->months == k.months && o->days == k.days))
+      return (uint32_t)i;
+  }
+  vec_push(&c->p->consts, k);
+  return (uint32_t)(c->p->consts.len - 1);
+}
+
+static bc_const literal_const(cg *c, const ast_expr *e)
+{
+  bc_const k;
+  memset(&k, 0, sizeof k);
+  switch (e->kind) {
+  case AST_NUM: k.kind = K_NUM; k.num = e->u.num; break;
+  case AST_STR: k.kind = K_STR; k.str = bc_intern(c->p, e->u.str.s, e->u.str.len); break;
+  case AST_DATE: k.kind = K_DATE; k.date = e->u.date; break;
+  case AST_DUR: k.kind = K_DUR; k.months = e->u.dur.months; k.days = e->u.dur.days; break;
+  default: break;
+  }
+  return k;
+}
+
+static uint32_t cond_index(cg *c, srcloc loc)
+{
+  char *text = src_span(c->src, loc);
+  uint32_t s = bc_intern(c->p, text, strlen(text));
+  free(text);
+  for (size_t i = 0; i < c->p->conds.len; i++)
+    if (c->p->conds.items[i].text == s && c->p->conds.items[i].line == loc.line) return (uint32_t)i;
+  bc_cond k = { s, loc.line };
+  vec_push(&c->p->conds, k);
+  return (uint32_t)(c->p->conds.len - 1);
+}
+
+static void emit_cond(cg *c, srcloc loc) { emit_u16(c, OP_COND, cond_index(c, loc), loc); }
+
+/* ---- locals ---- */
+
+static uint32_t new_local(cg *c)
+{
+  uint32_t s = c->next_local++;
+  if (c->next_local > c->max_local) c->max_local = c->next_local;
+  return s;
+}
+
+static void push_var(cg *c, const char *name, uint32_t slot, uint32_t type, ast_expr *subst)
+{
+  cg_var v = { name, slot, type, subst };
+  vec_push(&c->scope, v);
+}
+
+static const cg_var *lookup_var(cg *c, const char *name)
+{
+  for (size_t i = c->scope.len; i > c->barrier; i--)
+    if (!strcmp(c->scope.items[i - 1].name, name)) return &c->scope.items[i - 1];
+  return NULL;
+}
+
+static ast_param *find_param(cg *c, const char *name)
+{
+  for (size_t i = 0; i < c->u->params.len; i++)
+    if (!strcmp(c->u->params.items[i]->name, name)) return c->u->params.items[i];
+  return NULL;
+}
+
+static ast_def *find_def(cg *c, const char *name)
+{
+  for (size_t i = 0; i < c->u->defs.len; i++)
+    if (!strcmp(c->u->defs.items[i]->name, name)) return c->u->defs.items[i];
+  return NULL;
+}
+
+/* ---- names ---- */
+
+static void unknown_name(cg *c, ast_expr *e)
+{
+  const char *name = e->u.name.name;
+  const char *cands[256];
+  size_t n = 0;
+  for (size_t i = c->scope.len; i > c->barrier && n < 256; i--) cands[n++] = c->scope.items[i - 1].name;
+  for (size_t i = 0; i < c->u->params.len && n < 256; i++) cands[n++] = c->u->params.items[i]->name;
+  for (size_t i = 0; i < c->u->defs.len && n < 256; i++) cands[n++] = c->u->defs.items[i]->name;
+  const bc_record *root = &c->p->records.items[c->p->root];
+  for (size_t i = 0; i < root->fields.len && n < 256; i++) cands[n++] = bc_str(c->p, root->fields.items[i].name);
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "ukjent navn «%s»", name);
+  sema_suggest(&b, name, cands, n);
+  if (b.len == strlen(name) + strlen("ukjent navn «»"))
+    buf_puts(&b, ": ikke en variabel, parameter, definisjon eller et felt i saksmappen");
+  error(c, e->loc, "%s", b.data);
+  buf_free(&b);
+}
+
+static uint32_t cg_param(cg *c, ast_param *p, srcloc at)
+{
+  for (size_t i = 0; i < c->evaluating.len; i++)
+    if (c->evaluating.items[i] == p) {
+      error(c, at, "parameteren «%s» er definert ved hjelp av seg selv", p->name);
+      emit_op(c, OP_UNKNOWN, at);
+      return TY_ERROR;
+    }
+  p->used = true;
+  vec_push(&c->evaluating, p);
+  size_t saved_barrier = c->barrier;
+  c->barrier = c->scope.len;             /* a parameter sees no variables */
+  uint32_t t = cg_expr(c, p->value);
+  c->barrier = saved_barrier;
+  c->evaluating.len--;
+  return t;
+}
+
+static uint32_t cg_inline(cg *c, ast_def *d, ast_list *args, srcloc at);
+
+static uint32_t cg_name(cg *c, ast_expr *e)
+{
+  const char *name = e->u.name.name;
+  const cg_var *v = lookup_var(c, name);
+  if (v) {
+    if (v->subst) {
+      ast_expr *s = v->subst;
+      /* Compile the literal where it was written, so diagnostics point at the caller. */
+      return cg_expr(c, s);
+    }
+    emit_u16(c, OP_LOCAL, v->slot, e->loc);
+    return v->type;
+  }
+  if (!strcmp(name, "vurderingsdato")) {
+    emit_op(c, OP_TODAY, e->loc);
+    return TY_DATE;
+  }
+  ast_param *p = find_param(c, name);
+  if (p) return cg_param(c, p, e->loc);
+  ast_def *d = find_def(c, name);
+  if (d) {
+    if (d->params.len) {
+      error(c, e->loc, "definisjonen «%s» tar %zu argument; skriv %s(…)", name, d->params.len, name);
+      emit_op(c, OP_UNKNOWN, e->loc);
+      return TY_ERROR;
+    }
+    ast_list none = { NULL, 0 };
+    return cg_inline(c, d, &none, e->loc);
+  }
+  uint32_t f = sema_field(c->p, c->p->root, name);
+  if (f != BC_NONE) {
+    emit_op(c, OP_ROOT, e->loc);
+    emit_u16(c, OP_FIELD, f, e->loc);
+    return c->p->records.items[c->p->root].fields.items[f].type;
+  }
+  unknown_name(c, e);
+  emit_op(c, OP_UNKNOWN, e->loc);
+  return TY_ERROR;
+}
+
+static uint32_t cg_field(cg *c, ast_expr *e)
+{
+  uint32_t bt = cg_expr(c, e->u.field.base);
+  if (bt == TY_ERROR) return TY_ERROR;
+  if (bt == TY_ANY) {            /* a parameter of an unused definition: checked for names only */
+    emit_op(c, OP_POP, e->loc);
+    emit_op(c, OP_UNKNOWN, e->loc);
+    return TY_ANY;
+  }
+  const bc_type *t = &c->p->types.items[bt];
+  buf b;
+  buf_init(&b);
+  if (t->kind != TK_REC) {
+    if (t->kind == TK_LIST) {
+      char *base = src_span(c->src, e->u.field.base->loc);
+      error(c, e->loc, "«%s» er en liste; bruk «finnes», «alle» eller «for hvert» for å se på elementene", base);
+      free(base);
+    } else
+      error(c, e->loc, "«.%s»: verdien foran punktumet er %s, ikke en post med felt", e->u.field.name, type_name(c, bt, &b));
+    buf_free(&b);
+    return TY_ERROR;
+  }
+  uint32_t f = sema_field(c->p, t->rec, e->u.field.name);
+  if (f == BC_NONE) {
+    const char *rname = bc_str(c->p, c->p->records.items[t->rec].name);
+    buf_printf(&b, "ukjent faktasti: posten «%s» har ikke feltet «%s»", rname, e->u.field.name);
+    sema_suggest_field(&b, c->p, t->rec, e->u.field.name);
+    error(c, e->loc, "%s", b.data);
+    buf_free(&b);
+    return TY_ERROR;
+  }
+  buf_free(&b);
+  e->u.field.field = f;
+  emit_u16(c, OP_FIELD, f, e->loc);
+  return c->p->records.items[t->rec].fields.items[f].type;
+}
+
+/* ---- calls ---- */
+
+static const ast_expr *constant_string(cg *c, ast_expr *e)
+{
+  if (e->kind == AST_STR) return e;
+  if (e->kind == AST_NAME && !lookup_var(c, e->u.name.name)) {
+    ast_param *p = find_param(c, e->u.name.name);
+    if (p && p->value->kind == AST_STR) { p->used = true; return p->value; }
+  }
+  if (e->kind == AST_NAME) {
+    const cg_var *v = lookup_var(c, e->u.name.name);
+    if (v && v->subst && v->subst->kind == AST_STR) return v->subst;
+  }
+  return NULL;
+}
+
+static uint32_t cg_match(cg *c, ast_expr *e)
+{
+  ast_expr **a = e->u.call.args.items;
+  uint32_t t = cg_expr(c, a[0]);
+  if (!sema_assignable(c->p, TY_TEXT, t))
+    error(c, a[0]->loc, "samsvarer(…) leter i en tekst; første argument er ikke tekst");
+  const ast_expr *pat = constant_string(c, a[1]);
+  if (!pat) {
+    error(c, a[1]->loc, "mønsteret i samsvarer(…) må være en fast tekst i anførselstegn (eller en parameter med en slik tekst)");
+    return TY_BOOL;
+  }
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat->u.str.s, pat->u.str.len, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+  if (!re) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    error(c, pat->loc, "ugyldig regulært uttrykk ved tegn %zu: %s", (size_t)off, (char *)msg);
+    return TY_BOOL;
+  }
+  pcre2_code_free(re);
+  bc_const k;
+  memset(&k, 0, sizeof k);
+  k.kind = K_REGEX;
+  k.str = bc_intern(c->p, pat->u.str.s, pat->u.str.len);
+  emit_u16(c, OP_MATCH, add_const(c, k), e->loc);
+  return TY_BOOL;
+}
+
+static uint32_t cg_builtin(cg *c, ast_expr *e, int bi)
+{
+  const std_builtin *b = &std_builtins[bi];
+  ast_list *args = &e->u.call.args;
+  if (args->len != b->argc) {
+    error(c, e->loc, "%s(…) tar %u argument, ikke %zu", b->name, b->argc, args->len);
+    return TY_ERROR;
+  }
+  if (b->special == STD_SPECIAL_MATCH) return cg_match(c, e);
+  buf tb;
+  buf_init(&tb);
+  for (size_t i = 0; i < args->len; i++) {
+    uint32_t t = cg_expr(c, args->items[i]);
+    uint32_t want = b->args[i];
+    bool ok = want == STD_ANY || t == TY_ERROR ||
+              (want == STD_ANY_LIST ? c->p->types.items[t].kind == TK_LIST || t == TY_ANY : sema_assignable(c->p, want, t));
+    if (!ok) {
+      buf w;
+      buf_init(&w);
+      error(c, args->items[i]->loc, "argument %zu til %s(…) skal være %s, men er %s", i + 1, b->name,
+            bc_type_name(c->p, want, &w), type_name(c, t, &tb));
+      buf_free(&w);
+    }
+  }
+  buf_free(&tb);
+  if (b->special == STD_SPECIAL_WRITTEN) emit_op(c, OP_WRITTEN, e->loc);
+  else if (b->special == STD_SPECIAL_MISSING) emit_op(c, OP_MISSING, e->loc);
+  else {
+    emit_u16(c, OP_CALL, (uint32_t)bi, e->loc);
+    emit_byte(c, (uint8_t)b->argc);
+  }
+  return b->ret;
+}
+
+static bool is_literal(const ast_expr *e)
+{
+  return e->kind == AST_STR || e->kind == AST_NUM || e->kind == AST_DATE || e->kind == AST_DUR || e->kind == AST_BOOL;
+}
+
+static uint32_t cg_inline(cg *c, ast_def *d, ast_list *args, srcloc at)
+{
+  for (size_t i = 0; i < c->inlining.len; i++)
+    if (c->inlining.items[i] == d) {
+      error(c, at, "definisjonen «%s» bruker seg selv (direkte eller gjennom andre); det er ikke tillatt", d->name);
+      emit_op(c, OP_UNKNOWN, at);
+      return TY_ERROR;
+    }
+  if (args->len != d->params.len) {
+    error(c, at, "definisjonen «%s» tar %zu argument, ikke %zu", d->name, d->params.len, args->len);
+    emit_op(c, OP_UNKNOWN, at);
+    return TY_ERROR;
+  }
+  d->used = true;
+  /* Arguments are evaluated in the caller's scope, into fresh locals. */
+  uint32_t slots[16], types[16], saved_local = c->next_local;
+  if (args->len > 16) {
+    error(c, at, "en definisjon kan ha høyst 16 parametere");
+    emit_op(c, OP_UNKNOWN, at);
+    return TY_ERROR;
+  }
+  for (size_t i = 0; i < args->len; i++) {
+    if (is_literal(args->items[i])) { slots[i] = BC_NONE; types[i] = TY_ANY; continue; }
+    types[i] = cg_expr(c, args->items[i]);
+    slots[i] = new_local(c);
+    emit_u16(c, OP_SETLOCAL, slots[i], args->items[i]->loc);
+  }
+  size_t saved_len = c->scope.len, saved_barrier = c->barrier;
+  c->barrier = c->scope.len;
+  for (size_t i = 0; i < args->len; i++)
+    push_var(c, d->params.items[i], slots[i], types[i], slots[i] == BC_NONE ? args->items[i] : NULL);
+  vec_push(&c->inlining, d);
+  uint32_t t = cg_expr(c, d->body);
+  c->inlining.len--;
+  c->scope.len = saved_len;
+  c->barrier = saved_barrier;
+  c->next_local = saved_local;
+  return t;
+}
+
+static uint32_t cg_call(cg *c, ast_expr *e)
+{
+  const char *name = e->u.call.name;
+  if (lookup_var(c, name)) {
+    error(c, e->u.call.name_loc, "«%s» er en variabel, ikke en funksjon", name);
+    return TY_ERROR;
+  }
+  ast_def *d = find_def(c, name);
+  if (d) return cg_inline(c, d, &e->u.call.args, e->loc);
+  int bi = std_lookup(name);
+  if (bi >= 0) return cg_builtin(c, e, bi);
+  const char *cands[256];
+  size_t n = 0;
+  for (size_t i = 0; i < std_nbuiltins; i++) cands[n++] = std_builtins[i].name;
+  for (size_t i = 0; i < c->u->defs.len && n < 256; i++) cands[n++] = c->u->defs.items[i]->name;
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "ukjent funksjon «%s»", name);
+  sema_suggest(&b, name, cands, n);
+  error(c, e->u.call.name_loc, "%s", b.data);
+  buf_free(&b);
+  return TY_ERROR;
+}
+
+/* ---- operators ---- */
+
+static void check_enum_literal(cg *c, uint32_t t, ast_expr *lit)
+{
+  if (lit->kind != AST_STR) return;
+  buf why;
+  buf_init(&why);
+  if (!sema_enum_ok(c->p, t, lit->u.str.s, lit->u.str.len, &why)) error(c, lit->loc, "%s", why.data);
+  buf_free(&why);
+}
+
+static uint32_t cg_logic(cg *c, ast_expr *e)
+{
+  bool is_and = e->u.bin.op == BIN_AND;
+  uint32_t lt = cg_expr(c, e->u.bin.l);
+  size_t j = emit_jump(c, is_and ? OP_JUMP_FALSE : OP_JUMP_TRUE, e->loc);
+  uint32_t rt = cg_expr(c, e->u.bin.r);
+  emit_op(c, is_and ? OP_AND : OP_OR, e->loc);
+  patch_jump(c, j, e->loc);
+  const char *why = NULL;
+  if (sema_binary(c->p, e->u.bin.op, lt, rt, &why) == TY_ERROR && lt != TY_ERROR && rt != TY_ERROR) {
+    buf b;
+    buf_init(&b);
+    error(c, sema_is_bool(lt) ? e->u.bin.r->loc : e->u.bin.l->loc,
+          "%s; her står %s", why, type_name(c, sema_is_bool(lt) ? rt : lt, &b));
+    buf_free(&b);
+    return TY_ERROR;
+  }
+  return TY_BOOL;
+}
+
+static uint32_t cg_binary(cg *c, ast_expr *e)
+{
+  ast_binop op = e->u.bin.op;
+  if (op == BIN_AND || op == BIN_OR) return cg_logic(c, e);
+  uint32_t lt = cg_expr(c, e->u.bin.l);
+  uint32_t rt = cg_expr(c, e->u.bin.r);
+  const char *why = NULL;
+  uint32_t t = sema_binary(c->p, op, lt, rt, &why);
+  if (t == TY_ERROR) {
+    if (lt != TY_ERROR && rt != TY_ERROR) {
+      buf a, b;
+      buf_init(&a);
+      buf_init(&b);
+      bc_type_name(c->p, lt, &a);
+      bc_type_name(c->p, rt, &b);
+      error(c, e->loc, "%s (venstre side er %s, høyre side er %s)", why, a.data, b.data);
+      buf_free(&a);
+      buf_free(&b);
+    }
+    emit_op(c, OP_POP, e->loc);
+    return TY_ERROR;
+  }
+  if (op == BIN_EQ || op == BIN_NE) {
+    check_enum_literal(c, lt, e->u.bin.r);
+    check_enum_literal(c, rt, e->u.bin.l);
+  }
+  if (op == BIN_IN && e->u.bin.r->kind == AST_LIST)
+    for (size_t i = 0; i < e->u.bin.r->u.list.len; i++) check_enum_literal(c, lt, e->u.bin.r->u.list.items[i]);
+  if (op == BIN_IN && e->u.bin.l->kind == AST_STR && rt != TY_ANY)
+    check_enum_literal(c, c->p->types.items[rt].elem, e->u.bin.l);
+  static const opcode ops[] = {
+    [BIN_ADD] = OP_ADD, [BIN_SUB] = OP_SUB, [BIN_MUL] = OP_MUL, [BIN_DIV] = OP_DIV,
+    [BIN_EQ] = OP_EQ, [BIN_NE] = OP_NE, [BIN_LT] = OP_LT, [BIN_LE] = OP_LE,
+    [BIN_GT] = OP_GT, [BIN_GE] = OP_GE, [BIN_IN] = OP_IN,
+  };
+  opcode o = ops[op];
+  if (t == TY_DATE && (op == BIN_ADD || op == BIN_SUB)) o = op == BIN_ADD ? OP_DATE_ADD : OP_DATE_SUB;
+  emit_op(c, o, e->loc);
+  return t;
+}
+
+/* ---- quantifiers ---- */
+
+static uint32_t cg_quant(cg *c, ast_expr *e)
+{
+  ast_quant q = e->u.quant.q;
+  uint32_t ct = cg_expr(c, e->u.quant.coll);
+  uint32_t elem = TY_ANY;
+  if (ct != TY_ERROR && ct != TY_ANY) {
+    if (c->p->types.items[ct].kind != TK_LIST) {
+      buf b;
+      buf_init(&b);
+      error(c, e->u.quant.coll->loc, "etter «%s %s i» må det stå en liste, men dette er %s",
+            q == Q_EXISTS ? "finnes" : q == Q_ALL ? "alle" : "antall(", e->u.quant.var, type_name(c, ct, &b));
+      buf_free(&b);
+    } else {
+      elem = c->p->types.items[ct].elem;
+    }
+  }
+  uint32_t saved_local = c->next_local;
+  uint32_t it = c->next_iter++;
+  if (c->next_iter > c->max_iter) c->max_iter = c->next_iter;
+  uint32_t slot = new_local(c);
+  emit_u16(c, OP_ITER_INIT, it, e->loc);
+  if (q == Q_COUNT) {
+    bc_const k;
+    memset(&k, 0, sizeof k);
+    k.kind = K_NUM;
+    emit_u16(c, OP_CONST, add_const(c, k), e->loc);
+  } else {
+    emit_op(c, q == Q_EXISTS ? OP_FALSE : OP_TRUE, e->loc);
+  }
+  size_t top = c->p->code.len;
+  emit_op(c, OP_ITER_NEXT, e->loc);
+  emit_u16raw(c, it);
+  emit_u16raw(c, slot);
+  size_t exit_at = c->p->code.len;
+  emit_u16raw(c, 0);
+  push_var(c, e->u.quant.var, slot, elem, NULL);
+  size_t exits[2];
+  size_t nexits = 1;
+  exits[0] = exit_at;
+  ast_expr *f = e->u.quant.filter, *body = e->u.quant.body;
+  if (q == Q_COUNT) {
+    if (f) {
+      uint32_t ft = cg_expr(c, f);
+      if (!sema_is_bool(ft) && ft != TY_ERROR) error(c, f->loc, "filteret etter «der» må være et vilkår");
+    } else {
+      emit_op(c, OP_TRUE, e->loc);
+    }
+    emit_op(c, OP_COUNT_STEP, e->loc);
+  } else {
+    size_t skip = 0;
+    if (f) {
+      uint32_t ft = cg_expr(c, f);
+      if (!sema_is_bool(ft) && ft != TY_ERROR) error(c, f->loc, "filteret etter «der» må være et vilkår");
+      if (q == Q_ALL) emit_op(c, OP_NOT, f->loc);
+      skip = emit_jump(c, q == Q_EXISTS ? OP_JUMP_FALSE : OP_JUMP_TRUE, f->loc);
+    }
+    uint32_t bt = cg_expr(c, body);
+    if (!sema_is_bool(bt) && bt != TY_ERROR) error(c, body->loc, "det som står etter «:» må være et vilkår");
+    if (f) {
+      emit_op(c, q == Q_EXISTS ? OP_AND : OP_OR, e->loc);
+      patch_jump(c, skip, e->loc);
+    }
+    exits[nexits++] = emit_jump(c, q == Q_EXISTS ? OP_ANY_STEP : OP_ALL_STEP, e->loc);
+  }
+  emit_op(c, OP_LOOP, e->loc);
+  size_t back = c->p->code.len + 2 - top;
+  emit_u16raw(c, back > 0xFFFF ? 0 : (uint32_t)back);
+  if (back > 0xFFFF) error(c, e->loc, "uttrykket er for stort til å oversettes (løkke over 65535 byte)");
+  for (size_t i = 0; i < nexits; i++) patch_jump(c, exits[i], e->loc);
+  emit_u16(c, OP_ITER_END, it, e->loc);
+  c->scope.len--;
+  c->next_iter--;
+  c->next_local = saved_local;              /* every slot taken inside is dead now */
+  return q == Q_COUNT ? TY_NUM : TY_BOOL;
+}
+
+static uint32_t cg_list(cg *c, ast_expr *e)
+{
+  bc_const k;
+  memset(&k, 0, sizeof k);
+  k.kind = K_LIST;
+  uint32_t elem = TY_ANY;
+  for (size_t i = 0; i < e->u.list.len; i++) {
+    ast_expr *x = e->u.list.items[i];
+    if (x->kind != AST_STR && x->kind != AST_NUM && x->kind != AST_DATE) {
+      error(c, x->loc, "en liste i [ … ] kan bare inneholde faste verdier (tekst, tall eller datoer)");
+      continue;
+    }
+    uint32_t t = x->kind == AST_STR ? TY_TEXT : x->kind == AST_NUM ? TY_NUM : TY_DATE;
+    if (elem != TY_ANY && t != elem) error(c, x->loc, "alle verdiene i en liste må ha samme type");
+    elem = t;
+    vec_push(&k.items, add_const(c, literal_const(c, x)));
+  }
+  vec_push(&c->p->consts, k);
+  emit_u16(c, OP_CONST, (uint32_t)(c->p->consts.len - 1), e->loc);
+  return bc_list_of(c->p, elem);
+}
+
+/* Atoms of a condition are recorded in the trace with their value. */
+static bool is_atom(const ast_expr *e, uint32_t t)
+{
+  if (t != TY_BOOL) return false;
+  switch (e->kind) {
+  case AST_BINARY: return e->u.bin.op != BIN_AND && e->u.bin.op != BIN_OR;
+  case AST_QUANT: case AST_CALL: return true;
+  case AST_NAME: return e->u.name.kind == NAME_DEF;
+  default: return false;
+  }
+}
+
+static uint32_t cg_expr(cg *c, ast_expr *e)
+{
+  uint32_t t = TY_ERROR;
+  switch (e->kind) {
+  case AST_NUM: case AST_STR: case AST_DATE: case AST_DUR:
+    emit_u16(c, OP_CONST, add_const(c, literal_const(c, e)), e->loc);
+    t = e->kind == AST_NUM ? TY_NUM : e->kind == AST_STR ? TY_TEXT : e->kind == AST_DATE ? TY_DATE : TY_DUR;
+    break;
+  case AST_BOOL: emit_op(c, e->u.boolean ? OP_TRUE : OP_FALSE, e->loc); t = TY_BOOL; break;
+  case AST_UNKNOWN: emit_op(c, OP_UNKNOWN, e->loc); t = TY_ANY; break;
+  case AST_NAME:
+    if (!lookup_var(c, e->u.name.name) && find_def(c, e->u.name.name)) e->u.name.kind = NAME_DEF;
+    t = cg_name(c, e);
+    break;
+  case AST_FIELD: t = cg_field(c, e); break;
+  case AST_CALL: t = cg_call(c, e); break;
+  case AST_NOT:
+    t = cg_expr(c, e->u.unary);
+    if (!sema_is_bool(t) && t != TY_ERROR) { error(c, e->loc, "«ikke» må stå foran et vilkår"); t = TY_ERROR; }
+    emit_op(c, OP_NOT, e->loc);
+    if (t != TY_ERROR) t = TY_BOOL;
+    break;
+  case AST_NEG:
+    t = cg_expr(c, e->u.unary);
+    if (t != TY_NUM && t != TY_ANY && t != TY_ERROR) { error(c, e->loc, "minus foran noe som ikke er et tall"); t = TY_ERROR; }
+    emit_op(c, OP_NEG, e->loc);
+    break;
+  case AST_BINARY: t = cg_binary(c, e); break;
+  case AST_QUANT: t = cg_quant(c, e); break;
+  case AST_LIST: t = cg_list(c, e); break;
+  }
+  if (is_atom(e, t)) emit_cond(c, e->loc);
+  return t;
+}
+
+/* ---- blocks ---- */
+
+static uint32_t block_begin(cg *c, block_kind kind)
+{
+  bc_block b = { (uint32_t)c->p->code.len, 0, 0, 0, 0, kind };
+  vec_push(&c->p->blocks, b);
+  c->last_line = 0;
+  return (uint32_t)(c->p->blocks.len - 1);
+}
+
+static void block_end(cg *c, uint32_t b, srcloc loc)
+{
+  emit_op(c, OP_RETURN, loc);
+  c->p->blocks.items[b].len = (uint32_t)(c->p->code.len - c->p->blocks.items[b].start);
+}
+
+/* A block computing a condition; the whole condition is recorded too when it is compound. */
+static uint32_t cg_cond_block(cg *c, block_kind kind, ast_expr *e, const char *what)
+{
+  uint32_t b = block_begin(c, kind);
+  uint32_t t = cg_expr(c, e);
+  if (!sema_is_bool(t) && t != TY_ERROR) {
+    buf tb;
+    buf_init(&tb);
+    error(c, e->loc, "%s må være et vilkår (sann/usann), men dette er %s", what, type_name(c, t, &tb));
+    buf_free(&tb);
+  }
+  if (!is_atom(e, t)) emit_cond(c, e->loc);
+  block_end(c, b, e->loc);
+  return b;
+}
+
+static srcloc loc_at_offset(cg *c, uint32_t file, uint32_t off)
+{
+  const srcfile *f = &c->src->files.items[file];
+  srcloc l = { file, 1, 1, 1, 1, 0, 0 };
+  for (uint32_t i = 0; i < off && i < f->len; i++) {
+    if (f->text[i] == '\n') { l.line++; l.col = 1; }
+    else if (((unsigned char)f->text[i] & 0xC0) != 0x80) l.col++;
+  }
+  l.off = off;
+  return l;
+}
+
+/* Compiles a message with {uttrykk} interpolations into a block that EMITs its parts. */
+static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
+{
+  uint32_t b = block_begin(c, kind);
+  const char *s = m->s;
+  size_t n = m->len, i = 0;
+  buf lit;
+  buf_init(&lit);
+  const srcfile *f = &c->src->files.items[m->loc.file];
+  while (i <= n) {
+    if (i < n && s[i] == '\\' && i + 1 < n && (s[i + 1] == '{' || s[i + 1] == '}')) {
+      buf_putc(&lit, s[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (i < n && s[i] != '{') { buf_putc(&lit, s[i++]); continue; }
+    if (lit.len) {
+      bc_const k;
+      memset(&k, 0, sizeof k);
+      k.kind = K_STR;
+      k.str = bc_intern(c->p, lit.data, lit.len);
+      emit_u16(c, OP_CONST, add_const(c, k), m->loc);
+      emit_op(c, OP_EMIT, m->loc);
+      buf_reset(&lit);
+    }
+    if (i >= n) break;
+    size_t j = i + 1;
+    bool in_str = false;
+    while (j < n && (in_str || s[j] != '}')) { if (s[j] == '"') in_str = !in_str; j++; }
+    if (j >= n) {
+      error(c, m->loc, "meldingen har «{» uten avsluttende «}»; skriv \\{ for en klammeparentes");
+      break;
+    }
+    /* Locate the expression in the source so diagnostics point into the string. */
+    size_t len = j - i - 1;
+    srcloc at = m->loc;
+    for (uint32_t k = m->loc.off; k + len + 1 < m->loc.end_off && k + len + 1 < f->len; k++)
+      if (f->text[k] == '{' && !memcmp(f->text + k + 1, s + i + 1, len) && f->text[k + 1 + len] == '}') {
+        at = loc_at_offset(c, m->loc.file, k + 1);
+        break;
+      }
+    if (!lex_parse_expr(c->u, at.file, s + i + 1, len, at.line, at.col, at.off) || !c->u->parsed_expr) {
+      if (c->u->parsed_expr == NULL && len == 0) error(c, m->loc, "tom {} i meldingen");
+      c->ok = false;
+    } else {
+      cg_expr(c, c->u->parsed_expr);
+      emit_op(c, OP_EMIT, m->loc);
+    }
+    i = j + 1;
+  }
+  buf_free(&lit);
+  emit_op(c, OP_TRUE, m->loc);
+  block_end(c, b, m->loc);
+  return b;
+}
+
+static uint32_t str_or_none(cg *c, const ast_string *s, bool has)
+{
+  return has ? bc_intern(c->p, s->s, s->len) : BC_NONE;
+}
+
+static uint32_t intern_span(cg *c, srcloc loc)
+{
+  char *t = src_span(c->src, loc);
+  uint32_t s = bc_intern(c->p, t, strlen(t));
+  free(t);
+  return s;
+}
+
+static void fix_locals(cg *c, size_t first_block)
+{
+  for (size_t i = first_block; i < c->p->blocks.len; i++) {
+    c->p->blocks.items[i].nlocals = c->max_local;
+    c->p->blocks.items[i].niters = c->max_iter;
+  }
+}
+
+static void reset_frame(cg *c, uint32_t file)
+{
+  c->scope.len = 0;
+  c->barrier = 0;
+  c->next_local = c->max_local = c->next_iter = c->max_iter = 0;
+  c->line_file = file;
+}
+
+static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
+{
+  bc_rule br;
+  memset(&br, 0, sizeof br);
+  br.id = bc_intern(c->p, r->id, strlen(r->id));
+  br.title = bc_intern(c->p, r->title.s, r->title.len);
+  br.quote = str_or_none(c, &r->quote, r->has_quote);
+  br.guide = guide;
+  br.strength = r->strength == STRENGTH_KRAV ? ST_KRAV : r->strength == STRENGTH_BOR ? ST_BOR : ST_KAN;
+  const bc_guide *g = &c->p->guides.items[guide];
+  br.from = r->has_from ? r->from : g->from;
+  br.to = r->has_to ? r->to : g->to;
+  if ((r->has_from && r->from < g->from) || (r->has_to && r->to > g->to))
+    diag_at(c->src, DIAG_WARNING, r->id_loc,
+            "regelen %s gjelder utover retningslinjens gyldighet; den gjelder bare mens retningslinjen gjør det", r->id);
+  if (br.from < g->from) br.from = g->from;
+  if (br.to > g->to) br.to = g->to;
+  if (br.from > br.to) error(c, r->id_loc, "regelen %s er aldri i kraft: gjelder_fra er etter gjelder_til", r->id);
+  br.line = r->loc.line;
+  br.var_local = BC_NONE;
+  br.coll = br.filter = br.scope = br.exception = br.check = br.message = br.message_ok = BC_NONE;
+  br.check_text = BC_NONE;
+  for (size_t i = 0; i < r->sources.len; i++)
+    vec_push(&br.sources, bc_intern(c->p, r->sources.items[i].s, r->sources.items[i].len));
+  for (size_t i = 0; i < r->aliases.len; i++)
+    vec_push(&br.aliases, bc_intern(c->p, r->aliases.items[i], strlen(r->aliases.items[i])));
+
+  reset_frame(c, r->loc.file);
+  size_t first = c->p->blocks.len;
+  if (r->var) {
+    br.coll = block_begin(c, BLOCK_COLL);
+    uint32_t ct = cg_expr(c, r->coll);
+    block_end(c, br.coll, r->coll->loc);
+    uint32_t elem = TY_ANY;
+    if (ct != TY_ERROR && c->p->types.items[ct].kind != TK_LIST)
+      error(c, r->coll->loc, "«for hvert %s i …» må gå over en liste", r->var);
+    else if (ct != TY_ERROR)
+      elem = c->p->types.items[ct].elem;
+    br.var_local = new_local(c);
+    push_var(c, r->var, br.var_local, elem, NULL);
+    if (r->filter) br.filter = cg_cond_block(c, BLOCK_FILTER, r->filter, "filteret etter «der»");
+  }
+  if (r->scope) br.scope = cg_cond_block(c, BLOCK_SCOPE, r->scope, "«når»");
+  if (r->exception) br.exception = cg_cond_block(c, BLOCK_EXCEPTION, r->exception, "«unntak»");
+  if (r->check) {
+    br.check = cg_cond_block(c, BLOCK_CHECK, r->check, "«krev»");
+    br.check_text = intern_span(c, r->check->loc);
+  }
+  if (r->has_message) br.message = cg_message(c, BLOCK_MESSAGE, &r->message);
+  if (r->has_message_ok) br.message_ok = cg_message(c, BLOCK_MESSAGE_OK, &r->message_ok);
+  ast_def *documented = find_def(c, "dokumentert");
+  for (size_t i = 0; i < r->docs.len; i++) {
+    ast_docpoint *d = &r->docs.items[i];
+    bc_doc bd = { bc_intern(c->p, d->type, strlen(d->type)), bc_intern(c->p, d->text.s, d->text.len),
+                  d->on_deviation, BC_NONE };
+    if (!documented) {
+      error(c, d->type_loc, "«dokumenter» krever en definisjon «dokumentert(type)» i preluden");
+    } else {
+      /* Inline dokumentert("type") with the type written where the rule wrote it. */
+      ast_expr *arg = ast_new(c->u, AST_STR, d->type_loc);
+      arg->u.str.s = d->type;
+      arg->u.str.len = strlen(d->type);
+      ast_list args = { NULL, 0 };
+      ast_list_push(c->u, &args, arg);
+      bd.check = block_begin(c, BLOCK_DOC);
+      uint32_t saved = c->line_file;
+      uint32_t t = cg_inline(c, documented, &args, d->type_loc);
+      c->line_file = saved;
+      if (!sema_is_bool(t) && t != TY_ERROR) error(c, documented->loc, "«dokumentert» må gi et vilkår");
+      block_end(c, bd.check, d->type_loc);
+    }
+    vec_push(&br.docs, bd);
+  }
+  fix_locals(c, first);
+  vec_push(&c->p->rules, br);
+}
+
+/* ---- declarations and checks across them ---- */
+
+static void check_ids(cg *c)
+{
+  ast_unit *u = c->u;
+  for (size_t gi = 0; gi < u->guidelines.len; gi++) {
+    ast_guideline *g = u->guidelines.items[gi];
+    for (size_t gj = 0; gj < gi; gj++) {
+      ast_guideline *h = u->guidelines.items[gj];
+      if (strcmp(g->id, h->id)) continue;
+      int32_t gf = g->has_from ? g->from : INT32_MIN, gt = g->has_to ? g->to : INT32_MAX;
+      int32_t hf = h->has_from ? h->from : INT32_MIN, ht = h->has_to ? h->to : INT32_MAX;
+      if (gf <= ht && hf <= gt)
+        error(c, g->loc, "to versjoner av retningslinjen %s gjelder samtidig; gi dem gjelder_fra/gjelder_til som ikke overlapper", g->id);
+    }
+    for (size_t ri = 0; ri < g->rules.len; ri++) {
+      ast_rule *r = g->rules.items[ri];
+      /* The same id may appear in another version of the same guideline, nowhere else. */
+      for (size_t gj = 0; gj <= gi; gj++) {
+        ast_guideline *h = u->guidelines.items[gj];
+        size_t end = gj == gi ? ri : h->rules.len;
+        for (size_t rj = 0; rj < end; rj++) {
+          ast_rule *o = h->rules.items[rj];
+          bool same = !strcmp(o->id, r->id);
+          for (size_t a = 0; a < o->aliases.len && !same; a++) same = !strcmp(o->aliases.items[a], r->id);
+          if (!same) continue;
+          if (gj == gi)
+            error(c, r->id_loc, "regel-id-en %s er allerede brukt på linje %u", r->id, o->id_loc.line);
+          else if (strcmp(h->id, g->id))
+            error(c, r->id_loc, "regel-id-en %s er allerede brukt i retningslinjen %s", r->id, h->id);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < u->params.len; i++)
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(u->params.items[i]->name, u->params.items[j]->name))
+        error(c, u->params.items[i]->loc, "parameteren «%s» er allerede definert", u->params.items[i]->name);
+  for (size_t i = 0; i < u->defs.len; i++) {
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(u->defs.items[i]->name, u->defs.items[j]->name))
+        error(c, u->defs.items[i]->loc, "definisjonen «%s» er allerede definert", u->defs.items[i]->name);
+    if (std_lookup(u->defs.items[i]->name) >= 0)
+      error(c, u->defs.items[i]->loc, "«%s» er navnet på en innebygd funksjon", u->defs.items[i]->name);
+  }
+}
+
+static bool param_is_constant(const ast_expr *e)
+{
+  switch (e->kind) {
+  case AST_NUM: case AST_STR: case AST_DATE: case AST_DUR: case AST_BOOL: case AST_NAME: case AST_LIST:
+    return true;
+  case AST_NEG: return param_is_constant(e->u.unary);
+  case AST_BINARY:
+    return e->u.bin.op <= BIN_DIV && param_is_constant(e->u.bin.l) && param_is_constant(e->u.bin.r);
+  default: return false;
+  }
+}
+
+/* Type-checks what no rule uses, so mistakes there are still reported; the code is dropped. */
+static void check_unused(cg *c)
+{
+  size_t code_len = c->p->code.len, lines = c->p->lines.len, blocks = c->p->blocks.len;
+  for (size_t i = 0; i < c->u->params.len; i++) {
+    ast_param *p = c->u->params.items[i];
+    if (!param_is_constant(p->value))
+      error(c, p->value->loc, "en parameter må være en fast verdi (tall, varighet, dato, tekst eller en annen parameter)");
+    if (!p->used) {
+      reset_frame(c, BC_NONE);
+      cg_param(c, p, p->loc);
+      p->used = false;
+    }
+  }
+  for (size_t i = 0; i < c->u->defs.len; i++) {
+    ast_def *d = c->u->defs.items[i];
+    if (d->used) continue;
+    reset_frame(c, BC_NONE);
+    for (size_t k = 0; k < d->params.len; k++) push_var(c, d->params.items[k], new_local(c), TY_ANY, NULL);
+    c->barrier = 0;
+    vec_push(&c->inlining, d);
+    cg_expr(c, d->body);
+    c->inlining.len--;
+    d->used = false;
+  }
+  c->p->code.len = code_len;
+  c->p->lines.len = lines;
+  c->p->blocks.len = blocks;
+}
+
+bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
+{
+  cg c;
+  memset(&c, 0, sizeof c);
+  c.u = u;
+  c.src = u->src;
+  c.p = p;
+  c.ok = true;
+  if (!sema_schema(u, p)) return false;
+  p->name = u->has_ruleset_name ? bc_intern(p, u->ruleset_name.s, u->ruleset_name.len)
+                                : bc_intern(p, default_name, strlen(default_name));
+  check_ids(&c);
+  for (size_t gi = 0; gi < u->guidelines.len; gi++) {
+    ast_guideline *g = u->guidelines.items[gi];
+    bc_guide bg;
+    memset(&bg, 0, sizeof bg);
+    bg.id = bc_intern(p, g->id, strlen(g->id));
+    bg.title = bc_intern(p, g->title.s, g->title.len);
+    bg.publisher = str_or_none(&c, &g->publisher, g->has_publisher);
+    bg.document = str_or_none(&c, &g->document, g->has_document);
+    bg.version = str_or_none(&c, &g->version, g->has_version);
+    bg.updated = g->has_updated ? g->updated : INT32_MIN;
+    bg.from = g->has_from ? g->from : INT32_MIN;
+    bg.to = g->has_to ? g->to : INT32_MAX;
+    if (bg.from > bg.to) error(&c, g->loc, "retningslinjen %s er aldri i kraft: gjelder_fra er etter gjelder_til", g->id);
+    bg.file = bc_intern(p, u->src->files.items[g->loc.file].name, strlen(u->src->files.items[g->loc.file].name));
+    bg.cond = bg.cond_text = BC_NONE;
+    if (g->cond) {
+      reset_frame(&c, g->loc.file);
+      size_t first = p->blocks.len;
+      bg.cond = cg_cond_block(&c, BLOCK_GUIDE_COND, g->cond, "«gjelder_når»");
+      bg.cond_text = intern_span(&c, g->cond->loc);
+      fix_locals(&c, first);
+    }
+    vec_push(&p->guides, bg);
+    for (size_t ri = 0; ri < g->rules.len; ri++) cg_rule(&c, g->rules.items[ri], (uint32_t)gi);
+  }
+  ast_def *just = find_def(&c, "avvik_begrunnet");
+  if (just) {
+    reset_frame(&c, BC_NONE);
+    size_t first = p->blocks.len;
+    p->justified = block_begin(&c, BLOCK_JUSTIFIED);
+    ast_list none = { NULL, 0 };
+    cg_inline(&c, just, &none, just->loc);
+    block_end(&c, p->justified, just->loc);
+    fix_locals(&c, first);
+  }
+  check_unused(&c);
+  if (c.max_local > BC_MAX_LOCALS || c.max_iter > BC_MAX_ITERS) {
+    diag_plain(u->src, DIAG_ERROR, "en regel er for sammensatt (for mange variabler eller nøstede løkker)");
+    c.ok = false;
+  }
+  vec_free(&c.scope);
+  vec_free(&c.inlining);
+  vec_free(&c.evaluating);
+  return c.ok && u->src->errors == 0;
+}

@@ -1,0 +1,138 @@
+/*
+** Diagnostics: collection and printing with source line and caret.
+*/
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void src_init(srcset *s)
+{
+  memset(s, 0, sizeof *s);
+  s->max_errors = 50;
+}
+
+void src_free(srcset *s)
+{
+  for (size_t i = 0; i < s->files.len; i++) {
+    free(s->files.items[i].name);
+    free(s->files.items[i].path);
+    free(s->files.items[i].text);
+  }
+  vec_free(&s->files);
+  for (size_t i = 0; i < s->diags.len; i++) free(s->diags.items[i].msg);
+  vec_free(&s->diags);
+}
+
+uint32_t src_add(srcset *s, const char *name, const char *path, char *text, size_t len)
+{
+  srcfile f = { xstrdup(name), path ? xstrdup(path) : NULL, text, len };
+  vec_push(&s->files, f);
+  return (uint32_t)(s->files.len - 1);
+}
+
+static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *fmt, va_list ap)
+{
+  if (lvl == DIAG_ERROR) {
+    s->errors++;
+    if (s->errors > s->max_errors) return;
+  }
+  buf b;
+  buf_init(&b);
+  buf_vprintf(&b, fmt, ap);
+  /* Inlined definitions can report the same problem once per use: say it once. */
+  for (size_t i = 0; i < s->diags.len; i++) {
+    const diag *o = &s->diags.items[i];
+    if (o->has_loc == (loc != NULL) && (!loc || (o->loc.file == loc->file && o->loc.off == loc->off)) &&
+        !strcmp(o->msg, b.data)) {
+      if (lvl == DIAG_ERROR) s->errors--;
+      buf_free(&b);
+      return;
+    }
+  }
+  diag d = { lvl, {0}, loc != NULL, buf_take(&b) };
+  if (loc) d.loc = *loc;
+  vec_push(&s->diags, d);
+}
+
+void diag_at(srcset *s, diag_level lvl, srcloc loc, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  diag_add(s, lvl, &loc, fmt, ap);
+  va_end(ap);
+}
+
+void diag_plain(srcset *s, diag_level lvl, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  diag_add(s, lvl, NULL, fmt, ap);
+  va_end(ap);
+}
+
+char *src_span(const srcset *s, srcloc loc)
+{
+  const srcfile *f = &s->files.items[loc.file];
+  if (loc.off > f->len || loc.end_off > f->len || loc.end_off < loc.off) return xstrdup("");
+  /* Fold runs of white space (a condition may span lines) into one space. */
+  buf b;
+  buf_init(&b);
+  bool space = false;
+  for (uint32_t i = loc.off; i < loc.end_off; i++) {
+    char c = f->text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') { space = true; continue; }
+    if (space && b.len) buf_putc(&b, ' ');
+    space = false;
+    buf_putc(&b, c);
+  }
+  return buf_take(&b);
+}
+
+static const char *level_name(diag_level l)
+{
+  return l == DIAG_ERROR ? "feil" : l == DIAG_WARNING ? "advarsel" : "merknad";
+}
+
+void diag_print(const srcset *s, const diag *d, FILE *out, bool color)
+{
+  const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+  const char *lc = !color ? "" : d->level == DIAG_ERROR ? "\033[1;31m" : d->level == DIAG_WARNING ? "\033[1;35m" : "\033[1;36m";
+  if (!d->has_loc) {
+    fprintf(out, "%snorm: %s%s:%s %s\n", bold, lc, level_name(d->level), reset, d->msg);
+    return;
+  }
+  const srcfile *f = &s->files.items[d->loc.file];
+  fprintf(out, "%s%s:%u:%u: %s%s:%s %s\n", bold, f->name, d->loc.line, d->loc.col, lc,
+          level_name(d->level), reset, d->msg);
+  /* Find the line's text. */
+  const char *p = f->text, *end = f->text + f->len;
+  for (uint32_t line = 1; line < d->loc.line && p < end; p++)
+    if (*p == '\n') line++;
+  const char *eol = p;
+  while (eol < end && *eol != '\n' && *eol != '\r') eol++;
+  if (p > end) return;
+  fprintf(out, "%5u | %.*s\n", d->loc.line, (int)(eol - p), p);
+  /* Caret line: reproduce tabs so the caret lines up; count code points otherwise. */
+  fputs("      | ", out);
+  uint32_t col = 1;
+  const char *q = p;
+  while (q < eol && col < d->loc.col) {
+    fputc(*q == '\t' ? '\t' : ' ', out);
+    q++;
+    while (q < eol && ((unsigned char)*q & 0xC0) == 0x80) q++;
+    col++;
+  }
+  uint32_t last = d->loc.end_line == d->loc.line ? d->loc.end_col : (uint32_t)(d->loc.col + utf8_width(q, (size_t)(eol - q)) - 1);
+  if (last < d->loc.col) last = d->loc.col;
+  fputs(lc, out);
+  for (uint32_t c = d->loc.col; c <= last; c++) fputc('^', out);
+  fprintf(out, "%s\n", reset);
+}
+
+void diag_print_all(const srcset *s, FILE *out, bool color)
+{
+  for (size_t i = 0; i < s->diags.len; i++) diag_print(s, &s->diags.items[i], out, color);
+  if (s->errors > s->max_errors)
+    fprintf(out, "norm: %zu feil til er ikke vist\n", s->errors - s->max_errors);
+}

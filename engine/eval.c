@@ -1,0 +1,354 @@
+/*
+** The evaluation driver. Status follows the catalogue's conventions: a rule applies
+** when its guideline's condition, its own scope and the absence of an exception all
+** hold (Kleene og): false → ikke_aktuell, unknown → ukjent, true → the check decides.
+*/
+#include "eval.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+const char *const fstatus_name[F__COUNT] = {
+  "brudd", "avvik", "ukjent", "vurder", "begrunnet_avvik", "oppfylt", "ikke_aktuell",
+};
+const char *const fstatus_label[F__COUNT] = {
+  "Brudd", "Avvik", "Ukjent", "Vurder", "Begrunnet avvik", "Oppfylt", "Ikke aktuell",
+};
+
+typedef struct {
+  vm *m;
+  const bc_program *p;
+  const ncase *c;
+  result *r;
+  int *guide_truth;          /* per guideline: its condition on this case, evaluated once */
+} evaluator;
+
+static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
+{
+  if (block == BC_NONE) { *out = v_bool(true); return true; }
+  vm_status s = vm_run(e->m, block, out);
+  if (s != VM_OK) {
+    if (e->r->error == VM_OK) {
+      e->r->error = s;
+      e->r->error_rule = xstrdup(rule == BC_NONE ? "" : bc_str(e->p, e->p->rules.items[rule].id));
+    }
+    *out = v_unknown();
+    return false;
+  }
+  return true;
+}
+
+static void take_trace(evaluator *e, finding *f)
+{
+  size_t n;
+  const trace_entry *t = vm_trace(e->m, &n);
+  buf b;
+  buf_init(&b);
+  for (size_t i = 0; i < n; i++) {
+    why_entry w = { t[i].kind, NULL, t[i].v };
+    buf_reset(&b);
+    if (t[i].kind == TR_FACT) case_path(e->p, t[i].rec, t[i].field, &b);
+    else if (t[i].kind == TR_COND) buf_puts(&b, bc_str(e->p, e->p->conds.items[t[i].cond].text));
+    else if (t[i].kind == TR_GUIDE) buf_puts(&b, bc_str(e->p, t[i].cond));
+    else buf_puts(&b, t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond));
+    w.path = xstrdup(b.data ? b.data : "");
+    vec_push(&f->why, w);
+  }
+  buf_free(&b);
+}
+
+static void message_of(evaluator *e, finding *f, uint32_t block, const char *fallback)
+{
+  buf b;
+  buf_init(&b);
+  if (block != BC_NONE) {
+    vm_message_reset(e->m);
+    vm_trace_enable(e->m, false);
+    value ignored;
+    run(e, block, &ignored, f->rule);
+    vm_trace_enable(e->m, true);
+    buf_puts(&b, vm_message(e->m));
+  } else {
+    buf_puts(&b, fallback);
+  }
+  f->message = buf_take(&b);
+}
+
+static void missing_message(finding *f)
+{
+  buf b;
+  buf_init(&b);
+  size_t n = 0;
+  for (size_t i = 0; i < f->why.len; i++) {
+    const why_entry *w = &f->why.items[i];
+    if (w->kind == TR_FACT && w->v.tag == V_UNKNOWN) {
+      buf_puts(&b, n++ ? ", " : "Kan ikke vurderes: mangler ");
+      buf_puts(&b, w->path);
+    }
+  }
+  for (size_t i = 0; i < f->why.len && !n; i++)
+    if (f->why.items[i].kind == TR_NOTE) {
+      buf_printf(&b, "Kan ikke vurderes: %s", f->why.items[i].path);
+      n++;
+    }
+  if (!n) buf_puts(&b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");
+  buf_puts(&b, ".");
+  free(f->message);
+  f->message = buf_take(&b);
+}
+
+static const char *item_id(evaluator *e, const nrec *item)
+{
+  if (!item) return NULL;
+  uint32_t f = e->p->records.items[item->type].id_field;
+  if (f == BC_NONE || item->fields[f].tag != V_STR) return NULL;
+  return item->fields[f].u.str->s;
+}
+
+static void add_docs(evaluator *e, finding *f, uint32_t rule, const nrec *item)
+{
+  const bc_rule *r = &e->p->rules.items[rule];
+  bool deviates = f->status == F_BRUDD || f->status == F_AVVIK || f->status == F_BEGRUNNET || f->status == F_VURDER;
+  for (size_t i = 0; i < r->docs.len; i++) {
+    const bc_doc *d = &r->docs.items[i];
+    if (f->status == F_IKKE_AKTUELL || (d->on_deviation && !deviates)) continue;
+    vm_trace_enable(e->m, false);
+    value v;
+    run(e, d->check, &v, rule);
+    vm_trace_enable(e->m, true);
+    docreq q = { rule, (uint32_t)i, item_id(e, item), v_truth(v) == 1 };
+    vec_push(&e->r->docs, q);
+    vec_push(&f->docs, (uint32_t)(e->r->docs.len - 1));
+  }
+}
+
+static finding *new_finding(evaluator *e, uint32_t rule, const nrec *item, fstatus s)
+{
+  finding f;
+  memset(&f, 0, sizeof f);
+  f.rule = rule;
+  f.item = item_id(e, item);
+  f.status = s;
+  vec_push(&e->r->findings, f);
+  return &e->r->findings.items[e->r->findings.len - 1];
+}
+
+static void finish(evaluator *e, finding *f, const nrec *item)
+{
+  e->r->counts[f->status]++;
+  add_docs(e, f, f->rule, item);
+}
+
+/* A finding decided before the check ran (not in force, not applicable, unknown). */
+static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, const char *msg)
+{
+  finding *f = new_finding(e, rule, item, s);
+  take_trace(e, f);
+  f->message = xstrdup(msg);
+  if (s == F_UKJENT) missing_message(f);
+  finish(e, f, item);
+}
+
+static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
+{
+  const bc_rule *r = &e->p->rules.items[rule];
+  value scope, exc, check;
+  run(e, r->scope, &scope, rule);
+  int applies = guide;
+  int s = v_truth(scope);
+  applies = applies == 0 || s == 0 ? 0 : applies < 0 || s < 0 ? -1 : 1;
+  if (applies != 0 && r->exception != BC_NONE) {
+    run(e, r->exception, &exc, rule);
+    int x = v_truth(exc);
+    applies = x == 1 ? 0 : applies < 0 || x < 0 ? -1 : applies;
+    if (x == 1) {
+      early(e, rule, item, F_IKKE_AKTUELL, "Ikke aktuell: et unntak i regelen gjelder for denne saken.");
+      return;
+    }
+  }
+  if (applies == 0) {
+    early(e, rule, item, F_IKKE_AKTUELL, "Ikke aktuell: regelens vilkår for når den gjelder, er ikke oppfylt.");
+    return;
+  }
+  if (applies < 0) {
+    early(e, rule, item, F_UKJENT, "");
+    return;
+  }
+  run(e, r->check, &check, rule);
+  int t = v_truth(check);
+  fstatus st;
+  if (t < 0) st = F_UKJENT;
+  else if (t == 1) st = F_OPPFYLT;
+  else if (r->strength == ST_KRAV) st = F_BRUDD;
+  else if (r->strength == ST_KAN) st = F_VURDER;
+  else {
+    value j = v_bool(false);
+    if (e->p->justified != BC_NONE) run(e, e->p->justified, &j, rule);
+    st = v_truth(j) == 1 ? F_BEGRUNNET : F_AVVIK;
+  }
+  finding *f = new_finding(e, rule, item, st);
+  take_trace(e, f);
+  if (st == F_UKJENT) {
+    missing_message(f);
+  } else if (st == F_OPPFYLT) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s: oppfylt.", bc_str(e->p, r->title));
+    message_of(e, f, r->message_ok, b.data);
+    buf_free(&b);
+  } else {
+    message_of(e, f, r->message, bc_str(e->p, r->title));
+    if (st == F_BEGRUNNET) {
+      size_t n = strlen(f->message);
+      f->message = xrealloc(f->message, n + 64);
+      strcpy(f->message + n, " Avviket er begrunnet i saksmappen.");
+    }
+  }
+  finish(e, f, item);
+}
+
+/* Starts a finding's trace with the guideline's condition: its value when it holds,
+** or the whole evaluation (facts read) when it does not, so the reason is visible. */
+static int guide_begin(evaluator *e, uint32_t rule)
+{
+  const bc_guide *g = &e->p->guides.items[e->p->rules.items[rule].guide];
+  int t = e->guide_truth[e->p->rules.items[rule].guide];
+  if (g->cond == BC_NONE) return 1;
+  if (t == 1) {
+    vm_trace_guide(e->m, g->cond_text, v_bool(true));
+  } else {
+    value v;
+    run(e, g->cond, &v, rule);
+  }
+  return t;
+}
+
+static void judge_rule(evaluator *e, uint32_t rule)
+{
+  const bc_rule *r = &e->p->rules.items[rule];
+  vm_set_rule(e->m, rule, NULL);
+  vm_trace_begin(e->m);
+  if (e->r->date < r->from || e->r->date > r->to) {
+    char d[11];
+    date_format_nb(e->r->date, d);
+    char msg[160];
+    snprintf(msg, sizeof msg, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen %s.", d);
+    early(e, rule, NULL, F_IKKE_AKTUELL, msg);
+    return;
+  }
+  int guide = guide_begin(e, rule);
+  if (guide == 0) {
+    early(e, rule, NULL, F_IKKE_AKTUELL, "Ikke aktuell: retningslinjen gjelder ikke for denne saken.");
+    return;
+  }
+  if (r->coll == BC_NONE) {
+    judge_item(e, rule, NULL, guide);
+    return;
+  }
+  if (guide < 0) {
+    early(e, rule, NULL, F_UKJENT, "");
+    return;
+  }
+  value list;
+  run(e, r->coll, &list, rule);
+  if (list.tag != V_LIST) {
+    early(e, rule, NULL, F_UKJENT, "");
+    return;
+  }
+  size_t before = e->r->findings.len;
+  for (uint32_t i = 0; i < list.u.list->n; i++) {
+    value item = list.u.list->items[i];
+    const nrec *rec = item.tag == V_REC ? item.u.rec : NULL;
+    vm_set_rule(e->m, rule, rec);
+    vm_set_local(e->m, r->var_local, item);
+    vm_trace_begin(e->m);
+    guide_begin(e, rule);
+    value fv = v_bool(true);
+    run(e, r->filter, &fv, rule);
+    int ft = v_truth(fv);
+    if (ft == 0) continue;
+    if (ft < 0) { early(e, rule, rec, F_UKJENT, ""); continue; }
+    judge_item(e, rule, rec, guide);
+  }
+  if (e->r->findings.len == before) {
+    vm_set_rule(e->m, rule, NULL);
+    vm_trace_begin(e->m);
+    guide_begin(e, rule);
+    early(e, rule, NULL, F_IKKE_AKTUELL, "Ikke aktuell: saken har ingen elementer regelen gjelder for.");
+  }
+}
+
+/* Which guideline versions are in force: the one per guideline id whose validity holds. */
+static bool guide_in_force(const bc_program *p, uint32_t g, int32_t date)
+{
+  return p->guides.items[g].from <= date && date <= p->guides.items[g].to;
+}
+
+static bool same_str(const bc_program *p, uint32_t a, uint32_t b) { return !strcmp(bc_str(p, a), bc_str(p, b)); }
+
+/* A rule of a version not in force is reported (ikke_aktuell) only when no version in
+** force has a rule with that id, and only once per id. */
+static bool shadowed(const bc_program *p, uint32_t rule, int32_t date)
+{
+  const bc_rule *r = &p->rules.items[rule];
+  for (size_t i = 0; i < p->rules.len; i++) {
+    const bc_rule *o = &p->rules.items[i];
+    if (i == rule || !same_str(p, o->id, r->id)) continue;
+    if (guide_in_force(p, o->guide, date)) return true;
+    if (i < rule) return true;
+  }
+  return false;
+}
+
+void eval_case(vm *m, const ncase *c, int32_t date, result *r)
+{
+  memset(r, 0, sizeof *r);
+  r->p = c->p;
+  r->sak_id = c->sak_id;
+  r->date = date;
+  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)) };
+  vm_set_case(m, c->root, date);
+  vm_trace_enable(m, false);
+  for (uint32_t g = 0; g < c->p->guides.len; g++) {
+    value v = v_bool(true);
+    vm_set_rule(m, 0, NULL);
+    if (c->p->guides.items[g].cond != BC_NONE && guide_in_force(c->p, g, date)) run(&e, c->p->guides.items[g].cond, &v, BC_NONE);
+    e.guide_truth[g] = v_truth(v);
+  }
+  vm_trace_enable(m, true);
+  for (uint32_t i = 0; i < c->p->rules.len; i++) {
+    const bc_rule *rule = &c->p->rules.items[i];
+    if (!guide_in_force(c->p, rule->guide, date)) {
+      if (shadowed(c->p, i, date)) continue;
+      vm_set_rule(m, i, NULL);
+      vm_trace_begin(m);
+      char d[11];
+      date_format_nb(date, d);
+      char msg[200];
+      snprintf(msg, sizeof msg, "Ikke aktuell: retningslinjen %s var ikke i kraft på vurderingsdatoen %s.",
+               bc_str(c->p, c->p->guides.items[rule->guide].id), d);
+      early(&e, i, NULL, F_IKKE_AKTUELL, msg);
+      continue;
+    }
+    judge_rule(&e, i);
+  }
+  free(e.guide_truth);
+}
+
+void result_free(result *r)
+{
+  for (size_t i = 0; i < r->findings.len; i++) {
+    finding *f = &r->findings.items[i];
+    free(f->message);
+    for (size_t j = 0; j < f->why.len; j++) free(f->why.items[j].path);
+    vec_free(&f->why);
+    vec_free(&f->docs);
+  }
+  vec_free(&r->findings);
+  vec_free(&r->docs);
+  free(r->error_rule);
+  memset(r, 0, sizeof *r);
+}

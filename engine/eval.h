@@ -1,0 +1,56 @@
+/*
+** Evaluating one case against a program: which guideline version is in force, which
+** rules apply, one finding per rule (or per item in scope), each with its status,
+** message, justification (the VM's trace) and documentation points. The result points
+** into the case and the program; it is valid until either is freed.
+*/
+#ifndef NORM_EVAL_H
+#define NORM_EVAL_H
+
+#include "case.h"
+#include "vm.h"
+
+typedef enum {
+  F_BRUDD, F_AVVIK, F_UKJENT, F_VURDER, F_BEGRUNNET, F_OPPFYLT, F_IKKE_AKTUELL, F__COUNT
+} fstatus;
+
+extern const char *const fstatus_name[F__COUNT];        /* "brudd", … as in norm-resultat/1 */
+extern const char *const fstatus_label[F__COUNT];       /* "Brudd", … for people */
+
+typedef struct {
+  uint32_t kind;             /* trace_kind */
+  char *path;                /* TR_FACT: JSON path; TR_COND: condition text; TR_NOTE: note */
+  value v;
+} why_entry;
+
+typedef struct {
+  uint32_t rule;
+  fstatus status;
+  const char *item;          /* gjelder, or NULL */
+  char *message;
+  VEC(why_entry) why;
+  VEC(uint32_t) docs;        /* indices into result.docs required by this finding */
+} finding;
+
+typedef struct {
+  uint32_t rule, doc;
+  const char *item;
+  bool on_file;
+} docreq;
+
+typedef struct {
+  const bc_program *p;
+  const char *sak_id;
+  int32_t date;
+  VEC(finding) findings;
+  VEC(docreq) docs;
+  size_t counts[F__COUNT];
+  vm_status error;           /* VM_OK unless evaluation failed */
+  char *error_rule;
+} result;
+
+/* Evaluates c at `date`; vm must be made for c's program. */
+void eval_case(vm *m, const ncase *c, int32_t date, result *r);
+void result_free(result *r);
+
+#endif

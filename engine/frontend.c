@@ -1,0 +1,191 @@
+/*
+** Loading rule sources and turning them into a verified program.
+*/
+#include "frontend.h"
+
+#include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bcfile.h"
+#include "compile.h"
+#include "grammar/lexer.h"
+
+static bool is_dir(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && !strcmp(s + n - m, suf);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct {
+  srcset *src;
+  ast_unit *u;
+  VEC(char *) seen;          /* real paths already parsed */
+} loader;
+
+static bool load_file(loader *l, const char *path, const char *shown, srcloc *from);
+
+static bool load_text(loader *l, const char *name, const char *path, char *text, size_t len)
+{
+  uint32_t f = src_add(l->src, name, path, text, len);
+  if (!utf8_valid(text, len)) {
+    diag_plain(l->src, DIAG_ERROR, "%s: filen er ikke gyldig UTF-8", name);
+    return false;
+  }
+  size_t first_import = l->u->imports.len;
+  bool ok = lex_parse_file(l->u, f);
+  /* Imports named in this file, resolved relative to it. */
+  for (size_t i = first_import; i < l->u->imports.len; i++) {
+    ast_string imp = l->u->imports.items[i];
+    char target[PATH_MAX];
+    if (imp.s[0] == '/' || !path) {
+      snprintf(target, sizeof target, "%s", imp.s);
+    } else {
+      char *dup = xstrdup(path);
+      snprintf(target, sizeof target, "%s/%s", dirname(dup), imp.s);
+      free(dup);
+    }
+    if (!has_suffix(target, ".norm") && strlen(target) + 5 < sizeof target) strcat(target, ".norm");
+    /* An embedded stdlib module may be imported by its name. */
+    bool embedded = false;
+    for (size_t k = 0; k < std_nfiles; k++)
+      if (!strcmp(std_files[k].name, imp.s) || (has_suffix(std_files[k].name, ".norm") &&
+           !strncmp(std_files[k].name, imp.s, strlen(std_files[k].name) - 5) && strlen(imp.s) == strlen(std_files[k].name) - 5))
+        embedded = true;              /* always loaded already */
+    if (!embedded) ok = load_file(l, target, target, &imp.loc) && ok;
+  }
+  l->u->imports.len = first_import;
+  return ok;
+}
+
+static bool load_file(loader *l, const char *path, const char *shown, srcloc *from)
+{
+  char real[PATH_MAX];
+  if (!realpath(path, real)) {
+    if (from) diag_at(l->src, DIAG_ERROR, *from, "finner ikke filen «%s»", path);
+    else diag_plain(l->src, DIAG_ERROR, "%s: finnes ikke", path);
+    return false;
+  }
+  for (size_t i = 0; i < l->seen.len; i++)
+    if (!strcmp(l->seen.items[i], real)) return true;
+  vec_push(&l->seen, xstrdup(real));
+  size_t len;
+  const char *err;
+  char *text = read_file(path, FE_MAX_SOURCE, &len, &err);
+  if (!text) {
+    if (from) diag_at(l->src, DIAG_ERROR, *from, "regelfilen «%s» %s", path, err);
+    else diag_plain(l->src, DIAG_ERROR, "%s: %s", shown, err);
+    return false;
+  }
+  return load_text(l, shown, path, text, len);
+}
+
+static bool load_path(loader *l, const char *path)
+{
+  if (!is_dir(path)) return load_file(l, path, path, NULL);
+  DIR *d = opendir(path);
+  if (!d) {
+    diag_plain(l->src, DIAG_ERROR, "%s: mappen kan ikke leses", path);
+    return false;
+  }
+  VEC(char *) names = { 0 };
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.' && has_suffix(e->d_name, ".norm")) vec_push(&names, xstrdup(e->d_name));
+  closedir(d);
+  if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+  bool ok = true;
+  if (!names.len) {
+    diag_plain(l->src, DIAG_ERROR, "%s: mappen har ingen regelfiler (.norm)", path);
+    ok = false;
+  }
+  for (size_t i = 0; i < names.len; i++) {
+    char full[PATH_MAX];
+    size_t n = strlen(path);
+    snprintf(full, sizeof full, "%s%s%s", path, n && path[n - 1] == '/' ? "" : "/", names.items[i]);
+    ok = load_file(l, full, full, NULL) && ok;
+    free(names.items[i]);
+  }
+  vec_free(&names);
+  return ok;
+}
+
+/* The rule set's name when no `regelsett` declaration gives one: the folder's name. */
+static const char *default_name(const char *path, char name[256])
+{
+  snprintf(name, 256, "%s", path);
+  size_t n = strlen(name);
+  while (n > 1 && name[n - 1] == '/') name[--n] = 0;
+  char *base = strrchr(name, '/');
+  return base ? base + 1 : name;
+}
+
+bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes)
+{
+  ast_unit u;
+  ast_unit_init(&u, src);
+  loader l = { src, &u, { 0 } };
+  bool ok = true;
+  for (size_t i = 0; i < std_nfiles; i++)
+    ok = load_text(&l, std_files[i].name, NULL, xstrndup(std_files[i].text, std_files[i].len), std_files[i].len) && ok;
+  for (size_t i = 0; i < npaths; i++) ok = load_path(&l, paths[i]) && ok;
+  bc_program p;
+  bc_init(&p);
+  char name[256];
+  if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
+  else ok = false;
+  if (ok) bcf_write(&p, bytes);
+  bc_free(&p);
+  for (size_t i = 0; i < l.seen.len; i++) free(l.seen.items[i]);
+  vec_free(&l.seen);
+  ast_unit_free(&u);
+  return ok;
+}
+
+bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color)
+{
+  buf bytes;
+  buf_init(&bytes);
+  bool ok;
+  if (has_suffix(path, ".normc") && !is_dir(path)) {
+    size_t len;
+    const char *e;
+    char *data = read_file(path, BCF_MAX_FILE, &len, &e);
+    if (!data) {
+      fprintf(err, "norm: %s: %s\n", path, e);
+      return false;
+    }
+    bytes.data = data;
+    bytes.len = bytes.cap = len;
+  } else {
+    srcset src;
+    src_init(&src);
+    const char *paths[1] = { path };
+    ok = fe_compile(&src, paths, 1, &bytes);
+    diag_print_all(&src, err, color);
+    src_free(&src);
+    if (!ok) {
+      buf_free(&bytes);
+      return false;
+    }
+  }
+  char *why = NULL;
+  ok = bcf_load((const uint8_t *)bytes.data, bytes.len, p, &why);
+  if (!ok) {
+    fprintf(err, "norm: %s: regelsettet avvises: %s\n", path, why);
+    free(why);
+  }
+  buf_free(&bytes);
+  return ok;
+}

@@ -1,0 +1,27 @@
+/*
+** From paths on disk to a verified program: reads rule files (a file, or every .norm
+** file of a folder in name order), the embedded stdlib first, follows `bruk` imports
+** once each, parses, compiles, serializes and loads the bytes back through the
+** verifier, so a rule set compiled in memory is exactly what a .normc would hold.
+*/
+#ifndef NORM_FRONTEND_H
+#define NORM_FRONTEND_H
+
+#include "bytecode.h"
+#include "diag.h"
+
+/* Embedded stdlib files (generated at build time from stdlib/ *.norm). */
+typedef struct { const char *name; const char *text; size_t len; } std_file;
+extern const std_file std_files[];
+extern const size_t std_nfiles;
+
+#define FE_MAX_SOURCE (4u << 20)
+
+/* Compiles paths; diagnostics in src. On success *bytes holds the .normc image. */
+bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes);
+
+/* Compiles (sources) or reads (.normc) `path` and loads it verified into p.
+** On failure prints what is wrong to err and returns false. */
+bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+** Small shared helpers: arenas, growable byte buffers and vectors, checked allocation.
+** Everything here is owned by its caller; nothing is global.
+*/
+#ifndef NORM_UTIL_H
+#define NORM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdarg.h>
+
+/* Allocation that never returns NULL: on exhaustion the process aborts with a message. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* An arena hands out memory that lives until arena_free(); used for AST nodes and cases. */
+typedef struct arena_chunk arena_chunk;
+typedef struct {
+  arena_chunk *head;
+  size_t total;        /* bytes handed out, for limits */
+} arena;
+
+void arena_init(arena *a);
+void *arena_alloc(arena *a, size_t n);          /* zeroed, 8-byte aligned */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_strdup(arena *a, const char *s);
+void arena_free(arena *a);
+
+/* A growable byte buffer; buf_free releases it. data is always NUL-terminated. */
+typedef struct {
+  char *data;
+  size_t len, cap;
+} buf;
+
+void buf_init(buf *b);
+void buf_free(buf *b);
+void buf_reset(buf *b);
+void buf_put(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+char *buf_take(buf *b);                           /* caller frees; buffer becomes empty */
+
+/* A typed growable array: VEC(int) v = {0}; vec_push(&v, 3); free(v.items). */
+#define VEC(T) struct { T *items; size_t len, cap; }
+#define vec_push(v, x) do { \
+    if ((v)->len == (v)->cap) { \
+      (v)->cap = (v)->cap ? (v)->cap * 2 : 8; \
+      (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
+    } \
+    (v)->items[(v)->len++] = (x); \
+  } while (0)
+#define vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
+
+/* Reads a whole file; returns NULL and sets *err (static text) on failure. Caller frees. */
+char *read_file(const char *path, size_t max, size_t *len, const char **err);
+
+/* UTF-8: number of code points in s[0..n), and whether s[0..n) is valid UTF-8. */
+size_t utf8_width(const char *s, size_t n);
+bool utf8_valid(const char *s, size_t n);
+
+/* Levenshtein distance over bytes, capped; used for "mente du …?" suggestions. */
+size_t edit_distance(const char *a, const char *b);
+
+#endif

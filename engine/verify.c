@@ -1,0 +1,275 @@
+/*
+** Verifier of loaded programs. Reasons are written for the person who has to decide
+** whether to trust the file: what is wrong and where (rule, block, byte offset).
+*/
+#include "verify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "stdlib/builtins.h"
+
+typedef struct {
+  bc_program *p;
+  char **why;
+  uint32_t max_fields;
+} verifier;
+
+static bool bad(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool bad(verifier *v, const char *fmt, ...)
+{
+  buf b;
+  buf_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  *v->why = buf_take(&b);
+  return false;
+}
+
+static bool str_ok(verifier *v, uint32_t id, bool optional)
+{
+  return id < v->p->strings.len || (optional && id == BC_NONE);
+}
+
+static bool ids_ok(verifier *v, const uint32_t *ids, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!str_ok(v, ids[i], false)) return false;
+  return true;
+}
+
+static bool block_ok(verifier *v, uint32_t b, block_kind kind, bool optional)
+{
+  if (b == BC_NONE) return optional;
+  return b < v->p->blocks.len && v->p->blocks.items[b].kind == kind;
+}
+
+static bool check_tables(verifier *v)
+{
+  bc_program *p = v->p;
+  if (!str_ok(v, p->name, false) || !str_ok(v, p->format, false))
+    return bad(v, "regelsettets navn eller saksformat peker utenfor teksttabellen");
+  if (p->types.len < TY__BUILTIN) return bad(v, "typetabellen mangler de innebygde typene");
+  for (size_t i = 0; i < p->types.len; i++) {
+    const bc_type *t = &p->types.items[i];
+    bool ok = t->kind <= TK_REC && (i >= TY__BUILTIN || t->kind == i);
+    if (t->kind == TK_LIST) ok = ok && t->elem < p->types.len && t->elem != i;
+    if (t->kind == TK_REC) ok = ok && t->rec < p->records.len;
+    ok = ok && ids_ok(v, t->values.items, t->values.len) && ids_ok(v, t->extra.items, t->extra.len);
+    if (t->kind == TK_TEXT && t->ref != BC_NONE) ok = ok && p->root < p->records.len && t->ref < p->records.items[p->root].fields.len;
+    if (!ok) return bad(v, "type %zu er ugyldig", i);
+  }
+  /* A list type's element chain must end (no list of itself through others). */
+  for (size_t i = 0; i < p->types.len; i++) {
+    uint32_t t = (uint32_t)i;
+    for (size_t k = 0; k <= p->types.len && p->types.items[t].kind == TK_LIST; k++) t = p->types.items[t].elem;
+    if (p->types.items[t].kind == TK_LIST) return bad(v, "type %zu er en liste av seg selv", i);
+  }
+  if (p->root >= p->records.len) return bad(v, "skjemaets rot peker utenfor posttabellen");
+  for (size_t i = 0; i < p->records.len; i++) {
+    const bc_record *r = &p->records.items[i];
+    if (!str_ok(v, r->name, false) || (r->id_field != BC_NONE && r->id_field >= r->fields.len))
+      return bad(v, "post %zu er ugyldig", i);
+    for (size_t j = 0; j < r->fields.len; j++)
+      if (!str_ok(v, r->fields.items[j].name, false) || r->fields.items[j].type >= p->types.len)
+        return bad(v, "felt %zu i posten «%s» er ugyldig", j, bc_str(p, r->name));
+    if (r->fields.len > v->max_fields) v->max_fields = (uint32_t)r->fields.len;
+  }
+  for (size_t i = 0; i < p->consts.len; i++) {
+    const bc_const *k = &p->consts.items[i];
+    bool ok = k->kind <= K_LIST;
+    if (k->kind == K_STR || k->kind == K_REGEX) ok = ok && str_ok(v, k->str, false);
+    if (k->kind == K_LIST)
+      for (size_t j = 0; j < k->items.len && ok; j++)
+        ok = k->items.items[j] < p->consts.len && p->consts.items[k->items.items[j]].kind != K_LIST &&
+             p->consts.items[k->items.items[j]].kind != K_REGEX;
+    if (k->kind == K_DUR) ok = ok && k->months >= -1200000 && k->months <= 1200000 && k->days >= -3650000 && k->days <= 3650000;
+    if (!ok) return bad(v, "konstant %zu er ugyldig", i);
+  }
+  for (size_t i = 0; i < p->conds.len; i++)
+    if (!str_ok(v, p->conds.items[i].text, false)) return bad(v, "vilkår %zu peker utenfor teksttabellen", i);
+  for (size_t i = 0; i < p->guides.len; i++) {
+    const bc_guide *g = &p->guides.items[i];
+    if (!str_ok(v, g->id, false) || !str_ok(v, g->title, false) || !str_ok(v, g->publisher, true) ||
+        !str_ok(v, g->document, true) || !str_ok(v, g->version, true) || !str_ok(v, g->cond_text, true) ||
+        !str_ok(v, g->file, false) || !block_ok(v, g->cond, BLOCK_GUIDE_COND, true))
+      return bad(v, "retningslinje %zu er ugyldig", i);
+  }
+  for (size_t i = 0; i < p->rules.len; i++) {
+    const bc_rule *r = &p->rules.items[i];
+    bool ok = str_ok(v, r->id, false) && str_ok(v, r->title, false) && str_ok(v, r->quote, true) &&
+              str_ok(v, r->check_text, true) && r->guide < p->guides.len && r->strength <= ST_KAN &&
+              ids_ok(v, r->sources.items, r->sources.len) && ids_ok(v, r->aliases.items, r->aliases.len) &&
+              block_ok(v, r->coll, BLOCK_COLL, true) && block_ok(v, r->filter, BLOCK_FILTER, true) &&
+              block_ok(v, r->scope, BLOCK_SCOPE, true) && block_ok(v, r->exception, BLOCK_EXCEPTION, true) &&
+              block_ok(v, r->check, BLOCK_CHECK, false) && block_ok(v, r->message, BLOCK_MESSAGE, true) &&
+              block_ok(v, r->message_ok, BLOCK_MESSAGE_OK, true) &&
+              (r->coll == BC_NONE) == (r->var_local == BC_NONE) && (r->coll != BC_NONE || r->filter == BC_NONE);
+    for (size_t j = 0; j < r->docs.len && ok; j++)
+      ok = str_ok(v, r->docs.items[j].type, false) && str_ok(v, r->docs.items[j].text, false) &&
+           block_ok(v, r->docs.items[j].check, BLOCK_DOC, false);
+    if (!ok) return bad(v, "regel %zu (%s) har ugyldige metadata", i, str_ok(v, r->id, false) ? bc_str(p, r->id) : "?");
+    /* The item's local must exist in every block that reads it. */
+    const uint32_t blocks[] = { r->filter, r->scope, r->exception, r->check, r->message, r->message_ok };
+    for (size_t j = 0; j < sizeof blocks / sizeof *blocks && r->var_local != BC_NONE; j++)
+      if (blocks[j] != BC_NONE && r->var_local >= p->blocks.items[blocks[j]].nlocals)
+        return bad(v, "regel %s: elementets variabel finnes ikke i kodeblokk %u", bc_str(p, r->id), blocks[j]);
+  }
+  if (!block_ok(v, p->justified, BLOCK_JUSTIFIED, true)) return bad(v, "blokken for begrunnet avvik er ugyldig");
+  for (size_t i = 1; i < p->lines.len; i++)
+    if (p->lines.items[i].pc < p->lines.items[i - 1].pc) return bad(v, "linjetabellen er ikke sortert");
+  return true;
+}
+
+static bool check_regexes(verifier *v)
+{
+  bc_program *p = v->p;
+  p->regex = xcalloc(p->consts.len ? p->consts.len : 1, sizeof *p->regex);
+  pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  pcre2_set_max_pattern_length(cc, NORM_RE_MAX_PATTERN);
+  bool ok = true;
+  for (size_t i = 0; i < p->consts.len && ok; i++) {
+    if (p->consts.items[i].kind != K_REGEX) continue;
+    const nstr *s = p->strings.items[p->consts.items[i].str];
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->s, s->len, PCRE2_UTF | PCRE2_UCP, &code, &off, cc);
+    if (!re) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(code, msg, sizeof msg);
+      ok = bad(v, "det regulære uttrykket i konstant %zu kompilerer ikke: %s", i, (char *)msg);
+      break;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* JIT where available; interpreted otherwise */
+    p->regex[i] = re;
+  }
+  pcre2_compile_context_free(cc);
+  return ok;
+}
+
+/* Checks one block's code: instruction boundaries, operands, jumps, stack depth. */
+static bool check_block(verifier *v, uint32_t bi)
+{
+  bc_program *p = v->p;
+  bc_block *b = &p->blocks.items[bi];
+  if (b->start > p->code.len || b->len > p->code.len - b->start || b->len == 0)
+    return bad(v, "kodeblokk %u ligger utenfor koden", bi);
+  if (b->nlocals > BC_MAX_LOCALS || b->niters > BC_MAX_ITERS)
+    return bad(v, "kodeblokk %u ber om for mange variabler eller løkker", bi);
+  const uint8_t *code = p->code.items + b->start;
+  uint32_t n = b->len;
+  /* depth[pc] + 1, 0 = not reached yet; boundary marks instruction starts. */
+  int32_t *depth = xcalloc(n + 1, sizeof *depth);
+  uint8_t *boundary = xcalloc(n + 1, 1);
+  bool ok = true;
+  for (uint32_t pc = 0; pc < n && ok;) {
+    uint8_t op = code[pc];
+    if (op >= OP__COUNT) { ok = bad(v, "kodeblokk %u, byte %u: ukjent instruksjon %u", bi, pc, op); break; }
+    if (bc_ops[op].len > n - pc) { ok = bad(v, "kodeblokk %u, byte %u: instruksjonen er avkortet", bi, pc); break; }
+    boundary[pc] = 1;
+    pc += bc_ops[op].len;
+  }
+  int32_t max = 0;
+  depth[0] = 1;
+  bool falls = true;
+  for (uint32_t pc = 0; pc < n && ok;) {
+    uint8_t op = code[pc];
+    const op_info *info = &bc_ops[op];
+    uint32_t next = pc + info->len;
+    if (!depth[pc]) {               /* unreachable: after RETURN, JUMP or LOOP and no jump here */
+      pc = next;
+      falls = false;
+      continue;
+    }
+    int32_t d = depth[pc] - 1;
+    uint32_t a = info->shape != SHAPE_NONE ? bc_u16(code + pc + 1) : 0;
+    int pop = info->pop, push = info->push;
+    switch (info->shape) {
+    case SHAPE_U16:
+      switch (op) {
+      case OP_CONST: ok = a < p->consts.len && p->consts.items[a].kind != K_REGEX; break;
+      case OP_LOCAL: case OP_SETLOCAL: ok = a < b->nlocals; break;
+      case OP_FIELD: ok = a < v->max_fields; break;
+      case OP_COND: ok = a < p->conds.len; break;
+      case OP_ITER_INIT: case OP_ITER_END: ok = a < b->niters; break;
+      case OP_MATCH: ok = a < p->consts.len && p->consts.items[a].kind == K_REGEX; break;
+      default: ok = false;
+      }
+      if (!ok) ok = bad(v, "kodeblokk %u, byte %u: %s har et operand (%u) utenfor gyldig område", bi, pc, info->name, a);
+      break;
+    case SHAPE_CALL: {
+      uint8_t argc = code[pc + 3];
+      if (a >= std_nbuiltins || std_builtins[a].special || std_builtins[a].argc != argc)
+        ok = bad(v, "kodeblokk %u, byte %u: kall av ukjent innebygd funksjon %u/%u", bi, pc, a, argc);
+      pop = argc;
+      break;
+    }
+    case SHAPE_NEXT: {
+      uint32_t local = bc_u16(code + pc + 3), exit = next + bc_u16(code + pc + 5);
+      if (a >= b->niters || local >= b->nlocals) ok = bad(v, "kodeblokk %u, byte %u: ITER_NEXT utenfor gyldig område", bi, pc);
+      else if (exit >= n || !boundary[exit]) ok = bad(v, "kodeblokk %u, byte %u: hopp til %u lander ikke på en instruksjon", bi, pc, exit);
+      else if (depth[exit] && depth[exit] != d + 1) ok = bad(v, "kodeblokk %u, byte %u: ulik stakkdybde der stier møtes", bi, exit);
+      else depth[exit] = d + 1;
+      break;
+    }
+    case SHAPE_JUMP: {
+      uint32_t target = next + a;
+      int32_t td = d - pop + push;
+      if (target >= n || !boundary[target]) ok = bad(v, "kodeblokk %u, byte %u: hopp til %u lander ikke på en instruksjon", bi, pc, target);
+      else if (d < pop) ok = bad(v, "kodeblokk %u, byte %u: stakken er tom", bi, pc);
+      else if (depth[target] && depth[target] != td + 1) ok = bad(v, "kodeblokk %u, byte %u: ulik stakkdybde der stier møtes", bi, target);
+      else depth[target] = td + 1;
+      break;
+    }
+    case SHAPE_LOOP: {
+      /* The only backward jump: onto an ITER_NEXT before it, whose exit lies after the
+      ** LOOP, with no ITER_INIT of that iterator in between; each round then consumes
+      ** one item of a finite list, so the loop ends. */
+      if (a > next || !boundary[next - a] || code[next - a] != OP_ITER_NEXT) {
+        ok = bad(v, "kodeblokk %u, byte %u: LOOP går ikke tilbake til en ITER_NEXT", bi, pc);
+        break;
+      }
+      uint32_t top = next - a, it = bc_u16(code + top + 1), exit = top + 7 + bc_u16(code + top + 5);
+      if (exit < next) { ok = bad(v, "kodeblokk %u, byte %u: løkkens utgang ligger inne i løkken", bi, pc); break; }
+      for (uint32_t q = top + 7; q < pc && ok; q += bc_ops[code[q]].len)
+        if (code[q] == OP_ITER_INIT && bc_u16(code + q + 1) == it)
+          ok = bad(v, "kodeblokk %u, byte %u: løkken starter sin egen iterator på nytt", bi, q);
+      if (ok && depth[top] != d + 1) ok = bad(v, "kodeblokk %u, byte %u: ulik stakkdybde rundt løkken", bi, pc);
+      break;
+    }
+    default:
+      break;
+    }
+    if (!ok) break;
+    if (d < pop) { ok = bad(v, "kodeblokk %u, byte %u: %s mangler verdier på stakken", bi, pc, info->name); break; }
+    d = d - pop + push;
+    if (d > max) max = d;
+    if (d > (int32_t)BC_MAX_STACK) { ok = bad(v, "kodeblokk %u: stakken blir for dyp", bi); break; }
+    if (op == OP_RETURN && d != 0) { ok = bad(v, "kodeblokk %u, byte %u: RETURN med %d verdier igjen på stakken", bi, pc, d); break; }
+    falls = op != OP_RETURN && op != OP_JUMP && op != OP_LOOP;
+    if (falls) {
+      if (next >= n) { ok = bad(v, "kodeblokk %u: koden går forbi slutten uten RETURN", bi); break; }
+      if (depth[next] && depth[next] != d + 1) { ok = bad(v, "kodeblokk %u, byte %u: ulik stakkdybde der stier møtes", bi, next); break; }
+      depth[next] = d + 1;
+    }
+    pc = next;
+  }
+  b->max_stack = (uint32_t)max + 1;
+  free(depth);
+  free(boundary);
+  return ok;
+}
+
+bool bc_verify(bc_program *p, char **why)
+{
+  verifier v = { p, why, 0 };
+  if (!check_tables(&v)) return false;
+  for (size_t i = 0; i < p->blocks.len; i++)
+    if (!check_block(&v, (uint32_t)i)) return false;
+  return check_regexes(&v);
+}

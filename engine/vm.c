@@ -1,0 +1,496 @@
+/*
+** The norm VM: a dispatch loop over verified bytecode. Each case is short; slow or
+** rare paths (regex matching, formatting, comparisons of mixed kinds) are helpers.
+*/
+#include "vm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "date.h"
+#include "verify.h"
+#include "stdlib/builtins.h"
+
+typedef struct {
+  const nlist *list;
+  uint32_t next;
+  bool unknown;
+} vm_iter;
+
+struct vm {
+  const bc_program *p;
+  const nrec *root;
+  int32_t today;
+  uint32_t rule;
+  const nrec *item;
+  value stack[BC_MAX_STACK + 4];
+  value locals[BC_MAX_LOCALS];
+  value aux_locals[BC_MAX_LOCALS];   /* the program-wide block (avvik_begrunnet) has its own frame */
+  vm_iter iters[BC_MAX_ITERS];
+  /* trace */
+  VEC(trace_entry) trace;
+  uint32_t serial;
+  uint32_t *cond_stamp;      /* 3 per condition: (serial) when recorded with usann/sann/ukjent */
+  bool tracing;
+  buf msg;
+  value *kvals;              /* every constant as a value, lists materialized once */
+  nlist **klists;
+  /* regex */
+  pcre2_match_data **md;
+  pcre2_match_context *mctx;
+  pcre2_jit_stack *jit;
+};
+
+static value const_value(const bc_program *p, uint32_t k)
+{
+  const bc_const *c = &p->consts.items[k];
+  value v = v_unknown();
+  switch (c->kind) {
+  case K_NUM: v = v_num(c->num); break;
+  case K_STR: v = v_str(p->strings.items[c->str]); break;
+  case K_DATE: v = v_date(c->date); break;
+  case K_DUR: v.tag = V_DUR; v.u.dur.months = c->months; v.u.dur.days = c->days; break;
+  default: break;
+  }
+  return v;
+}
+
+vm *vm_new(const bc_program *p)
+{
+  vm *m = xcalloc(1, sizeof *m);
+  m->p = p;
+  m->cond_stamp = xcalloc(p->conds.len * 3 + 1, sizeof *m->cond_stamp);
+  m->md = xcalloc(p->consts.len + 1, sizeof *m->md);
+  m->kvals = xcalloc(p->consts.len + 1, sizeof *m->kvals);
+  m->klists = xcalloc(p->consts.len + 1, sizeof *m->klists);
+  for (size_t k = 0; k < p->consts.len; k++) {
+    const bc_const *c = &p->consts.items[k];
+    if (c->kind != K_LIST) { m->kvals[k] = const_value(p, (uint32_t)k); continue; }
+    nlist *l = xcalloc(1, sizeof *l + c->items.len * sizeof(value));
+    l->n = (uint32_t)c->items.len;
+    for (size_t i = 0; i < c->items.len; i++) l->items[i] = const_value(p, c->items.items[i]);
+    m->klists[k] = l;
+    m->kvals[k].tag = V_LIST;
+    m->kvals[k].u.list = l;
+  }
+  m->mctx = pcre2_match_context_create(NULL);
+  pcre2_set_match_limit(m->mctx, NORM_RE_MATCH_LIMIT);
+  pcre2_set_depth_limit(m->mctx, NORM_RE_DEPTH_LIMIT);
+  pcre2_set_heap_limit(m->mctx, NORM_RE_HEAP_LIMIT_KIB);
+  m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+  if (m->jit) pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+  m->tracing = true;
+  buf_init(&m->msg);
+  return m;
+}
+
+void vm_free(vm *m)
+{
+  if (!m) return;
+  for (size_t i = 0; i < m->p->consts.len; i++) pcre2_match_data_free(m->md[i]);
+  free(m->md);
+  for (size_t i = 0; i < m->p->consts.len; i++) free(m->klists[i]);
+  free(m->klists);
+  free(m->kvals);
+  pcre2_match_context_free(m->mctx);
+  pcre2_jit_stack_free(m->jit);
+  free(m->cond_stamp);
+  vec_free(&m->trace);
+  buf_free(&m->msg);
+  free(m);
+}
+
+void vm_set_case(vm *m, const nrec *root, int32_t today)
+{
+  m->root = root;
+  m->today = today;
+}
+
+void vm_set_rule(vm *m, uint32_t rule, const nrec *item)
+{
+  m->rule = rule;
+  m->item = item;
+  for (size_t i = 0; i < BC_MAX_LOCALS; i++) m->locals[i] = v_unknown();
+}
+
+void vm_set_local(vm *m, uint32_t slot, value v)
+{
+  if (slot < BC_MAX_LOCALS) m->locals[slot] = v;
+}
+
+void vm_trace_begin(vm *m)
+{
+  m->trace.len = 0;
+  if (++m->serial == 0) {             /* wrapped: stamps in records would be ambiguous */
+    memset(m->cond_stamp, 0, (m->p->conds.len * 3 + 1) * sizeof *m->cond_stamp);
+    m->serial = 1;
+  }
+}
+
+void vm_trace_enable(vm *m, bool on) { m->tracing = on; }
+
+const trace_entry *vm_trace(const vm *m, size_t *n)
+{
+  *n = m->trace.len;
+  return m->trace.items;
+}
+
+void vm_trace_note(vm *m, uint32_t str, value v)
+{
+  trace_entry e = { TR_NOTE, NULL, 0, str, v };
+  vec_push(&m->trace, e);
+}
+
+void vm_trace_guide(vm *m, uint32_t text, value v)
+{
+  if (!m->tracing) return;
+  trace_entry e = { TR_GUIDE, NULL, 0, text, v };
+  vec_push(&m->trace, e);
+}
+
+void vm_message_reset(vm *m) { buf_reset(&m->msg); }
+const char *vm_message(const vm *m) { return m->msg.data ? m->msg.data : ""; }
+int32_t vm_today(const vm *m) { return m->today; }
+
+static bool nstr_eq(const nstr *a, const nstr *b) { return a->len == b->len && !memcmp(a->s, b->s, a->len); }
+
+bool vm_is_current_rule(const vm *m, const nstr *s)
+{
+  const bc_rule *r = &m->p->rules.items[m->rule];
+  if (nstr_eq(m->p->strings.items[r->id], s)) return true;
+  for (size_t i = 0; i < r->aliases.len; i++)
+    if (nstr_eq(m->p->strings.items[r->aliases.items[i]], s)) return true;
+  return false;
+}
+
+bool vm_is_current_item(const vm *m, const nstr *s)
+{
+  if (!m->item) return false;
+  uint32_t f = m->p->records.items[m->item->type].id_field;
+  if (f == BC_NONE || f >= m->item->nfields) return false;
+  value id = m->item->fields[f];
+  return id.tag == V_STR && nstr_eq(id.u.str, s);
+}
+
+/* ---- trace ---- */
+
+static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
+{
+  if (!m->tracing || r->stamp[f] == m->serial) return;
+  /* Records and lists of records are containers: what is read inside them is what
+  ** justifies a finding. They are recorded only when missing. */
+  if (v.tag == V_REC || (v.tag == V_LIST && v.u.list->n && v.u.list->items[0].tag == V_REC)) return;
+  ((nrec *)r)->stamp[f] = m->serial;
+  trace_entry e = { TR_FACT, r, f, 0, v };
+  vec_push(&m->trace, e);
+}
+
+static void record_cond(vm *m, uint32_t c, value v)
+{
+  if (!m->tracing) return;
+  uint32_t k = c * 3 + (uint32_t)(v_truth(v) + 1);
+  if (m->cond_stamp[k] == m->serial) return;
+  m->cond_stamp[k] = m->serial;
+  trace_entry e = { TR_COND, NULL, 0, c, v };
+  vec_push(&m->trace, e);
+}
+
+/* ---- values ---- */
+
+static int cmp_values(value a, value b, bool *ok)
+{
+  *ok = true;
+  if (a.tag != b.tag) { *ok = false; return 0; }
+  switch (a.tag) {
+  case V_NUM: return a.u.num < b.u.num ? -1 : a.u.num > b.u.num;
+  case V_DATE: return a.u.date < b.u.date ? -1 : a.u.date > b.u.date;
+  case V_BOOL: return (int)a.u.b - (int)b.u.b;
+  case V_STR: {
+    uint32_t n = a.u.str->len < b.u.str->len ? a.u.str->len : b.u.str->len;
+    int c = memcmp(a.u.str->s, b.u.str->s, n);
+    return c ? c : a.u.str->len < b.u.str->len ? -1 : a.u.str->len > b.u.str->len;
+  }
+  case V_DUR:
+    if (a.u.dur.months != b.u.dur.months) return a.u.dur.months < b.u.dur.months ? -1 : 1;
+    return a.u.dur.days < b.u.dur.days ? -1 : a.u.dur.days > b.u.dur.days;
+  default: *ok = false; return 0;
+  }
+}
+
+static bool is_blank(const nstr *s)
+{
+  for (uint32_t i = 0; i < s->len; i++) {
+    unsigned char c = (unsigned char)s->s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') continue;
+    if (c == 0xC2 && i + 1 < s->len && (unsigned char)s->s[i + 1] == 0xA0) { i++; continue; }   /* NBSP */
+    if (c == 0xE2 && i + 2 < s->len && (unsigned char)s->s[i + 1] == 0x80 &&
+        ((unsigned char)s->s[i + 2] <= 0x8B || (unsigned char)s->s[i + 2] == 0xAF)) { i += 2; continue; }
+    if (c == 0xE3 && i + 2 < s->len && (unsigned char)s->s[i + 1] == 0x80 && (unsigned char)s->s[i + 2] == 0x80) { i += 2; continue; }
+    return false;
+  }
+  return true;
+}
+
+static bool written(value v)
+{
+  switch (v.tag) {
+  case V_UNKNOWN: return false;
+  case V_STR: return !is_blank(v.u.str);
+  case V_LIST: return v.u.list->n > 0;
+  case V_REC:
+    for (uint32_t i = 0; i < v.u.rec->nfields; i++)
+      if (v.u.rec->fields[i].tag != V_UNKNOWN) return true;
+    return false;
+  default: return true;
+  }
+}
+
+static value in_list(value x, value l)
+{
+  if (l.tag != V_LIST) return v_unknown();
+  if (l.u.list->n == 0) return v_bool(false);
+  if (x.tag == V_UNKNOWN) return v_unknown();
+  bool unknown = false;
+  for (uint32_t i = 0; i < l.u.list->n; i++) {
+    value y = l.u.list->items[i];
+    if (y.tag == V_UNKNOWN) { unknown = true; continue; }
+    bool ok;
+    if (cmp_values(x, y, &ok) == 0 && ok) return v_bool(true);
+  }
+  return unknown ? v_unknown() : v_bool(false);
+}
+
+static value match_regex(vm *m, uint32_t k, value s)
+{
+  if (s.tag != V_STR) return v_unknown();
+  const pcre2_code *re = m->p->regex[k];
+  if (!m->md[k]) m->md[k] = pcre2_match_data_create_from_pattern(re, NULL);
+  int rc = pcre2_match(re, (PCRE2_SPTR)s.u.str->s, s.u.str->len, 0, 0, m->md[k], m->mctx);
+  if (rc >= 0) return v_bool(true);
+  if (rc == PCRE2_ERROR_NOMATCH) return v_bool(false);
+  /* A limit or an error: the condition cannot be decided, and the trace says why. */
+  if (m->tracing) {
+    trace_entry e = { TR_NOTE, NULL, 0, BC_NONE, v_num(rc) };
+    vec_push(&m->trace, e);
+  }
+  return v_unknown();
+}
+
+void vm_format(const bc_program *p, value v, buf *b)
+{
+  char tmp[32];
+  switch (v.tag) {
+  case V_UNKNOWN: buf_puts(b, "ukjent"); break;
+  case V_BOOL: buf_puts(b, v.u.b ? "ja" : "nei"); break;
+  case V_NUM:
+    if (v.u.num == floor(v.u.num) && fabs(v.u.num) < 1e15) buf_printf(b, "%.0f", v.u.num);
+    else {
+      snprintf(tmp, sizeof tmp, "%.2f", v.u.num);
+      for (char *q = tmp; *q; q++) if (*q == '.') *q = ',';
+      buf_puts(b, tmp);
+    }
+    break;
+  case V_STR: buf_put(b, v.u.str->s, v.u.str->len); break;
+  case V_DATE: date_format_nb(v.u.date, tmp); buf_puts(b, tmp); break;
+  case V_DUR: {
+    int32_t mo = v.u.dur.months, d = v.u.dur.days;
+    if (mo && mo % 12 == 0 && !d) buf_printf(b, "%d år", mo / 12);
+    else if (mo && !d) buf_printf(b, "%d %s", mo, mo == 1 ? "måned" : "måneder");
+    else if (!mo && d && d % 7 == 0) buf_printf(b, "%d %s", d / 7, d == 7 ? "uke" : "uker");
+    else if (!mo) buf_printf(b, "%d %s", d, d == 1 ? "dag" : "dager");
+    else buf_printf(b, "%d %s og %d %s", mo, mo == 1 ? "måned" : "måneder", d, d == 1 ? "dag" : "dager");
+    break;
+  }
+  case V_LIST:
+    for (uint32_t i = 0; i < v.u.list->n; i++) {
+      if (i) buf_puts(b, ", ");
+      vm_format(p, v.u.list->items[i], b);
+    }
+    break;
+  case V_REC: {
+    uint32_t f = p->records.items[v.u.rec->type].id_field;
+    if (f != BC_NONE && f < v.u.rec->nfields) vm_format(p, v.u.rec->fields[f], b);
+    else buf_puts(b, bc_str(p, p->records.items[v.u.rec->type].name));
+    break;
+  }
+  }
+}
+
+const char *vm_note_text(const trace_entry *e)
+{
+  switch ((int)e->v.u.num) {
+  case PCRE2_ERROR_MATCHLIMIT: return "det regulære uttrykket nådde grensen for antall forsøk";
+  case PCRE2_ERROR_DEPTHLIMIT: return "det regulære uttrykket nådde grensen for dybde";
+  case PCRE2_ERROR_HEAPLIMIT: return "det regulære uttrykket nådde grensen for minne";
+  case PCRE2_ERROR_JIT_STACKLIMIT: return "det regulære uttrykket nådde grensen for JIT-stakken";
+  default: return "det regulære uttrykket kunne ikke kjøres på denne teksten";
+  }
+}
+
+const char *vm_status_text(vm_status s)
+{
+  switch (s) {
+  case VM_OK: return "ok";
+  case VM_ERR_TYPE: return "regelsettet bruker en verdi av feil type (intern feil i regelsettet)";
+  case VM_ERR_BUDGET: return "vurderingen ble for omfattende (grensen for antall instruksjoner er nådd)";
+  }
+  return "?";
+}
+
+/* ---- arithmetic and logic helpers ---- */
+
+static value arith(opcode op, value a, value b, bool *bad)
+{
+  if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) return v_unknown();
+  if (a.tag != V_NUM || b.tag != V_NUM) { *bad = true; return v_unknown(); }
+  switch (op) {
+  case OP_ADD: return v_num(a.u.num + b.u.num);
+  case OP_SUB: return v_num(a.u.num - b.u.num);
+  case OP_MUL: return v_num(a.u.num * b.u.num);
+  default: return b.u.num == 0 ? v_unknown() : v_num(a.u.num / b.u.num);
+  }
+}
+
+static value date_arith(bool add, value a, value b, bool *bad)
+{
+  if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) return v_unknown();
+  if (a.tag != V_DATE || b.tag != V_DUR) { *bad = true; return v_unknown(); }
+  int s = add ? 1 : -1;
+  int32_t d = date_add(a.u.date, s * b.u.dur.months, s * b.u.dur.days);
+  return v_date(d);
+}
+
+static value compare(opcode op, value a, value b, bool *bad)
+{
+  if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) return v_unknown();
+  bool ok;
+  int c = cmp_values(a, b, &ok);
+  if (!ok) { *bad = true; return v_unknown(); }
+  switch (op) {
+  case OP_EQ: return v_bool(c == 0);
+  case OP_NE: return v_bool(c != 0);
+  case OP_LT: return v_bool(c < 0);
+  case OP_LE: return v_bool(c <= 0);
+  case OP_GT: return v_bool(c > 0);
+  default: return v_bool(c >= 0);
+  }
+}
+
+static value kleene_and(value a, value b)
+{
+  int x = v_truth(a), y = v_truth(b);
+  if (x == 0 || y == 0) return v_bool(false);
+  if (x < 0 || y < 0) return v_unknown();
+  return v_bool(true);
+}
+
+static value kleene_or(value a, value b)
+{
+  int x = v_truth(a), y = v_truth(b);
+  if (x == 1 || y == 1) return v_bool(true);
+  if (x < 0 || y < 0) return v_unknown();
+  return v_bool(false);
+}
+
+static value field_of(vm *m, value r, uint32_t f, bool *bad)
+{
+  if (r.tag == V_UNKNOWN) return v_unknown();
+  if (r.tag != V_REC || f >= r.u.rec->nfields) { *bad = true; return v_unknown(); }
+  value v = r.u.rec->fields[f];
+  record_fact(m, r.u.rec, f, v);
+  return v;
+}
+
+/* ---- the loop ---- */
+
+#define READ_U16(at) bc_u16(code + (at))
+
+vm_status vm_run(vm *m, uint32_t block, value *result)
+{
+  const bc_program *p = m->p;
+  const bc_block *b = &p->blocks.items[block];
+  const uint8_t *code = p->code.items + b->start;
+  value *sp = m->stack;              /* next free slot */
+  value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
+  uint32_t pc = 0, budget = VM_BUDGET;
+  bool bad = false;
+  for (;;) {
+    if (--budget == 0) return VM_ERR_BUDGET;
+    opcode op = (opcode)code[pc];
+    uint32_t next = pc + bc_ops[op].len;
+    switch (op) {
+    case OP_CONST: *sp++ = m->kvals[READ_U16(pc + 1)]; break;
+    case OP_TRUE: *sp++ = v_bool(true); break;
+    case OP_FALSE: *sp++ = v_bool(false); break;
+    case OP_UNKNOWN: *sp++ = v_unknown(); break;
+    case OP_ROOT: sp->tag = V_REC; sp->u.rec = m->root; sp++; break;
+    case OP_TODAY: *sp++ = v_date(m->today); break;
+    case OP_LOCAL: *sp++ = locals[READ_U16(pc + 1)]; break;
+    case OP_SETLOCAL: locals[READ_U16(pc + 1)] = *--sp; break;
+    case OP_FIELD: sp[-1] = field_of(m, sp[-1], READ_U16(pc + 1), &bad); break;
+    case OP_POP: sp--; break;
+    case OP_NOT: { int t = v_truth(sp[-1]); sp[-1] = t < 0 ? v_unknown() : v_bool(!t); break; }
+    case OP_NEG:
+      if (sp[-1].tag == V_NUM) sp[-1].u.num = -sp[-1].u.num;
+      else if (sp[-1].tag != V_UNKNOWN) bad = true;
+      break;
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: sp--; sp[-1] = arith(op, sp[-1], sp[0], &bad); break;
+    case OP_DATE_ADD: case OP_DATE_SUB: sp--; sp[-1] = date_arith(op == OP_DATE_ADD, sp[-1], sp[0], &bad); break;
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+      sp--; sp[-1] = compare(op, sp[-1], sp[0], &bad); break;
+    case OP_IN: sp--; sp[-1] = in_list(sp[-1], sp[0]); break;
+    case OP_AND: sp--; sp[-1] = kleene_and(sp[-1], sp[0]); break;
+    case OP_OR: sp--; sp[-1] = kleene_or(sp[-1], sp[0]); break;
+    case OP_JUMP_FALSE: if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
+    case OP_JUMP_TRUE: if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    case OP_JUMP: next += READ_U16(pc + 1); break;
+    case OP_COND: record_cond(m, READ_U16(pc + 1), sp[-1]); break;
+    case OP_ITER_INIT: {
+      vm_iter *it = &m->iters[READ_U16(pc + 1)];
+      value l = *--sp;
+      it->next = 0;
+      it->unknown = l.tag == V_UNKNOWN;
+      it->list = l.tag == V_LIST ? l.u.list : NULL;
+      if (l.tag != V_LIST && l.tag != V_UNKNOWN) bad = true;
+      break;
+    }
+    case OP_ITER_NEXT: {
+      vm_iter *it = &m->iters[READ_U16(pc + 1)];
+      if (!it->list || it->next >= it->list->n) next += READ_U16(pc + 5);
+      else locals[READ_U16(pc + 3)] = it->list->items[it->next++];
+      break;
+    }
+    case OP_ITER_END: if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
+    case OP_ANY_STEP: sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    case OP_ALL_STEP: sp--; sp[-1] = kleene_and(sp[-1], sp[0]); if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
+    case OP_COUNT_STEP: {
+      sp--;
+      int t = v_truth(sp[0]);
+      if (sp[-1].tag != V_NUM || t < 0) sp[-1] = v_unknown();
+      else if (t == 1) sp[-1].u.num += 1;
+      break;
+    }
+    case OP_LOOP: next -= READ_U16(pc + 1); break;
+    case OP_CALL: {
+      const std_builtin *f = &std_builtins[READ_U16(pc + 1)];
+      sp -= f->argc;
+      *sp = f->fn(m, sp);
+      sp++;
+      break;
+    }
+    case OP_MATCH: sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
+    case OP_WRITTEN: sp[-1] = v_bool(written(sp[-1])); break;
+    case OP_MISSING: sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
+    case OP_EMIT: sp--; vm_format(p, *sp, &m->msg); break;
+    case OP_RETURN: *result = *--sp; return VM_OK;
+    case OP__COUNT: return VM_ERR_TYPE;
+    }
+    if (bad) return VM_ERR_TYPE;
+    pc = next;
+  }
+}

@@ -1,0 +1,67 @@
+/*
+** The norm VM: runs one verified code block at a time against a loaded case and
+** records, per finding, the facts it read and the conditions it evaluated (the trace
+** that becomes `begrunnelse`). A vm belongs to one thread; the program is shared and
+** read-only. Nothing is allocated per instruction.
+*/
+#ifndef NORM_VM_H
+#define NORM_VM_H
+
+#include "bytecode.h"
+
+typedef struct vm vm;
+
+typedef enum {
+  VM_OK,
+  VM_ERR_TYPE,       /* a value of the wrong kind: the program is inconsistent */
+  VM_ERR_BUDGET,     /* the instruction budget ran out */
+} vm_status;
+
+#define VM_BUDGET 50000000u
+
+typedef enum { TR_FACT, TR_COND, TR_NOTE, TR_GUIDE } trace_kind;
+
+typedef struct {
+  uint32_t kind;             /* trace_kind */
+  const nrec *rec;           /* TR_FACT: record read from */
+  uint32_t field;            /* TR_FACT: its field */
+  uint32_t cond;             /* TR_COND: condition index; TR_GUIDE: string id of its text;
+                                TR_NOTE: string id of a note, or BC_NONE for a regex limit */
+  value v;                   /* the value read, or the condition's result */
+} trace_entry;
+
+vm *vm_new(const bc_program *p);
+void vm_free(vm *m);
+
+/* Sets the case (root record) and the effective assessment date. */
+void vm_set_case(vm *m, const nrec *root, int32_t today);
+/* Sets the rule and item (or NULL) that built-ins like gjelder_regel() refer to, and
+** clears the locals; the item is stored in the rule's item local by the caller. */
+void vm_set_rule(vm *m, uint32_t rule, const nrec *item);
+void vm_set_local(vm *m, uint32_t slot, value v);
+
+/* Starts a new trace (a new finding). Tracing can be switched off (messages). */
+void vm_trace_begin(vm *m);
+void vm_trace_enable(vm *m, bool on);
+const trace_entry *vm_trace(const vm *m, size_t *n);
+void vm_trace_note(vm *m, uint32_t str, value v);
+/* Records a guideline's condition (by its source text) with its value. */
+void vm_trace_guide(vm *m, uint32_t text, value v);
+
+vm_status vm_run(vm *m, uint32_t block, value *result);
+const char *vm_status_text(vm_status s);
+/* Why a TR_NOTE entry left a condition unknown (a regular expression hit a limit). */
+const char *vm_note_text(const trace_entry *e);
+
+/* The text EMITted by message blocks since the last reset. */
+void vm_message_reset(vm *m);
+const char *vm_message(const vm *m);
+
+/* For built-ins. */
+int32_t vm_today(const vm *m);
+bool vm_is_current_rule(const vm *m, const nstr *s);
+bool vm_is_current_item(const vm *m, const nstr *s);
+/* Formats v for people (dates DD.MM.ÅÅÅÅ, durations "6 måneder", ja/nei) into b. */
+void vm_format(const bc_program *p, value v, buf *b);
+
+#endif

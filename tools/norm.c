@@ -1,0 +1,412 @@
+/*
+** The `norm` command: check, compile, disasm, version, help. Maps outcomes to exit
+** statuses in one place (see exit_for): 0 nothing to act on, 1 a brudd, avvik or
+** ukjent finding, 2 a usage error or an input that could not be read.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bcfile.h"
+#include "case.h"
+#include "date.h"
+#include "disasm.h"
+#include "eval.h"
+#include "frontend.h"
+#include "report.h"
+
+#define NORM_VERSION "0.1.0"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+static const char *const usage_main =
+  "norm – regelmotor for Bufdirs faglige retningslinjer om hjelpetiltak\n"
+  "\n"
+  "Bruk: norm KOMMANDO [VALG] …\n"
+  "\n"
+  "Kommandoer:\n"
+  "  check     vurder saksmapper mot regelsettet\n"
+  "  compile   kompiler regelfiler til et verifiserbart regelsett (.normc)\n"
+  "  disasm    vis bytekoden i et regelsett, regel for regel\n"
+  "  version   vis versjonen\n"
+  "  help      vis hjelp for en kommando: norm help check\n"
+  "\n"
+  "Utgangsstatus: 0 ingen brudd, avvik eller ukjente funn; 1 minst ett slikt funn;\n"
+  "2 feil bruk, eller en inndatafil som ikke kunne leses.\n";
+
+static const char *const usage_check =
+  "Bruk: norm check [VALG] SAKSMAPPE…\n"
+  "\n"
+  "Vurderer hver saksmappe (saksmappe/1, JSON) mot regelsettet og skriver funnene.\n"
+  "SAKSMAPPE kan være en fil, en mappe (alle .json-filer i den), en NDJSON-fil\n"
+  "(.ndjson/.jsonl, én sak per linje) eller - for standard inn.\n"
+  "\n"
+  "Valg:\n"
+  "  --rules STI        regelfiler (fil eller mappe) eller en .normc (standard: rules/)\n"
+  "  --dato ÅÅÅÅ-MM-DD  vurderingsdato for alle sakene (standard: sakens vurderingsdato,\n"
+  "                     ellers dagens dato)\n"
+  "  --format text|json tekst for mennesker (standard) eller norm-resultat/1 som JSON,\n"
+  "                     én linje per sak\n"
+  "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
+  "  --farge NÅR        auto (standard), alltid eller aldri\n"
+  "  -h, --help         vis denne hjelpen\n";
+
+static const char *const usage_compile =
+  "Bruk: norm compile [REGLER] -o FIL.normc\n"
+  "\n"
+  "Kompilerer regelfilene (en fil eller en mappe med .norm-filer; standard: rules/)\n"
+  "til et regelsett med sjekksum (SHA-256) som norm check kan bruke direkte.\n"
+  "\n"
+  "Valg:\n"
+  "  -o, --output FIL   hvor regelsettet skrives (påkrevd)\n"
+  "  -h, --help         vis denne hjelpen\n";
+
+static const char *const usage_disasm =
+  "Bruk: norm disasm [--regel ID] REGELSETT\n"
+  "\n"
+  "Viser bytekoden i et regelsett (.normc eller regelfiler) regel for regel, med\n"
+  "linjenumre fra kildene.\n"
+  "\n"
+  "Valg:\n"
+  "  --regel ID         bare denne regelen\n"
+  "  -h, --help         vis denne hjelpen\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg) __attribute__((format(printf, 2, 0)));
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  fprintf(stderr, "norm%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+  fprintf(stderr, "\nSe «norm help%s%s».\n", cmd ? " " : "", cmd ? cmd : "");
+  return EXIT_USAGE;
+}
+
+/* The shipped rules: $NORM_RULES, else rules/ beside the binary's project, else ./rules. */
+static const char *default_rules(char *out, size_t n)
+{
+  const char *env = getenv("NORM_RULES");
+  if (env && *env) return env;
+  char exe[PATH_MAX];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      const char *up[] = { "/rules", "/../rules", "/../../rules" };
+      for (size_t i = 0; i < 3; i++) {
+        struct stat st;
+        snprintf(out, n, "%s%s", exe, up[i]);
+        if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) return out;
+      }
+    }
+  }
+  return "rules";
+}
+
+static bool use_color(const char *when, FILE *f)
+{
+  if (!strcmp(when, "alltid")) return true;
+  if (!strcmp(when, "aldri")) return false;
+  return isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+/* ---- check ---- */
+
+typedef struct {
+  const bc_program *p;
+  vm *m;
+  bool json, all, color, has_date;
+  int32_t date;
+  int status;                /* worst exit status so far */
+  size_t ncases;
+} checker;
+
+static void check_one(checker *k, const char *name, const char *text, size_t len)
+{
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  if (!case_load(k->p, text, len, &c, &errors)) {
+    /* Every error line names the file and the JSON path. */
+    const char *line = errors.data ? errors.data : "";
+    while (*line) {
+      const char *nl = strchr(line, '\n');
+      size_t n = nl ? (size_t)(nl - line) : strlen(line);
+      fprintf(stderr, "norm: %s: %.*s\n", name, (int)n, line);
+      line += n + (nl != NULL);
+    }
+    k->status = EXIT_USAGE;
+    case_free(&c);
+    buf_free(&errors);
+    return;
+  }
+  buf_free(&errors);
+  int32_t date = k->has_date ? k->date : c.has_date ? c.date : date_today();
+  result r;
+  eval_case(k->m, &c, date, &r);
+  if (r.error != VM_OK) {
+    fprintf(stderr, "norm: %s: regel %s: %s\n", name, r.error_rule, vm_status_text(r.error));
+    k->status = EXIT_USAGE;
+  } else {
+    if (k->json) {
+      char *s = report_json(&r);
+      puts(s);
+      free(s);
+    } else {
+      text_opts o = { k->color, k->all };
+      if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", stdout);
+      report_text(&r, stdout, &o);
+    }
+    if ((r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT]) && k->status == EXIT_CLEAN)
+      k->status = EXIT_FINDINGS;
+  }
+  result_free(&r);
+  case_free(&c);
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && !strcmp(s + n - m, suf);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void check_text(checker *k, const char *name, const char *text, size_t len, bool ndjson)
+{
+  if (!ndjson) {
+    check_one(k, name, text, len);
+    return;
+  }
+  size_t lineno = 0;
+  for (const char *p = text, *end = text + len; p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    lineno++;
+    size_t blank = 0;
+    while (blank < n && (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r')) blank++;
+    if (blank < n) {
+      char label[PATH_MAX + 32];
+      snprintf(label, sizeof label, "%s:%zu", name, lineno);
+      check_one(k, label, p, n);
+    }
+    p += n + (nl != NULL);
+  }
+}
+
+static void check_path(checker *k, const char *path)
+{
+  size_t len;
+  const char *err;
+  if (!strcmp(path, "-")) {
+    buf b;
+    buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_put(&b, chunk, n);
+    check_text(k, "(standard inn)", b.data ? b.data : "", b.len, true);
+    buf_free(&b);
+    return;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    if (!d) {
+      fprintf(stderr, "norm: %s: mappen kan ikke leses\n", path);
+      k->status = EXIT_USAGE;
+      return;
+    }
+    VEC(char *) names = { 0 };
+    struct dirent *e;
+    while ((e = readdir(d)))
+      if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".ndjson") ||
+                                  has_suffix(e->d_name, ".jsonl")))
+        vec_push(&names, xstrdup(e->d_name));
+    closedir(d);
+    if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+    for (size_t i = 0; i < names.len; i++) {
+      char full[PATH_MAX];
+      snprintf(full, sizeof full, "%s/%s", path, names.items[i]);
+      check_path(k, full);
+      free(names.items[i]);
+    }
+    vec_free(&names);
+    return;
+  }
+  char *text = read_file(path, CASE_MAX_BYTES * 64u, &len, &err);
+  if (!text) {
+    fprintf(stderr, "norm: %s: %s\n", path, err);
+    k->status = EXIT_USAGE;
+    return;
+  }
+  check_text(k, path, text, len, has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl"));
+  free(text);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "rules", required_argument, 0, 'r' }, { "dato", required_argument, 0, 'd' },
+    { "format", required_argument, 0, 'f' }, { "alle", no_argument, 0, 'a' },
+    { "farge", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  char rules_buf[PATH_MAX];
+  const char *rules = NULL, *format = "text", *color = "auto";
+  checker k;
+  memset(&k, 0, sizeof k);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r': rules = optarg; break;
+    case 'd':
+      if (!date_parse(optarg, strlen(optarg), &k.date)) return usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
+      k.has_date = true;
+      break;
+    case 'f': format = optarg; break;
+    case 'a': k.all = true; break;
+    case 'c': color = optarg; break;
+    case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
+    default: return usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (strcmp(format, "text") && strcmp(format, "json"))
+    return usage_error("check", "--format må være text eller json, ikke «%s»", format);
+  if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
+    return usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
+  if (optind >= argc) return usage_error("check", "%s", "ingen saksmappe er oppgitt");
+  if (!rules) rules = default_rules(rules_buf, sizeof rules_buf);
+  bc_program p;
+  if (!fe_load_ruleset(rules, &p, stderr, use_color(color, stderr))) return EXIT_USAGE;
+  k.p = &p;
+  k.m = vm_new(&p);
+  k.json = !strcmp(format, "json");
+  k.color = use_color(color, stdout);
+  for (int i = optind; i < argc; i++) check_path(&k, argv[i]);
+  vm_free(k.m);
+  bc_free(&p);
+  return k.status;
+}
+
+/* ---- compile, disasm ---- */
+
+static int cmd_compile(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *out = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 'h': fputs(usage_compile, stdout); return EXIT_CLEAN;
+    default: return usage_error("compile", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (!out) return usage_error("compile", "%s", "oppgi hvor regelsettet skal skrives: -o FIL.normc");
+  char rules_buf[PATH_MAX];
+  const char *paths[64];
+  size_t n = 0;
+  for (int i = optind; i < argc && n < 64; i++) paths[n++] = argv[i];
+  if (!n) paths[n++] = default_rules(rules_buf, sizeof rules_buf);
+  srcset src;
+  src_init(&src);
+  buf bytes;
+  buf_init(&bytes);
+  bool ok = fe_compile(&src, paths, n, &bytes);
+  diag_print_all(&src, stderr, use_color("auto", stderr));
+  src_free(&src);
+  if (!ok) {
+    fprintf(stderr, "norm: regelsettet ble ikke kompilert\n");
+    buf_free(&bytes);
+    return EXIT_USAGE;
+  }
+  /* Write to a temporary file and rename, so a crash never leaves half a rule set. */
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  bool written = f && fwrite(bytes.data, 1, bytes.len, f) == bytes.len;
+  if (f && fclose(f)) written = false;
+  if (!written || rename(tmp, out)) {
+    fprintf(stderr, "norm: %s: kunne ikke skrives (%s)\n", out, strerror(errno));
+    unlink(tmp);
+    buf_free(&bytes);
+    return EXIT_USAGE;
+  }
+  uint8_t digest[32];
+  char hex[65];
+  bcf_sha256(bytes.data + BC_HEADER_LEN, bytes.len - BC_HEADER_LEN, digest);
+  bcf_hex(digest, 32, hex);
+  fprintf(stderr, "norm: skrev %s (%zu byte, sha256 %s)\n", out, bytes.len, hex);
+  buf_free(&bytes);
+  return EXIT_CLEAN;
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "regel", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *only = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r': only = optarg; break;
+    case 'h': fputs(usage_disasm, stdout); return EXIT_CLEAN;
+    default: return usage_error("disasm", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (optind != argc - 1) return usage_error("disasm", "%s", "oppgi nøyaktig ett regelsett (.normc eller regelfiler)");
+  bc_program p;
+  if (!fe_load_ruleset(argv[optind], &p, stderr, use_color("auto", stderr))) return EXIT_USAGE;
+  bool found = !only;
+  for (size_t i = 0; i < p.rules.len && !found; i++) found = !strcmp(bc_str(&p, p.rules.items[i].id), only);
+  if (!found) {
+    bc_free(&p);
+    return usage_error("disasm", "regelsettet har ingen regel «%s»", only);
+  }
+  disasm_program(&p, only, stdout);
+  bc_free(&p);
+  return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+    printf("norm %s (bytekodeformat %u)\n", NORM_VERSION, BC_VERSION);
+    return EXIT_CLEAN;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    const char *topic = argc > 2 ? argv[2] : "";
+    if (!strcmp(topic, "check")) fputs(usage_check, stdout);
+    else if (!strcmp(topic, "compile")) fputs(usage_compile, stdout);
+    else if (!strcmp(topic, "disasm")) fputs(usage_disasm, stdout);
+    else if (!*topic) fputs(usage_main, stdout);
+    else return usage_error(NULL, "ingen hjelp for «%s»", topic);
+    return EXIT_CLEAN;
+  }
+  if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+  if (!strcmp(cmd, "compile")) return cmd_compile(argc - 1, argv + 1);
+  if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
+  return usage_error(NULL, "ukjent kommando «%s»", cmd);
+}

@@ -1,0 +1,25 @@
+/*
+** Output of `norm check`: the JSON result format norm-resultat/1 (resultat-1.md) and
+** the text report for people. Both read a result while its case is still loaded.
+*/
+#ifndef NORM_REPORT_H
+#define NORM_REPORT_H
+
+#include <stdio.h>
+
+#include "eval.h"
+
+/* One result as a single line of JSON (no newline). Caller frees. */
+char *report_json(const result *r);
+
+typedef struct {
+  bool color;
+  bool all;                  /* also list oppfylt and ikke_aktuell findings */
+} text_opts;
+
+void report_text(const result *r, FILE *out, const text_opts *o);
+
+/* A trace value as people read it (ISO dates, "mangler" for missing). */
+void report_value_text(const bc_program *p, value v, buf *b);
+
+#endif
