@@ -293,7 +293,7 @@ static bool fail(char **why, const char *fmt, ...)
 
 bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
 {
-  bc_init(p);
+  memset(p, 0, sizeof *p);           /* on any failure p holds nothing (bc_free is still safe) */
   if (len < 8 || memcmp(data, BC_MAGIC, 8))
     return fail(why, "dette er ikke en kompilert norm-regelsettfil (.normc)");
   if (len < BC_HEADER_LEN)
@@ -311,17 +311,18 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
   if (memcmp(digest, data + 20, 32))
     return fail(why, "sjekksummen (SHA-256) stemmer ikke: filen er endret eller skadet");
   reader r = { data + BC_HEADER_LEN, (size_t)plen, 0, "", false };
+  bc_init(p);
   read_payload(&r, p);
   if (r.bad) {
     bc_free(p);
-    bc_init(p);
+    memset(p, 0, sizeof *p);
     return fail(why, "innholdet er ødelagt i seksjonen «%s» (ved byte %zu)", r.section, r.pos + BC_HEADER_LEN);
   }
   memcpy(p->sha256, digest, 32);
   bcf_hex(digest, 32, p->sha256_hex);
   if (!bc_verify(p, why)) {
     bc_free(p);
-    bc_init(p);
+    memset(p, 0, sizeof *p);
     return false;
   }
   return true;

@@ -14,7 +14,7 @@
 void bcf_write(const bc_program *p, buf *out);
 
 /* Parses and verifies; on failure returns false with a Norwegian reason in *why
-** (caller frees) and leaves p empty. p's digest fields are set on success. */
+** (caller frees) and p holding nothing. p's digest fields are set on success. */
 bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why);
 
 void bcf_sha256(const void *data, size_t len, uint8_t out[32]);

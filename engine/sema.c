@@ -173,8 +173,8 @@ uint32_t sema_binary(const bc_program *p, ast_binop op, uint32_t l, uint32_t r, 
   uint32_t kl = kind_of(p, l), kr = kind_of(p, r);
   switch (op) {
   case BIN_ADD: case BIN_SUB:
-    if ((kl == TK_NUM || kl == TK_ANY) && (kr == TK_NUM || kr == TK_ANY)) return TY_NUM;
-    if ((kl == TK_DATE || kl == TK_ANY) && kr == TK_DUR) return TY_DATE;
+    if ((kl == TK_NUM || kl == TK_ANY) && (kr == TK_NUM || kr == TK_ANY)) return kl == TK_ANY && kr == TK_ANY ? TY_ANY : TY_NUM;
+    if ((kl == TK_DATE || kl == TK_ANY) && (kr == TK_DUR || kr == TK_ANY)) return TY_DATE;
     if (kl == TK_DATE && kr == TK_DATE)
       *why = "to datoer kan ikke legges sammen eller trekkes fra hverandre; bruk dager_mellom(a, b) eller måneder_mellom(a, b)";
     else

@@ -12,6 +12,7 @@ typedef struct parse_ctx {
   ast_guideline *guide;        /* the guideline whose clauses are being read */
   ast_record *record;          /* the record whose fields are being read */
   ast_typespec *ts;            /* the type whose arguments are being read */
+  bool rule_error;             /* a syntax error inside the current rule */
 } parse_ctx;
 #define YYLTYPE srcloc
 #define YYLTYPE_IS_DECLARED 1
@@ -179,9 +180,9 @@ rule
                                                 "regelen %s står før enhver «retningslinje»; skriv retningslinjen først i filen", $2);
                                       else
                                         vec_push(&pc->u->current->rules, r);
-                                      pc->rule = r; pc->guide = NULL; pc->record = NULL; }
+                                      pc->rule = r; pc->guide = NULL; pc->record = NULL; pc->rule_error = false; }
     rule_clauses                    { ast_rule *r = need_rule(pc);
-                                      if (r && !r->check)
+                                      if (r && !r->check && !pc->rule_error)
                                         diag_at(pc->u->src, DIAG_ERROR, r->id_loc,
                                                 "regelen %s mangler «krev»: hva skal kontrolleres?", r->id);
                                       if (!r->guideline) { vec_free(&r->sources); vec_free(&r->aliases); vec_free(&r->docs); }
@@ -462,7 +463,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
       put_symbol(&b, expected[i]);
     }
   }
-  if (pc->rule) buf_printf(&b, " (i regel %s)", pc->rule->id);
+  if (pc->rule) {
+    buf_printf(&b, " (i regel %s)", pc->rule->id);
+    pc->rule_error = true;
+  }
   diag_at(pc->u->src, DIAG_ERROR, *yypcontext_location(ctx), "%s", b.data);
   buf_free(&b);
   return 0;

@@ -266,7 +266,7 @@ static int cmd_check(int argc, char **argv)
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
     case 'r': rules = optarg; break;
     case 'd':
@@ -309,7 +309,7 @@ static int cmd_compile(int argc, char **argv)
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
     switch (c) {
     case 'o': out = optarg; break;
     case 'h': fputs(usage_compile, stdout); return EXIT_CLEAN;
@@ -364,7 +364,7 @@ static int cmd_disasm(int argc, char **argv)
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
     case 'r': only = optarg; break;
     case 'h': fputs(usage_disasm, stdout); return EXIT_CLEAN;

@@ -14,6 +14,7 @@ void report_value_text(const bc_program *p, value v, buf *b)
 {
   char d[11];
   if (v.tag == V_UNKNOWN) buf_puts(b, "mangler");
+  else if (v.tag == V_LIST && v.u.list->n == 0) buf_puts(b, "[] (tom liste)");
   else if (v.tag == V_DATE) { date_format(v.u.date, d); buf_puts(b, d); }
   else if (v.tag == V_STR) buf_printf(b, "\"%.*s\"", (int)v.u.str->len, v.u.str->s);
   else vm_format(p, v, b);

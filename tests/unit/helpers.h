@@ -1,0 +1,40 @@
+/*
+** Helpers shared by the unit tests: compile rule text through the real pipeline
+** (stdlib + parse + compile + serialize + verify), load cases, evaluate.
+*/
+#ifndef NORM_TEST_HELPERS_H
+#define NORM_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bcfile.h"
+#include "case.h"
+#include "eval.h"
+#include "frontend.h"
+#include "date.h"
+
+#include <stdlib.h>
+
+/* Compiles `src` as a rule file named `name`; returns the .normc bytes in *bytes (or
+** the printed diagnostics in *diags when it fails). */
+bool th_compile(const char *name, const char *src, buf *bytes, buf *diags);
+/* Compiles and loads; fails the test on errors. */
+void th_program(const char *src, bc_program *p);
+/* Evaluates a case (JSON text) and returns the status name of finding `index` of rule `id`. */
+const char *th_status(const bc_program *p, const char *json, const char *date, const char *id, size_t index);
+/* A minimal saksmappe with extra top-level members spliced in (e.g. "\"barn\": {…}"). */
+char *th_case(const char *members);
+
+int th_date_tests(void);
+int th_lexparse_tests(void);
+int th_compile_tests(void);
+int th_verify_tests(void);
+int th_vm_tests(void);
+int th_case_tests(void);
+int th_golden_tests(void);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+** Dates per the catalogue's conventions: calendar months clamped to month end,
+** whole-year ages with 29 February, leap years.
+*/
+#include "helpers.h"
+#include "date.h"
+
+static int32_t d(const char *s)
+{
+  int32_t v = 0;
+  assert_true(date_parse(s, 10, &v));
+  return v;
+}
+
+static void test_parse_is_strict(void **state)
+{
+  (void)state;
+  int32_t v;
+  assert_true(date_parse("2024-02-29", 10, &v));
+  assert_false(date_parse("2023-02-29", 10, &v));   /* not a leap year */
+  assert_false(date_parse("1900-02-29", 10, &v));   /* century, not leap */
+  assert_true(date_parse("2000-02-29", 10, &v));    /* 400-year leap */
+  assert_false(date_parse("15.05.2024", 10, &v));
+  assert_false(date_parse("2024-5-15", 9, &v));
+  assert_false(date_parse("2024-13-01", 10, &v));
+  assert_false(date_parse("2024-04-31", 10, &v));
+  char out[11];
+  date_format(d("2024-05-15"), out);
+  assert_string_equal(out, "2024-05-15");
+  date_format_nb(d("2024-05-15"), out);
+  assert_string_equal(out, "15.05.2024");
+}
+
+static void test_months_clamp_to_month_end(void **state)
+{
+  (void)state;
+  assert_int_equal(date_add_months(d("2024-05-15"), 6), d("2024-11-15"));
+  assert_int_equal(date_add_months(d("2024-08-31"), 6), d("2025-02-28"));
+  assert_int_equal(date_add_months(d("2023-08-31"), 6), d("2024-02-29"));
+  assert_int_equal(date_add_months(d("2024-01-31"), 1), d("2024-02-29"));
+  assert_int_equal(date_add_months(d("2024-03-31"), -1), d("2024-02-29"));
+  assert_int_equal(date_add_months(d("2024-12-15"), 1), d("2025-01-15"));
+  assert_int_equal(date_add(d("2024-05-15"), 0, 42), d("2024-06-26"));
+}
+
+static void test_age_whole_years(void **state)
+{
+  (void)state;
+  assert_int_equal(date_age(d("2009-10-01"), d("2024-09-30")), 14);
+  assert_int_equal(date_age(d("2009-10-01"), d("2024-10-01")), 15);    /* 15 from the birthday */
+  /* born 29 February: a year older on 1 March in common years */
+  assert_int_equal(date_age(d("2008-02-29"), d("2023-02-28")), 14);
+  assert_int_equal(date_age(d("2008-02-29"), d("2023-03-01")), 15);
+  assert_int_equal(date_age(d("2008-02-29"), d("2024-02-29")), 16);
+  assert_int_equal(date_age(d("2024-10-02"), d("2024-10-01")), -1);
+}
+
+static void test_months_between(void **state)
+{
+  (void)state;
+  assert_int_equal(date_months_between(d("2024-05-15"), d("2024-08-15")), 3);
+  assert_int_equal(date_months_between(d("2024-05-15"), d("2024-08-14")), 2);
+  assert_int_equal(date_months_between(d("2024-08-31"), d("2025-02-28")), 6);
+}
+
+int th_date_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_parse_is_strict),
+    cmocka_unit_test(test_months_clamp_to_month_end),
+    cmocka_unit_test(test_age_whole_years),
+    cmocka_unit_test(test_months_between),
+  };
+  return cmocka_run_group_tests_name("datoer", tests, NULL, NULL);
+}

@@ -1,0 +1,100 @@
+/*
+** The unit-test runner: every group, then cmocka's summary for each.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+bool th_compile(const char *name, const char *src, buf *bytes, buf *diags)
+{
+  char dir[] = "/tmp/normtestXXXXXX";
+  if (!mkdtemp(dir)) return false;
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  fputs(src, f);
+  fclose(f);
+  srcset s;
+  src_init(&s);
+  const char *paths[1] = { path };
+  bool ok = fe_compile(&s, paths, 1, bytes);
+  if (diags) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    diag_print_all(&s, m, false);
+    fclose(m);
+    buf_put(diags, text, len);
+    free(text);
+  }
+  src_free(&s);
+  unlink(path);
+  rmdir(dir);
+  return ok;
+}
+
+void th_program(const char *src, bc_program *p)
+{
+  buf bytes, diags;
+  buf_init(&bytes);
+  buf_init(&diags);
+  bool ok = th_compile("regler.norm", src, &bytes, &diags);
+  if (!ok) fprintf(stderr, "%s", diags.data ? diags.data : "");
+  assert_true(ok);
+  char *why = NULL;
+  ok = bcf_load((const uint8_t *)bytes.data, bytes.len, p, &why);
+  if (!ok) fprintf(stderr, "%s\n", why);
+  assert_true(ok);
+  buf_free(&bytes);
+  buf_free(&diags);
+}
+
+const char *th_status(const bc_program *p, const char *json, const char *date, const char *id, size_t index)
+{
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  bool ok = case_load(p, json, strlen(json), &c, &errors);
+  if (!ok) fprintf(stderr, "%s", errors.data);
+  assert_true(ok);
+  buf_free(&errors);
+  int32_t d;
+  assert_true(date_parse(date, strlen(date), &d));
+  vm *m = vm_new(p);
+  result r;
+  eval_case(m, &c, d, &r);
+  assert_int_equal(r.error, VM_OK);
+  const char *status = "(ingen)";
+  size_t seen = 0;
+  for (size_t i = 0; i < r.findings.len; i++)
+    if (!strcmp(bc_str(p, p->rules.items[r.findings.items[i].rule].id), id) && seen++ == index)
+      status = fstatus_name[r.findings.items[i].status];
+  result_free(&r);
+  vm_free(m);
+  case_free(&c);
+  return status;
+}
+
+char *th_case(const char *members)
+{
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "{\"format\": \"saksmappe/1\", \"sak_id\": \"T-1\"%s%s}", *members ? ", " : "", members);
+  return buf_take(&b);
+}
+
+int main(void)
+{
+  int failed = 0;
+  failed += th_date_tests();
+  failed += th_lexparse_tests();
+  failed += th_compile_tests();
+  failed += th_verify_tests();
+  failed += th_vm_tests();
+  failed += th_case_tests();
+  failed += th_golden_tests();
+  return failed ? 1 : 0;
+}

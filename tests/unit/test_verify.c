@@ -1,0 +1,191 @@
+/*
+** The .normc file and its verifier: a round trip is identical; every single-byte change
+** and every truncation is refused; files with a correct digest but a bad jump, operand
+** or constant index are refused too.
+*/
+#include <string.h>
+
+#include "helpers.h"
+
+static const char *const rules =
+  "retningslinje X \"T\"\n"
+  "  gjelder_når alder(barn.fodselsdato) <= 6\n"
+  "parameter grense = 6 måneder\n"
+  "regel X-EN bør \"En\"\n"
+  "  for hvert t i tiltak der t.type = \"omsorgsendrende\"\n"
+  "  krev t.planlagt_slutt >= t.start + grense og samsvarer(t.id, \"^T\\d+$\")\n"
+  "  melding \"Tiltak {t.id}\"\n";
+
+static void compiled(buf *bytes)
+{
+  buf_init(bytes);
+  assert_true(th_compile("v.norm", rules, bytes, NULL));
+}
+
+static bool loads(const buf *b, char **why)
+{
+  bc_program p;
+  *why = NULL;
+  bool ok = bcf_load((const uint8_t *)b->data, b->len, &p, why);
+  bc_free(&p);
+  return ok;
+}
+
+static void test_round_trip(void **state)
+{
+  (void)state;
+  buf a, b;
+  compiled(&a);
+  bc_program p;
+  char *why = NULL;
+  assert_true(bcf_load((const uint8_t *)a.data, a.len, &p, &why));
+  buf_init(&b);
+  bcf_write(&p, &b);
+  assert_int_equal(a.len, b.len);
+  assert_memory_equal(a.data, b.data, a.len);
+  bc_free(&p);
+  buf_free(&a);
+  buf_free(&b);
+}
+
+static void test_every_byte_changed_is_refused(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  for (size_t i = 0; i < a.len; i++) {
+    char *why;
+    a.data[i] ^= 0x01;
+    bool ok = loads(&a, &why);
+    a.data[i] ^= 0x01;
+    if (ok) fail_msg("a change at byte %zu was accepted", i);
+    free(why);
+  }
+  buf_free(&a);
+}
+
+static void test_truncation_is_refused(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  size_t full = a.len;
+  for (size_t n = 0; n < full; n += (n < 64 ? 1 : 97)) {
+    char *why;
+    a.len = n;
+    assert_false(loads(&a, &why));
+    free(why);
+  }
+  buf_free(&a);
+}
+
+/* Rewrites the digest so that only the verifier stands between the file and the VM. */
+static void reseal(buf *b)
+{
+  bcf_sha256(b->data + BC_HEADER_LEN, b->len - BC_HEADER_LEN, (uint8_t *)b->data + 20);
+}
+
+/* Finds the byte offset of the first instruction `op` in the check block of X-EN. */
+static size_t find_op(const buf *b, opcode op)
+{
+  bc_program p;
+  char *why = NULL;
+  assert_true(bcf_load((const uint8_t *)b->data, b->len, &p, &why));
+  const bc_block *blk = NULL;
+  for (size_t i = 0; i < p.rules.len; i++)
+    if (!strcmp(bc_str(&p, p.rules.items[i].id), "X-EN")) blk = &p.blocks.items[p.rules.items[i].check];
+  assert_non_null(blk);
+  size_t at = 0;
+  for (uint32_t pc = 0; pc < blk->len; pc += bc_ops[p.code.items[blk->start + pc]].len)
+    if (p.code.items[blk->start + pc] == op) { at = blk->start + pc; break; }
+  size_t code_off = b->len - p.code.len;
+  bc_free(&p);
+  assert_true(at > 0 || op == OP_ROOT);
+  return code_off + at;
+}
+
+static void expect_refused(buf *b, const char *reason)
+{
+  char *why;
+  reseal(b);
+  assert_false(loads(b, &why));
+  assert_non_null(why);
+  if (!strstr(why, reason)) fail_msg("expected «%s» in «%s»", reason, why);
+  free(why);
+}
+
+static void test_correct_digest_bad_jump(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  size_t at = find_op(&a, OP_JUMP_FALSE);
+  a.data[at + 1] = (char)0xF0;     /* jump far beyond the block */
+  expect_refused(&a, "hopp til");
+  buf_free(&a);
+  compiled(&a);
+  at = find_op(&a, OP_JUMP_FALSE);
+  a.data[at + 1] += 1;             /* into the middle of an instruction */
+  expect_refused(&a, "lander ikke på en instruksjon");
+  buf_free(&a);
+}
+
+static void test_correct_digest_bad_operand_and_constant(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  size_t at = find_op(&a, OP_CONST);
+  a.data[at + 1] = (char)0xFF;
+  a.data[at + 2] = (char)0x7F;
+  expect_refused(&a, "utenfor gyldig område");
+  buf_free(&a);
+  compiled(&a);
+  at = find_op(&a, OP_LOCAL);
+  a.data[at + 1] = (char)0xFE;
+  expect_refused(&a, "utenfor gyldig område");
+  buf_free(&a);
+  compiled(&a);
+  at = find_op(&a, OP_CONST);
+  a.data[at] = (char)0xEE;         /* an opcode that does not exist */
+  expect_refused(&a, "ukjent instruksjon");
+  buf_free(&a);
+  compiled(&a);
+  at = find_op(&a, OP_COND);
+  a.data[at] = OP_POP;             /* leaves the stack short at RETURN */
+  a.data[at + 1] = OP_POP;
+  a.data[at + 2] = OP_POP;
+  expect_refused(&a, "stakken");
+  buf_free(&a);
+}
+
+static void test_wrong_magic_and_version(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  char *why;
+  a.data[0] = 'X';
+  assert_false(loads(&a, &why));
+  assert_non_null(strstr(why, "ikke en kompilert norm-regelsettfil"));
+  free(why);
+  a.data[0] = 'N';
+  a.data[8] = 9;
+  assert_false(loads(&a, &why));
+  assert_non_null(strstr(why, "formatversjon 9 støttes ikke"));
+  free(why);
+  buf_free(&a);
+}
+
+int th_verify_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_round_trip),
+    cmocka_unit_test(test_every_byte_changed_is_refused),
+    cmocka_unit_test(test_truncation_is_refused),
+    cmocka_unit_test(test_correct_digest_bad_jump),
+    cmocka_unit_test(test_correct_digest_bad_operand_and_constant),
+    cmocka_unit_test(test_wrong_magic_and_version),
+  };
+  return cmocka_run_group_tests_name("bytekode og verifikator", tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+/*
+** The VM through small rule sets: Kleene truth tables, the record test, per-item rules,
+** deviations justified on file, unknown facts naming their paths, regex limits.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const char *const tri_rules =
+  "retningslinje X \"T\"\n"
+  "regel X-OG krav \"og\"\n  krev barn.tolk_behov og barn.funksjonsnedsettelse\n"
+  "regel X-ELLER krav \"eller\"\n  krev barn.tolk_behov eller barn.funksjonsnedsettelse\n"
+  "regel X-IKKE krav \"ikke\"\n  krev ikke barn.tolk_behov\n";
+
+static const char *value_json(int v) { return v < 0 ? "null" : v ? "true" : "false"; }
+
+static void test_kleene_truth_tables(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(tri_rules, &p);
+  const int vals[3] = { 1, 0, -1 };
+  /* expected results for og / eller: index [a][b] over (sann, usann, ukjent) */
+  const char *const og[3][3] = { { "oppfylt", "brudd", "ukjent" }, { "brudd", "brudd", "brudd" }, { "ukjent", "brudd", "ukjent" } };
+  const char *const eller[3][3] = { { "oppfylt", "oppfylt", "oppfylt" }, { "oppfylt", "brudd", "ukjent" }, { "oppfylt", "ukjent", "ukjent" } };
+  const char *const ikke[3] = { "brudd", "oppfylt", "ukjent" };
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      char members[200];
+      snprintf(members, sizeof members, "\"barn\": {\"tolk_behov\": %s, \"funksjonsnedsettelse\": %s}",
+               value_json(vals[i]), value_json(vals[j]));
+      char *c = th_case(members);
+      assert_string_equal(th_status(&p, c, "2024-10-01", "X-OG", 0), og[i][j]);
+      assert_string_equal(th_status(&p, c, "2024-10-01", "X-ELLER", 0), eller[i][j]);
+      assert_string_equal(th_status(&p, c, "2024-10-01", "X-IKKE", 0), ikke[i]);
+      free(c);
+    }
+  bc_free(&p);
+}
+
+static void test_quantifiers_are_kleene(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"T\"\n"
+             "regel X-ALLE krav \"alle\"\n  krev alle m i moter: m.tolk_brukt\n"
+             "regel X-FINNES krav \"finnes\"\n  krev finnes m i moter: m.tolk_brukt\n"
+             "regel X-ANTALL krav \"antall\"\n  krev antall(m i moter der m.tolk_brukt) >= 1\n", &p);
+  /* one meeting without interpreter, one unknown: "every meeting" is false, not unknown */
+  char *c = th_case("\"moter\": [{\"tolk_brukt\": false}, {}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-ALLE", 0), "brudd");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-FINNES", 0), "ukjent");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-ANTALL", 0), "ukjent");
+  free(c);
+  c = th_case("\"moter\": [{\"tolk_brukt\": true}, {}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-ALLE", 0), "ukjent");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-FINNES", 0), "oppfylt");
+  free(c);
+  c = th_case("");     /* the list itself is not recorded */
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-ALLE", 0), "ukjent");
+  free(c);
+  c = th_case("\"moter\": []");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-ALLE", 0), "oppfylt");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-FINNES", 0), "brudd");
+  free(c);
+  bc_free(&p);
+}
+
+static void test_record_test_is_never_unknown(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"T\"\nregel X-SKREVET krav \"s\"\n  krev skrevet(plan.formal)\n", &p);
+  const char *const cases[][2] = {
+    { "", "brudd" }, { "\"plan\": {}", "brudd" }, { "\"plan\": {\"formal\": null}", "brudd" },
+    { "\"plan\": {\"formal\": \"\"}", "brudd" }, { "\"plan\": {\"formal\": \" \\t\\u00a0 \"}", "brudd" },
+    { "\"plan\": {\"formal\": \"Trygg leggetid\"}", "oppfylt" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *c = th_case(cases[i][0]);
+    assert_string_equal(th_status(&p, c, "2024-10-01", "X-SKREVET", 0), cases[i][1]);
+    free(c);
+  }
+  bc_free(&p);
+}
+
+static const char *const item_rules =
+  "retningslinje X \"T\"\n  gjelder_når alder(barn.fodselsdato) <= 6\n"
+  "regel X-VARIGHET bør \"v\"\n  for hvert t i tiltak der t.type = \"omsorgsendrende\"\n"
+  "  krev t.planlagt_slutt >= t.start + 6 måneder\n"
+  "regel X-VALG kan \"k\"\n  for hvert t i tiltak\n  krev \"videoveiledning\" i t.tilnarminger\n";
+
+static void test_per_item_and_justification(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(item_rules, &p);
+  char *c = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}, \"tiltak\": ["
+                    "{\"id\": \"T1\", \"type\": \"omsorgsendrende\", \"start\": \"2024-05-15\", \"planlagt_slutt\": \"2024-11-15\"},"
+                    "{\"id\": \"T2\", \"type\": \"omsorgsendrende\", \"start\": \"2024-05-15\", \"planlagt_slutt\": \"2024-11-14\"},"
+                    "{\"id\": \"T3\", \"type\": \"omsorgsendrende\", \"start\": \"2024-05-15\"},"
+                    "{\"id\": \"T4\", \"type\": \"barnehage\"}],"
+                    "\"dokumentasjon\": [{\"type\": \"avviksbegrunnelse\", \"gjelder\": \"T2\", \"tekst\": \"Barnet flytter.\"}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 0), "oppfylt");          /* exactly 6 months */
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 1), "begrunnet_avvik");  /* justified on file */
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 2), "ukjent");           /* end not recorded */
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 3), "(ingen)");          /* T4 is not in scope */
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VALG", 0), "ukjent");
+  free(c);
+  /* A justification dated after the assessment date does not count yet; a blank one never. */
+  c = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}, \"tiltak\": ["
+              "{\"id\": \"T2\", \"type\": \"omsorgsendrende\", \"start\": \"2024-05-15\", \"planlagt_slutt\": \"2024-06-14\"}],"
+              "\"dokumentasjon\": [{\"type\": \"avviksbegrunnelse\", \"gjelder\": \"X-VARIGHET\", \"tekst\": \"ok\", \"dato\": \"2024-12-01\"},"
+              "{\"type\": \"avviksbegrunnelse\", \"gjelder\": \"T2\", \"tekst\": \"  \"}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 0), "avvik");
+  assert_string_equal(th_status(&p, c, "2024-12-01", "X-VARIGHET", 0), "begrunnet_avvik");
+  free(c);
+  /* no item in scope: one ikke_aktuell; guideline unknown: one ukjent */
+  c = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}, \"tiltak\": []");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 0), "ikke_aktuell");
+  free(c);
+  c = th_case("\"tiltak\": [{\"id\": \"T1\", \"type\": \"omsorgsendrende\"}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 0), "ukjent");
+  free(c);
+  c = th_case("\"barn\": {\"fodselsdato\": \"2012-03-01\"}, \"tiltak\": [{\"id\": \"T1\", \"type\": \"omsorgsendrende\"}]");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-VARIGHET", 0), "ikke_aktuell");
+  free(c);
+  bc_free(&p);
+}
+
+static void test_unknown_names_missing_path(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(item_rules, &p);
+  char *c = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}, \"tiltak\": [{\"id\": \"T1\", \"type\": \"omsorgsendrende\", \"start\": \"2024-05-15\"}]");
+  ncase k;
+  buf errors;
+  buf_init(&errors);
+  assert_true(case_load(&p, c, strlen(c), &k, &errors));
+  vm *m = vm_new(&p);
+  result r;
+  int32_t d;
+  date_parse("2024-10-01", 10, &d);
+  eval_case(m, &k, d, &r);
+  assert_int_equal(r.findings.items[0].status, F_UKJENT);
+  assert_string_equal(r.findings.items[0].message, "Kan ikke vurderes: mangler tiltak[0].planlagt_slutt.");
+  result_free(&r);
+  vm_free(m);
+  case_free(&k);
+  buf_free(&errors);
+  free(c);
+  bc_free(&p);
+}
+
+static void test_validity_in_time(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"Gammel\"\n  gjelder_til 2022-12-31\n"
+             "regel X-A krav \"a\"\n  krev usann\n"
+             "regel X-GAMMEL krav \"g\"\n  krev usann\n"
+             "retningslinje X \"Ny\"\n  gjelder_fra 2023-01-01\n"
+             "regel X-A krav \"a\"\n  krev sann\n"
+             "regel X-NY krav \"n\"\n  gjelder_fra 2024-01-01\n  krev sann\n", &p);
+  char *c = th_case("");
+  assert_string_equal(th_status(&p, c, "2022-06-01", "X-A", 0), "brudd");
+  assert_string_equal(th_status(&p, c, "2022-06-01", "X-NY", 0), "ikke_aktuell");
+  assert_string_equal(th_status(&p, c, "2023-06-01", "X-A", 0), "oppfylt");
+  assert_string_equal(th_status(&p, c, "2023-06-01", "X-A", 1), "(ingen)");          /* one finding per id */
+  assert_string_equal(th_status(&p, c, "2023-06-01", "X-GAMMEL", 0), "ikke_aktuell");
+  assert_string_equal(th_status(&p, c, "2023-06-01", "X-NY", 0), "ikke_aktuell");
+  assert_string_equal(th_status(&p, c, "2024-01-01", "X-NY", 0), "oppfylt");
+  free(c);
+  bc_free(&p);
+}
+
+static void test_regex_limit_is_unknown(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"T\"\nregel X-RE krav \"r\"\n  krev samsvarer(plan.formal, \"^(a+)+$\")\n"
+             "regel X-RE2 krav \"r\"\n  krev samsvarer(plan.formal, \"(?i)^trygg\")\n", &p);
+  char *c = th_case("\"plan\": {\"formal\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"}");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-RE", 0), "ukjent");
+  free(c);
+  c = th_case("\"plan\": {\"formal\": \"TRYGG leggetid for Åse\"}");
+  assert_string_equal(th_status(&p, c, "2024-10-01", "X-RE2", 0), "oppfylt");
+  free(c);
+  bc_free(&p);
+}
+
+int th_vm_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_kleene_truth_tables),
+    cmocka_unit_test(test_quantifiers_are_kleene),
+    cmocka_unit_test(test_record_test_is_never_unknown),
+    cmocka_unit_test(test_per_item_and_justification),
+    cmocka_unit_test(test_unknown_names_missing_path),
+    cmocka_unit_test(test_validity_in_time),
+    cmocka_unit_test(test_regex_limit_is_unknown),
+  };
+  return cmocka_run_group_tests_name("VM og evaluering", tests, NULL, NULL);
+}
