@@ -32,6 +32,8 @@ uint32_t src_add(srcset *s, const char *name, const char *path, char *text, size
 }
 
 static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *fmt, va_list ap)
+  __attribute__((format(printf, 4, 0)));
+static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *fmt, va_list ap)
 {
   if (lvl == DIAG_ERROR) {
     s->errors++;

@@ -43,7 +43,7 @@ void buf_put(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(buf *b, const char *fmt, va_list ap);
+void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *buf_take(buf *b);                           /* caller frees; buffer becomes empty */
 
 /* A typed growable array: VEC(int) v = {0}; vec_push(&v, 3); free(v.items). */

@@ -36,5 +36,6 @@ int th_verify_tests(void);
 int th_vm_tests(void);
 int th_case_tests(void);
 int th_golden_tests(void);
+int th_rules_tests(void);
 
 #endif

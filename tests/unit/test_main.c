@@ -95,6 +95,7 @@ int main(void)
   failed += th_verify_tests();
   failed += th_vm_tests();
   failed += th_case_tests();
+  failed += th_rules_tests();
   failed += th_golden_tests();
   return failed ? 1 : 0;
 }
