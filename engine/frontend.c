@@ -20,14 +20,6 @@ static bool is_dir(const char *path)
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static bool has_suffix(const char *s, const char *suf)
-{
-  size_t n = strlen(s), m = strlen(suf);
-  return n >= m && !strcmp(s + n - m, suf);
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 typedef struct {
   srcset *src;
   ast_unit *u;
@@ -56,11 +48,11 @@ static bool load_text(loader *l, const char *name, const char *path, char *text,
       snprintf(target, sizeof target, "%s/%s", dirname(dup), imp.s);
       free(dup);
     }
-    if (!has_suffix(target, ".norm") && strlen(target) + 5 < sizeof target) strcat(target, ".norm");
+    if (!str_has_suffix(target, ".norm") && strlen(target) + 5 < sizeof target) strcat(target, ".norm");
     /* An embedded stdlib module may be imported by its name. */
     bool embedded = false;
     for (size_t k = 0; k < std_nfiles; k++)
-      if (!strcmp(std_files[k].name, imp.s) || (has_suffix(std_files[k].name, ".norm") &&
+      if (!strcmp(std_files[k].name, imp.s) || (str_has_suffix(std_files[k].name, ".norm") &&
            !strncmp(std_files[k].name, imp.s, strlen(std_files[k].name) - 5) && strlen(imp.s) == strlen(std_files[k].name) - 5))
         embedded = true;              /* always loaded already */
     if (!embedded) ok = load_file(l, target, target, &imp.loc) && ok;
@@ -102,9 +94,9 @@ static bool load_path(loader *l, const char *path)
   VEC(char *) names = { 0 };
   struct dirent *e;
   while ((e = readdir(d)))
-    if (e->d_name[0] != '.' && has_suffix(e->d_name, ".norm")) vec_push(&names, xstrdup(e->d_name));
+    if (e->d_name[0] != '.' && str_has_suffix(e->d_name, ".norm")) vec_push(&names, xstrdup(e->d_name));
   closedir(d);
-  if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+  if (names.len) qsort(names.items, names.len, sizeof *names.items, str_cmp_ptr);
   bool ok = true;
   if (!names.len) {
     diag_plain(l->src, DIAG_ERROR, "%s: mappen har ingen regelfiler (.norm)", path);
@@ -158,7 +150,7 @@ bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color)
   buf bytes;
   buf_init(&bytes);
   bool ok;
-  if (has_suffix(path, ".normc") && !is_dir(path)) {
+  if (str_has_suffix(path, ".normc") && !is_dir(path)) {
     size_t len;
     const char *e;
     char *data = read_file(path, BCF_MAX_FILE, &len, &e);

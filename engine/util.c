@@ -224,6 +224,14 @@ bool utf8_valid(const char *s, size_t n)
   return true;
 }
 
+bool str_has_suffix(const char *s, const char *suf)
+{
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && !strcmp(s + n - m, suf);
+}
+
+int str_cmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 size_t edit_distance(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b);

@@ -64,6 +64,10 @@ char *read_file(const char *path, size_t max, size_t *len, const char **err);
 size_t utf8_width(const char *s, size_t n);
 bool utf8_valid(const char *s, size_t n);
 
+/* Whether s ends with suf; qsort comparator for arrays of char *. */
+bool str_has_suffix(const char *s, const char *suf);
+int str_cmp_ptr(const void *a, const void *b);
+
 /* Levenshtein distance over bytes, capped; used for "mente du …?" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 

@@ -173,14 +173,6 @@ static void check_one(checker *k, const char *name, const char *text, size_t len
   case_free(&c);
 }
 
-static bool has_suffix(const char *s, const char *suf)
-{
-  size_t n = strlen(s), m = strlen(suf);
-  return n >= m && !strcmp(s + n - m, suf);
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static void check_text(checker *k, const char *name, const char *text, size_t len, bool ndjson)
 {
   if (!ndjson) {
@@ -228,11 +220,11 @@ static void check_path(checker *k, const char *path)
     VEC(char *) names = { 0 };
     struct dirent *e;
     while ((e = readdir(d)))
-      if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".ndjson") ||
-                                  has_suffix(e->d_name, ".jsonl")))
+      if (e->d_name[0] != '.' && (str_has_suffix(e->d_name, ".json") || str_has_suffix(e->d_name, ".ndjson") ||
+                                  str_has_suffix(e->d_name, ".jsonl")))
         vec_push(&names, xstrdup(e->d_name));
     closedir(d);
-    if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+    if (names.len) qsort(names.items, names.len, sizeof *names.items, str_cmp_ptr);
     for (size_t i = 0; i < names.len; i++) {
       char full[PATH_MAX];
       snprintf(full, sizeof full, "%s/%s", path, names.items[i]);
@@ -248,7 +240,7 @@ static void check_path(checker *k, const char *path)
     k->status = EXIT_USAGE;
     return;
   }
-  check_text(k, path, text, len, has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl"));
+  check_text(k, path, text, len, str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl"));
   free(text);
 }
 

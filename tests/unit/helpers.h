@@ -22,6 +22,8 @@
 /* Compiles `src` as a rule file named `name`; returns the .normc bytes in *bytes (or
 ** the printed diagnostics in *diags when it fails). */
 bool th_compile(const char *name, const char *src, buf *bytes, buf *diags);
+/* Compiles `prefix` + `body` as `name`, expects failure, returns the diagnostics. Caller frees. */
+char *th_errors(const char *name, const char *prefix, const char *body);
 /* Compiles and loads; fails the test on errors. */
 void th_program(const char *src, bc_program *p);
 /* Evaluates a case (JSON text) and returns the status name of finding `index` of rule `id`. */

@@ -8,17 +8,7 @@
 
 static char *errors_of(const char *body)
 {
-  buf src, bytes, diags;
-  buf_init(&src);
-  buf_init(&bytes);
-  buf_init(&diags);
-  buf_puts(&src, "retningslinje X \"Test\"\n  gjelder_fra 2022-01-01\n");
-  buf_puts(&src, body);
-  bool ok = th_compile("sem.norm", src.data, &bytes, &diags);
-  assert_false(ok);
-  buf_free(&src);
-  buf_free(&bytes);
-  return buf_take(&diags);
+  return th_errors("sem.norm", "retningslinje X \"Test\"\n  gjelder_fra 2022-01-01\n", body);
 }
 
 static void test_unknown_path_suggests(void **state)

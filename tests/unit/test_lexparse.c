@@ -10,20 +10,7 @@ static const char *const head =
   "retningslinje X \"Test\"\n"
   "  gjelder_fra 2022-01-01\n";
 
-static char *compile_errors(const char *body)
-{
-  buf src, bytes, diags;
-  buf_init(&src);
-  buf_init(&bytes);
-  buf_init(&diags);
-  buf_puts(&src, head);
-  buf_puts(&src, body);
-  bool ok = th_compile("feil.norm", src.data, &bytes, &diags);
-  assert_false(ok);
-  buf_free(&src);
-  buf_free(&bytes);
-  return buf_take(&diags);
-}
+static char *compile_errors(const char *body) { return th_errors("feil.norm", head, body); }
 
 static void test_syntax_error_points_at_line_and_column(void **state)
 {

@@ -36,6 +36,21 @@ bool th_compile(const char *name, const char *src, buf *bytes, buf *diags)
   return ok;
 }
 
+char *th_errors(const char *name, const char *prefix, const char *body)
+{
+  buf src, bytes, diags;
+  buf_init(&src);
+  buf_init(&bytes);
+  buf_init(&diags);
+  buf_puts(&src, prefix);
+  buf_puts(&src, body);
+  bool ok = th_compile(name, src.data, &bytes, &diags);
+  assert_false(ok);
+  buf_free(&src);
+  buf_free(&bytes);
+  return buf_take(&diags);
+}
+
 void th_program(const char *src, bc_program *p)
 {
   buf bytes, diags;
