@@ -27,7 +27,8 @@ LDFLAGS  += $(LDSAN)
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
              engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c \
-             tools/report_json.c tools/report_text.c
+             tools/report_json.c tools/report_text.c tools/cli.c \
+             tools/ruletest.c tools/cmd_test.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 

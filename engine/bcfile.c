@@ -84,7 +84,10 @@ static void write_payload(const bc_program *p, buf *b)
     w_ids(b, k->items.items, k->items.len);
   }
   w_u32(b, (uint32_t)p->conds.len);
-  for (size_t i = 0; i < p->conds.len; i++) { w_u32(b, p->conds.items[i].text); w_u32(b, p->conds.items[i].line); }
+  for (size_t i = 0; i < p->conds.len; i++) {
+    const bc_cond *c = &p->conds.items[i];
+    w_u32(b, c->text); w_u32(b, c->file); w_u32(b, c->line); w_u32(b, c->col); w_u32(b, c->flags);
+  }
   w_u32(b, (uint32_t)p->guides.len);
   for (size_t i = 0; i < p->guides.len; i++) {
     const bc_guide *g = &p->guides.items[i];
@@ -222,9 +225,10 @@ static void read_payload(reader *r, bc_program *p)
     vec_push(&p->consts, k);
   }
   r->section = "vilkår";
-  n = r_count(r, 8);
+  n = r_count(r, 20);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_cond c = { r_u32(r), r_u32(r) };
+    bc_cond c;
+    c.text = r_u32(r); c.file = r_u32(r); c.line = r_u32(r); c.col = r_u32(r); c.flags = r_u32(r);
     vec_push(&p->conds, c);
   }
   r->section = "retningslinjer";

@@ -35,7 +35,7 @@ typedef struct {
 extern const op_info bc_ops[OP__COUNT];
 
 #define BC_MAGIC "NORMC\0\r\n"
-#define BC_VERSION 1u
+#define BC_VERSION 2u
 #define BC_HEADER_LEN 52u
 #define BC_NONE 0xFFFFFFFFu
 #define BC_MAX_STACK 256u
@@ -96,9 +96,13 @@ typedef enum {
   BLOCK_MESSAGE, BLOCK_MESSAGE_OK, BLOCK_DOC, BLOCK_JUSTIFIED, BLOCK__COUNT
 } block_kind;
 
+#define COND_INLINED 1u           /* written in a definition, not in the rule's own text */
+
 typedef struct {
   uint32_t text;             /* source text of the condition */
-  uint32_t line;
+  uint32_t file;             /* string id of the source file name */
+  uint32_t line, col;
+  uint32_t flags;            /* COND_* */
 } bc_cond;
 
 typedef struct { uint32_t pc, line; } bc_line;  /* instruction at pc comes from line */

@@ -138,9 +138,14 @@ static uint32_t cond_index(cg *c, srcloc loc)
   char *text = src_span(c->src, loc);
   uint32_t s = bc_intern(c->p, text, strlen(text));
   free(text);
-  for (size_t i = 0; i < c->p->conds.len; i++)
-    if (c->p->conds.items[i].text == s && c->p->conds.items[i].line == loc.line) return (uint32_t)i;
-  bc_cond k = { s, loc.line };
+  const char *fname = c->src->files.items[loc.file].name;
+  uint32_t f = bc_intern(c->p, fname, strlen(fname));
+  uint32_t flags = c->inlining.len ? COND_INLINED : 0;
+  for (size_t i = 0; i < c->p->conds.len; i++) {
+    const bc_cond *k = &c->p->conds.items[i];
+    if (k->text == s && k->file == f && k->line == loc.line && k->col == loc.col && k->flags == flags) return (uint32_t)i;
+  }
+  bc_cond k = { s, f, loc.line, loc.col, flags };
   vec_push(&c->p->conds, k);
   return (uint32_t)(c->p->conds.len - 1);
 }
@@ -358,8 +363,10 @@ static uint32_t cg_builtin(cg *c, ast_expr *e, int bi)
   if (b->special == STD_SPECIAL_MATCH) return cg_match(c, e);
   buf tb;
   buf_init(&tb);
+  uint32_t first = TY_ANY;
   for (size_t i = 0; i < args->len; i++) {
     uint32_t t = cg_expr(c, args->items[i]);
+    if (i == 0) first = t;
     uint32_t want = b->args[i];
     bool ok = want == STD_ANY || t == TY_ERROR ||
               (want == STD_ANY_LIST ? c->p->types.items[t].kind == TK_LIST || t == TY_ANY : sema_assignable(c->p, want, t));
@@ -374,7 +381,10 @@ static uint32_t cg_builtin(cg *c, ast_expr *e, int bi)
   buf_free(&tb);
   if (b->special == STD_SPECIAL_WRITTEN) emit_op(c, OP_WRITTEN, e->loc);
   else if (b->special == STD_SPECIAL_MISSING) emit_op(c, OP_MISSING, e->loc);
-  else {
+  else if (b->special == STD_SPECIAL_OR_EMPTY) {
+    emit_op(c, OP_OR_EMPTY, e->loc);
+    return first;                /* the list's own type */
+  } else {
     emit_u16(c, OP_CALL, (uint32_t)bi, e->loc);
     emit_byte(c, (uint8_t)b->argc);
   }

@@ -315,6 +315,7 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r)
   for (uint32_t g = 0; g < c->p->guides.len; g++) {
     value v = v_bool(true);
     vm_set_rule(m, 0, NULL);
+    vm_cover_guide(m, g);
     if (c->p->guides.items[g].cond != BC_NONE && guide_in_force(c->p, g, date)) run(&e, c->p->guides.items[g].cond, &v, BC_NONE);
     e.guide_truth[g] = v_truth(v);
   }

@@ -92,7 +92,9 @@ static bool check_tables(verifier *v)
     if (!ok) return bad(v, "konstant %zu er ugyldig", i);
   }
   for (size_t i = 0; i < p->conds.len; i++)
-    if (!str_ok(v, p->conds.items[i].text, false)) return bad(v, "vilkår %zu peker utenfor teksttabellen", i);
+    if (!str_ok(v, p->conds.items[i].text, false) || !str_ok(v, p->conds.items[i].file, false) ||
+        p->conds.items[i].flags > COND_INLINED)
+      return bad(v, "vilkår %zu peker utenfor teksttabellen", i);
   for (size_t i = 0; i < p->guides.len; i++) {
     const bc_guide *g = &p->guides.items[i];
     if (!str_ok(v, g->id, false) || !str_ok(v, g->title, false) || !str_ok(v, g->publisher, true) ||

@@ -37,6 +37,8 @@ struct vm {
   uint32_t serial;
   uint32_t *cond_stamp;      /* 3 per condition: (serial) when recorded with usann/sann/ukjent */
   bool tracing;
+  uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
+  uint32_t cover_owner;
   buf msg;
   value *kvals;              /* every constant as a value, lists materialized once */
   nlist **klists;
@@ -115,8 +117,13 @@ void vm_set_rule(vm *m, uint32_t rule, const nrec *item)
 {
   m->rule = rule;
   m->item = item;
+  m->cover_owner = rule;
   for (size_t i = 0; i < BC_MAX_LOCALS; i++) m->locals[i] = v_unknown();
 }
+
+void vm_coverage(vm *m, uint8_t *map) { m->cover = map; }
+
+void vm_cover_guide(vm *m, uint32_t guide) { m->cover_owner = m->p->rules.len + guide; }
 
 void vm_set_local(vm *m, uint32_t slot, value v)
 {
@@ -192,6 +199,7 @@ static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
 
 static void record_cond(vm *m, uint32_t c, value v)
 {
+  if (m->cover) m->cover[(size_t)m->cover_owner * m->p->conds.len + c] |= (uint8_t)(1u << (v_truth(v) + 1));
   if (!m->tracing) return;
   uint32_t k = c * 3 + (uint32_t)(v_truth(v) + 1);
   if (m->cond_stamp[k] == m->serial) return;
@@ -235,6 +243,8 @@ static bool is_blank(const nstr *s)
   }
   return true;
 }
+
+static const nlist empty_list = { 0, NULL, 0 };
 
 static bool written(value v)
 {
@@ -486,6 +496,10 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
     case OP_MATCH: sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
     case OP_WRITTEN: sp[-1] = v_bool(written(sp[-1])); break;
     case OP_MISSING: sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
+    case OP_OR_EMPTY:
+      if (sp[-1].tag == V_UNKNOWN) { sp[-1].tag = V_LIST; sp[-1].u.list = &empty_list; }
+      else if (sp[-1].tag != V_LIST) bad = true;
+      break;
     case OP_EMIT: sp--; vm_format(p, *sp, &m->msg); break;
     case OP_RETURN: *result = *--sp; return VM_OK;
     case OP__COUNT: return VM_ERR_TYPE;

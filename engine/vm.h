@@ -40,6 +40,13 @@ void vm_set_case(vm *m, const nrec *root, int32_t today);
 void vm_set_rule(vm *m, uint32_t rule, const nrec *item);
 void vm_set_local(vm *m, uint32_t slot, value v);
 
+/* Coverage for rule tests: when map is set, every condition evaluated sets a bit in
+** map[owner * conds.len + cond]: 1 ukjent, 2 usann, 4 sann. The owner is the rule set by
+** vm_set_rule, or rules.len + g after vm_cover_guide(g) (a guideline's condition). The
+** map holds (rules.len + guides.len) * conds.len bytes and belongs to the caller. */
+void vm_coverage(vm *m, uint8_t *map);
+void vm_cover_guide(vm *m, uint32_t guide);
+
 /* Starts a new trace (a new finding). Tracing can be switched off (messages). */
 void vm_trace_begin(vm *m);
 void vm_trace_enable(vm *m, bool on);

@@ -100,6 +100,8 @@ const std_builtin std_builtins[] = {
     "mangler(x): om x mangler eller er null i saksmappen (aldri ukjent)" },
   { "samsvarer", 2, { TY_TEXT, TY_TEXT }, TY_BOOL, NULL, STD_SPECIAL_MATCH,
     "samsvarer(tekst, \"mønster\"): regulært uttrykk (PCRE2, UTF-8); ukjent hvis grensene nås" },
+  { "registrert", 1, { STD_ANY_LIST }, STD_ANY_LIST, NULL, STD_SPECIAL_OR_EMPTY,
+    "registrert(liste): oppføringene i saksmappen; en liste som mangler, har ingen oppføringer (for registreringstester)" },
 };
 
 const size_t std_nbuiltins = sizeof std_builtins / sizeof *std_builtins;

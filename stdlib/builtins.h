@@ -2,7 +2,7 @@
 ** Built-in functions of the rule language, in one table: name, arity, argument and
 ** result types, the C function, and a line of documentation for editors. The compiler
 ** resolves calls against it; the VM calls through it by index (OP_CALL).
-** Special forms that are not functions (skrevet, mangler, samsvarer) are compiled to
+** Special forms that are not functions (skrevet, mangler, samsvarer, registrert) are compiled to
 ** their own opcodes and listed here only for documentation and name lookup.
 */
 #ifndef NORM_BUILTINS_H
@@ -18,6 +18,7 @@ typedef value (*std_fn)(struct vm *vm, const value *args);
 #define STD_SPECIAL_WRITTEN 1
 #define STD_SPECIAL_MISSING 2
 #define STD_SPECIAL_MATCH 3
+#define STD_SPECIAL_OR_EMPTY 4
 
 typedef struct {
   const char *name;

@@ -3,7 +3,6 @@
 ** statuses in one place (see exit_for): 0 nothing to act on, 1 a brudd, avvik or
 ** ukjent finding, 2 a usage error or an input that could not be read.
 */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +13,8 @@
 #include <unistd.h>
 
 #include "bcfile.h"
+#include "cli.h"
+#include "commands.h"
 #include "case.h"
 #include "date.h"
 #include "disasm.h"
@@ -21,9 +22,6 @@
 #include "frontend.h"
 #include "report.h"
 
-#define NORM_VERSION "0.1.0"
-
-enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
 static const char *const usage_main =
   "norm – regelmotor for Bufdirs faglige retningslinjer om hjelpetiltak\n"
@@ -34,6 +32,7 @@ static const char *const usage_main =
   "  check     vurder saksmapper mot regelsettet\n"
   "  compile   kompiler regelfiler til et verifiserbart regelsett (.normc)\n"
   "  disasm    vis bytekoden i et regelsett, regel for regel\n"
+  "  test      kjør regeltestene (.normtest) og vis dekning\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -77,48 +76,6 @@ static const char *const usage_disasm =
   "  --regel ID         bare denne regelen\n"
   "  -h, --help         vis denne hjelpen\n";
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg) __attribute__((format(printf, 2, 0)));
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  fprintf(stderr, "norm%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-  fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-  fprintf(stderr, "\nSe «norm help%s%s».\n", cmd ? " " : "", cmd ? cmd : "");
-  return EXIT_USAGE;
-}
-
-/* The shipped rules: $NORM_RULES, else rules/ beside the binary's project, else ./rules. */
-static const char *default_rules(char *out, size_t n)
-{
-  const char *env = getenv("NORM_RULES");
-  if (env && *env) return env;
-  char exe[PATH_MAX];
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len > 0) {
-    exe[len] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = 0;
-      const char *up[] = { "/rules", "/../rules", "/../../rules" };
-      for (size_t i = 0; i < 3; i++) {
-        struct stat st;
-        snprintf(out, n, "%s%s", exe, up[i]);
-        if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) return out;
-      }
-    }
-  }
-  return "rules";
-}
-
-static bool use_color(const char *when, FILE *f)
-{
-  if (!strcmp(when, "alltid")) return true;
-  if (!strcmp(when, "aldri")) return false;
-  return isatty(fileno(f)) && !getenv("NO_COLOR");
-}
-
 /* ---- check ---- */
 
 typedef struct {
@@ -130,8 +87,9 @@ typedef struct {
   size_t ncases;
 } checker;
 
-static void check_one(checker *k, const char *name, const char *text, size_t len)
+static void check_one(void *ctx, const char *name, const char *text, size_t len)
 {
+  checker *k = ctx;
   ncase c;
   buf errors;
   buf_init(&errors);
@@ -173,77 +131,6 @@ static void check_one(checker *k, const char *name, const char *text, size_t len
   case_free(&c);
 }
 
-static void check_text(checker *k, const char *name, const char *text, size_t len, bool ndjson)
-{
-  if (!ndjson) {
-    check_one(k, name, text, len);
-    return;
-  }
-  size_t lineno = 0;
-  for (const char *p = text, *end = text + len; p < end;) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    lineno++;
-    size_t blank = 0;
-    while (blank < n && (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r')) blank++;
-    if (blank < n) {
-      char label[PATH_MAX + 32];
-      snprintf(label, sizeof label, "%s:%zu", name, lineno);
-      check_one(k, label, p, n);
-    }
-    p += n + (nl != NULL);
-  }
-}
-
-static void check_path(checker *k, const char *path)
-{
-  size_t len;
-  const char *err;
-  if (!strcmp(path, "-")) {
-    buf b;
-    buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_put(&b, chunk, n);
-    check_text(k, "(standard inn)", b.data ? b.data : "", b.len, true);
-    buf_free(&b);
-    return;
-  }
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    DIR *d = opendir(path);
-    if (!d) {
-      fprintf(stderr, "norm: %s: mappen kan ikke leses\n", path);
-      k->status = EXIT_USAGE;
-      return;
-    }
-    VEC(char *) names = { 0 };
-    struct dirent *e;
-    while ((e = readdir(d)))
-      if (e->d_name[0] != '.' && (str_has_suffix(e->d_name, ".json") || str_has_suffix(e->d_name, ".ndjson") ||
-                                  str_has_suffix(e->d_name, ".jsonl")))
-        vec_push(&names, xstrdup(e->d_name));
-    closedir(d);
-    if (names.len) qsort(names.items, names.len, sizeof *names.items, str_cmp_ptr);
-    for (size_t i = 0; i < names.len; i++) {
-      char full[PATH_MAX];
-      snprintf(full, sizeof full, "%s/%s", path, names.items[i]);
-      check_path(k, full);
-      free(names.items[i]);
-    }
-    vec_free(&names);
-    return;
-  }
-  char *text = read_file(path, CASE_MAX_BYTES * 64u, &len, &err);
-  if (!text) {
-    fprintf(stderr, "norm: %s: %s\n", path, err);
-    k->status = EXIT_USAGE;
-    return;
-  }
-  check_text(k, path, text, len, str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl"));
-  free(text);
-}
-
 static int cmd_check(int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -262,29 +149,30 @@ static int cmd_check(int argc, char **argv)
     switch (c) {
     case 'r': rules = optarg; break;
     case 'd':
-      if (!date_parse(optarg, strlen(optarg), &k.date)) return usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
+      if (!date_parse(optarg, strlen(optarg), &k.date)) return cli_usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
       k.has_date = true;
       break;
     case 'f': format = optarg; break;
     case 'a': k.all = true; break;
     case 'c': color = optarg; break;
     case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
-    default: return usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
   if (strcmp(format, "text") && strcmp(format, "json"))
-    return usage_error("check", "--format må være text eller json, ikke «%s»", format);
+    return cli_usage_error("check", "--format må være text eller json, ikke «%s»", format);
   if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
-    return usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
-  if (optind >= argc) return usage_error("check", "%s", "ingen saksmappe er oppgitt");
-  if (!rules) rules = default_rules(rules_buf, sizeof rules_buf);
+    return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
+  if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
+  if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
   bc_program p;
-  if (!fe_load_ruleset(rules, &p, stderr, use_color(color, stderr))) return EXIT_USAGE;
+  if (!fe_load_ruleset(rules, &p, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
   k.p = &p;
   k.m = vm_new(&p);
   k.json = !strcmp(format, "json");
-  k.color = use_color(color, stdout);
-  for (int i = optind; i < argc; i++) check_path(&k, argv[i]);
+  k.color = cli_use_color(color, stdout);
+  for (int i = optind; i < argc; i++)
+    if (!cli_each_case(argv[i], check_one, &k)) k.status = EXIT_USAGE;
   vm_free(k.m);
   bc_free(&p);
   return k.status;
@@ -305,21 +193,21 @@ static int cmd_compile(int argc, char **argv)
     switch (c) {
     case 'o': out = optarg; break;
     case 'h': fputs(usage_compile, stdout); return EXIT_CLEAN;
-    default: return usage_error("compile", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    default: return cli_usage_error("compile", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (!out) return usage_error("compile", "%s", "oppgi hvor regelsettet skal skrives: -o FIL.normc");
+  if (!out) return cli_usage_error("compile", "%s", "oppgi hvor regelsettet skal skrives: -o FIL.normc");
   char rules_buf[PATH_MAX];
   const char *paths[64];
   size_t n = 0;
   for (int i = optind; i < argc && n < 64; i++) paths[n++] = argv[i];
-  if (!n) paths[n++] = default_rules(rules_buf, sizeof rules_buf);
+  if (!n) paths[n++] = cli_default_rules(rules_buf, sizeof rules_buf);
   srcset src;
   src_init(&src);
   buf bytes;
   buf_init(&bytes);
   bool ok = fe_compile(&src, paths, n, &bytes);
-  diag_print_all(&src, stderr, use_color("auto", stderr));
+  diag_print_all(&src, stderr, cli_use_color("auto", stderr));
   src_free(&src);
   if (!ok) {
     fprintf(stderr, "norm: regelsettet ble ikke kompilert\n");
@@ -360,17 +248,17 @@ static int cmd_disasm(int argc, char **argv)
     switch (c) {
     case 'r': only = optarg; break;
     case 'h': fputs(usage_disasm, stdout); return EXIT_CLEAN;
-    default: return usage_error("disasm", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    default: return cli_usage_error("disasm", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (optind != argc - 1) return usage_error("disasm", "%s", "oppgi nøyaktig ett regelsett (.normc eller regelfiler)");
+  if (optind != argc - 1) return cli_usage_error("disasm", "%s", "oppgi nøyaktig ett regelsett (.normc eller regelfiler)");
   bc_program p;
-  if (!fe_load_ruleset(argv[optind], &p, stderr, use_color("auto", stderr))) return EXIT_USAGE;
+  if (!fe_load_ruleset(argv[optind], &p, stderr, cli_use_color("auto", stderr))) return EXIT_USAGE;
   bool found = !only;
   for (size_t i = 0; i < p.rules.len && !found; i++) found = !strcmp(bc_str(&p, p.rules.items[i].id), only);
   if (!found) {
     bc_free(&p);
-    return usage_error("disasm", "regelsettet har ingen regel «%s»", only);
+    return cli_usage_error("disasm", "regelsettet har ingen regel «%s»", only);
   }
   disasm_program(&p, only, stdout);
   bc_free(&p);
@@ -393,12 +281,14 @@ int main(int argc, char **argv)
     if (!strcmp(topic, "check")) fputs(usage_check, stdout);
     else if (!strcmp(topic, "compile")) fputs(usage_compile, stdout);
     else if (!strcmp(topic, "disasm")) fputs(usage_disasm, stdout);
+    else if (!strcmp(topic, "test")) fputs(usage_test, stdout);
     else if (!*topic) fputs(usage_main, stdout);
-    else return usage_error(NULL, "ingen hjelp for «%s»", topic);
+    else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
   }
   if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
   if (!strcmp(cmd, "compile")) return cmd_compile(argc - 1, argv + 1);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
-  return usage_error(NULL, "ukjent kommando «%s»", cmd);
+  if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+  return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

@@ -1,0 +1,40 @@
+/*
+** What every `norm` subcommand shares: exit statuses, usage errors, where the shipped
+** rules are, colour, and walking case inputs (files, folders, NDJSON, standard input).
+** Each subcommand lives in its own tools/cmd_*.c and is dispatched from tools/norm.c.
+*/
+#ifndef NORM_CLI_H
+#define NORM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util.h"
+
+#define NORM_VERSION "0.2.0"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+/* Prints "norm CMD: <fmt with arg>" and a pointer to the help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg) __attribute__((format(printf, 2, 0)));
+
+/* The shipped rules: $NORM_RULES, else rules/ beside the binary's project, else ./rules. */
+const char *cli_default_rules(char *out, size_t n);
+
+/* "auto", "alltid" or "aldri" (validated by the caller). */
+bool cli_use_color(const char *when, FILE *f);
+
+/* Called once per case: `name` names it for messages (file, or file:line in NDJSON). */
+typedef void (*cli_case_fn)(void *ctx, const char *name, const char *text, size_t len);
+
+/* Feeds every case under `path` to fn: a file, a folder (its .json/.ndjson/.jsonl files in
+** name order), an NDJSON file (one case per non-blank line) or "-" (standard input, NDJSON).
+** Errors reading a path are printed to stderr; returns false when any occurred. */
+bool cli_each_case(const char *path, cli_case_fn fn, void *ctx);
+
+/* The .norm-like files of a folder with this suffix, sorted; caller frees each and the vector. */
+typedef VEC(char *) cli_names;
+bool cli_list_dir(const char *dir, const char *suffix, cli_names *out);
+void cli_names_free(cli_names *n);
+
+#endif

@@ -1,0 +1,11 @@
+/*
+** The subcommands of `norm` other than check/compile/disasm (which live in norm.c).
+** Each takes argv starting at the subcommand's name and returns an exit status.
+*/
+#ifndef NORM_COMMANDS_H
+#define NORM_COMMANDS_H
+
+extern const char *const usage_test;
+int cmd_test(int argc, char **argv);
+
+#endif
