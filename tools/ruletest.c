@@ -651,9 +651,14 @@ static bool run_test(runner *u, const rtest *t)
     else
       fprintf(u->out, "  %s:%u: %s%s%s: meldingen inneholder ikke «%s»\n", t->file, x->line, x->rule, label_sep, item, x->text);
     fprintf(u->out, "      melding: %s\n", f->message ? f->message : "(ingen)");
+    size_t shown = 0;
     for (size_t k = 0; k < f->why.len; k++) {
       const why_entry *w = &f->why.items[k];
       if (w->kind != TR_FACT) continue;
+      if (shown++ == 6) {
+        fputs("      …\n", u->out);
+        break;
+      }
       buf v;
       buf_init(&v);
       vm_format(p, w->v, &v);
