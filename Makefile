@@ -28,7 +28,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
              engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c \
              tools/report_json.c tools/report_text.c tools/cli.c \
-             tools/ruletest.c tools/cmd_test.c
+             tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -36,7 +36,7 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) \
              $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o $(BUILD)/obj/gen/stdlib_files.o
 
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
-             tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c
+             tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
 .PHONY: all demo test test-release test-san deps clean

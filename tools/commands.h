@@ -8,4 +8,7 @@
 extern const char *const usage_test;
 int cmd_test(int argc, char **argv);
 
+extern const char *const usage_diff;
+int cmd_diff(int argc, char **argv);
+
 #endif

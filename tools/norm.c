@@ -33,6 +33,7 @@ static const char *const usage_main =
   "  compile   kompiler regelfiler til et verifiserbart regelsett (.normc)\n"
   "  disasm    vis bytekoden i et regelsett, regel for regel\n"
   "  test      kjør regeltestene (.normtest) og vis dekning\n"
+  "  diff      vis hva en ny versjon av reglene endrer på et sett saker\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "compile")) fputs(usage_compile, stdout);
     else if (!strcmp(topic, "disasm")) fputs(usage_disasm, stdout);
     else if (!strcmp(topic, "test")) fputs(usage_test, stdout);
+    else if (!strcmp(topic, "diff")) fputs(usage_diff, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -290,5 +292,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "compile")) return cmd_compile(argc - 1, argv + 1);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+  if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

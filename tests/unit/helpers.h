@@ -38,6 +38,12 @@ int th_verify_tests(void);
 int th_vm_tests(void);
 int th_case_tests(void);
 int th_golden_tests(void);
+int th_quality_tests(void);
+
+/* The norm binary under test ($NORM), and running a shell command: its exit status,
+** with stdout and stderr together in *out (caller frees). */
+const char *th_norm(void);
+int th_run(const char *cmd, char **out);
 int th_rules_tests(void);
 
 #endif

@@ -6,32 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "helpers.h"
 
-static const char *norm(void)
-{
-  const char *n = getenv("NORM");
-  return n ? n : "build/norm";
-}
-
-/* Runs a shell command; returns its exit status and its stdout+stderr in *out. */
-static int run(const char *cmd, char **out)
-{
-  char full[2048];
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
-  FILE *f = popen(full, "r");
-  assert_non_null(f);
-  buf b;
-  buf_init(&b);
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_put(&b, chunk, n);
-  int st = pclose(f);
-  *out = buf_take(&b);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#define norm th_norm
+#define run th_run
 
 static void golden(const char *args, const char *file, int want_status)
 {

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include "helpers.h"
 
 bool th_compile(const char *name, const char *src, buf *bytes, buf *diags)
@@ -101,6 +103,28 @@ char *th_case(const char *members)
   return buf_take(&b);
 }
 
+const char *th_norm(void)
+{
+  const char *n = getenv("NORM");
+  return n ? n : "build/norm";
+}
+
+int th_run(const char *cmd, char **out)
+{
+  char full[4096];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *f = popen(full, "r");
+  assert_non_null(f);
+  buf b;
+  buf_init(&b);
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_put(&b, chunk, n);
+  int st = pclose(f);
+  *out = buf_take(&b);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int main(void)
 {
   int failed = 0;
@@ -112,5 +136,6 @@ int main(void)
   failed += th_case_tests();
   failed += th_rules_tests();
   failed += th_golden_tests();
+  failed += th_quality_tests();
   return failed ? 1 : 0;
 }

@@ -1,0 +1,149 @@
+/*
+** The quality-system tools on the shipped rules: `norm test` (pass, failures with
+** file:line, coverage, broken test files) and `norm diff` (one parameter changed names
+** exactly that rule and those cases; text and JSON). Works on a copy of rules/ in build/.
+*/
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* A copy of rules/ in build/q-rules with `sed` applied to oms.norm. */
+static void copy_rules(const char *sed)
+{
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "rm -rf build/q-rules && cp -r rules build/q-rules && sed -i '%s' build/q-rules/oms.norm", sed);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+}
+
+static const char *last_line(const char *s)
+{
+  size_t n = strlen(s);
+  while (n && s[n - 1] == '\n') n--;
+  while (n && s[n - 1] != '\n') n--;
+  return s + n;
+}
+
+static void test_shipped_rules_pass_with_full_coverage(void **state)
+{
+  (void)state;
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "%s test --krev-dekning rules/", th_norm());
+  int st = th_run(cmd, &out);
+  if (st) fail_msg("%s", out);
+  unsigned passed, failed;
+  assert_int_equal(sscanf(last_line(out), "%u passed, %u failed", &passed, &failed), 2);
+  assert_int_equal(failed, 0);
+  assert_true(passed > 150);
+  assert_non_null(strstr(out, "Regler testet: 44 av 44 (100 %); med alle påkrevde utfall: 44 av 44 (100 %)"));
+  assert_non_null(strstr(out, "Vilkår som har vært både sann og usann:"));
+  assert_null(strstr(out, "IKKE TESTET"));
+  free(out);
+}
+
+static void test_changed_threshold_fails_the_right_tests(void **state)
+{
+  (void)state;
+  copy_rules("s/parameter min_varighet = 6 måneder/parameter min_varighet = 7 måneder/");
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "%s test build/q-rules", th_norm());
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "FEIL build/q-rules/oms.normtest:"));
+  assert_non_null(strstr(out, "OMS-VARIGHET T1: forventet oppfylt, fikk avvik"));
+  assert_non_null(strstr(out, "anbefalt minimum er 7 måneder"));
+  /* Every failure names OMS-VARIGHET and nothing else. */
+  for (const char *p = strstr(out, ": forventet"); p; p = strstr(p + 1, ": forventet")) {
+    const char *bol = p;
+    while (bol > out && bol[-1] != '\n') bol--;
+    assert_non_null(strstr(bol, "OMS-VARIGHET") < p ? strstr(bol, "OMS-VARIGHET") : NULL);
+  }
+  unsigned passed, failed;
+  assert_int_equal(sscanf(last_line(out), "%u passed, %u failed", &passed, &failed), 2);
+  assert_true(failed >= 3);
+  free(out);
+}
+
+static void test_broken_test_file_is_named(void **state)
+{
+  (void)state;
+  char cmd[1024], *out;
+  assert_int_equal(th_run("rm -rf build/q-bad && cp -r rules build/q-bad && "
+                          "printf 'test \"x\"\\n  sak \"testsaker/oms.json\"\\n  forvent OMS-VARIGHT T1 avvik\\n' > build/q-bad/x.normtest && "
+                          "printf 'test \"y\"\\n  sak \"testsaker/oms.json\"\\n  sett tiltak[T9].sted = \"senter\"\\n  forvent OMS-STED T1 avvik\\n' > build/q-bad/y.normtest",
+                          &out), 0);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s test build/q-bad", th_norm());
+  assert_int_equal(th_run(cmd, &out), 2);
+  assert_non_null(strstr(out, "build/q-bad/x.normtest:3: feil: regelsettet har ingen regel «OMS-VARIGHT»; mente du «OMS-VARIGHET»?"));
+  assert_non_null(strstr(out, "build/q-bad/y.normtest:3: stien «tiltak[T9].sted»: listen har ikke elementet [T9]"));
+  free(out);
+}
+
+static void test_diff_names_exactly_the_changed_rule_and_cases(void **state)
+{
+  (void)state;
+  copy_rules("s/parameter min_varighet = 6 måneder/parameter min_varighet = 7 måneder/");
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "%s diff --format json rules build/q-rules examples/saker", th_norm());
+  assert_int_equal(th_run(cmd, &out), 1);
+  json_error_t je;
+  json_t *d = json_loads(out, 0, &je);
+  if (!d) fail_msg("not JSON: %s\n%s", je.text, out);
+  assert_string_equal(json_string_value(json_object_get(d, "format")), "norm-diff/1");
+  json_t *per = json_object_get(d, "per_regel");
+  assert_true(json_array_size(per) >= 1);
+  for (size_t i = 0; i < json_array_size(per); i++)
+    assert_string_equal(json_string_value(json_object_get(json_array_get(per, i), "regel")), "OMS-VARIGHET");
+  /* Exactly the cases whose T1 is planned for at least 6 but under 7 months changed. */
+  json_t *cases = json_object_get(d, "saker_endret");
+  assert_int_equal(json_array_size(cases), json_integer_value(json_object_get(d, "endrede_saker")));
+  size_t changed = json_array_size(cases);
+  assert_true(changed > 0);
+  for (size_t i = 0; i < changed; i++) {
+    json_t *fs = json_object_get(json_array_get(cases, i), "funn");
+    assert_int_equal(json_array_size(fs), 1);
+    json_t *f = json_array_get(fs, 0);
+    assert_string_equal(json_string_value(json_object_get(f, "regel")), "OMS-VARIGHET");
+    assert_string_equal(json_string_value(json_object_get(f, "fra")), "oppfylt");
+  }
+  assert_int_equal(json_array_size(json_object_get(d, "lagt_til")), 0);
+  assert_int_equal(json_array_size(json_object_get(d, "fjernet")), 0);
+  assert_int_equal(json_array_size(json_object_get(d, "endret_metadata")), 0);
+  json_decref(d);
+  free(out);
+  /* The same rule set against itself: no differences, exit 0. */
+  snprintf(cmd, sizeof cmd, "%s diff rules rules examples/saker", th_norm());
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "saker med endrede funn: 0"));
+  free(out);
+}
+
+static void test_diff_reports_rules_added_removed_and_changed(void **state)
+{
+  (void)state;
+  copy_rules("s/^regel OMS-STED bør/regel OMS-STED krav/; s/^regel OMS-VIDEO kan/regel OMS-VIDEO-NY kan/");
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "%s diff rules build/q-rules examples/saker/01-oms-fullstendig.json examples/saker/07-oms-senter.json", th_norm());
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "Regler lagt til:\n  OMS-VIDEO-NY"));
+  assert_non_null(strstr(out, "Regler fjernet:\n  OMS-VIDEO –"));
+  assert_non_null(strstr(out, "  OMS-STED: styrke"));
+  assert_non_null(strstr(out, "OMS-STED: 1 sak avvik → brudd"));
+  assert_non_null(strstr(out, "OMS-VIDEO T1: oppfylt → (ingen)"));
+  free(out);
+}
+
+int th_quality_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_shipped_rules_pass_with_full_coverage),
+    cmocka_unit_test(test_changed_threshold_fails_the_right_tests),
+    cmocka_unit_test(test_broken_test_file_is_named),
+    cmocka_unit_test(test_diff_names_exactly_the_changed_rule_and_cases),
+    cmocka_unit_test(test_diff_reports_rules_added_removed_and_changed),
+  };
+  return cmocka_run_group_tests_name("kvalitetsverktøyene: norm test og norm diff", tests, NULL, NULL);
+}
