@@ -125,6 +125,11 @@ static const char *default_name(const char *path, char name[256])
 
 bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes)
 {
+  return fe_analyze(src, paths, npaths, bytes, NULL, NULL);
+}
+
+bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes, fe_visit fn, void *ctx)
+{
   ast_unit u;
   ast_unit_init(&u, src);
   loader l = { src, &u, { 0 } };
@@ -137,7 +142,8 @@ bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes
   char name[256];
   if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
   else ok = false;
-  if (ok) bcf_write(&p, bytes);
+  if (ok && bytes) bcf_write(&p, bytes);
+  if (ok && fn) fn(ctx, &u, &p);
   bc_free(&p);
   for (size_t i = 0; i < l.seen.len; i++) free(l.seen.items[i]);
   vec_free(&l.seen);

@@ -8,6 +8,7 @@
 #define NORM_FRONTEND_H
 
 #include "bytecode.h"
+#include "ast.h"
 #include "diag.h"
 
 /* Embedded stdlib files (generated at build time from stdlib/ *.norm). */
@@ -19,6 +20,12 @@ extern const size_t std_nfiles;
 
 /* Compiles paths; diagnostics in src. On success *bytes holds the .normc image. */
 bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes);
+
+/* Like fe_compile (bytes may be NULL), and on success hands the checked syntax tree and
+** the compiled program to fn before both are freed: for tools that read the sources
+** themselves (doc, lint). */
+typedef void (*fe_visit)(void *ctx, ast_unit *u, const bc_program *p);
+bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes, fe_visit fn, void *ctx);
 
 /* Compiles (sources) or reads (.normc) `path` and loads it verified into p.
 ** On failure prints what is wrong to err and returns false. */

@@ -11,4 +11,7 @@ int cmd_test(int argc, char **argv);
 extern const char *const usage_diff;
 int cmd_diff(int argc, char **argv);
 
+extern const char *const usage_doc;
+int cmd_doc(int argc, char **argv);
+
 #endif

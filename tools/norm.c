@@ -34,6 +34,7 @@ static const char *const usage_main =
   "  disasm    vis bytekoden i et regelsett, regel for regel\n"
   "  test      kjør regeltestene (.normtest) og vis dekning\n"
   "  diff      vis hva en ny versjon av reglene endrer på et sett saker\n"
+  "  doc       skriv regelkatalogen (Markdown) fra regelfilene\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -284,6 +285,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "disasm")) fputs(usage_disasm, stdout);
     else if (!strcmp(topic, "test")) fputs(usage_test, stdout);
     else if (!strcmp(topic, "diff")) fputs(usage_diff, stdout);
+    else if (!strcmp(topic, "doc")) fputs(usage_doc, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -293,5 +295,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
+  if (!strcmp(cmd, "doc")) return cmd_doc(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }
