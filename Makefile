@@ -28,7 +28,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
              engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c \
              tools/report_json.c tools/report_text.c tools/cli.c \
-             tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c
+             tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -87,6 +87,7 @@ test-release: $(BUILD)/norm $(BUILD)/unit-tests
 	NORM=$(BUILD)/norm $(BUILD)/unit-tests
 	$(BUILD)/norm test --krev-dekning rules/ > $(BUILD)/regeltester.txt || { cat $(BUILD)/regeltester.txt; exit 1; }
 	@tail -1 $(BUILD)/regeltester.txt
+	$(BUILD)/norm lint rules
 	$(BUILD)/norm doc rules | diff -u docs/regler.md - || { echo "docs/regler.md er ikke oppdatert: kjør build/norm doc rules > docs/regler.md"; exit 1; }
 
 test-san:

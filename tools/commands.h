@@ -14,4 +14,7 @@ int cmd_diff(int argc, char **argv);
 extern const char *const usage_doc;
 int cmd_doc(int argc, char **argv);
 
+extern const char *const usage_lint;
+int cmd_lint(int argc, char **argv);
+
 #endif

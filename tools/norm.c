@@ -35,6 +35,7 @@ static const char *const usage_main =
   "  test      kjør regeltestene (.normtest) og vis dekning\n"
   "  diff      vis hva en ny versjon av reglene endrer på et sett saker\n"
   "  doc       skriv regelkatalogen (Markdown) fra regelfilene\n"
+  "  lint      finn det som kompilerer, men trolig er feil, i regelfilene\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -286,6 +287,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "test")) fputs(usage_test, stdout);
     else if (!strcmp(topic, "diff")) fputs(usage_diff, stdout);
     else if (!strcmp(topic, "doc")) fputs(usage_doc, stdout);
+    else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -296,5 +298,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   if (!strcmp(cmd, "doc")) return cmd_doc(argc - 1, argv + 1);
+  if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

@@ -1,7 +1,8 @@
 /*
 ** The quality-system tools on the shipped rules: `norm test` (pass, failures with
-** file:line, coverage, broken test files) and `norm diff` (one parameter changed names
-** exactly that rule and those cases; text and JSON). Works on a copy of rules/ in build/.
+** file:line, coverage, broken test files), `norm diff` (one parameter changed names
+** exactly that rule and those cases; text and JSON) and `norm lint` (clean on the shipped
+** rules; each kind of seeded mistake reported with file:line:col and a caret). Works on a copy of rules/ in build/.
 */
 #include <jansson.h>
 #include <stdio.h>
@@ -136,6 +137,54 @@ static void test_diff_reports_rules_added_removed_and_changed(void **state)
   free(out);
 }
 
+static const char seeded[] =
+  "\nparameter ubrukt = 5\n"
+  "definisjon aldri_brukt(x) = x > 1\n"
+  "\n"
+  "regel TK-NY bør \"Ny regel uten sitat, kilder, test eller dokumentasjonspunkt\"\n"
+  "  for hvert t i tiltak der 1 > 2\n"
+  "  krev t.start = t.start eller sann\n";
+
+static void test_lint_catches_each_seeded_mistake(void **state)
+{
+  (void)state;
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "%s lint rules", th_norm());
+  int st = th_run(cmd, &out);
+  if (st) fail_msg("the shipped rules are not lint-clean:\n%s", out);
+  free(out);
+  assert_int_equal(th_run("rm -rf build/q-lint && cp -r rules build/q-lint", &out), 0);
+  free(out);
+  FILE *f = fopen("build/q-lint/tk.norm", "a");
+  assert_non_null(f);
+  fputs(seeded, f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "%s lint build/q-lint", th_norm());
+  assert_int_equal(th_run(cmd, &out), 1);
+  static const char *const want[] = {
+    "advarsel: regelen TK-NY har ingen kilder",
+    "advarsel: regelen TK-NY siterer ikke retningslinjen",
+    "advarsel: bør-regelen TK-NY har ikke noe dokumentasjonspunkt",
+    "advarsel: regelen TK-NY har ingen test",
+    "advarsel: vilkåret i «der» er alltid usant",
+    "advarsel: vilkåret i «krev» er alltid sant",
+    "advarsel: parameteren «ubrukt» brukes ikke",
+    "advarsel: definisjonen «aldri_brukt» brukes ikke",
+    "|                            ^^^^^",            /* the caret under 1 > 2 */
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    if (!strstr(out, want[i])) fail_msg("lint did not report «%s»:\n%s", want[i], out);
+  assert_non_null(strstr(out, "build/q-lint/tk.norm:"));
+  free(out);
+  /* Never in force and duplicate ids are refused already by the compiler, with a caret. */
+  assert_int_equal(th_run("rm -rf build/q-lint && cp -r rules build/q-lint && "
+                          "printf 'regel TK-MALBART krav \"x\"\\n  krev sann\\n' >> build/q-lint/tk.norm", &out), 0);
+  free(out);
+  assert_int_equal(th_run(cmd, &out), 2);
+  assert_non_null(strstr(out, "regel-id-en TK-MALBART er allerede brukt"));
+  free(out);
+}
+
 int th_quality_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -144,6 +193,7 @@ int th_quality_tests(void)
     cmocka_unit_test(test_broken_test_file_is_named),
     cmocka_unit_test(test_diff_names_exactly_the_changed_rule_and_cases),
     cmocka_unit_test(test_diff_reports_rules_added_removed_and_changed),
+    cmocka_unit_test(test_lint_catches_each_seeded_mistake),
   };
-  return cmocka_run_group_tests_name("kvalitetsverktøyene: norm test og norm diff", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("kvalitetsverktøyene: norm test, diff og lint", tests, NULL, NULL);
 }
