@@ -134,3 +134,14 @@ bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
   free(text);
   return true;
 }
+
+void cli_print_case_errors(const char *prefix, const char *name, const char *errors)
+{
+  const char *line = errors ? errors : "";
+  while (*line) {
+    const char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) : strlen(line);
+    fprintf(stderr, "%s: %s: %.*s\n", prefix, name, (int)n, line);
+    line += n + (nl != NULL);
+  }
+}

@@ -32,6 +32,9 @@ typedef void (*cli_case_fn)(void *ctx, const char *name, const char *text, size_
 ** Errors reading a path are printed to stderr; returns false when any occurred. */
 bool cli_each_case(const char *path, cli_case_fn fn, void *ctx);
 
+/* Prints case_load's errors, one line each, as "PREFIX: NAME: path: message". */
+void cli_print_case_errors(const char *prefix, const char *name, const char *errors);
+
 /* The .norm-like files of a folder with this suffix, sorted; caller frees each and the vector. */
 typedef VEC(char *) cli_names;
 bool cli_list_dir(const char *dir, const char *suffix, cli_names *out);

@@ -67,15 +67,7 @@ static bool load(const bc_program *p, const char *name, const char *text, size_t
   buf errors;
   buf_init(&errors);
   bool ok = case_load(p, text, len, c, &errors);
-  if (!ok) {
-    const char *line = errors.data ? errors.data : "";
-    while (*line) {
-      const char *nl = strchr(line, '\n');
-      size_t n = nl ? (size_t)(nl - line) : strlen(line);
-      fprintf(stderr, "norm diff: %s: %.*s\n", name, (int)n, line);
-      line += n + (nl != NULL);
-    }
-  }
+  if (!ok) cli_print_case_errors("norm diff", name, errors.data);
   buf_free(&errors);
   return ok;
 }

@@ -98,13 +98,7 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
   buf_init(&errors);
   if (!case_load(k->p, text, len, &c, &errors)) {
     /* Every error line names the file and the JSON path. */
-    const char *line = errors.data ? errors.data : "";
-    while (*line) {
-      const char *nl = strchr(line, '\n');
-      size_t n = nl ? (size_t)(nl - line) : strlen(line);
-      fprintf(stderr, "norm: %s: %.*s\n", name, (int)n, line);
-      line += n + (nl != NULL);
-    }
+    cli_print_case_errors("norm", name, errors.data);
     k->status = EXIT_USAGE;
     case_free(&c);
     buf_free(&errors);
