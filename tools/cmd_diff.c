@@ -206,9 +206,50 @@ static void meta_diff(const bc_program *a, const bc_rule *x, const bc_program *b
   if (out->len >= 2) out->data[out->len -= 2] = 0;
 }
 
+/* Rules added, removed, or whose metadata changed: computed once, read by both outputs
+** and the exit status. Ids point into the programs; `fields` are owned. */
+typedef struct { const char *id, *title; char *fields; } rule_change;
+typedef VEC(rule_change) rule_changes;
+typedef struct { rule_changes added, removed, meta; } rules_diff;
+
+static void compare_rules(const differ *d, rules_diff *out)
+{
+  memset(out, 0, sizeof *out);
+  for (size_t i = 0; i < d->new.rules.len; i++) {
+    const bc_rule *y = &d->new.rules.items[i];
+    rule_change rc = { bc_str(&d->new, y->id), bc_str(&d->new, y->title), NULL };
+    int k = rule_index(&d->old, rc.id);
+    if (k < 0) {
+      vec_push(&out->added, rc);
+      continue;
+    }
+    buf m;
+    buf_init(&m);
+    meta_diff(&d->old, &d->old.rules.items[k], &d->new, y, &m);
+    if (m.len) {
+      rc.fields = buf_take(&m);
+      vec_push(&out->meta, rc);
+    }
+    buf_free(&m);
+  }
+  for (size_t i = 0; i < d->old.rules.len; i++) {
+    const bc_rule *x = &d->old.rules.items[i];
+    rule_change rc = { bc_str(&d->old, x->id), bc_str(&d->old, x->title), NULL };
+    if (rule_index(&d->new, rc.id) < 0) vec_push(&out->removed, rc);
+  }
+}
+
+static void rules_diff_free(rules_diff *r)
+{
+  for (size_t i = 0; i < r->meta.len; i++) free(r->meta.items[i].fields);
+  vec_free(&r->added);
+  vec_free(&r->removed);
+  vec_free(&r->meta);
+}
+
 /* ---- output ---- */
 
-static void print_text(const differ *d, const transitions *ts)
+static void print_text(const differ *d, const transitions *ts, const rules_diff *rd)
 {
   printf("Gammelt regelsett: %s (sha256 %.12s…)\n", bc_str(&d->old, d->old.name), d->old.sha256_hex);
   printf("Nytt regelsett:    %s (sha256 %.12s…)\n", bc_str(&d->new, d->new.name), d->new.sha256_hex);
@@ -219,37 +260,15 @@ static void print_text(const differ *d, const transitions *ts)
       printf("  %s: %zu %s %s → %s\n", ts->items[i].rule, ts->items[i].cases, ts->items[i].cases == 1 ? "sak" : "saker",
              st_name(ts->items[i].from), st_name(ts->items[i].to));
   }
-  bool header = false;
-  for (size_t i = 0; i < d->new.rules.len; i++) {
-    const char *id = bc_str(&d->new, d->new.rules.items[i].id);
-    if (rule_index(&d->old, id) >= 0) continue;
-    if (!header) puts("\nRegler lagt til:");
-    header = true;
-    printf("  %s – %s\n", id, bc_str(&d->new, d->new.rules.items[i].title));
-  }
-  header = false;
-  for (size_t i = 0; i < d->old.rules.len; i++) {
-    const char *id = bc_str(&d->old, d->old.rules.items[i].id);
-    if (rule_index(&d->new, id) >= 0) continue;
-    if (!header) puts("\nRegler fjernet:");
-    header = true;
-    printf("  %s – %s\n", id, bc_str(&d->old, d->old.rules.items[i].title));
-  }
-  header = false;
-  for (size_t i = 0; i < d->new.rules.len; i++) {
-    const bc_rule *y = &d->new.rules.items[i];
-    int k = rule_index(&d->old, bc_str(&d->new, y->id));
-    if (k < 0) continue;
-    buf m;
-    buf_init(&m);
-    meta_diff(&d->old, &d->old.rules.items[k], &d->new, y, &m);
-    if (m.len) {
-      if (!header) puts("\nRegler med endrede metadata:");
-      header = true;
-      printf("  %s: %s\n", bc_str(&d->new, y->id), m.data);
+  static const char *const heads[3] = { "\nRegler lagt til:", "\nRegler fjernet:", "\nRegler med endrede metadata:" };
+  const rule_changes *lists[3] = { &rd->added, &rd->removed, &rd->meta };
+  for (int l = 0; l < 3; l++)
+    for (size_t i = 0; i < lists[l]->len; i++) {
+      const rule_change *rc = &lists[l]->items[i];
+      if (!i) puts(heads[l]);
+      if (rc->fields) printf("  %s: %s\n", rc->id, rc->fields);
+      else printf("  %s – %s\n", rc->id, rc->title);
     }
-    buf_free(&m);
-  }
   if (d->changed.len) puts("\nEndrede saker:");
   for (size_t i = 0; i < d->changed.len; i++) {
     const changed_case *cc = &d->changed.items[i];
@@ -269,7 +288,7 @@ static json_t *js_ruleset(const bc_program *p)
   return json_pack("{s:s, s:s}", "navn", bc_str(p, p->name), "sha256", p->sha256_hex);
 }
 
-static void print_json(const differ *d, const transitions *ts)
+static void print_json(const differ *d, const transitions *ts, const rules_diff *rd)
 {
   json_t *root = json_object();
   json_object_set_new(root, "format", json_string("norm-diff/1"));
@@ -284,22 +303,10 @@ static void print_json(const differ *d, const transitions *ts)
                                          (json_int_t)ts->items[i].cases));
   json_object_set_new(root, "per_regel", per);
   json_t *added = json_array(), *removed = json_array(), *meta = json_array();
-  for (size_t i = 0; i < d->new.rules.len; i++) {
-    const bc_rule *y = &d->new.rules.items[i];
-    int k = rule_index(&d->old, bc_str(&d->new, y->id));
-    if (k < 0) {
-      json_array_append_new(added, json_string(bc_str(&d->new, y->id)));
-      continue;
-    }
-    buf m;
-    buf_init(&m);
-    meta_diff(&d->old, &d->old.rules.items[k], &d->new, y, &m);
-    if (m.len) json_array_append_new(meta, json_pack("{s:s, s:s}", "regel", bc_str(&d->new, y->id), "felt", m.data));
-    buf_free(&m);
-  }
-  for (size_t i = 0; i < d->old.rules.len; i++)
-    if (rule_index(&d->new, bc_str(&d->old, d->old.rules.items[i].id)) < 0)
-      json_array_append_new(removed, json_string(bc_str(&d->old, d->old.rules.items[i].id)));
+  for (size_t i = 0; i < rd->added.len; i++) json_array_append_new(added, json_string(rd->added.items[i].id));
+  for (size_t i = 0; i < rd->removed.len; i++) json_array_append_new(removed, json_string(rd->removed.items[i].id));
+  for (size_t i = 0; i < rd->meta.len; i++)
+    json_array_append_new(meta, json_pack("{s:s, s:s}", "regel", rd->meta.items[i].id, "felt", rd->meta.items[i].fields));
   json_object_set_new(root, "lagt_til", added);
   json_object_set_new(root, "fjernet", removed);
   json_object_set_new(root, "endret_metadata", meta);
@@ -377,18 +384,12 @@ int cmd_diff(int argc, char **argv)
     if (!cli_each_case(argv[i], diff_case, &d)) d.bad_input = true;
   transitions ts = { 0 };
   summarize(&d, &ts);
-  if (!strcmp(format, "json")) print_json(&d, &ts);
-  else print_text(&d, &ts);
-  bool meta = false;
-  for (size_t i = 0; i < d.new.rules.len && !meta; i++) {
-    int k = rule_index(&d.old, bc_str(&d.new, d.new.rules.items[i].id));
-    buf m;
-    buf_init(&m);
-    if (k >= 0) meta_diff(&d.old, &d.old.rules.items[k], &d.new, &d.new.rules.items[i], &m);
-    meta = k < 0 || m.len;
-    buf_free(&m);
-  }
-  meta |= d.old.rules.len != d.new.rules.len;
+  rules_diff rd;
+  compare_rules(&d, &rd);
+  if (!strcmp(format, "json")) print_json(&d, &ts, &rd);
+  else print_text(&d, &ts, &rd);
+  bool meta = rd.added.len || rd.removed.len || rd.meta.len;
+  rules_diff_free(&rd);
   int status = d.bad_input ? EXIT_USAGE : (d.changed.len || meta) ? EXIT_FINDINGS : EXIT_CLEAN;
   vec_free(&ts);
   differ_free(&d);
