@@ -26,9 +26,10 @@ LDFLAGS  += $(LDSAN)
 
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
-             engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c \
+             engine/case.c engine/eval.c engine/disasm.c stdlib/builtins.c grammar/format.c \
              tools/report_json.c tools/report_text.c tools/cli.c \
-             tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c
+             tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
+             tools/cmd_fmt.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -36,7 +37,8 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) \
              $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o $(BUILD)/obj/gen/stdlib_files.o
 
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
-             tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c
+             tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
+             tests/unit/test_format.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
 .PHONY: all demo test test-release test-san deps clean
@@ -88,6 +90,7 @@ test-release: $(BUILD)/norm $(BUILD)/unit-tests
 	$(BUILD)/norm test --krev-dekning rules/ > $(BUILD)/regeltester.txt || { cat $(BUILD)/regeltester.txt; exit 1; }
 	@tail -1 $(BUILD)/regeltester.txt
 	$(BUILD)/norm lint rules
+	$(BUILD)/norm fmt --check rules stdlib
 	$(BUILD)/norm doc rules | diff -u docs/regler.md - || { echo "docs/regler.md er ikke oppdatert: kjør build/norm doc rules > docs/regler.md"; exit 1; }
 
 test-san:

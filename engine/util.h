@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdlib.h>             /* free, for vec_free */
 
 /* Allocation that never returns NULL: on exhaustion the process aborts with a message. */
 void *xmalloc(size_t n);

@@ -13,6 +13,7 @@ struct lex_extra {
   uint32_t line, col, off;                 /* position of the next byte */
   uint32_t saved_line, saved_col, saved_off;
   int start_token;                         /* START_FILE or START_EXPR, sent first */
+  bool comments;                           /* return COMMENT tokens (the formatter) */
 };
 
 /* Parses `text` (bytes of file `file` starting at line:col, byte offset off) as a
@@ -21,6 +22,12 @@ struct lex_extra {
 bool lex_parse(ast_unit *u, uint32_t file, const char *text, size_t len, int start,
                uint32_t line, uint32_t col, uint32_t off);
 bool lex_parse_file(ast_unit *u, uint32_t file);
+
+/* Calls fn for every token of file `file`, comments included, with the parser's token
+** kind (parser.h; COMMENT for a comment) and its location. Returns false on a lexical
+** error (reported to u->src). The formatter's view of a file. */
+typedef void (*lex_token_fn)(void *ctx, int kind, srcloc loc);
+bool lex_tokens(ast_unit *u, uint32_t file, lex_token_fn fn, void *ctx);
 bool lex_parse_expr(ast_unit *u, uint32_t file, const char *text, size_t len,
                     uint32_t line, uint32_t col, uint32_t off);
 

@@ -94,6 +94,7 @@ static ast_rule *need_rule(parse_ctx *pc) { return pc->rule; }
 %token SKJEMA "skjema" POST "post" ROT "rot" LISTE "liste" AV "av" PAAKREVD "påkrevd"
 %token DAGER "dager" UKER "uker" MAANEDER "måneder" AAR "år"
 %token NE "!=" LE "<=" GE ">="
+%token COMMENT "kommentar"     /* only from lex_tokens; the parser never sees one */
 
 %type <expr> expr quant or_q and_q not_q or_expr and_expr not_expr cmp_expr add_expr mul_expr unary postfix primary opt_der
 %type <list> args arglist

@@ -17,4 +17,7 @@ int cmd_doc(int argc, char **argv);
 extern const char *const usage_lint;
 int cmd_lint(int argc, char **argv);
 
+extern const char *const usage_fmt;
+int cmd_fmt(int argc, char **argv);
+
 #endif

@@ -36,6 +36,7 @@ static const char *const usage_main =
   "  diff      vis hva en ny versjon av reglene endrer på et sett saker\n"
   "  doc       skriv regelkatalogen (Markdown) fra regelfilene\n"
   "  lint      finn det som kompilerer, men trolig er feil, i regelfilene\n"
+  "  fmt       skriv regelfilene i den faste formen (--check: bare kontroller)\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "diff")) fputs(usage_diff, stdout);
     else if (!strcmp(topic, "doc")) fputs(usage_doc, stdout);
     else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
+    else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -293,5 +295,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   if (!strcmp(cmd, "doc")) return cmd_doc(argc - 1, argv + 1);
   if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
+  if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

@@ -137,5 +137,6 @@ int main(void)
   failed += th_rules_tests();
   failed += th_golden_tests();
   failed += th_quality_tests();
+  failed += th_format_tests();
   return failed ? 1 : 0;
 }
