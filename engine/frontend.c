@@ -153,6 +153,11 @@ bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes
 
 bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color)
 {
+  return fe_load_ruleset_image(path, p, NULL, err, color);
+}
+
+bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *err, bool color)
+{
   buf bytes;
   buf_init(&bytes);
   bool ok;
@@ -184,6 +189,7 @@ bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color)
     fprintf(err, "norm: %s: regelsettet avvises: %s\n", path, why);
     free(why);
   }
+  if (ok && image) buf_put(image, bytes.data, bytes.len);
   buf_free(&bytes);
   return ok;
 }

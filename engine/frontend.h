@@ -30,5 +30,7 @@ bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes
 /* Compiles (sources) or reads (.normc) `path` and loads it verified into p.
 ** On failure prints what is wrong to err and returns false. */
 bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color);
+/* The same, also appending the exact .normc bytes that were loaded to image. */
+bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *err, bool color);
 
 #endif

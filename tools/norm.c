@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bcfile.h"
+#include "audit_writer.h"
 #include "cli.h"
 #include "commands.h"
 #include "case.h"
@@ -37,6 +38,7 @@ static const char *const usage_main =
   "  doc       skriv regelkatalogen (Markdown) fra regelfilene\n"
   "  lint      finn det som kompilerer, men trolig er feil, i regelfilene\n"
   "  fmt       skriv regelfilene i den faste formen (--check: bare kontroller)\n"
+  "  audit     revisjonsloggen: verify, show, replay og export\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -57,6 +59,13 @@ static const char *const usage_check =
   "  --format text|json tekst for mennesker (standard) eller norm-resultat/1 som JSON,\n"
   "                     én linje per sak\n"
   "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
+  "  --audit FIL.db     skriv én post per vurdert sak i revisjonsloggen (SQLite), med\n"
+  "                     regelsettet, sjekksummer av saken og resultatet og en hashkjede;\n"
+  "                     et resultat vises først når posten er lagret\n"
+  "  --operator NAVN    hvem som kjører vurderingen, til revisjonsloggen (standard:\n"
+  "                     $NORM_OPERATOR, ellers brukernavnet)\n"
+  "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
+  "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
   "  --farge NÅR        auto (standard), alltid eller aldri\n"
   "  -h, --help         vis denne hjelpen\n";
 
@@ -89,11 +98,15 @@ typedef struct {
   int32_t date;
   int status;                /* worst exit status so far */
   size_t ncases;
+  FILE *out;                 /* stdout, or the audit writer's held output */
+  audit_writer *audit;       /* NULL without --audit */
+  bool stopped;              /* the audit log failed: evaluate nothing more */
 } checker;
 
 static void check_one(void *ctx, const char *name, const char *text, size_t len)
 {
   checker *k = ctx;
+  if (k->stopped) return;
   ncase c;
   buf errors;
   buf_init(&errors);
@@ -115,12 +128,17 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
   } else {
     if (k->json) {
       char *s = report_json(&r);
-      puts(s);
+      fputs(s, k->out);
+      fputc('\n', k->out);
       free(s);
     } else {
       text_opts o = { k->color, k->all };
-      if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", stdout);
-      report_text(&r, stdout, &o);
+      if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", k->out);
+      report_text(&r, k->out, &o);
+    }
+    if (k->audit && !aw_record(k->audit, name, text, len, &r)) {
+      k->stopped = true;
+      k->status = EXIT_USAGE;
     }
     if ((r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT]) && k->status == EXIT_CLEAN)
       k->status = EXIT_FINDINGS;
@@ -134,10 +152,13 @@ static int cmd_check(int argc, char **argv)
   static const struct option opts[] = {
     { "rules", required_argument, 0, 'r' }, { "dato", required_argument, 0, 'd' },
     { "format", required_argument, 0, 'f' }, { "alle", no_argument, 0, 'a' },
-    { "farge", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    { "farge", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' },
+    { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
+    { "audit-store-case", no_argument, 0, 'S' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
-  const char *rules = NULL, *format = "text", *color = "auto";
+  const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL;
+  bool store_case = false;
   checker k;
   memset(&k, 0, sizeof k);
   int c;
@@ -153,6 +174,9 @@ static int cmd_check(int argc, char **argv)
     case 'f': format = optarg; break;
     case 'a': k.all = true; break;
     case 'c': color = optarg; break;
+    case 'A': audit = optarg; break;
+    case 'O': operator_name = optarg; break;
+    case 'S': store_case = true; break;
     case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
     default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
@@ -162,16 +186,32 @@ static int cmd_check(int argc, char **argv)
   if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
     return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
   if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
+  if ((operator_name || store_case) && !audit)
+    return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
   if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
   bc_program p;
-  if (!fe_load_ruleset(rules, &p, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
+  buf image;
+  buf_init(&image);
+  if (!fe_load_ruleset_image(rules, &p, &image, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
   k.p = &p;
+  k.out = stdout;
+  if (audit) {
+    k.audit = aw_open(audit, &p, &image, operator_name, store_case);
+    if (!k.audit) {
+      buf_free(&image);
+      bc_free(&p);
+      return EXIT_USAGE;
+    }
+    k.out = aw_out(k.audit);
+  }
   k.m = vm_new(&p);
   k.json = !strcmp(format, "json");
   k.color = cli_use_color(color, stdout);
-  for (int i = optind; i < argc; i++)
+  for (int i = optind; i < argc && !k.stopped; i++)
     if (!cli_each_case(argv[i], check_one, &k)) k.status = EXIT_USAGE;
+  if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
   vm_free(k.m);
+  buf_free(&image);
   bc_free(&p);
   return k.status;
 }
@@ -284,6 +324,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "doc")) fputs(usage_doc, stdout);
     else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
     else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
+    else if (!strcmp(topic, "audit")) fputs(usage_audit, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -296,5 +337,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "doc")) return cmd_doc(argc - 1, argv + 1);
   if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
+  if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

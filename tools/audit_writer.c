@@ -1,0 +1,163 @@
+/*
+** Appending audit records during `norm check`, with held-back output per chunk.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "audit_writer.h"
+#include "bcfile.h"
+#include "cli.h"
+#include "date.h"
+#include "report.h"
+
+struct audit_writer {
+  audit_db *db;
+  const char *path;
+  const bc_program *p;
+  const buf *image;
+  char *operator_name;
+  bool store_case, in_tx;
+  FILE *held;                /* the reports of the open chunk */
+  char *held_text;
+  size_t held_len;
+  size_t pending, written;
+  int64_t first_seq, last_seq, last_committed;
+};
+
+static bool open_held(audit_writer *w)
+{
+  w->held = open_memstream(&w->held_text, &w->held_len);
+  return w->held != NULL;
+}
+
+audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, const char *operator_name,
+                      bool store_case)
+{
+  char *err = NULL;
+  audit_db *db = audit_open(path, true, &err);
+  if (!db) {
+    fprintf(stderr, "norm: revisjonsloggen %s: %s\n", path, err);
+    free(err);
+    return NULL;
+  }
+  audit_writer *w = xcalloc(1, sizeof *w);
+  w->db = db;
+  w->path = path;
+  w->p = p;
+  w->image = image;
+  w->store_case = store_case;
+  const char *op = operator_name;
+  if (!op || !*op) op = getenv("NORM_OPERATOR");
+  if (!op || !*op) op = getenv("USER");
+  if (!op || !*op) op = getenv("LOGNAME");
+  w->operator_name = xstrdup(op && *op ? op : "ukjent");
+  if (!open_held(w)) {
+    fprintf(stderr, "norm: tomt for minne\n");
+    audit_close(db);
+    free(w->operator_name);
+    free(w);
+    return NULL;
+  }
+  return w;
+}
+
+FILE *aw_out(audit_writer *w) { return w->held; }
+
+static char *utc_now(void)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  char s[32];
+  gmtime_r(&t, &tm);
+  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return xstrdup(s);
+}
+
+static bool fail(audit_writer *w, const char *what)
+{
+  fprintf(stderr, "norm: revisjonsloggen %s: %s (%s). Resultatene for de %zu siste sakene er ikke lagret og vises "
+          "ikke; ingen flere saker vurderes.\n", w->path, what, audit_errmsg(w->db), w->pending);
+  if (w->in_tx) audit_rollback(w->db);
+  w->in_tx = false;
+  w->pending = 0;
+  fclose(w->held);                           /* the held reports were never recorded */
+  free(w->held_text);
+  w->held_text = NULL;
+  w->held_len = 0;
+  if (!open_held(w)) abort();
+  return false;
+}
+
+bool aw_record(audit_writer *w, const char *name, const char *text, size_t len, const result *r)
+{
+  if (!w->in_tx) {
+    if (!audit_begin(w->db)) return fail(w, "kan ikke begynne å skrive");
+    w->in_tx = true;
+    if (!audit_put_ruleset(w->db, w->p->sha256_hex, bc_str(w->p, w->p->name), w->image->data, w->image->len))
+      return fail(w, "kan ikke lagre regelsettet");
+  }
+  char *json = report_json(r);
+  char case_digest[65], result_digest[65], date[11];
+  uint8_t d[32];
+  bcf_sha256(json, strlen(json), d);
+  bcf_hex(d, 32, result_digest);
+  if (!audit_case_digest(text, len, case_digest)) {
+    free(json);
+    fprintf(stderr, "norm: %s: saken kan ikke leses som JSON for revisjonsloggen\n", name);
+    return fail(w, "kan ikke beregne sakens sjekksum");
+  }
+  date_format(r->date, date);
+  audit_record rec = {
+    0, utc_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(case_digest),
+    xstrdup(r->sak_id ? r->sak_id : ""), xstrdup(date), xstrdup(w->operator_name), audit_findings_json(r),
+    xstrdup(result_digest), NULL, NULL,
+  };
+  bool ok = audit_append(w->db, &rec, w->store_case ? text : NULL, len, json, strlen(json));
+  if (ok) {
+    if (!w->first_seq) w->first_seq = rec.seq;
+    w->last_seq = rec.seq;
+    w->pending++;
+  }
+  audit_record_free(&rec);
+  free(json);
+  if (!ok) return fail(w, "kan ikke skrive posten");
+  return w->pending < AW_CHUNK || aw_flush(w);
+}
+
+bool aw_flush(audit_writer *w)
+{
+  if (w->in_tx && !audit_commit(w->db)) return fail(w, "kan ikke lagre postene");
+  w->in_tx = false;
+  w->written += w->pending;
+  w->last_committed = w->last_seq;
+  w->pending = 0;
+  fclose(w->held);
+  fwrite(w->held_text, 1, w->held_len, stdout);
+  fflush(stdout);
+  free(w->held_text);
+  w->held_text = NULL;
+  w->held_len = 0;
+  if (!open_held(w)) {
+    fprintf(stderr, "norm: tomt for minne\n");
+    return false;
+  }
+  return true;
+}
+
+bool aw_close(audit_writer *w)
+{
+  bool ok = aw_flush(w);
+  if (ok && w->written == 1)
+    fprintf(stderr, "norm: 1 vurdering skrevet til revisjonsloggen %s (post %lld)\n", w->path, (long long)w->last_committed);
+  else if (ok && w->written)
+    fprintf(stderr, "norm: %zu vurderinger skrevet til revisjonsloggen %s (post %lld–%lld)\n", w->written, w->path,
+            (long long)w->first_seq, (long long)w->last_committed);
+  if (w->held) fclose(w->held);
+  free(w->held_text);
+  free(w->operator_name);
+  audit_close(w->db);
+  free(w);
+  return ok;
+}
