@@ -13,6 +13,8 @@
 #include "audit.h"
 #include "bcfile.h"
 
+#define AUDIT_BUSY_MS 60000                  /* how long a writer waits for another */
+
 struct audit_db {
   sqlite3 *db;
   char err[512];
@@ -57,9 +59,23 @@ static int64_t pragma_int(audit_db *db, const char *sql)
 /* Creates the tables in a fresh database, or checks that an existing one is ours and of
 ** a schema version this norm reads. Under the write lock, so two processes creating the
 ** same database at once agree. */
+/* Switching to WAL does not wait for a lock held by another process creating the same
+** database at the same moment; it is retried for as long as the busy timeout. */
+static bool enable_wal(audit_db *db)
+{
+  for (int tries = 0;; tries++) {
+    int rc = sqlite3_exec(db->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return true;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) break;
+    if (tries * 10 >= AUDIT_BUSY_MS) break;
+    sqlite3_sleep(10);
+  }
+  return fail(db, "kan ikke slå på WAL");
+}
+
 static bool setup(audit_db *db, bool create)
 {
-  if (create && !exec(db, "PRAGMA journal_mode=WAL", "kan ikke slå på WAL")) return false;
+  if (create && !enable_wal(db)) return false;
   if (!exec(db, "PRAGMA synchronous=FULL", "kan ikke sette synchronous=FULL")) return false;
   if (!exec(db, "BEGIN IMMEDIATE", "databasen er låst")) return false;
   int64_t app = pragma_int(db, "PRAGMA application_id");
@@ -103,7 +119,7 @@ audit_db *audit_open(const char *path, bool create, char **err)
     audit_close(db);
     return NULL;
   }
-  sqlite3_busy_timeout(db->db, 60000);
+  sqlite3_busy_timeout(db->db, AUDIT_BUSY_MS);
   sqlite3_extended_result_codes(db->db, 1);
   if (!setup(db, create)) {
     *err = xstrdup(db->err);

@@ -15,7 +15,8 @@
 typedef struct audit_writer audit_writer;
 
 /* Opens (creating) the database and stores the rule set's .normc image in it. The
-** caller writes each case's report to aw_out(w). NULL with a message on stderr on failure. */
+** caller writes each case's report to aw_out(w), asked anew for every case (each commit
+** starts a new buffer). NULL with a message on stderr on failure. */
 audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, const char *operator_name,
                       bool store_case);
 FILE *aw_out(audit_writer *w);

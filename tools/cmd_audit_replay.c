@@ -205,14 +205,14 @@ int audit_replay_cmd(int argc, char **argv)
     { "alle", no_argument, 0, 'a' }, { "case", required_argument, 0, 'c' }, { 0, 0, 0, 0 },
   };
   bool all = false;
-  const char *given = NULL;
+  VEC(const char *) given = { 0 };
   int c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (c) {
     case 'a': all = true; break;
-    case 'c': given = optarg; break;
+    case 'c': vec_push(&given, optarg); break;
     default: return cli_usage_error("audit", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
@@ -227,13 +227,14 @@ int audit_replay_cmd(int argc, char **argv)
   }
   replayer rp;
   memset(&rp, 0, sizeof rp);
-  if (given) {
-    rp.has_given = true;
-    if (!cli_each_case(given, collect_given, &rp)) {
-      for (size_t i = 0; i < rp.given.len; i++) free(rp.given.items[i].name), free(rp.given.items[i].text);
-      vec_free(&rp.given);
-      return EXIT_USAGE;
-    }
+  rp.has_given = given.len > 0;
+  bool read_all = true;
+  for (size_t i = 0; i < given.len; i++) read_all &= cli_each_case(given.items[i], collect_given, &rp);
+  vec_free(&given);
+  if (!read_all) {
+    for (size_t i = 0; i < rp.given.len; i++) free(rp.given.items[i].name), free(rp.given.items[i].text);
+    vec_free(&rp.given);
+    return EXIT_USAGE;
   }
   int status = EXIT_USAGE;
   rp.db = NULL;

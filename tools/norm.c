@@ -98,7 +98,6 @@ typedef struct {
   int32_t date;
   int status;                /* worst exit status so far */
   size_t ncases;
-  FILE *out;                 /* stdout, or the audit writer's held output */
   audit_writer *audit;       /* NULL without --audit */
   bool stopped;              /* the audit log failed: evaluate nothing more */
 } checker;
@@ -126,15 +125,17 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
     fprintf(stderr, "norm: %s: regel %s: %s\n", name, r.error_rule, vm_status_text(r.error));
     k->status = EXIT_USAGE;
   } else {
+    /* With --audit, reports wait in the writer until their records are committed. */
+    FILE *out = k->audit ? aw_out(k->audit) : stdout;
     if (k->json) {
       char *s = report_json(&r);
-      fputs(s, k->out);
-      fputc('\n', k->out);
+      fputs(s, out);
+      fputc('\n', out);
       free(s);
     } else {
       text_opts o = { k->color, k->all };
-      if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", k->out);
-      report_text(&r, k->out, &o);
+      if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", out);
+      report_text(&r, out, &o);
     }
     if (k->audit && !aw_record(k->audit, name, text, len, &r)) {
       k->stopped = true;
@@ -194,7 +195,6 @@ static int cmd_check(int argc, char **argv)
   buf_init(&image);
   if (!fe_load_ruleset_image(rules, &p, &image, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
   k.p = &p;
-  k.out = stdout;
   if (audit) {
     k.audit = aw_open(audit, &p, &image, operator_name, store_case);
     if (!k.audit) {
@@ -202,7 +202,6 @@ static int cmd_check(int argc, char **argv)
       bc_free(&p);
       return EXIT_USAGE;
     }
-    k.out = aw_out(k.audit);
   }
   k.m = vm_new(&p);
   k.json = !strcmp(format, "json");

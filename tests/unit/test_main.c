@@ -138,5 +138,6 @@ int main(void)
   failed += th_golden_tests();
   failed += th_quality_tests();
   failed += th_format_tests();
+  failed += th_audit_tests();
   return failed ? 1 : 0;
 }

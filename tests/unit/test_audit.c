@@ -1,0 +1,461 @@
+/*
+** The audit trail: the hash chain (append, verify, each kind of tampering found and
+** named), schema-version handling, `norm check --audit` with replay, show and export as a
+** supervisor runs them, a batch killed with SIGKILL at random moments, and two processes
+** appending to one database at once. Works in build/q-audit/.
+*/
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/wait.h>
+
+#include "audit.h"
+#include "helpers.h"
+
+#define DIR "build/q-audit"
+
+static void fresh_dir(void)
+{
+  char *out;
+  assert_int_equal(th_run("rm -rf " DIR " && mkdir -p " DIR, &out), 0);
+  free(out);
+}
+
+static void sql(const char *db, const char *stmt)
+{
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  char *err = NULL;
+  if (sqlite3_exec(h, stmt, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", stmt, err);
+  sqlite3_close(h);
+}
+
+static int64_t count(const char *db, const char *query)
+{
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(h, query, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return n;
+}
+
+/* A log of n records on a small real rule set, each with its case and result stored. */
+static void make_log(const char *path, int n)
+{
+  buf bytes, diags;
+  buf_init(&bytes);
+  buf_init(&diags);
+  bool ok = th_compile("r.norm", "retningslinje G \"g\"\nregel G-1 krav \"t\"\n  krev sann\n", &bytes, &diags);
+  if (!ok) fail_msg("%s", diags.data);
+  bc_program p;
+  char *why = NULL;
+  assert_true(bcf_load((const uint8_t *)bytes.data, bytes.len, &p, &why));
+  char *err = NULL;
+  audit_db *db = audit_open(path, true, &err);
+  if (!db) fail_msg("%s", err);
+  assert_true(audit_begin(db));
+  assert_true(audit_put_ruleset(db, p.sha256_hex, "r", bytes.data, bytes.len));
+  for (int i = 1; i <= n; i++) {
+    char sak[64], res_json[64], cd[65], rd[65], id[16];
+    snprintf(id, sizeof id, "S-%d", i);
+    snprintf(sak, sizeof sak, "{\"sak_id\": \"%s\", \"format\": \"saksmappe/1\"}", id);
+    snprintf(res_json, sizeof res_json, "{\"sak_id\":\"%s\"}", id);
+    assert_true(audit_case_digest(sak, strlen(sak), cd));
+    uint8_t d[32];
+    bcf_sha256(res_json, strlen(res_json), d);
+    bcf_hex(d, 32, rd);
+    audit_record r = { 0, xstrdup("2026-01-02T03:04:05Z"), xstrdup("test"), xstrdup(p.sha256_hex), xstrdup(cd),
+                       xstrdup(id), xstrdup("2026-01-02"), xstrdup("kari"),
+                       xstrdup("[{\"element\":null,\"regel\":\"G-1\",\"status\":\"oppfylt\"}]"), xstrdup(rd), NULL, NULL };
+    assert_true(audit_append(db, &r, sak, strlen(sak), res_json, strlen(res_json)));
+    assert_int_equal(r.seq, i);
+    audit_record_free(&r);
+  }
+  assert_true(audit_commit(db));
+  audit_close(db);
+  bc_free(&p);
+  buf_free(&bytes);
+  buf_free(&diags);
+}
+
+static audit_check verify(const char *path)
+{
+  char *err = NULL;
+  audit_db *db = audit_open(path, false, &err);
+  if (!db) fail_msg("%s", err);
+  audit_check c;
+  assert_true(audit_verify(db, &c));
+  audit_close(db);
+  return c;
+}
+
+static void test_chain_links_every_record(void **state)
+{
+  (void)state;
+  fresh_dir();
+  make_log(DIR "/kjede.db", 5);
+  audit_check c = verify(DIR "/kjede.db");
+  assert_true(c.ok);
+  assert_int_equal(c.count, 5);
+  char *err = NULL;
+  audit_db *db = audit_open(DIR "/kjede.db", false, &err);
+  assert_non_null(db);
+  char prev[65] = AUDIT_GENESIS, h[65];
+  for (int64_t s = 1; s <= 5; s++) {
+    audit_record r = { 0 };
+    assert_true(audit_get(db, s, &r));
+    assert_string_equal(r.prev, prev);
+    audit_hash(&r, h);
+    assert_string_equal(h, r.hash);
+    snprintf(prev, sizeof prev, "%s", r.hash);
+    audit_record_free(&r);
+  }
+  assert_string_equal(c.head, prev);
+  audit_record none = { 0 };
+  assert_false(audit_get(db, 6, &none));
+  audit_close(db);
+  /* A second writer continues the chain where it ends. */
+  make_log(DIR "/kjede.db", 0);
+  c = verify(DIR "/kjede.db");
+  assert_true(c.ok);
+  assert_int_equal(c.count, 5);
+}
+
+static void test_each_tampering_is_found_and_named(void **state)
+{
+  (void)state;
+  static const struct { const char *sql; int64_t bad; const char *why; } cases[] = {
+    { "UPDATE vurdering SET funn = '[]' WHERE seq = 3", 3, "innholdet i posten er endret" },
+    { "UPDATE vurdering SET sak_id = 'S-9' WHERE seq = 2", 2, "innholdet i posten er endret" },
+    { "UPDATE vurdering SET tid = '2025-01-02T03:04:05Z' WHERE seq = 5", 5, "innholdet i posten er endret" },
+    { "DELETE FROM vurdering WHERE seq = 3", 4, "en post er slettet, satt inn eller flyttet" },
+    { "DELETE FROM vurdering WHERE seq = 1", 2, "neste i kjeden skulle vært 1" },
+    { "UPDATE vurdering SET seq = -2 WHERE seq = 2; UPDATE vurdering SET seq = 2 WHERE seq = 3;"
+      "UPDATE vurdering SET seq = 3 WHERE seq = -2", 2, "peker ikke på posten før den" },
+    { "UPDATE vurdering SET seq = seq + 100 WHERE seq >= 3; UPDATE vurdering SET seq = seq - 99 WHERE seq > 100;"
+      "INSERT INTO vurdering SELECT 3, tid, norm_versjon, regelsett_sha256, sak_sha256, 'S-X', vurderingsdato,"
+      " operator, funn, resultat_sha256, forrige_hash, hash FROM vurdering WHERE seq = 2", 3, "" },
+    { "UPDATE vurdering SET hash = (SELECT hash FROM vurdering WHERE seq = 1) WHERE seq = 4", 4, "innholdet" },
+    { "UPDATE vurdering_data SET resultat = CAST('{\"sak_id\":\"S-8\"}' AS BLOB) WHERE seq = 2", 2, "det lagrede resultatet" },
+    { "UPDATE vurdering_data SET sak = CAST('{}' AS BLOB) WHERE seq = 4", 4, "den lagrede saken" },
+    { "UPDATE regelsett SET normc = zeroblob(100)", 0, "kan ikke leses" },
+    { "DELETE FROM regelsett", 1, "er ikke lagret" },
+    { "INSERT INTO vurdering_data VALUES (99, x'00', x'00')", 99, "posten finnes ikke" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    fresh_dir();
+    make_log(DIR "/t.db", 5);
+    sql(DIR "/t.db", cases[i].sql);
+    audit_check c = verify(DIR "/t.db");
+    if (c.ok) fail_msg("not found: %s", cases[i].sql);
+    if (c.bad != cases[i].bad || !strstr(c.why, cases[i].why))
+      fail_msg("%s\nnamed post %lld: %s", cases[i].sql, (long long)c.bad, c.why);
+    free(c.why);
+  }
+  /* Removing the last records leaves a shorter, valid chain: only the head kept elsewhere
+  ** shows it (norm audit verify --head). */
+  fresh_dir();
+  make_log(DIR "/t.db", 5);
+  audit_check before = verify(DIR "/t.db");
+  sql(DIR "/t.db", "DELETE FROM vurdering WHERE seq = 5; DELETE FROM vurdering_data WHERE seq = 5");
+  audit_check after = verify(DIR "/t.db");
+  assert_true(after.ok);
+  assert_string_not_equal(before.head, after.head);
+}
+
+static void test_schema_versions(void **state)
+{
+  (void)state;
+  fresh_dir();
+  make_log(DIR "/v.db", 1);
+  assert_int_equal(count(DIR "/v.db", "PRAGMA user_version"), AUDIT_SCHEMA);
+  assert_int_equal(count(DIR "/v.db", "PRAGMA application_id"), AUDIT_APP_ID);
+  sql(DIR "/v.db", "PRAGMA user_version = 2");
+  char *err = NULL;
+  assert_null(audit_open(DIR "/v.db", true, &err));
+  assert_non_null(strstr(err, "skjemaversjon 2; denne versjonen av norm leser bare versjon 1"));
+  free(err);
+  sql(DIR "/v.db", "PRAGMA user_version = 1; PRAGMA application_id = 7");
+  assert_null(audit_open(DIR "/v.db", true, &err));
+  assert_non_null(strstr(err, "ikke en revisjonslogg fra norm"));
+  free(err);
+  assert_null(audit_open(DIR "/finnes-ikke.db", false, &err));
+  free(err);
+  sql(DIR "/tom.db", "CREATE TABLE x (a); DROP TABLE x");
+  assert_null(audit_open(DIR "/tom.db", false, &err));
+  assert_non_null(strstr(err, "databasen er tom"));
+  free(err);
+  FILE *f = fopen(DIR "/tekst.db", "w");
+  fputs("dette er ikke en database, men en tekstfil som er lang nok til å ha en topptekst\n", f);
+  fclose(f);
+  assert_null(audit_open(DIR "/tekst.db", true, &err));
+  free(err);
+}
+
+static size_t lines_in(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = 0;
+  int c;
+  while ((c = fgetc(f)) != EOF) n += c == '\n';
+  fclose(f);
+  return n;
+}
+
+/* Runs a shell command made from fmt; it must exit with `want`. Returns its output. */
+static char *run(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *run(int want, const char *fmt, ...)
+{
+  char cmd[2048], *out;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  int st = th_run(cmd, &out);
+  if (st != want) fail_msg("«%s» exited %d, not %d:\n%s", cmd, st, want, out);
+  return out;
+}
+
+static void test_check_audit_replay_show_export(void **state)
+{
+  (void)state;
+  fresh_dir();
+  const char *db = DIR "/logg.db";
+  char *out = run(0, "(%s check --format json --audit %s --audit-store-case --operator kari examples/saker/ >"
+                  DIR "/ut.ndjson; test $? = 1)", th_norm(), db);
+  assert_int_equal(lines_in(DIR "/ut.ndjson"), 47);
+  assert_non_null(strstr(out, "47 vurderinger skrevet til revisjonsloggen build/q-audit/logg.db (post 1–47)"));
+  free(out);
+  /* Data minimisation by default: this case is recorded by digest only. */
+  free(run(1, "%s check --audit %s examples/saksmappe-eksempel.json > /dev/null", th_norm(), db));
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering"), 48);
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering_data"), 47);
+  assert_int_equal(count(db, "SELECT count(*) FROM regelsett"), 1);
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE sak_id = '2024-0193' AND operator != 'kari'"), 1);
+
+  out = run(0, "%s audit verify %s", th_norm(), db);
+  assert_non_null(strstr(out, "kjeden er hel: 48 poster, kjedehode "));
+  char head[65];
+  assert_int_equal(sscanf(strstr(out, "kjedehode ") + 10, "%64s", head), 1);
+  free(out);
+
+  out = run(2, "%s audit replay %s --alle", th_norm(), db);
+  assert_non_null(strstr(out, "48 poster etterprøvd: 47 identiske, 0 ulike, 1 kunne ikke etterprøves"));
+  assert_non_null(strstr(out, "post 48: saken er ikke lagret i revisjonsloggen"));
+  free(out);
+  out = run(0, "%s audit replay %s 48 --case examples/saksmappe-eksempel.json", th_norm(), db);
+  assert_non_null(strstr(out, "post 48 (sak 2024-0193): identisk resultat"));
+  free(out);
+  out = run(2, "%s audit replay %s 48 --case examples/saker/01-oms-fullstendig.json", th_norm(), db);
+  assert_non_null(strstr(out, "avvises"));
+  free(out);
+  out = run(0, "%s audit replay %s --alle --case examples/ --case examples/saker", th_norm(), db);   /* found by digest */
+  assert_non_null(strstr(out, "48 poster etterprøvd: 48 identiske"));
+  free(out);
+
+  out = run(0, "%s audit show %s --sak EKS-005", th_norm(), db);
+  assert_non_null(strstr(out, "EKS-005"));
+  assert_null(strstr(out, "EKS-006"));
+  free(out);
+  out = run(0, "%s audit show %s --regel OMS-VARIGHET --status avvik --format json", th_norm(), db);
+  json_error_t je;
+  json_t *shown = json_loads(out, 0, &je);
+  assert_non_null(shown);
+  assert_true(json_array_size(shown) >= 1);
+  free(out);
+  json_decref(shown);
+
+  out = run(0, "(%s audit export %s --format json 2>/dev/null)", th_norm(), db);
+  json_t *doc = json_loads(out, 0, &je);
+  assert_non_null(doc);
+  assert_int_equal(json_integer_value(json_object_get(doc, "antall")), 48);
+  assert_string_equal(json_string_value(json_object_get(doc, "kjedehode")), head);
+  json_t *last = json_array_get(json_object_get(doc, "poster"), 47);
+  assert_string_equal(json_string_value(json_object_get(last, "hash")), head);
+  json_decref(doc);
+  free(out);
+  out = run(0, "(%s audit export %s --format csv >" DIR "/eksport.csv)", th_norm(), db);
+  assert_non_null(strstr(out, head));
+  free(out);
+  assert_int_equal(lines_in(DIR "/eksport.csv"), 49);
+
+  /* A recorded result that the rules do not give (as from a faulty older norm): replay says so. */
+  char *err = NULL;
+  audit_db *h = audit_open(db, false, &err);
+  assert_non_null(h);
+  audit_record r = { 0 };
+  assert_true(audit_get(h, 1, &r));
+  buf sak, res;
+  buf_init(&sak);
+  buf_init(&res);
+  assert_true(audit_stored(h, 1, &sak, &res));
+  static const char plan_ok[] = "\"regel\":\"OMS-PLAN\",\"status\":\"oppfylt\"";
+  char *at = strstr(r.findings, plan_ok);
+  assert_non_null(at);
+  buf forged;
+  buf_init(&forged);
+  buf_put(&forged, r.findings, (size_t)(at - r.findings));
+  buf_puts(&forged, "\"regel\":\"OMS-PLAN\",\"status\":\"brudd\"");
+  buf_puts(&forged, at + strlen(plan_ok));
+  free(r.findings);
+  r.findings = buf_take(&forged);
+  /* Its stored result says brudd too, and the record carries that result's digest. */
+  buf_putc(&res, 0);
+  at = strstr(res.data, "\"status\":\"oppfylt\"");
+  assert_non_null(at);
+  buf forged_result;
+  buf_init(&forged_result);
+  buf_put(&forged_result, res.data, (size_t)(at - res.data));
+  buf_puts(&forged_result, "\"status\":\"brudd\"");
+  buf_puts(&forged_result, at + strlen("\"status\":\"oppfylt\""));
+  uint8_t d[32];
+  bcf_sha256(forged_result.data, forged_result.len, d);
+  bcf_hex(d, 32, r.result_digest);
+  assert_true(audit_begin(h));
+  assert_true(audit_append(h, &r, sak.data, sak.len, forged_result.data, forged_result.len));
+  buf_free(&forged_result);
+  assert_true(audit_commit(h));
+  audit_record_free(&r);
+  buf_free(&sak);
+  buf_free(&res);
+  audit_close(h);
+  out = run(1, "%s audit replay %s 49", th_norm(), db);
+  assert_non_null(strstr(out, "post 49 (sak EKS-001): resultatet er IKKE det samme"));
+  assert_non_null(strstr(out, "OMS-PLAN: lagret brudd, nå oppfylt"));
+  free(out);
+
+  /* The head exported earlier is still in the chain; one that never was, is not. */
+  out = run(0, "%s audit verify %s --head %s", th_norm(), db, head);
+  assert_non_null(strstr(out, "er post 48; 1 post er skrevet etter det"));
+  free(out);
+  out = run(1, "%s audit verify %s --head 00ff", th_norm(), db);
+  assert_non_null(strstr(out, "finnes ikke i kjeden"));
+  free(out);
+
+  /* One byte of one record changed with the sqlite3 shell: verify names that record. */
+  out = run(0, "sqlite3 %s \"UPDATE vurdering SET resultat_sha256 = 'f' || substr(resultat_sha256, 2) WHERE seq = 7\"", db);
+  free(out);
+  out = run(1, "%s audit verify %s", th_norm(), db);
+  assert_non_null(strstr(out, "kjeden er brutt ved post 7: innholdet i posten er endret"));
+  free(out);
+}
+
+/* Starts norm with stdout to `out`; returns its pid. */
+static pid_t spawn(char *const argv[], const char *out)
+{
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    FILE *o = freopen(out, "w", stdout);
+    FILE *e = freopen("/dev/null", "w", stderr);
+    if (!o || !e) _exit(127);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+/* A batch of many cases: the corpus, twenty times. */
+static void make_batch(const char *path)
+{
+  char cmd[512], *out;
+  snprintf(cmd, sizeof cmd, "for i in $(seq 20); do for f in examples/saker/*.json; do tr -d '\\n' < $f; echo; done; done > %s", path);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+}
+
+static void test_kill_9_leaves_a_valid_chain(void **state)
+{
+  (void)state;
+  fresh_dir();
+  make_batch(DIR "/batch.ndjson");
+  const char *db = DIR "/krasj.db";
+  char norm[256];
+  snprintf(norm, sizeof norm, "%s", th_norm());
+  char *argv[] = { norm, "check", "--format", "json", "--audit", (char *)db, "--audit-store-case",
+                   DIR "/batch.ndjson", NULL };
+  /* A whole run first, to learn how long one takes on this machine; the kills land at
+  ** random moments inside that span. What is checked does not depend on where they land. */
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  pid_t first = spawn(argv, DIR "/ut.ndjson");
+  int st;
+  waitpid(first, &st, 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  long span = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000 + 1;
+  assert_int_equal(verify(db).count, 940);
+  srand(20261122);
+  int64_t before = 940;
+  for (int attempt = 0; attempt < 10; attempt++) {
+    pid_t pid = spawn(argv, DIR "/ut.ndjson");
+    usleep((useconds_t)(rand() % span));
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    audit_check c = verify(db);
+    if (!c.ok) fail_msg("after kill -9 (attempt %d): post %lld: %s", attempt, (long long)c.bad, c.why);
+    /* Every result printed before the kill has its record; nothing is half-written. */
+    int64_t now = c.count;
+    assert_true((int64_t)lines_in(DIR "/ut.ndjson") <= now - before);
+    assert_int_equal(count(db, "SELECT count(*) FROM vurdering_data"), now);
+    assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE seq NOT IN (SELECT seq FROM vurdering_data)"), 0);
+    before = now;
+  }
+  /* And the log is still good for a full run after all that. */
+  pid_t pid = spawn(argv, DIR "/ut.ndjson");
+  waitpid(pid, &st, 0);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) <= 1);
+  audit_check c = verify(db);
+  assert_true(c.ok);
+  assert_int_equal(c.count, before + 940);
+  assert_int_equal(lines_in(DIR "/ut.ndjson"), 940);
+}
+
+static void test_two_writers_one_chain(void **state)
+{
+  (void)state;
+  fresh_dir();
+  make_batch(DIR "/batch.ndjson");
+  const char *db = DIR "/samtidig.db";
+  char norm[256];
+  snprintf(norm, sizeof norm, "%s", th_norm());
+  char *a[] = { norm, "check", "--format", "json", "--audit", (char *)db, "--operator", "a", DIR "/batch.ndjson", NULL };
+  char *b[] = { norm, "check", "--format", "json", "--audit", (char *)db, "--operator", "b", DIR "/batch.ndjson", NULL };
+  pid_t pa = spawn(a, DIR "/a.ndjson"), pb = spawn(b, DIR "/b.ndjson");
+  int sa, sb;
+  waitpid(pa, &sa, 0);
+  waitpid(pb, &sb, 0);
+  assert_true(WIFEXITED(sa) && WEXITSTATUS(sa) <= 1);
+  assert_true(WIFEXITED(sb) && WEXITSTATUS(sb) <= 1);
+  audit_check c = verify(db);
+  if (!c.ok) fail_msg("post %lld: %s", (long long)c.bad, c.why);
+  assert_int_equal(c.count, 1880);
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE operator = 'a'"), 940);
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE operator = 'b'"), 940);
+  assert_int_equal(count(db, "SELECT count(DISTINCT sak_id) FROM vurdering"), 47);
+}
+
+int th_audit_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_chain_links_every_record),
+    cmocka_unit_test(test_each_tampering_is_found_and_named),
+    cmocka_unit_test(test_schema_versions),
+    cmocka_unit_test(test_check_audit_replay_show_export),
+    cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
+    cmocka_unit_test(test_two_writers_one_chain),
+  };
+  return cmocka_run_group_tests_name("revisjonsloggen", tests, NULL, NULL);
+}
