@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "bcfile.h"
@@ -111,6 +112,11 @@ static bool setup(audit_db *db, bool create)
 audit_db *audit_open(const char *path, bool create, char **err)
 {
   audit_db *db = xcalloc(1, sizeof *db);
+  if (!create && access(path, F_OK) != 0) {
+    *err = xstrdup("filen finnes ikke");
+    free(db);
+    return NULL;
+  }
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &db->db, flags, NULL) != SQLITE_OK) {
     if (db->db) fail(db, "kan ikke åpne databasen");
