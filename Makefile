@@ -5,7 +5,7 @@
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
 
 CC       ?= cc
-PKGS      = libpcre2-8 jansson libcrypto sqlite3
+PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc
 BUILD    ?= build
 MODE     ?= release
 
@@ -29,7 +29,8 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              engine/case.c engine/eval.c engine/disasm.c engine/audit.c stdlib/builtins.c grammar/format.c \
              tools/report_json.c tools/report_text.c tools/cli.c \
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
-             tools/cmd_fmt.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c
+             tools/cmd_fmt.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
+             tools/graph.c tools/graph_case.c tools/graph_rules.c tools/cmd_graph.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 

@@ -20,6 +20,9 @@ int cmd_lint(int argc, char **argv);
 extern const char *const usage_fmt;
 int cmd_fmt(int argc, char **argv);
 
+extern const char *const usage_graph;
+int cmd_graph(int argc, char **argv);
+
 extern const char *const usage_audit;
 int cmd_audit(int argc, char **argv);
 int audit_replay_cmd(int argc, char **argv);   /* argv starts at "replay" */

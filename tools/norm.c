@@ -21,6 +21,7 @@
 #include "disasm.h"
 #include "eval.h"
 #include "frontend.h"
+#include "graph.h"
 #include "report.h"
 
 
@@ -38,6 +39,7 @@ static const char *const usage_main =
   "  doc       skriv regelkatalogen (Markdown) fra regelfilene\n"
   "  lint      finn det som kompilerer, men trolig er feil, i regelfilene\n"
   "  fmt       skriv regelfilene i den faste formen (--check: bare kontroller)\n"
+  "  graph     tegn regelsettet: regler og hva de avhenger av (Graphviz)\n"
   "  audit     revisjonsloggen: verify, show, replay og export\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
@@ -67,6 +69,12 @@ static const char *const usage_check =
   "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
   "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
   "  --farge NÅR        auto (standard), alltid eller aldri\n"
+  "  --graph FIL        tegn beslutningsstien (Graphviz); filtypen velger formatet:\n"
+  "                     .dot, .svg, .png eller .pdf. Med flere saker får hver sin fil,\n"
+  "                     med sak_id før filtypen (sti-2024-0193.svg)\n"
+  "  --graph-all        tegn også regler som ikke er aktuelle eller ikke i kraft\n"
+  "  --graph-only LISTE bare funn med disse statusene, f.eks. brudd,avvik,ukjent\n"
+  "  --graph-rule ID    bare denne regelen\n"
   "  -h, --help         vis denne hjelpen\n";
 
 static const char *const usage_compile =
@@ -99,8 +107,39 @@ typedef struct {
   int status;                /* worst exit status so far */
   size_t ncases;
   audit_writer *audit;       /* NULL without --audit */
+  const char *graph;         /* --graph FILE, or NULL */
+  bool graph_per_case;       /* several cases: the sak_id goes into each file name */
+  graph_opts gopts;
   bool stopped;              /* the audit log failed: evaluate nothing more */
 } checker;
+
+/* --graph: FILE for a single case; with several, FILE with the sak_id before its extension. */
+static void draw(checker *k, const char *name, const result *r)
+{
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", k->graph);
+  if (k->graph_per_case) {
+    char *dot = strrchr(path, '.');
+    char ext[16];
+    snprintf(ext, sizeof ext, "%s", dot);
+    *dot = 0;
+    char id[128];
+    size_t n = 0;
+    for (const char *s = r->sak_id ? r->sak_id : "uten-id"; *s && n < sizeof id - 1; s++)
+      id[n++] = (*s == '/' || *s == '\\' || (unsigned char)*s < 0x20) ? '_' : *s;
+    id[n] = 0;
+    size_t used = strlen(path);
+    snprintf(path + used, sizeof path - used, "-%s%s", id, ext);
+  }
+  Agraph_t *g = graph_case(r, &k->gopts);
+  char *err = NULL;
+  if (!graph_write(g, path, &err)) {
+    fprintf(stderr, "norm: %s: diagrammet %s: %s\n", name, path, err);
+    free(err);
+    k->status = EXIT_USAGE;
+  }
+  agclose(g);
+}
 
 static void check_one(void *ctx, const char *name, const char *text, size_t len)
 {
@@ -137,6 +176,7 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
       if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", out);
       report_text(&r, out, &o);
     }
+    if (k->graph) draw(k, name, &r);
     if (k->audit && !aw_record(k->audit, name, text, len, &r)) {
       k->stopped = true;
       k->status = EXIT_USAGE;
@@ -155,7 +195,9 @@ static int cmd_check(int argc, char **argv)
     { "format", required_argument, 0, 'f' }, { "alle", no_argument, 0, 'a' },
     { "farge", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' },
     { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
-    { "audit-store-case", no_argument, 0, 'S' }, { 0, 0, 0, 0 },
+    { "audit-store-case", no_argument, 0, 'S' }, { "graph", required_argument, 0, 'g' },
+    { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
+    { "graph-rule", required_argument, 0, 'R' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
   const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL;
@@ -178,6 +220,15 @@ static int cmd_check(int argc, char **argv)
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;
     case 'S': store_case = true; break;
+    case 'g': k.graph = optarg; break;
+    case 'G': k.gopts.all = true; break;
+    case 'R': k.gopts.rule = optarg; break;
+    case 'y': {
+      char bad[64];
+      if (!graph_parse_only(optarg, &k.gopts, bad, sizeof bad))
+        return cli_usage_error("check", "--graph-only: ukjent status «%s» (brudd, avvik, ukjent, vurder, begrunnet_avvik, oppfylt, ikke_aktuell)", bad);
+      break;
+    }
     case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
     default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
@@ -187,6 +238,15 @@ static int cmd_check(int argc, char **argv)
   if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
     return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
   if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
+  if (k.graph && !graph_known_format(k.graph))
+    return cli_usage_error("check", "--graph: «%s» har ukjent filtype; bruk .dot, .svg, .png eller .pdf", k.graph);
+  if ((k.gopts.all || k.gopts.has_only || k.gopts.rule) && !k.graph)
+    return cli_usage_error("check", "%s", "--graph-all, --graph-only og --graph-rule gjelder bare sammen med --graph");
+  if (k.graph) {
+    struct stat st;
+    k.graph_per_case = optind + 1 < argc || !strcmp(argv[optind], "-") || stat(argv[optind], &st) != 0 ||
+                       S_ISDIR(st.st_mode) || !str_has_suffix(argv[optind], ".json");
+  }
   if ((operator_name || store_case) && !audit)
     return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
   if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
@@ -324,6 +384,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
     else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
     else if (!strcmp(topic, "audit")) fputs(usage_audit, stdout);
+    else if (!strcmp(topic, "graph")) fputs(usage_graph, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;
@@ -337,5 +398,6 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
+  if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

@@ -1,0 +1,35 @@
+/*
+** Diagrams with Graphviz (cgraph builds, gvc lays out and renders): the decision path of
+** one evaluated case, and the rule set with what each rule depends on. Labels are plain
+** strings set through cgraph, which quotes them; graph_label escapes the backslashes that
+** Graphviz would otherwise read as its own escapes. Graphs belong to the caller (agclose).
+*/
+#ifndef NORM_GRAPH_H
+#define NORM_GRAPH_H
+
+#include <graphviz/cgraph.h>
+
+#include "ast.h"
+#include "eval.h"
+
+typedef struct {
+  bool all;                    /* draw every rule, also those not applicable or not in force */
+  bool only[F__COUNT];         /* when any is set: only findings with these statuses */
+  bool has_only;
+  const char *rule;            /* only this rule id, or NULL */
+} graph_opts;
+
+/* Parses "brudd,avvik,ukjent" into o->only; false names the first unknown status in *bad. */
+bool graph_parse_only(const char *list, graph_opts *o, char *bad, size_t n);
+
+Agraph_t *graph_case(const result *r, const graph_opts *o);
+Agraph_t *graph_ruleset(const ast_unit *u, const bc_program *p);
+
+/* Writes g to path in the format its extension names: .dot (the graph as built, no
+** layout), .svg, .png or .pdf. False with a Norwegian reason in *err (caller frees). */
+bool graph_write(Agraph_t *g, const char *path, char **err);
+bool graph_known_format(const char *path);
+/* The graph laid out and rendered as SVG (caller frees), or NULL. */
+char *graph_svg(Agraph_t *g, size_t *len);
+
+#endif
