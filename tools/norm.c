@@ -23,6 +23,7 @@
 #include "frontend.h"
 #include "graph.h"
 #include "report.h"
+#include "report_html.h"
 
 
 static const char *const usage_main =
@@ -58,8 +59,11 @@ static const char *const usage_check =
   "  --rules STI        regelfiler (fil eller mappe) eller en .normc (standard: rules/)\n"
   "  --dato ÅÅÅÅ-MM-DD  vurderingsdato for alle sakene (standard: sakens vurderingsdato,\n"
   "                     ellers dagens dato)\n"
-  "  --format text|json tekst for mennesker (standard) eller norm-resultat/1 som JSON,\n"
-  "                     én linje per sak\n"
+  "  --format FORMAT    text: tekst for mennesker (standard); json: norm-resultat/1,\n"
+  "                     én linje per sak; html: én selvstendig rapport med funn,\n"
+  "                     begrunnelser, dokumentasjonskrav og beslutningssti (en oversikt\n"
+  "                     først når det er flere saker)\n"
+  "  -o, --output FIL   skriv resultatet til FIL i stedet for standard ut\n"
   "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
   "  --audit FIL.db     skriv én post per vurdert sak i revisjonsloggen (SQLite), med\n"
   "                     regelsettet, sjekksummer av saken og resultatet og en hashkjede;\n"
@@ -111,6 +115,7 @@ typedef struct {
   bool graph_per_case;       /* several cases: the sak_id goes into each file name */
   graph_opts gopts;
   bool stopped;              /* the audit log failed: evaluate nothing more */
+  report_html *html;         /* --format html: the document being built */
 } checker;
 
 /* --graph: FILE for a single case; with several, FILE with the sak_id before its extension. */
@@ -166,7 +171,9 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
   } else {
     /* With --audit, reports wait in the writer until their records are committed. */
     FILE *out = k->audit ? aw_out(k->audit) : stdout;
-    if (k->json) {
+    if (k->html) {
+      html_add(k->html, &r);
+    } else if (k->json) {
       char *s = report_json(&r);
       fputs(s, out);
       fputc('\n', out);
@@ -197,17 +204,17 @@ static int cmd_check(int argc, char **argv)
     { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
     { "audit-store-case", no_argument, 0, 'S' }, { "graph", required_argument, 0, 'g' },
     { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
-    { "graph-rule", required_argument, 0, 'R' }, { 0, 0, 0, 0 },
+    { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
-  const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL;
+  const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL, *output = NULL;
   bool store_case = false;
   checker k;
   memset(&k, 0, sizeof k);
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
     switch (c) {
     case 'r': rules = optarg; break;
     case 'd':
@@ -221,6 +228,7 @@ static int cmd_check(int argc, char **argv)
     case 'O': operator_name = optarg; break;
     case 'S': store_case = true; break;
     case 'g': k.graph = optarg; break;
+    case 'o': output = optarg; break;
     case 'G': k.gopts.all = true; break;
     case 'R': k.gopts.rule = optarg; break;
     case 'y': {
@@ -233,8 +241,8 @@ static int cmd_check(int argc, char **argv)
     default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (strcmp(format, "text") && strcmp(format, "json"))
-    return cli_usage_error("check", "--format må være text eller json, ikke «%s»", format);
+  if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "html"))
+    return cli_usage_error("check", "--format må være text, json eller html, ikke «%s»", format);
   if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
     return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
   if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
@@ -250,6 +258,10 @@ static int cmd_check(int argc, char **argv)
   if ((operator_name || store_case) && !audit)
     return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
   if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
+  if (output && !freopen(output, "w", stdout)) {
+    fprintf(stderr, "norm check: kan ikke skrive %s\n", output);
+    return EXIT_USAGE;
+  }
   bc_program p;
   buf image;
   buf_init(&image);
@@ -265,10 +277,16 @@ static int cmd_check(int argc, char **argv)
   }
   k.m = vm_new(&p);
   k.json = !strcmp(format, "json");
+  if (!strcmp(format, "html")) k.html = html_begin();
   k.color = cli_use_color(color, stdout);
   for (int i = optind; i < argc && !k.stopped; i++)
     if (!cli_each_case(argv[i], check_one, &k)) k.status = EXIT_USAGE;
   if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
+  if (k.html) html_end(k.html, stdout);
+  if (fflush(stdout) != 0) {
+    fprintf(stderr, "norm check: resultatet kunne ikke skrives%s%s\n", output ? " til " : "", output ? output : "");
+    k.status = EXIT_USAGE;
+  }
   vm_free(k.m);
   buf_free(&image);
   bc_free(&p);

@@ -1,0 +1,19 @@
+/*
+** `norm check --format html`: the report as one self-contained HTML document. Cases are
+** added as they are evaluated (while their result is alive); the document, with an index
+** when there are several, is written by html_end, which also frees h.
+*/
+#ifndef NORM_REPORT_HTML_H
+#define NORM_REPORT_HTML_H
+
+#include <stdio.h>
+
+#include "eval.h"
+
+typedef struct report_html report_html;
+
+report_html *html_begin(void);
+void html_add(report_html *h, const result *r);
+void html_end(report_html *h, FILE *out);
+
+#endif
