@@ -139,5 +139,6 @@ int main(void)
   failed += th_quality_tests();
   failed += th_format_tests();
   failed += th_audit_tests();
+  failed += th_graph_tests();
   return failed ? 1 : 0;
 }

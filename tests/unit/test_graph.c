@@ -1,0 +1,271 @@
+/*
+** Diagrams and the HTML report: golden DOT for the example case (whole, only failing
+** findings, one rule) and for the rule set, byte-identical output on a second run, labels
+** with quotes, <, &, æøå and backslashes in DOT, SVG and HTML, the report's content and
+** its batch index, and bad options refused. Works in build/q-graph/.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define DIR "build/q-graph"
+
+static char *run(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *run(int want, const char *fmt, ...)
+{
+  char cmd[2048], *out;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  int st = th_run(cmd, &out);
+  if (st != want) fail_msg("«%s» exited %d, not %d:\n%s", cmd, st, want, out);
+  return out;
+}
+
+static char *slurp(const char *path)
+{
+  size_t len;
+  const char *err;
+  char *text = read_file(path, 1u << 26, &len, &err);
+  if (!text) fail_msg("%s: %s", path, err);
+  return text;
+}
+
+static void golden_file(const char *made, const char *golden)
+{
+  char *got = slurp(made);
+  if (getenv("NORM_UPDATE_GOLDEN")) {
+    FILE *f = fopen(golden, "w");
+    fputs(got, f);
+    fclose(f);
+  }
+  char *want = slurp(golden);
+  if (strcmp(got, want)) fail_msg("%s differs from %s (NORM_UPDATE_GOLDEN=1 regenerates it)", made, golden);
+  free(got);
+  free(want);
+}
+
+static void fresh(void)
+{
+  free(run(0, "rm -rf " DIR " && mkdir -p " DIR));
+}
+
+static void test_golden_dot(void **state)
+{
+  (void)state;
+  fresh();
+  static const struct { const char *opts, *file; } cases[] = {
+    { "", "eksempel.dot" },
+    { "--graph-only brudd,avvik,ukjent", "eksempel-feil.dot" },
+    { "--graph-rule OMS-EVALUERING", "eksempel-regel.dot" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    free(run(1, "%s check --rules rules --graph " DIR "/%s %s examples/saksmappe-eksempel.json > /dev/null", th_norm(),
+             cases[i].file, cases[i].opts));
+    char made[256], golden[256];
+    snprintf(made, sizeof made, DIR "/%s", cases[i].file);
+    snprintf(golden, sizeof golden, "tests/golden/%s", cases[i].file);
+    golden_file(made, golden);
+  }
+  free(run(0, "%s graph rules -o " DIR "/regelsett.dot", th_norm()));
+  golden_file(DIR "/regelsett.dot", "tests/golden/regelsett.dot");
+
+  /* What the picture must show for a person to follow a brudd to its fact. */
+  char *dot = slurp(DIR "/eksempel-regel.dot");
+  static const char *const want[] = {
+    "Retningslinje OMS", "OMS-EVALUERING gjelder T1", "Brudd", "evalueringer = [] (tom liste)",
+    "evaluert_innen(t, t.start + forste_evaluering_frist)", "er usann", "label=leses", "peripheries=2",
+    "cluster_forklaring",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    if (!strstr(dot, want[i])) fail_msg("eksempel-regel.dot lacks «%s»", want[i]);
+  assert_null(strstr(dot, "OMS-PLAN"));
+  free(dot);
+  dot = slurp(DIR "/eksempel.dot");
+  assert_non_null(strstr(dot, "regler ikke aktuelle eller ikke i kraft"));
+  free(dot);
+}
+
+static void test_same_inputs_same_bytes(void **state)
+{
+  (void)state;
+  fresh();
+  for (int i = 0; i < 2; i++)
+    free(run(1, "%s check --rules rules --graph " DIR "/%d.svg --format html -o " DIR "/%d.html "
+             "examples/saksmappe-eksempel.json && cp " DIR "/%d.svg " DIR "/%d-kopi.svg", th_norm(), i, i, i, i));
+  free(run(0, "cmp " DIR "/0.svg " DIR "/1.svg && cmp " DIR "/0.html " DIR "/1.html"));
+  free(run(0, "%s graph rules -o " DIR "/a.dot && %s graph rules -o " DIR "/b.dot && cmp " DIR "/a.dot " DIR "/b.dot",
+           th_norm(), th_norm()));
+}
+
+static const char tricky_rules[] =
+  "retningslinje X \"Tittel med \\\"anførsel\\\", <vinkel> & æøå\"\n"
+  "  gjelder_fra 2020-01-01\n"
+  "\n"
+  "regel X-1 krav \"Regel «sitat» <b>&amp; \\\"q\\\"\"\n"
+  "  sitat \"Et sitat med <tagger> & \\\"anførsel\\\"\"\n"
+  "  kilder \"kilde <1> & 2\"\n"
+  "  krev samsvarer(kommune, \"^\\s*Oslo\\N$\")\n"
+  "  melding \"Kommunen «{kommune}» er ikke <Oslo> & co.\"\n";
+
+static void test_labels_are_escaped_everywhere(void **state)
+{
+  (void)state;
+  fresh();
+  FILE *f = fopen(DIR "/tegn.norm", "w");
+  fputs(tricky_rules, f);
+  fclose(f);
+  f = fopen(DIR "/sak.json", "w");
+  fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"T-<1>&\\\"\",\"kommune\":\"Bergen & <Omegn> \\\"æøå\\\"\"}\n", f);
+  fclose(f);
+  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.dot " DIR "/sak.json >/dev/null", th_norm()));
+  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.svg " DIR "/sak.json >/dev/null", th_norm()));
+  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --format html -o " DIR "/t.html " DIR "/sak.json", th_norm()));
+  char *dot = slurp(DIR "/t.dot"), *svg = slurp(DIR "/t.svg"), *html = slurp(DIR "/t.html");
+  /* DOT: quotes escaped by cgraph, a backslash in the text doubled so Graphviz keeps it. */
+  assert_non_null(strstr(dot, "Tittel med \\\"anførsel\\\", <vinkel> & æøå"));
+  assert_non_null(strstr(dot, "\\\"^\\\\s*Oslo\\\\N$\\\""));
+  assert_non_null(strstr(dot, "kommune = \\\"Bergen & <Omegn> \\\"æøå\\\"\\\""));
+  /* SVG: XML-escaped, and \N stays the text it was (not the node's name). */
+  assert_non_null(strstr(svg, "Tittel med &quot;anførsel&quot;, &lt;vinkel&gt; &amp; æøå"));
+  assert_non_null(strstr(svg, "^\\s*Oslo\\N$"));
+  assert_non_null(strstr(svg, "Sak T&#45;&lt;1&gt;&amp;&quot;"));
+  /* HTML: every text escaped; the rule's own markup never becomes markup. */
+  assert_non_null(strstr(html, "Regel «sitat» &lt;b&gt;&amp;amp; &quot;q&quot;"));
+  assert_non_null(strstr(html, "Kommunen «Bergen &amp; &lt;Omegn&gt; &quot;æøå&quot;» er ikke &lt;Oslo&gt; &amp; co."));
+  assert_non_null(strstr(html, "«Et sitat med &lt;tagger&gt; &amp; &quot;anførsel&quot;»"));
+  assert_null(strstr(html, "<b>"));
+  assert_null(strstr(html, "<tagger>"));
+  free(dot);
+  free(svg);
+  free(html);
+}
+
+static void test_html_report(void **state)
+{
+  (void)state;
+  fresh();
+  free(run(1, "%s check --rules rules --format html -o " DIR "/r.html examples/saksmappe-eksempel.json", th_norm()));
+  char *html = slurp(DIR "/r.html"), *json = run(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
+  static const char *const want[] = {
+    "<!DOCTYPE html>", "<html lang=\"nb\">", "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>",
+    "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>", "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>",
+    "<h3>Beslutningssti</h3>", "<th scope=\"col\">", "<caption>", "<svg", "01.10.2024", "@page{size:A4",
+    "<span class=\"status\">Brudd:</span>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    if (!strstr(html, want[i])) fail_msg("the report lacks «%s»", want[i]);
+  /* Self-contained: no scripts, stylesheets, images or frames fetched from anywhere. */
+  static const char *const never[] = { "<script", "<link", "<img", "<iframe", "@import", "url(" };
+  for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+    if (strstr(html, never[i])) fail_msg("the report contains «%s»", never[i]);
+  /* Every finding's rule id is in the report. */
+  for (const char *p = strstr(json, "\"regel\":\""); p; p = strstr(p + 1, "\"regel\":\"")) {
+    char id[64];
+    assert_int_equal(sscanf(p + 9, "%63[^\"]", id), 1);
+    if (!strstr(html, id)) fail_msg("the report does not mention %s", id);
+  }
+  free(html);
+  free(json);
+
+  /* A batch: an index with one row per case, linking to its section. */
+  free(run(1, "%s check --rules rules --format html -o " DIR "/b.html examples/saker/", th_norm()));
+  html = slurp(DIR "/b.html");
+  assert_non_null(strstr(html, "<h2>Oversikt</h2>"));
+  assert_non_null(strstr(html, "<caption>47 saker med antall funn etter status</caption>"));
+  assert_non_null(strstr(html, "<a href=\"#sak-1\">EKS-001</a>"));
+  assert_non_null(strstr(html, "<article id=\"sak-47\">"));
+  free(html);
+}
+
+static void test_bad_graph_options(void **state)
+{
+  (void)state;
+  fresh();
+  char *out = run(2, "%s check --graph x.txt examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "ukjent filtype"));
+  free(out);
+  out = run(2, "%s check --graph x.svg --graph-only brudd,feil examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "ukjent status «feil»"));
+  free(out);
+  out = run(2, "%s check --graph-all examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "bare sammen med --graph"));
+  free(out);
+  out = run(2, "%s check --format pdf examples/saksmappe-eksempel.json", th_norm());
+  free(out);
+  out = run(2, "%s graph rules", th_norm());
+  assert_non_null(strstr(out, "-o FIL.svg"));
+  free(out);
+  /* A diagram that cannot be written is reported; the results are still printed. */
+  out = run(2, "%s check --format json --graph " DIR "/finnes/ikke/x.dot examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "diagrammet " DIR "/finnes/ikke/x.dot: kan ikke skrive filen"));
+  assert_non_null(strstr(out, "\"sak_id\":\"2024-0193\""));
+  free(out);
+  /* Several cases: one file per case, named by sak_id. */
+  free(run(1, "%s check --graph " DIR "/sti.dot examples/saker/ > /dev/null", th_norm()));
+  free(run(0, "test -s " DIR "/sti-EKS-001.dot && test -s " DIR "/sti-EKS-047.dot && test ! -e " DIR "/sti.dot"));
+}
+
+/* The report as a person sees it: headless Chromium renders it, and the checks read the
+** rendered DOM; a screenshot and an A4 PDF are kept in build/q-browser/ as artifacts. */
+static void test_report_in_a_real_browser(void **state)
+{
+  (void)state;
+  char *out;
+  if (th_run("command -v chromium", &out) != 0) {
+    free(out);
+    if (th_run("sh tools/install-chromium.sh", &out) != 0) {
+      print_message("HOPPER OVER nettlesertesten: Chromium er ikke installert og kan ikke installeres her: %s", out);
+      free(out);
+      skip();
+    }
+  }
+  free(out);
+  free(run(0, "rm -rf build/q-browser && mkdir -p build/q-browser"));
+  free(run(1, "%s check --rules rules --format html -o build/q-browser/rapport.html examples/saksmappe-eksempel.json", th_norm()));
+  static const char chrome[] = "timeout 180 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                               "--no-first-run --user-data-dir=build/q-browser/profil";
+  free(run(0, "(%s --dump-dom \"file://$PWD/build/q-browser/rapport.html\" > build/q-browser/dom.html) 2>/dev/null", chrome));
+  free(run(0, "(%s --window-size=1280,4000 --screenshot=build/q-browser/rapport.png "
+           "\"file://$PWD/build/q-browser/rapport.html\") >/dev/null 2>&1 && test -s build/q-browser/rapport.png", chrome));
+  free(run(0, "(%s --no-pdf-header-footer --print-to-pdf=build/q-browser/rapport.pdf "
+           "\"file://$PWD/build/q-browser/rapport.html\") >/dev/null 2>&1 && test -s build/q-browser/rapport.pdf", chrome));
+  char *dom = slurp("build/q-browser/dom.html");
+  static const char *const headings[] = {
+    "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>", "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>",
+    "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>", "<h3>Beslutningssti</h3>",
+  };
+  for (size_t i = 0; i < sizeof headings / sizeof *headings; i++)
+    if (!strstr(dom, headings[i])) fail_msg("the rendered page lacks «%s»", headings[i]);
+  char *json = run(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
+  for (const char *p = strstr(json, "\"regel\":\""); p; p = strstr(p + 1, "\"regel\":\"")) {
+    char id[64];
+    assert_int_equal(sscanf(p + 9, "%63[^\"]", id), 1);
+    if (!strstr(dom, id)) fail_msg("the rendered page does not show %s", id);
+  }
+  /* The diagram is in the page as SVG nodes: the case, guidelines, failing findings. */
+  static const char *const nodes[] = { "<title>sak</title>", "<title>retningslinje:OMS:0</title>", "class=\"node\"",
+                                       "OMS-EVALUERING gjelder T1</text>" };
+  for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++)
+    if (!strstr(dom, nodes[i])) fail_msg("the rendered diagram lacks «%s»", nodes[i]);
+  free(json);
+  free(dom);
+}
+
+int th_graph_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_golden_dot),
+    cmocka_unit_test(test_same_inputs_same_bytes),
+    cmocka_unit_test(test_labels_are_escaped_everywhere),
+    cmocka_unit_test(test_html_report),
+    cmocka_unit_test(test_bad_graph_options),
+    cmocka_unit_test(test_report_in_a_real_browser),
+  };
+  return cmocka_run_group_tests_name("diagrammer og HTML-rapport", tests, NULL, NULL);
+}
