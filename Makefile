@@ -14,6 +14,8 @@ BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Is
 ifeq ($(MODE),san)
 OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN     = -fsanitize=address,undefined
+# Graphviz and the font libraries under it keep caches they never free (tests/lsan.supp).
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 else
 OPT       = -O2 -g
 LDSAN     =

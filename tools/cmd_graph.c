@@ -27,12 +27,14 @@ typedef struct { const char *out; bool ok; } graph_job;
 static void draw(void *ctx, ast_unit *u, const bc_program *p)
 {
   graph_job *j = ctx;
+  GVC_t *gvc = gvContext();                 /* first: it sets the defaults every graph gets */
   Agraph_t *g = graph_ruleset(u, p);
   char *err = NULL;
-  j->ok = graph_write(g, j->out, &err);
+  j->ok = graph_write(gvc, g, j->out, &err);
   if (!j->ok) fprintf(stderr, "norm graph: %s: %s\n", j->out, err);
   free(err);
   agclose(g);
+  gvFreeContext(gvc);
 }
 
 int cmd_graph(int argc, char **argv)

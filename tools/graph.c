@@ -1,7 +1,6 @@
 /*
 ** Rendering the diagrams, and what both kinds share: labels, status colours, the legend.
 */
-#include <graphviz/gvc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +133,7 @@ static const char *format_of(const char *path)
 
 bool graph_known_format(const char *path) { return format_of(path) != NULL; }
 
-bool graph_write(Agraph_t *g, const char *path, char **err)
+bool graph_write(GVC_t *gvc, Agraph_t *g, const char *path, char **err)
 {
   const char *fmt = format_of(path);
   if (!fmt) {
@@ -148,20 +147,17 @@ bool graph_write(Agraph_t *g, const char *path, char **err)
     if (!ok) *err = xstrdup("kan ikke skrive filen");
     return ok;
   }
-  GVC_t *gvc = gvContext();
   bool ok = gvLayout(gvc, g, "dot") == 0;
   if (ok) {
     ok = gvRenderFilename(gvc, g, fmt, path) == 0;
     gvFreeLayout(gvc, g);
   }
-  gvFreeContext(gvc);
   if (!ok) *err = xstrdup("Graphviz kunne ikke tegne eller skrive diagrammet");
   return ok;
 }
 
-char *graph_svg(Agraph_t *g, size_t *len)
+char *graph_svg(GVC_t *gvc, Agraph_t *g, size_t *len)
 {
-  GVC_t *gvc = gvContext();
   char *data = NULL;
   unsigned int n = 0;
   char *copy = NULL;
@@ -173,6 +169,5 @@ char *graph_svg(Agraph_t *g, size_t *len)
     gvFreeRenderData(data);
     gvFreeLayout(gvc, g);
   }
-  gvFreeContext(gvc);
   return copy;
 }

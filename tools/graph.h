@@ -8,6 +8,7 @@
 #define NORM_GRAPH_H
 
 #include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
 
 #include "ast.h"
 #include "eval.h"
@@ -25,11 +26,15 @@ bool graph_parse_only(const char *list, graph_opts *o, char *bad, size_t n);
 Agraph_t *graph_case(const result *r, const graph_opts *o);
 Agraph_t *graph_ruleset(const ast_unit *u, const bc_program *p);
 
+/* Rendering takes the caller's Graphviz context. Use one per process, freed after the
+** last graph: Graphviz 2.42's text layout keeps a pointer into the context's font table
+** from one layout to the next, so a second context reads freed memory. */
+
 /* Writes g to path in the format its extension names: .dot (the graph as built, no
 ** layout), .svg, .png or .pdf. False with a Norwegian reason in *err (caller frees). */
-bool graph_write(Agraph_t *g, const char *path, char **err);
+bool graph_write(GVC_t *gvc, Agraph_t *g, const char *path, char **err);
 bool graph_known_format(const char *path);
 /* The graph laid out and rendered as SVG (caller frees), or NULL. */
-char *graph_svg(Agraph_t *g, size_t *len);
+char *graph_svg(GVC_t *gvc, Agraph_t *g, size_t *len);
 
 #endif

@@ -114,6 +114,7 @@ typedef struct {
   const char *graph;         /* --graph FILE, or NULL */
   bool graph_per_case;       /* several cases: the sak_id goes into each file name */
   graph_opts gopts;
+  GVC_t *gvc;                /* one Graphviz context for every diagram of the run */
   bool stopped;              /* the audit log failed: evaluate nothing more */
   report_html *html;         /* --format html: the document being built */
 } checker;
@@ -138,7 +139,7 @@ static void draw(checker *k, const char *name, const result *r)
   }
   Agraph_t *g = graph_case(r, &k->gopts);
   char *err = NULL;
-  if (!graph_write(g, path, &err)) {
+  if (!graph_write(k->gvc, g, path, &err)) {
     fprintf(stderr, "norm: %s: diagrammet %s: %s\n", name, path, err);
     free(err);
     k->status = EXIT_USAGE;
@@ -277,12 +278,14 @@ static int cmd_check(int argc, char **argv)
   }
   k.m = vm_new(&p);
   k.json = !strcmp(format, "json");
-  if (!strcmp(format, "html")) k.html = html_begin();
+  if (k.graph || !strcmp(format, "html")) k.gvc = gvContext();
+  if (!strcmp(format, "html")) k.html = html_begin(k.gvc);
   k.color = cli_use_color(color, stdout);
   for (int i = optind; i < argc && !k.stopped; i++)
     if (!cli_each_case(argv[i], check_one, &k)) k.status = EXIT_USAGE;
   if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
   if (k.html) html_end(k.html, stdout);
+  if (k.gvc) gvFreeContext(k.gvc);
   if (fflush(stdout) != 0) {
     fprintf(stderr, "norm check: resultatet kunne ikke skrives%s%s\n", output ? " til " : "", output ? output : "");
     k.status = EXIT_USAGE;

@@ -19,6 +19,7 @@ struct report_html {
   buf index;                   /* one table row per case */
   size_t ncases;
   const bc_program *p;
+  GVC_t *gvc;
 };
 
 static const char *const strength_word[] = { "krav", "bør", "kan" };
@@ -48,9 +49,10 @@ static void esc_buf(buf *b, const char *s)
   free(text);
 }
 
-report_html *html_begin(void)
+report_html *html_begin(GVC_t *gvc)
 {
   report_html *h = xcalloc(1, sizeof *h);
+  h->gvc = gvc;
   h->articles = open_memstream(&h->text, &h->len);
   buf_init(&h->index);
   return h;
@@ -211,7 +213,7 @@ void html_add(report_html *h, const result *r)
   memset(&go, 0, sizeof go);
   Agraph_t *g = graph_case(r, &go);
   size_t len = 0;
-  char *svg = graph_svg(g, &len);
+  char *svg = graph_svg(h->gvc, g, &len);
   agclose(g);
   const char *start = svg ? strstr(svg, "<svg") : NULL;
   if (start) {

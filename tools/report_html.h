@@ -9,10 +9,11 @@
 #include <stdio.h>
 
 #include "eval.h"
+#include "graph.h"
 
 typedef struct report_html report_html;
 
-report_html *html_begin(void);
+report_html *html_begin(GVC_t *gvc);       /* gvc draws the diagrams; the caller frees it */
 void html_add(report_html *h, const result *r);
 void html_end(report_html *h, FILE *out);
 
