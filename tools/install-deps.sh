@@ -2,7 +2,7 @@
 # Installs the Debian packages norm builds and tests with, when any is missing.
 # Run by the Makefile before the first build; safe to run again.
 set -e
-PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev pkg-config gcc make"
+PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev fonts-dejavu-core pkg-config gcc make"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
