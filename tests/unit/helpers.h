@@ -31,6 +31,12 @@ const char *th_status(const bc_program *p, const char *json, const char *date, c
 /* A minimal saksmappe with extra top-level members spliced in (e.g. "\"barn\": {…}"). */
 char *th_case(const char *members);
 
+/* Runs the shell command made from fmt (stderr with stdout); it must exit with `want`,
+** else the test fails showing the output. Returns the output (caller frees). */
+char *th_runf(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A whole file, or the test fails naming it (caller frees). */
+char *th_slurp(const char *path);
+
 int th_date_tests(void);
 int th_lexparse_tests(void);
 int th_compile_tests(void);

@@ -219,63 +219,48 @@ static size_t lines_in(const char *path)
   return n;
 }
 
-/* Runs a shell command made from fmt; it must exit with `want`. Returns its output. */
-static char *run(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *run(int want, const char *fmt, ...)
-{
-  char cmd[2048], *out;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  int st = th_run(cmd, &out);
-  if (st != want) fail_msg("«%s» exited %d, not %d:\n%s", cmd, st, want, out);
-  return out;
-}
-
 static void test_check_audit_replay_show_export(void **state)
 {
   (void)state;
   fresh_dir();
   const char *db = DIR "/logg.db";
-  char *out = run(0, "(%s check --format json --audit %s --audit-store-case --operator kari examples/saker/ >"
+  char *out = th_runf(0, "(%s check --format json --audit %s --audit-store-case --operator kari examples/saker/ >"
                   DIR "/ut.ndjson; test $? = 1)", th_norm(), db);
   assert_int_equal(lines_in(DIR "/ut.ndjson"), 47);
   assert_non_null(strstr(out, "47 vurderinger skrevet til revisjonsloggen build/q-audit/logg.db (post 1–47)"));
   free(out);
   /* Data minimisation by default: this case is recorded by digest only. */
-  free(run(1, "%s check --audit %s examples/saksmappe-eksempel.json > /dev/null", th_norm(), db));
+  free(th_runf(1, "%s check --audit %s examples/saksmappe-eksempel.json > /dev/null", th_norm(), db));
   assert_int_equal(count(db, "SELECT count(*) FROM vurdering"), 48);
   assert_int_equal(count(db, "SELECT count(*) FROM vurdering_data"), 47);
   assert_int_equal(count(db, "SELECT count(*) FROM regelsett"), 1);
   assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE sak_id = '2024-0193' AND operator != 'kari'"), 1);
 
-  out = run(0, "%s audit verify %s", th_norm(), db);
+  out = th_runf(0, "%s audit verify %s", th_norm(), db);
   assert_non_null(strstr(out, "kjeden er hel: 48 poster, kjedehode "));
   char head[65];
   assert_int_equal(sscanf(strstr(out, "kjedehode ") + 10, "%64s", head), 1);
   free(out);
 
-  out = run(2, "%s audit replay %s --alle", th_norm(), db);
+  out = th_runf(2, "%s audit replay %s --alle", th_norm(), db);
   assert_non_null(strstr(out, "48 poster etterprøvd: 47 identiske, 0 ulike, 1 kunne ikke etterprøves"));
   assert_non_null(strstr(out, "post 48: saken er ikke lagret i revisjonsloggen"));
   free(out);
-  out = run(0, "%s audit replay %s 48 --case examples/saksmappe-eksempel.json", th_norm(), db);
+  out = th_runf(0, "%s audit replay %s 48 --case examples/saksmappe-eksempel.json", th_norm(), db);
   assert_non_null(strstr(out, "post 48 (sak 2024-0193): identisk resultat"));
   free(out);
-  out = run(2, "%s audit replay %s 48 --case examples/saker/01-oms-fullstendig.json", th_norm(), db);
+  out = th_runf(2, "%s audit replay %s 48 --case examples/saker/01-oms-fullstendig.json", th_norm(), db);
   assert_non_null(strstr(out, "avvises"));
   free(out);
-  out = run(0, "%s audit replay %s --alle --case examples/ --case examples/saker", th_norm(), db);   /* found by digest */
+  out = th_runf(0, "%s audit replay %s --alle --case examples/ --case examples/saker", th_norm(), db);   /* found by digest */
   assert_non_null(strstr(out, "48 poster etterprøvd: 48 identiske"));
   free(out);
 
-  out = run(0, "%s audit show %s --sak EKS-005", th_norm(), db);
+  out = th_runf(0, "%s audit show %s --sak EKS-005", th_norm(), db);
   assert_non_null(strstr(out, "EKS-005"));
   assert_null(strstr(out, "EKS-006"));
   free(out);
-  out = run(0, "%s audit show %s --regel OMS-VARIGHET --status avvik --format json", th_norm(), db);
+  out = th_runf(0, "%s audit show %s --regel OMS-VARIGHET --status avvik --format json", th_norm(), db);
   json_error_t je;
   json_t *shown = json_loads(out, 0, &je);
   assert_non_null(shown);
@@ -283,7 +268,7 @@ static void test_check_audit_replay_show_export(void **state)
   free(out);
   json_decref(shown);
 
-  out = run(0, "(%s audit export %s --format json 2>/dev/null)", th_norm(), db);
+  out = th_runf(0, "(%s audit export %s --format json 2>/dev/null)", th_norm(), db);
   json_t *doc = json_loads(out, 0, &je);
   assert_non_null(doc);
   assert_int_equal(json_integer_value(json_object_get(doc, "antall")), 48);
@@ -292,7 +277,7 @@ static void test_check_audit_replay_show_export(void **state)
   assert_string_equal(json_string_value(json_object_get(last, "hash")), head);
   json_decref(doc);
   free(out);
-  out = run(0, "(%s audit export %s --format csv >" DIR "/eksport.csv)", th_norm(), db);
+  out = th_runf(0, "(%s audit export %s --format csv >" DIR "/eksport.csv)", th_norm(), db);
   assert_non_null(strstr(out, head));
   free(out);
   assert_int_equal(lines_in(DIR "/eksport.csv"), 49);
@@ -337,23 +322,23 @@ static void test_check_audit_replay_show_export(void **state)
   buf_free(&sak);
   buf_free(&res);
   audit_close(h);
-  out = run(1, "%s audit replay %s 49", th_norm(), db);
+  out = th_runf(1, "%s audit replay %s 49", th_norm(), db);
   assert_non_null(strstr(out, "post 49 (sak EKS-001): resultatet er IKKE det samme"));
   assert_non_null(strstr(out, "OMS-PLAN: lagret brudd, nå oppfylt"));
   free(out);
 
   /* The head exported earlier is still in the chain; one that never was, is not. */
-  out = run(0, "%s audit verify %s --head %s", th_norm(), db, head);
+  out = th_runf(0, "%s audit verify %s --head %s", th_norm(), db, head);
   assert_non_null(strstr(out, "er post 48; 1 post er skrevet etter det"));
   free(out);
-  out = run(1, "%s audit verify %s --head 00ff", th_norm(), db);
+  out = th_runf(1, "%s audit verify %s --head 00ff", th_norm(), db);
   assert_non_null(strstr(out, "finnes ikke i kjeden"));
   free(out);
 
   /* One byte of one record changed with the sqlite3 shell: verify names that record. */
-  out = run(0, "sqlite3 %s \"UPDATE vurdering SET resultat_sha256 = 'f' || substr(resultat_sha256, 2) WHERE seq = 7\"", db);
+  out = th_runf(0, "sqlite3 %s \"UPDATE vurdering SET resultat_sha256 = 'f' || substr(resultat_sha256, 2) WHERE seq = 7\"", db);
   free(out);
-  out = run(1, "%s audit verify %s", th_norm(), db);
+  out = th_runf(1, "%s audit verify %s", th_norm(), db);
   assert_non_null(strstr(out, "kjeden er brutt ved post 7: innholdet i posten er endret"));
   free(out);
 }

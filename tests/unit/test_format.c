@@ -37,19 +37,10 @@ static char *format(const char *name, const char *text, char **diags)
   return formatted;
 }
 
-static char *slurp(const char *path)
-{
-  size_t len;
-  const char *err;
-  char *text = read_file(path, 1u << 22, &len, &err);
-  if (!text) fail_msg("%s: %s", path, err);
-  return text;
-}
-
 static void test_golden_layout(void **state)
 {
   (void)state;
-  char *in = slurp("tests/golden/fmt-inn.norm"), *want = slurp("tests/golden/fmt-ut.norm");
+  char *in = th_slurp("tests/golden/fmt-inn.norm"), *want = th_slurp("tests/golden/fmt-ut.norm");
   char *got = format("fmt-inn.norm", in, NULL);
   assert_non_null(got);
   if (getenv("NORM_UPDATE_GOLDEN")) {
@@ -82,7 +73,7 @@ static void test_formatting_twice_changes_nothing(void **state)
     "tests/golden/fmt-inn.norm", "rules/oms.norm", "rules/opp.norm", "rules/tk.norm",
   };
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-    char *in = slurp(files[i]);
+    char *in = th_slurp(files[i]);
     /* Strip the indentation: the layout must not depend on it. */
     buf squashed;
     buf_init(&squashed);

@@ -13,38 +13,15 @@
 
 #define DIR "build/q-graph"
 
-static char *run(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *run(int want, const char *fmt, ...)
-{
-  char cmd[2048], *out;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  int st = th_run(cmd, &out);
-  if (st != want) fail_msg("«%s» exited %d, not %d:\n%s", cmd, st, want, out);
-  return out;
-}
-
-static char *slurp(const char *path)
-{
-  size_t len;
-  const char *err;
-  char *text = read_file(path, 1u << 26, &len, &err);
-  if (!text) fail_msg("%s: %s", path, err);
-  return text;
-}
-
 static void golden_file(const char *made, const char *golden)
 {
-  char *got = slurp(made);
+  char *got = th_slurp(made);
   if (getenv("NORM_UPDATE_GOLDEN")) {
     FILE *f = fopen(golden, "w");
     fputs(got, f);
     fclose(f);
   }
-  char *want = slurp(golden);
+  char *want = th_slurp(golden);
   if (strcmp(got, want)) fail_msg("%s differs from %s (NORM_UPDATE_GOLDEN=1 regenerates it)", made, golden);
   free(got);
   free(want);
@@ -52,7 +29,7 @@ static void golden_file(const char *made, const char *golden)
 
 static void fresh(void)
 {
-  free(run(0, "rm -rf " DIR " && mkdir -p " DIR));
+  free(th_runf(0, "rm -rf " DIR " && mkdir -p " DIR));
 }
 
 static void test_golden_dot(void **state)
@@ -65,18 +42,18 @@ static void test_golden_dot(void **state)
     { "--graph-rule OMS-EVALUERING", "eksempel-regel.dot" },
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    free(run(1, "%s check --rules rules --graph " DIR "/%s %s examples/saksmappe-eksempel.json > /dev/null", th_norm(),
+    free(th_runf(1, "%s check --rules rules --graph " DIR "/%s %s examples/saksmappe-eksempel.json > /dev/null", th_norm(),
              cases[i].file, cases[i].opts));
     char made[256], golden[256];
     snprintf(made, sizeof made, DIR "/%s", cases[i].file);
     snprintf(golden, sizeof golden, "tests/golden/%s", cases[i].file);
     golden_file(made, golden);
   }
-  free(run(0, "%s graph rules -o " DIR "/regelsett.dot", th_norm()));
+  free(th_runf(0, "%s graph rules -o " DIR "/regelsett.dot", th_norm()));
   golden_file(DIR "/regelsett.dot", "tests/golden/regelsett.dot");
 
   /* What the picture must show for a person to follow a brudd to its fact. */
-  char *dot = slurp(DIR "/eksempel-regel.dot");
+  char *dot = th_slurp(DIR "/eksempel-regel.dot");
   static const char *const want[] = {
     "Retningslinje OMS", "OMS-EVALUERING gjelder T1", "Brudd", "evalueringer = [] (tom liste)",
     "evaluert_innen(t, t.start + forste_evaluering_frist)", "er usann", "label=leses", "peripheries=2",
@@ -86,7 +63,7 @@ static void test_golden_dot(void **state)
     if (!strstr(dot, want[i])) fail_msg("eksempel-regel.dot lacks «%s»", want[i]);
   assert_null(strstr(dot, "OMS-PLAN"));
   free(dot);
-  dot = slurp(DIR "/eksempel.dot");
+  dot = th_slurp(DIR "/eksempel.dot");
   assert_non_null(strstr(dot, "regler ikke aktuelle eller ikke i kraft"));
   free(dot);
 }
@@ -96,10 +73,10 @@ static void test_same_inputs_same_bytes(void **state)
   (void)state;
   fresh();
   for (int i = 0; i < 2; i++)
-    free(run(1, "%s check --rules rules --graph " DIR "/%d.svg --format html -o " DIR "/%d.html "
+    free(th_runf(1, "%s check --rules rules --graph " DIR "/%d.svg --format html -o " DIR "/%d.html "
              "examples/saksmappe-eksempel.json && cp " DIR "/%d.svg " DIR "/%d-kopi.svg", th_norm(), i, i, i, i));
-  free(run(0, "cmp " DIR "/0.svg " DIR "/1.svg && cmp " DIR "/0.html " DIR "/1.html"));
-  free(run(0, "%s graph rules -o " DIR "/a.dot && %s graph rules -o " DIR "/b.dot && cmp " DIR "/a.dot " DIR "/b.dot",
+  free(th_runf(0, "cmp " DIR "/0.svg " DIR "/1.svg && cmp " DIR "/0.html " DIR "/1.html"));
+  free(th_runf(0, "%s graph rules -o " DIR "/a.dot && %s graph rules -o " DIR "/b.dot && cmp " DIR "/a.dot " DIR "/b.dot",
            th_norm(), th_norm()));
 }
 
@@ -123,10 +100,10 @@ static void test_labels_are_escaped_everywhere(void **state)
   f = fopen(DIR "/sak.json", "w");
   fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"T-<1>&\\\"\",\"kommune\":\"Bergen & <Omegn> \\\"æøå\\\"\"}\n", f);
   fclose(f);
-  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.dot " DIR "/sak.json >/dev/null", th_norm()));
-  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.svg " DIR "/sak.json >/dev/null", th_norm()));
-  free(run(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --format html -o " DIR "/t.html " DIR "/sak.json", th_norm()));
-  char *dot = slurp(DIR "/t.dot"), *svg = slurp(DIR "/t.svg"), *html = slurp(DIR "/t.html");
+  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.dot " DIR "/sak.json >/dev/null", th_norm()));
+  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.svg " DIR "/sak.json >/dev/null", th_norm()));
+  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --format html -o " DIR "/t.html " DIR "/sak.json", th_norm()));
+  char *dot = th_slurp(DIR "/t.dot"), *svg = th_slurp(DIR "/t.svg"), *html = th_slurp(DIR "/t.html");
   /* DOT: quotes escaped by cgraph, a backslash in the text doubled so Graphviz keeps it. */
   assert_non_null(strstr(dot, "Tittel med \\\"anførsel\\\", <vinkel> & æøå"));
   assert_non_null(strstr(dot, "\\\"^\\\\s*Oslo\\\\N$\\\""));
@@ -150,8 +127,8 @@ static void test_html_report(void **state)
 {
   (void)state;
   fresh();
-  free(run(1, "%s check --rules rules --format html -o " DIR "/r.html examples/saksmappe-eksempel.json", th_norm()));
-  char *html = slurp(DIR "/r.html"), *json = run(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
+  free(th_runf(1, "%s check --rules rules --format html -o " DIR "/r.html examples/saksmappe-eksempel.json", th_norm()));
+  char *html = th_slurp(DIR "/r.html"), *json = th_runf(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
   static const char *const want[] = {
     "<!DOCTYPE html>", "<html lang=\"nb\">", "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>",
     "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>", "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>",
@@ -174,8 +151,8 @@ static void test_html_report(void **state)
   free(json);
 
   /* A batch: an index with one row per case, linking to its section. */
-  free(run(1, "%s check --rules rules --format html -o " DIR "/b.html examples/saker/", th_norm()));
-  html = slurp(DIR "/b.html");
+  free(th_runf(1, "%s check --rules rules --format html -o " DIR "/b.html examples/saker/", th_norm()));
+  html = th_slurp(DIR "/b.html");
   assert_non_null(strstr(html, "<h2>Oversikt</h2>"));
   assert_non_null(strstr(html, "<caption>47 saker med antall funn etter status</caption>"));
   assert_non_null(strstr(html, "<a href=\"#sak-1\">EKS-001</a>"));
@@ -187,28 +164,28 @@ static void test_bad_graph_options(void **state)
 {
   (void)state;
   fresh();
-  char *out = run(2, "%s check --graph x.txt examples/saksmappe-eksempel.json", th_norm());
+  char *out = th_runf(2, "%s check --graph x.txt examples/saksmappe-eksempel.json", th_norm());
   assert_non_null(strstr(out, "ukjent filtype"));
   free(out);
-  out = run(2, "%s check --graph x.svg --graph-only brudd,feil examples/saksmappe-eksempel.json", th_norm());
+  out = th_runf(2, "%s check --graph x.svg --graph-only brudd,feil examples/saksmappe-eksempel.json", th_norm());
   assert_non_null(strstr(out, "ukjent status «feil»"));
   free(out);
-  out = run(2, "%s check --graph-all examples/saksmappe-eksempel.json", th_norm());
+  out = th_runf(2, "%s check --graph-all examples/saksmappe-eksempel.json", th_norm());
   assert_non_null(strstr(out, "bare sammen med --graph"));
   free(out);
-  out = run(2, "%s check --format pdf examples/saksmappe-eksempel.json", th_norm());
+  out = th_runf(2, "%s check --format pdf examples/saksmappe-eksempel.json", th_norm());
   free(out);
-  out = run(2, "%s graph rules", th_norm());
+  out = th_runf(2, "%s graph rules", th_norm());
   assert_non_null(strstr(out, "-o FIL.svg"));
   free(out);
   /* A diagram that cannot be written is reported; the results are still printed. */
-  out = run(2, "%s check --format json --graph " DIR "/finnes/ikke/x.dot examples/saksmappe-eksempel.json", th_norm());
+  out = th_runf(2, "%s check --format json --graph " DIR "/finnes/ikke/x.dot examples/saksmappe-eksempel.json", th_norm());
   assert_non_null(strstr(out, "diagrammet " DIR "/finnes/ikke/x.dot: kan ikke skrive filen"));
   assert_non_null(strstr(out, "\"sak_id\":\"2024-0193\""));
   free(out);
   /* Several cases: one file per case, named by sak_id. */
-  free(run(1, "%s check --graph " DIR "/sti.dot examples/saker/ > /dev/null", th_norm()));
-  free(run(0, "test -s " DIR "/sti-EKS-001.dot && test -s " DIR "/sti-EKS-047.dot && test ! -e " DIR "/sti.dot"));
+  free(th_runf(1, "%s check --graph " DIR "/sti.dot examples/saker/ > /dev/null", th_norm()));
+  free(th_runf(0, "test -s " DIR "/sti-EKS-001.dot && test -s " DIR "/sti-EKS-047.dot && test ! -e " DIR "/sti.dot"));
 }
 
 /* The report as a person sees it: headless Chromium renders it, and the checks read the
@@ -226,23 +203,23 @@ static void test_report_in_a_real_browser(void **state)
     }
   }
   free(out);
-  free(run(0, "rm -rf build/q-browser && mkdir -p build/q-browser"));
-  free(run(1, "%s check --rules rules --format html -o build/q-browser/rapport.html examples/saksmappe-eksempel.json", th_norm()));
+  free(th_runf(0, "rm -rf build/q-browser && mkdir -p build/q-browser"));
+  free(th_runf(1, "%s check --rules rules --format html -o build/q-browser/rapport.html examples/saksmappe-eksempel.json", th_norm()));
   static const char chrome[] = "timeout 180 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
                                "--no-first-run --user-data-dir=build/q-browser/profil";
-  free(run(0, "(%s --dump-dom \"file://$PWD/build/q-browser/rapport.html\" > build/q-browser/dom.html) 2>/dev/null", chrome));
-  free(run(0, "(%s --window-size=1280,4000 --screenshot=build/q-browser/rapport.png "
+  free(th_runf(0, "(%s --dump-dom \"file://$PWD/build/q-browser/rapport.html\" > build/q-browser/dom.html) 2>/dev/null", chrome));
+  free(th_runf(0, "(%s --window-size=1280,4000 --screenshot=build/q-browser/rapport.png "
            "\"file://$PWD/build/q-browser/rapport.html\") >/dev/null 2>&1 && test -s build/q-browser/rapport.png", chrome));
-  free(run(0, "(%s --no-pdf-header-footer --print-to-pdf=build/q-browser/rapport.pdf "
+  free(th_runf(0, "(%s --no-pdf-header-footer --print-to-pdf=build/q-browser/rapport.pdf "
            "\"file://$PWD/build/q-browser/rapport.html\") >/dev/null 2>&1 && test -s build/q-browser/rapport.pdf", chrome));
-  char *dom = slurp("build/q-browser/dom.html");
+  char *dom = th_slurp("build/q-browser/dom.html");
   static const char *const headings[] = {
     "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>", "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>",
     "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>", "<h3>Beslutningssti</h3>",
   };
   for (size_t i = 0; i < sizeof headings / sizeof *headings; i++)
     if (!strstr(dom, headings[i])) fail_msg("the rendered page lacks «%s»", headings[i]);
-  char *json = run(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
+  char *json = th_runf(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
   for (const char *p = strstr(json, "\"regel\":\""); p; p = strstr(p + 1, "\"regel\":\"")) {
     char id[64];
     assert_int_equal(sscanf(p + 9, "%63[^\"]", id), 1);

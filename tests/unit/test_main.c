@@ -125,6 +125,27 @@ int th_run(const char *cmd, char **out)
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+char *th_runf(int want, const char *fmt, ...)
+{
+  char cmd[4096], *out;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  int st = th_run(cmd, &out);
+  if (st != want) fail_msg("«%s» exited %d, not %d:\n%s", cmd, st, want, out);
+  return out;
+}
+
+char *th_slurp(const char *path)
+{
+  size_t len;
+  const char *err;
+  char *text = read_file(path, 1u << 26, &len, &err);
+  if (!text) fail_msg("%s: %s", path, err);
+  return text;
+}
+
 int main(void)
 {
   int failed = 0;
