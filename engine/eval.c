@@ -166,6 +166,7 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
     applies = x == 1 ? 0 : applies < 0 || x < 0 ? -1 : applies;
     if (x == 1) {
       early(e, rule, item, F_IKKE_AKTUELL, "Ikke aktuell: et unntak i regelen gjelder for denne saken.");
+      e->r->findings.items[e->r->findings.len - 1].by_exception = true;
       return;
     }
   }

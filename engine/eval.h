@@ -27,6 +27,7 @@ typedef struct {
   uint32_t rule;
   fstatus status;
   const char *item;          /* gjelder, or NULL */
+  bool by_exception;         /* ikke_aktuell because the rule's «unntak» held */
   char *message;
   VEC(why_entry) why;
   VEC(uint32_t) docs;        /* indices into result.docs required by this finding */

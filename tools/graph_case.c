@@ -145,6 +145,14 @@ static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
     prev = n;
   }
   for (size_t j = 0; j < facts.len; j++) agsafeset(gr_edge(g, prev, facts.items[j]), "style", "dashed", "");
+  if (f->by_exception) {
+    char name[64];
+    snprintf(name, sizeof name, "unntak:%zu", fi);
+    Agnode_t *n = gr_node(g, name, "Unntaket i regelen gjelder: regelen er ikke aktuell for dette");
+    agsafeset(n, "shape", "note", "");
+    gr_status_style(n, F_IKKE_AKTUELL);
+    gr_edge(g, prev, n);
+  }
   if (f->status == F_BEGRUNNET) {
     char name[64];
     snprintf(name, sizeof name, "begrunnelse:%zu", fi);
@@ -191,7 +199,8 @@ Agraph_t *graph_case(const result *r, const graph_opts *o)
     if (!wanted(r, f, o)) continue;
     uint32_t gidx = p->rules.items[f->rule].guide;
     Agnode_t *guide = guide_node(g, r, gi, gidx, sak);
-    if (!o->all && f->status == F_IKKE_AKTUELL) {
+    /* An exception that held changed the outcome: it stays in the picture. */
+    if (!o->all && f->status == F_IKKE_AKTUELL && !f->by_exception) {
       buf_printf(&gi[gidx].collapsed, "%s%s", gi[gidx].ncollapsed ? ", " : "", bc_str(p, p->rules.items[f->rule].id));
       gi[gidx].ncollapsed++;
       continue;

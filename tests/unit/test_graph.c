@@ -123,6 +123,26 @@ static void test_labels_are_escaped_everywhere(void **state)
   free(html);
 }
 
+/* A rule made not applicable by its «unntak» stays in the picture, with the exception. */
+static void test_exception_is_shown(void **state)
+{
+  (void)state;
+  fresh();
+  FILE *f = fopen(DIR "/unntak.norm", "w");
+  fputs("retningslinje X \"x\"\n\nregel X-1 krav \"Med unntak\"\n  unntak kommune = \"Oslo\"\n  krev usann\n"
+        "\nregel X-2 krav \"Uten\"\n  når kommune = \"Bergen\"\n  krev sann\n", f);
+  fclose(f);
+  f = fopen(DIR "/sak.json", "w");
+  fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"U-1\",\"kommune\":\"Oslo\"}\n", f);
+  fclose(f);
+  free(th_runf(0, "%s check --rules " DIR "/unntak.norm --graph " DIR "/u.dot " DIR "/sak.json > /dev/null", th_norm()));
+  char *dot = th_slurp(DIR "/u.dot");
+  assert_non_null(strstr(dot, "Unntaket i regelen gjelder"));
+  assert_non_null(strstr(dot, "«kommune = \\\"Oslo\\\"»\\ner sann"));
+  assert_non_null(strstr(dot, "1 regel ikke aktuelle eller ikke i kraft:\\nX-2"));   /* X-2 is collapsed */
+  free(dot);
+}
+
 static void test_html_report(void **state)
 {
   (void)state;
@@ -240,6 +260,7 @@ int th_graph_tests(void)
     cmocka_unit_test(test_golden_dot),
     cmocka_unit_test(test_same_inputs_same_bytes),
     cmocka_unit_test(test_labels_are_escaped_everywhere),
+    cmocka_unit_test(test_exception_is_shown),
     cmocka_unit_test(test_html_report),
     cmocka_unit_test(test_bad_graph_options),
     cmocka_unit_test(test_report_in_a_real_browser),
