@@ -102,6 +102,17 @@ static Agnode_t *rule_node(Agraph_t *g, const result *r, uint32_t rule, Agnode_t
   return n;
 }
 
+/* What changed a finding's outcome after its conditions: an exception, a justification. */
+static void outcome_note(Agraph_t *g, Agnode_t *after, const char *kind, size_t fi, const char *text, fstatus s)
+{
+  char name[64];
+  snprintf(name, sizeof name, "%s:%zu", kind, fi);
+  Agnode_t *n = gr_node(g, name, text);
+  agsafeset(n, "shape", "note", "");
+  gr_status_style(n, s);
+  gr_edge(g, after, n);
+}
+
 /* Conditions in evaluation order, each with the facts read just before it. */
 static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
 {
@@ -145,22 +156,11 @@ static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
     prev = n;
   }
   for (size_t j = 0; j < facts.len; j++) agsafeset(gr_edge(g, prev, facts.items[j]), "style", "dashed", "");
-  if (f->by_exception) {
-    char name[64];
-    snprintf(name, sizeof name, "unntak:%zu", fi);
-    Agnode_t *n = gr_node(g, name, "Unntaket i regelen gjelder: regelen er ikke aktuell for dette");
-    agsafeset(n, "shape", "note", "");
-    gr_status_style(n, F_IKKE_AKTUELL);
-    gr_edge(g, prev, n);
-  }
-  if (f->status == F_BEGRUNNET) {
-    char name[64];
-    snprintf(name, sizeof name, "begrunnelse:%zu", fi);
-    Agnode_t *n = gr_node(g, name, "Avviket er begrunnet i saksmappen (avviksbegrunnelse): avvik blir begrunnet avvik");
-    agsafeset(n, "shape", "note", "");
-    gr_status_style(n, F_BEGRUNNET);
-    gr_edge(g, prev, n);
-  }
+  if (f->by_exception)
+    outcome_note(g, prev, "unntak", fi, "Unntaket i regelen gjelder: regelen er ikke aktuell for dette", F_IKKE_AKTUELL);
+  if (f->status == F_BEGRUNNET)
+    outcome_note(g, prev, "begrunnelse", fi, "Avviket er begrunnet i saksmappen (avviksbegrunnelse): avvik blir begrunnet avvik",
+                 F_BEGRUNNET);
   vec_free(&facts);
   buf_free(&b);
 }

@@ -74,7 +74,7 @@ static void test_same_inputs_same_bytes(void **state)
   fresh();
   for (int i = 0; i < 2; i++)
     free(th_runf(1, "%s check --rules rules --graph " DIR "/%d.svg --format html -o " DIR "/%d.html "
-             "examples/saksmappe-eksempel.json && cp " DIR "/%d.svg " DIR "/%d-kopi.svg", th_norm(), i, i, i, i));
+             "examples/saksmappe-eksempel.json", th_norm(), i, i));
   free(th_runf(0, "cmp " DIR "/0.svg " DIR "/1.svg && cmp " DIR "/0.html " DIR "/1.html"));
   free(th_runf(0, "%s graph rules -o " DIR "/a.dot && %s graph rules -o " DIR "/b.dot && cmp " DIR "/a.dot " DIR "/b.dot",
            th_norm(), th_norm()));
