@@ -72,7 +72,7 @@ $(BUILD)/gen/stdlib_files.c: $(BUILD)/embed $(STDLIB)
 # Generated code is compiled with the strict flags minus what flex/bison output trips.
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -Wno-unused-parameter -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -Wno-unused-parameter -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/gen/parser.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)

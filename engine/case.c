@@ -219,7 +219,8 @@ static nrec *convert_record(loader *l, uint32_t rec, const json_t *obj, const nr
   r->parent = parent;
   r->parent_field = pf;
   r->index = index;
-  r->stamp = arena_alloc(&l->c->mem, (n ? n : 1) * sizeof *r->stamp);
+  r->fact = l->c->nfacts;
+  l->c->nfacts += n;
   if (depth > CASE_MAX_DEPTH) {
     err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
     return r;

@@ -22,6 +22,7 @@ typedef struct {
   arena mem;
   const bc_program *p;
   nrec *root;
+  uint32_t nfacts;           /* fields of all records: nrec.fact is below this */
   const char *sak_id;        /* NULL when absent */
   bool has_date;
   int32_t date;              /* vurderingsdato in the file */

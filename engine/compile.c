@@ -138,7 +138,7 @@ static uint32_t cond_index(cg *c, srcloc loc)
   char *text = src_span(c->src, loc);
   uint32_t s = bc_intern(c->p, text, strlen(text));
   free(text);
-  const char *fname = c->src->files.items[loc.file].name;
+  const char *fname = src_key(c->src, loc.file);
   uint32_t f = bc_intern(c->p, fname, strlen(fname));
   uint32_t flags = c->inlining.len ? COND_INLINED : 0;
   for (size_t i = 0; i < c->p->conds.len; i++) {
@@ -999,7 +999,7 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     bg.from = g->has_from ? g->from : INT32_MIN;
     bg.to = g->has_to ? g->to : INT32_MAX;
     if (bg.from > bg.to) error(&c, g->loc, "retningslinjen %s er aldri i kraft: gjelder_fra er etter gjelder_til", g->id);
-    bg.file = bc_intern(p, u->src->files.items[g->loc.file].name, strlen(u->src->files.items[g->loc.file].name));
+    bg.file = bc_intern(p, src_key(u->src, g->loc.file), strlen(src_key(u->src, g->loc.file)));
     bg.cond = bg.cond_text = BC_NONE;
     if (g->cond) {
       reset_frame(&c, g->loc.file);

@@ -17,6 +17,7 @@ void src_free(srcset *s)
   for (size_t i = 0; i < s->files.len; i++) {
     free(s->files.items[i].name);
     free(s->files.items[i].path);
+    free(s->files.items[i].key);
     free(s->files.items[i].text);
   }
   vec_free(&s->files);
@@ -26,9 +27,15 @@ void src_free(srcset *s)
 
 uint32_t src_add(srcset *s, const char *name, const char *path, char *text, size_t len)
 {
-  srcfile f = { xstrdup(name), path ? xstrdup(path) : NULL, text, len };
+  srcfile f = { xstrdup(name), path ? xstrdup(path) : NULL, NULL, text, len };
   vec_push(&s->files, f);
   return (uint32_t)(s->files.len - 1);
+}
+
+const char *src_key(const srcset *s, uint32_t f)
+{
+  const srcfile *sf = &s->files.items[f];
+  return sf->key ? sf->key : sf->name;
 }
 
 static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *fmt, va_list ap)

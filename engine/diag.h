@@ -19,6 +19,8 @@ typedef struct {
 typedef struct {
   char *name;                 /* as shown to the user */
   char *path;                 /* resolved path, or NULL for embedded text */
+  char *key;                  /* name compiled into the program (relative to the rule
+                                 folder, see frontend.c), or NULL: the same as name */
   char *text;                 /* owned, NUL-terminated */
   size_t len;
 } srcfile;
@@ -43,6 +45,8 @@ void src_init(srcset *s);
 void src_free(srcset *s);
 /* Takes ownership of text. Returns the file index. */
 uint32_t src_add(srcset *s, const char *name, const char *path, char *text, size_t len);
+/* The name a compiled program records for file f: its key, else its name. */
+const char *src_key(const srcset *s, uint32_t f);
 
 void diag_at(srcset *s, diag_level lvl, srcloc loc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_plain(srcset *s, diag_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

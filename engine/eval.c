@@ -311,7 +311,7 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r)
   r->sak_id = c->sak_id;
   r->date = date;
   evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)) };
-  vm_set_case(m, c->root, date);
+  vm_set_case(m, c->root, c->nfacts, date);
   vm_trace_enable(m, false);
   for (uint32_t g = 0; g < c->p->guides.len; g++) {
     value v = v_bool(true);

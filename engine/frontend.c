@@ -24,13 +24,35 @@ typedef struct {
   srcset *src;
   ast_unit *u;
   VEC(char *) seen;          /* real paths already parsed */
+  char base[PATH_MAX];       /* real path of the rule folder (of the first path given) */
 } loader;
+
+/* A rule set's identity is the digest of its compiled payload, so nothing in it may
+** depend on how the rule folder was spelled: files are named in the program by their
+** path relative to the rule folder (`oms.norm`, `../felles/x.norm`). */
+static char *relative_key(const char *base, const char *real)
+{
+  /* Skip the folders both paths share, then climb out of the rest of base. */
+  size_t i = 0, shared = 0;
+  while (base[i] && base[i] == real[i]) {
+    i++;
+    if (base[i - 1] == '/') shared = i;
+  }
+  if (!base[i] && (real[i] == '/' || !real[i])) shared = real[i] ? i + 1 : i;
+  buf b;
+  buf_init(&b);
+  for (size_t k = shared; k < strlen(base); k++)
+    if (k == shared || base[k - 1] == '/') buf_puts(&b, "../");
+  buf_puts(&b, real + shared);
+  return buf_take(&b);
+}
 
 static bool load_file(loader *l, const char *path, const char *shown, srcloc *from);
 
-static bool load_text(loader *l, const char *name, const char *path, char *text, size_t len)
+static bool load_text(loader *l, const char *name, const char *path, char *text, size_t len, char *key)
 {
   uint32_t f = src_add(l->src, name, path, text, len);
+  l->src->files.items[f].key = key;
   if (!utf8_valid(text, len)) {
     diag_plain(l->src, DIAG_ERROR, "%s: filen er ikke gyldig UTF-8", name);
     return false;
@@ -80,7 +102,7 @@ static bool load_file(loader *l, const char *path, const char *shown, srcloc *fr
     else diag_plain(l->src, DIAG_ERROR, "%s: %s", shown, err);
     return false;
   }
-  return load_text(l, shown, path, text, len);
+  return load_text(l, shown, path, text, len, relative_key(l->base, real));
 }
 
 static bool load_path(loader *l, const char *path)
@@ -113,14 +135,30 @@ static bool load_path(loader *l, const char *path)
   return ok;
 }
 
-/* The rule set's name when no `regelsett` declaration gives one: the folder's name. */
-static const char *default_name(const char *path, char name[256])
+/* The real path of the folder a rule path names: itself, or the folder of a file. */
+static void rule_folder(const char *path, char out[PATH_MAX])
 {
-  snprintf(name, 256, "%s", path);
+  char real[PATH_MAX];
+  if (!realpath(path, real)) snprintf(real, sizeof real, "%s", path);
+  if (is_dir(real)) {
+    memcpy(out, real, PATH_MAX);
+    return;
+  }
+  char *slash = strrchr(real, '/');
+  if (slash == real) snprintf(out, PATH_MAX, "/");
+  else if (slash) snprintf(out, PATH_MAX, "%.*s", (int)(slash - real), real);
+  else snprintf(out, PATH_MAX, ".");
+}
+
+/* The rule set's name when no `regelsett` declaration gives one: the folder's (or the
+** file's) own name, however the path to it was spelled. */
+static const char *default_name(const char *path, char name[PATH_MAX])
+{
+  if (!realpath(path, name)) snprintf(name, PATH_MAX, "%s", path);
   size_t n = strlen(name);
   while (n > 1 && name[n - 1] == '/') name[--n] = 0;
   char *base = strrchr(name, '/');
-  return base ? base + 1 : name;
+  return base && base[1] ? base + 1 : name;
 }
 
 bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes)
@@ -132,14 +170,15 @@ bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes
 {
   ast_unit u;
   ast_unit_init(&u, src);
-  loader l = { src, &u, { 0 } };
+  loader l = { src, &u, { 0 }, { 0 } };
   bool ok = true;
   for (size_t i = 0; i < std_nfiles; i++)
-    ok = load_text(&l, std_files[i].name, NULL, xstrndup(std_files[i].text, std_files[i].len), std_files[i].len) && ok;
+    ok = load_text(&l, std_files[i].name, NULL, xstrndup(std_files[i].text, std_files[i].len), std_files[i].len, NULL) && ok;
+  if (npaths) rule_folder(paths[0], l.base);
   for (size_t i = 0; i < npaths; i++) ok = load_path(&l, paths[i]) && ok;
   bc_program p;
   bc_init(&p);
-  char name[256];
+  char name[PATH_MAX];
   if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
   else ok = false;
   if (ok && bytes) bcf_write(&p, bytes);
@@ -166,7 +205,7 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
     const char *e;
     char *data = read_file(path, BCF_MAX_FILE, &len, &e);
     if (!data) {
-      fprintf(err, "norm: %s: %s\n", path, e);
+      if (err) fprintf(err, "norm: %s: %s\n", path, e);
       return false;
     }
     bytes.data = data;
@@ -176,7 +215,7 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
     src_init(&src);
     const char *paths[1] = { path };
     ok = fe_compile(&src, paths, 1, &bytes);
-    diag_print_all(&src, err, color);
+    if (err) diag_print_all(&src, err, color);
     src_free(&src);
     if (!ok) {
       buf_free(&bytes);
@@ -186,7 +225,7 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
   char *why = NULL;
   ok = bcf_load((const uint8_t *)bytes.data, bytes.len, p, &why);
   if (!ok) {
-    fprintf(err, "norm: %s: regelsettet avvises: %s\n", path, why);
+    if (err) fprintf(err, "norm: %s: regelsettet avvises: %s\n", path, why);
     free(why);
   }
   if (ok && image) buf_put(image, bytes.data, bytes.len);

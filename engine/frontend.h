@@ -28,7 +28,7 @@ typedef void (*fe_visit)(void *ctx, ast_unit *u, const bc_program *p);
 bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes, fe_visit fn, void *ctx);
 
 /* Compiles (sources) or reads (.normc) `path` and loads it verified into p.
-** On failure prints what is wrong to err and returns false. */
+** On failure prints what is wrong to err (unless NULL) and returns false. */
 bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color);
 /* The same, also appending the exact .normc bytes that were loaded to image. */
 bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *err, bool color);

@@ -37,15 +37,16 @@ struct nlist {
   value items[];
 };
 
-/* A record of the case: fields in the slots the schema assigned. `stamp` lets the VM
-** record each fact read once per finding without searching. */
+/* A record of the case: fields in the slots the schema assigned. A loaded case is
+** read-only: `fact` numbers the record's fields among all fields of the case
+** (fact + f for field f), so a VM can keep per-fact bookkeeping in itself. */
 struct nrec {
   uint32_t type;             /* schema record index */
   uint32_t nfields;
   const nrec *parent;        /* enclosing record, NULL for the root */
   uint32_t parent_field;     /* field of parent holding this record (or its list) */
   int32_t index;             /* position in that list, or -1 */
-  uint32_t *stamp;           /* per field: last finding serial that recorded it */
+  uint32_t fact;             /* case-wide number of field 0; see ncase.nfacts */
   value fields[];
 };
 

@@ -36,6 +36,8 @@ struct vm {
   VEC(trace_entry) trace;
   uint32_t serial;
   uint32_t *cond_stamp;      /* 3 per condition: (serial) when recorded with usann/sann/ukjent */
+  uint32_t *fact_stamp;      /* per fact of the case (nrec.fact + field): serial when recorded */
+  uint32_t nfacts, fact_cap;
   bool tracing;
   uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
   uint32_t cover_owner;
@@ -102,15 +104,24 @@ void vm_free(vm *m)
   pcre2_match_context_free(m->mctx);
   pcre2_jit_stack_free(m->jit);
   free(m->cond_stamp);
+  free(m->fact_stamp);
   vec_free(&m->trace);
   buf_free(&m->msg);
   free(m);
 }
 
-void vm_set_case(vm *m, const nrec *root, int32_t today)
+void vm_set_case(vm *m, const nrec *root, uint32_t nfacts, int32_t today)
 {
   m->root = root;
   m->today = today;
+  if (nfacts > m->fact_cap) {
+    free(m->fact_stamp);
+    m->fact_cap = nfacts;
+    m->fact_stamp = xcalloc(nfacts, sizeof *m->fact_stamp);
+  } else {
+    memset(m->fact_stamp, 0, (size_t)nfacts * sizeof *m->fact_stamp);
+  }
+  m->nfacts = nfacts;
 }
 
 void vm_set_rule(vm *m, uint32_t rule, const nrec *item)
@@ -135,6 +146,7 @@ void vm_trace_begin(vm *m)
   m->trace.len = 0;
   if (++m->serial == 0) {             /* wrapped: stamps in records would be ambiguous */
     memset(m->cond_stamp, 0, (m->p->conds.len * 3 + 1) * sizeof *m->cond_stamp);
+    if (m->nfacts) memset(m->fact_stamp, 0, (size_t)m->nfacts * sizeof *m->fact_stamp);
     m->serial = 1;
   }
 }
@@ -188,11 +200,13 @@ bool vm_is_current_item(const vm *m, const nstr *s)
 
 static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
 {
-  if (!m->tracing || r->stamp[f] == m->serial) return;
+  if (!m->tracing) return;
+  uint32_t *stamp = &m->fact_stamp[r->fact + f];
+  if (*stamp == m->serial) return;
   /* Records and lists of records are containers: what is read inside them is what
   ** justifies a finding. They are recorded only when missing. */
   if (v.tag == V_REC || (v.tag == V_LIST && v.u.list->n && v.u.list->items[0].tag == V_REC)) return;
-  ((nrec *)r)->stamp[f] = m->serial;
+  *stamp = m->serial;
   trace_entry e = { TR_FACT, r, f, 0, v };
   vec_push(&m->trace, e);
 }

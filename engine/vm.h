@@ -33,8 +33,10 @@ typedef struct {
 vm *vm_new(const bc_program *p);
 void vm_free(vm *m);
 
-/* Sets the case (root record) and the effective assessment date. */
-void vm_set_case(vm *m, const nrec *root, int32_t today);
+/* Sets the case (root record, whose records number nfacts fields in all: ncase.nfacts)
+** and the effective assessment date. The case is only read: any number of VMs may
+** judge it at once. */
+void vm_set_case(vm *m, const nrec *root, uint32_t nfacts, int32_t today);
 /* Sets the rule and item (or NULL) that built-ins like gjelder_regel() refer to, and
 ** clears the locals; the item is stored in the rule's item local by the caller. */
 void vm_set_rule(vm *m, uint32_t rule, const nrec *item);

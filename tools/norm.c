@@ -82,10 +82,12 @@ static const char *const usage_check =
   "  -h, --help         vis denne hjelpen\n";
 
 static const char *const usage_compile =
-  "Bruk: norm compile [REGLER] -o FIL.normc\n"
+  "Bruk: norm compile [REGLER…] -o FIL.normc\n"
   "\n"
   "Kompilerer regelfilene (en fil eller en mappe med .norm-filer; standard: rules/)\n"
-  "til et regelsett med sjekksum (SHA-256) som norm check kan bruke direkte.\n"
+  "til et regelsett som norm check kan bruke direkte, og skriver regelsettets\n"
+  "identitet: SHA-256 av innholdet etter filhodet. Den er den samme uansett hvordan\n"
+  "regelmappen er skrevet, og den samme som resultatene og revisjonsloggen oppgir.\n"
   "\n"
   "Valg:\n"
   "  -o, --output FIL   hvor regelsettet skrives (påkrevd)\n"
@@ -348,7 +350,9 @@ static int cmd_compile(int argc, char **argv)
   char hex[65];
   bcf_sha256(bytes.data + BC_HEADER_LEN, bytes.len - BC_HEADER_LEN, digest);
   bcf_hex(digest, 32, hex);
-  fprintf(stderr, "norm: skrev %s (%zu byte, sha256 %s)\n", out, bytes.len, hex);
+  fprintf(stderr, "norm: skrev %s (%zu byte)\n"
+                  "regelsettets identitet: %s\n"
+                  "(SHA-256 av innholdet etter filhodet; se docs/regelsett-id.md)\n", out, bytes.len, hex);
   buf_free(&bytes);
   return EXIT_CLEAN;
 }
@@ -383,6 +387,49 @@ static int cmd_disasm(int argc, char **argv)
   return EXIT_CLEAN;
 }
 
+static const char *const usage_version =
+  "Bruk: norm version [--rules STI]\n"
+  "\n"
+  "Viser versjonen av norm og bytekodeformatet, og navnet og identiteten (SHA-256 av\n"
+  "innholdet, se docs/regelsett-id.md) til regelsettet i STI (standard: rules/).\n"
+  "\n"
+  "Valg:\n"
+  "  --rules STI        regelfiler (fil eller mappe) eller en .normc\n"
+  "  -h, --help         vis denne hjelpen\n";
+
+static int cmd_version(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "rules", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *rules = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r': rules = optarg; break;
+    case 'h': fputs(usage_version, stdout); return EXIT_CLEAN;
+    default: return cli_usage_error("version", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (optind < argc) return cli_usage_error("version", "uventet argument «%s»", argv[optind]);
+  printf("norm %s (bytekodeformat %u)\n", NORM_VERSION, BC_VERSION);
+  char rules_buf[PATH_MAX];
+  bool given = rules != NULL;
+  if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
+  bc_program p;
+  /* Without --rules, a missing rule folder is no error: the version is what was asked. */
+  if (!fe_load_ruleset(rules, &p, given ? stderr : NULL, false)) {
+    if (given) return EXIT_USAGE;
+    printf("regelsett: ingen (fant ikke %s)\n", rules);
+    return EXIT_CLEAN;
+  }
+  printf("regelsett: %s (%s)\nidentitet: %s\n", bc_str(&p, p.name), rules, p.sha256_hex);
+  bc_free(&p);
+  return EXIT_CLEAN;
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -390,10 +437,7 @@ int main(int argc, char **argv)
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-    printf("norm %s (bytekodeformat %u)\n", NORM_VERSION, BC_VERSION);
-    return EXIT_CLEAN;
-  }
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return cmd_version(argc - 1, argv + 1);
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     const char *topic = argc > 2 ? argv[2] : "";
     if (!strcmp(topic, "check")) fputs(usage_check, stdout);
@@ -406,6 +450,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
     else if (!strcmp(topic, "audit")) fputs(usage_audit, stdout);
     else if (!strcmp(topic, "graph")) fputs(usage_graph, stdout);
+    else if (!strcmp(topic, "version")) fputs(usage_version, stdout);
     else if (!*topic) fputs(usage_main, stdout);
     else return cli_usage_error(NULL, "ingen hjelp for «%s»", topic);
     return EXIT_CLEAN;

@@ -62,6 +62,52 @@ static void test_compiled_rules_give_identical_results(void **state)
   free(c);
 }
 
+/* The digest a result names: the value of "sha256" in its first line. */
+static char *result_digest(const char *rules_arg, const char *cd)
+{
+  char *out = th_runf(1, "N=$(pwd)/%s; cd %s && $N check --format json --rules %s $OLDPWD/examples/saksmappe-eksempel.json",
+                      norm(), cd, rules_arg);
+  const char *at = strstr(out, "\"sha256\":\"");
+  assert_non_null(at);
+  char *d = xstrndup(at + 10, 64);
+  free(out);
+  return d;
+}
+
+/* One identity per rule-set version: however the folder is spelled, from wherever, and
+** equal to what compile prints, what the .normc's payload hashes to and what version says. */
+static void test_one_identity_for_one_rule_set(void **state)
+{
+  (void)state;
+  char *want = result_digest("rules", ".");
+  const char *spellings[][2] = { { "rules/", "." }, { "./rules", "." }, { "$OLDPWD/rules", "/tmp" }, { ".", "rules" },
+                                 { "../rules", "build" } };
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+    char *got = result_digest(spellings[i][0], spellings[i][1]);
+    if (strcmp(got, want)) fail_msg("--rules %s (fra %s) ga %s, ikke %s", spellings[i][0], spellings[i][1], got, want);
+    free(got);
+  }
+  char *out = th_runf(0, "%s compile ./rules/ -o build/id.normc 2>&1 && tail -c +53 build/id.normc | sha256sum && "
+                      "%s version --rules build/id.normc", norm(), norm());
+  char line[128];
+  snprintf(line, sizeof line, "regelsettets identitet: %s\n", want);
+  assert_non_null(strstr(out, line));
+  snprintf(line, sizeof line, "%s  -\n", want);
+  assert_non_null(strstr(out, line));
+  snprintf(line, sizeof line, "identitet: %s\n", want);
+  assert_non_null(strstr(out, line));
+  free(out);
+  /* a single file is named by its own name, wherever it lies */
+  out = th_runf(0, "mkdir -p build/id-a build/id-b/c && printf 'retningslinje X \"T\"\\nregel X-A krav \"a\"\\n  krev sann\\n' > build/id-a/r.norm && "
+                "cp build/id-a/r.norm build/id-b/c/r.norm && %s version --rules build/id-a/r.norm && %s version --rules build/id-b/c/r.norm",
+                norm(), norm());
+  const char *a = strstr(out, "identitet: "), *b = a ? strstr(a + 1, "identitet: ") : NULL;
+  assert_non_null(b);
+  assert_memory_equal(a, b, 75);
+  free(out);
+  free(want);
+}
+
 static void test_tampered_rules_exit_2(void **state)
 {
   (void)state;
@@ -117,6 +163,7 @@ int th_golden_tests(void)
     cmocka_unit_test(test_example_text),
     cmocka_unit_test(test_example_json),
     cmocka_unit_test(test_compiled_rules_give_identical_results),
+    cmocka_unit_test(test_one_identity_for_one_rule_set),
     cmocka_unit_test(test_tampered_rules_exit_2),
     cmocka_unit_test(test_rule_error_exit_2),
     cmocka_unit_test(test_bad_case_does_not_stop_others),

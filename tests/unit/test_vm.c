@@ -191,6 +191,54 @@ static void test_regex_limit_is_unknown(void **state)
   bc_free(&p);
 }
 
+/* The same loaded case judged by three VMs, interleaved: the case is only read, so every
+** finding has the same status, message and justification from each. */
+static void same_result(const bc_program *p, const result *a, const result *b)
+{
+  assert_int_equal(a->findings.len, b->findings.len);
+  for (size_t i = 0; i < a->findings.len; i++) {
+    const finding *x = &a->findings.items[i], *y = &b->findings.items[i];
+    assert_int_equal(x->rule, y->rule);
+    assert_int_equal(x->status, y->status);
+    assert_string_equal(x->message, y->message);
+    if (x->why.len != y->why.len)
+      fail_msg("%s: %zu mot %zu linjer i begrunnelsen", bc_str(p, p->rules.items[x->rule].id), x->why.len, y->why.len);
+    for (size_t k = 0; k < x->why.len; k++) assert_string_equal(x->why.items[k].path, y->why.items[k].path);
+  }
+}
+
+static void test_many_vms_one_case(void **state)
+{
+  (void)state;
+  bc_program p;
+  assert_true(fe_load_ruleset("rules", &p, stderr, false));
+  char *json = th_slurp("examples/saksmappe-eksempel.json");
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  assert_true(case_load(&p, json, strlen(json), &c, &errors));
+  int32_t d;
+  assert_true(date_parse("2024-10-01", 10, &d));
+  vm *m[3] = { vm_new(&p), vm_new(&p), vm_new(&p) };
+  result first, r;
+  eval_case(m[0], &c, d, &first);
+  size_t facts = 0;
+  for (size_t i = 0; i < first.findings.len; i++) facts += first.findings.items[i].why.len;
+  assert_true(facts > first.findings.len);
+  for (int round = 0; round < 2; round++)
+    for (int k = 2; k >= 0; k--) {
+      eval_case(m[k], &c, d, &r);
+      same_result(&p, &first, &r);
+      result_free(&r);
+    }
+  result_free(&first);
+  for (int k = 0; k < 3; k++) vm_free(m[k]);
+  case_free(&c);
+  buf_free(&errors);
+  free(json);
+  bc_free(&p);
+}
+
 int th_vm_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -201,6 +249,7 @@ int th_vm_tests(void)
     cmocka_unit_test(test_unknown_names_missing_path),
     cmocka_unit_test(test_validity_in_time),
     cmocka_unit_test(test_regex_limit_is_unknown),
+    cmocka_unit_test(test_many_vms_one_case),
   };
   return cmocka_run_group_tests_name("VM og evaluering", tests, NULL, NULL);
 }
