@@ -35,6 +35,15 @@ static bool open_held(audit_writer *w)
 audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, const char *operator_name,
                       bool store_case)
 {
+  const char *op = operator_name;
+  if (!op || !*op) op = getenv("NORM_OPERATOR");
+  if (!op || !*op) op = getenv("USER");
+  if (!op || !*op) op = getenv("LOGNAME");
+  if (!op || !*op) {
+    fprintf(stderr, "norm: revisjonsloggen %s: hvem som vurderer er ukjent; oppgi --operator NAVN "
+                    "(eller sett NORM_OPERATOR)\n", path);
+    return NULL;
+  }
   char *err = NULL;
   audit_db *db = audit_open(path, true, &err);
   if (!db) {
@@ -48,11 +57,7 @@ audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, c
   w->p = p;
   w->image = image;
   w->store_case = store_case;
-  const char *op = operator_name;
-  if (!op || !*op) op = getenv("NORM_OPERATOR");
-  if (!op || !*op) op = getenv("USER");
-  if (!op || !*op) op = getenv("LOGNAME");
-  w->operator_name = xstrdup(op && *op ? op : "ukjent");
+  w->operator_name = xstrdup(op);
   if (!open_held(w)) {
     fprintf(stderr, "norm: tomt for minne\n");
     audit_close(db);

@@ -70,9 +70,10 @@ void cli_names_free(cli_names *n)
   vec_free(n);
 }
 
-static void each_line(const char *name, const char *text, size_t len, cli_case_fn fn, void *ctx)
+/* Feeds each non-blank line of text to fn as one case; returns how many. */
+static size_t each_line(const char *name, const char *text, size_t len, cli_case_fn fn, void *ctx)
 {
-  size_t lineno = 0;
+  size_t lineno = 0, cases = 0;
   for (const char *p = text, *end = text + len; p < end;) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -83,9 +84,35 @@ static void each_line(const char *name, const char *text, size_t len, cli_case_f
       char label[PATH_MAX + 32];
       snprintf(label, sizeof label, "%s:%zu", name, lineno);
       fn(ctx, label, p, n);
+      cases++;
     }
     p += n + (nl != NULL);
   }
+  return cases;
+}
+
+/* Whether the first non-blank line of text opens a JSON value it does not close: then the
+** text is one document written over several lines, not NDJSON. */
+static bool first_line_is_open(const char *text, size_t len)
+{
+  size_t i = 0;
+  while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) i++;
+  int depth = 0;
+  bool in_str = false;
+  for (; i < len && text[i] != '\n'; i++) {
+    char ch = text[i];
+    if (in_str) {
+      if (ch == '\\') i++;
+      else if (ch == '"') in_str = false;
+    } else if (ch == '"') {
+      in_str = true;
+    } else if (ch == '{' || ch == '[') {
+      depth++;
+    } else if (ch == '}' || ch == ']') {
+      depth--;
+    }
+  }
+  return depth > 0;
 }
 
 static bool is_case_file(const char *name)
@@ -93,35 +120,61 @@ static bool is_case_file(const char *name)
   return str_has_suffix(name, ".json") || str_has_suffix(name, ".ndjson") || str_has_suffix(name, ".jsonl");
 }
 
-bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
+typedef struct { dev_t dev; ino_t ino; } dir_id;
+
+typedef struct {
+  cli_case_fn fn;
+  void *ctx;
+  size_t cases;
+  VEC(dir_id) dirs;          /* folders already walked: no loops, no repeats */
+} walker;
+
+static bool walk(walker *w, const char *path, bool named);
+
+static bool walk_dir(walker *w, const char *path, const struct stat *st)
 {
-  if (!strcmp(path, "-")) {
+  for (size_t i = 0; i < w->dirs.len; i++)
+    if (w->dirs.items[i].dev == st->st_dev && w->dirs.items[i].ino == st->st_ino) return true;
+  dir_id id = { st->st_dev, st->st_ino };
+  vec_push(&w->dirs, id);
+  cli_names names;
+  if (!cli_list_dir(path, "", &names)) {
+    fprintf(stderr, "norm: %s: mappen kan ikke leses\n", path);
+    return false;
+  }
+  bool ok = true;
+  for (size_t i = 0; i < names.len; i++) {
+    char full[PATH_MAX];
+    size_t n = strlen(path);
+    snprintf(full, sizeof full, "%s%s%s", path, n && path[n - 1] == '/' ? "" : "/", names.items[i]);
+    struct stat sub;
+    if (stat(full, &sub) != 0) continue;              /* a dangling link is not a case */
+    if (S_ISDIR(sub.st_mode) || (S_ISREG(sub.st_mode) && is_case_file(names.items[i]))) ok &= walk(w, full, false);
+  }
+  cli_names_free(&names);
+  return ok;
+}
+
+static bool walk(walker *w, const char *path, bool named)
+{
+  if (!strcmp(path, "-") && named) {
     buf b;
     buf_init(&b);
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_put(&b, chunk, n);
-    each_line("(standard inn)", b.data ? b.data : "", b.len, fn, ctx);
+    const char *text = b.data ? b.data : "";
+    if (first_line_is_open(text, b.len)) {
+      w->fn(w->ctx, "(standard inn)", text, b.len);
+      w->cases++;
+    } else {
+      w->cases += each_line("(standard inn)", text, b.len, w->fn, w->ctx);
+    }
     buf_free(&b);
     return true;
   }
   struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    cli_names names;
-    if (!cli_list_dir(path, "", &names)) {
-      fprintf(stderr, "norm: %s: mappen kan ikke leses\n", path);
-      return false;
-    }
-    bool ok = true;
-    for (size_t i = 0; i < names.len; i++) {
-      if (!is_case_file(names.items[i])) continue;
-      char full[PATH_MAX];
-      snprintf(full, sizeof full, "%s/%s", path, names.items[i]);
-      ok &= cli_each_case(full, fn, ctx);
-    }
-    cli_names_free(&names);
-    return ok;
-  }
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return walk_dir(w, path, &st);
   size_t len;
   const char *err;
   char *text = read_file(path, CASE_MAX_BYTES * 64u, &len, &err);
@@ -129,10 +182,27 @@ bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
     fprintf(stderr, "norm: %s: %s\n", path, err);
     return false;
   }
-  if (str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl")) each_line(path, text, len, fn, ctx);
-  else fn(ctx, path, text, len);
+  if (str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl")) {
+    w->cases += each_line(path, text, len, w->fn, w->ctx);
+  } else {
+    w->fn(w->ctx, path, text, len);
+    w->cases++;
+  }
   free(text);
   return true;
+}
+
+bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
+{
+  walker w = { fn, ctx, 0, { 0 } };
+  bool ok = walk(&w, path, true);
+  vec_free(&w.dirs);
+  if (ok && !w.cases) {
+    if (!strcmp(path, "-")) fprintf(stderr, "norm: standard inn: ingen saksmappe kom inn\n");
+    else fprintf(stderr, "norm: %s: fant ingen saksmapper (filer med .json, .ndjson eller .jsonl, også i undermapper)\n", path);
+    return false;
+  }
+  return ok;
 }
 
 void cli_print_case_errors(const char *prefix, const char *name, const char *errors)

@@ -27,9 +27,11 @@ bool cli_use_color(const char *when, FILE *f);
 /* Called once per case: `name` names it for messages (file, or file:line in NDJSON). */
 typedef void (*cli_case_fn)(void *ctx, const char *name, const char *text, size_t len);
 
-/* Feeds every case under `path` to fn: a file, a folder (its .json/.ndjson/.jsonl files in
-** name order), an NDJSON file (one case per non-blank line) or "-" (standard input, NDJSON).
-** Errors reading a path are printed to stderr; returns false when any occurred. */
+/* Feeds every case under `path` to fn: a file, a folder (its .json/.ndjson/.jsonl files and
+** its subfolders, in name order; each folder once, however it is linked), an NDJSON file
+** (one case per non-blank line) or "-" (standard input: one JSON document, or NDJSON).
+** Errors reading a path, and a path holding no case, are printed to stderr; returns false
+** when any occurred. */
 bool cli_each_case(const char *path, cli_case_fn fn, void *ctx);
 
 /* Prints case_load's errors, one line each, as "PREFIX: NAME: path: message". */

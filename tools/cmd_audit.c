@@ -67,34 +67,67 @@ static bool find_head(void *ctx, const audit_record *r)
   return true;
 }
 
-static int audit_verify_cmd(const char *path, const char *head)
+static const char *const usage_verify =
+  "Bruk: norm audit verify FIL.db [--head HASH]\n"
+  "\n"
+  "Beregner hver posts hash og lenke på nytt og kontrollerer de lagrede regelsettene,\n"
+  "sakene og resultatene. Svaret er én dom: kjeden er hel, eller den er brutt, med den\n"
+  "første posten som er brutt og hvorfor.\n"
+  "\n"
+  "Valg:\n"
+  "  --head HASH        kjedehodet fra en tidligere eksport; det må finnes i kjeden, ellers\n"
+  "                     er poster slettet fra slutten eller skrevet om\n"
+  "  -h, --help         vis denne hjelpen\n"
+  "\n"
+  "Utgangsstatus: 0 kjeden er hel; 1 den er brutt; 2 feil bruk eller en database som\n"
+  "ikke kan leses.\n";
+
+static int audit_verify_cmd(int argc, char **argv)
 {
-  audit_db *db = open_db("verify", path);
-  if (!db) return EXIT_USAGE;
-  audit_check c;
-  int status = EXIT_CLEAN;
-  if (!audit_verify(db, &c)) {
-    fprintf(stderr, "norm audit verify: %s: %s\n", path, audit_errmsg(db));
-    status = EXIT_USAGE;
-  } else if (!c.ok) {
-    if (c.bad) printf("%s: kjeden er brutt ved post %lld: %s\n", path, (long long)c.bad, c.why);
-    else printf("%s: revisjonsloggen er brutt: %s\n", path, c.why);
-    status = EXIT_FINDINGS;
-  } else {
-    printf("%s: kjeden er hel: %lld %s, kjedehode %s\n", path, (long long)c.count, c.count == 1 ? "post" : "poster", c.head);
-    if (head) {
-      head_search h = { head, 0, 0 };
-      audit_each(db, find_head, &h);
-      if (!h.seq) {
-        printf("%s: kjedehodet %s finnes ikke i kjeden: poster er slettet eller skrevet om\n", path, head);
-        status = EXIT_FINDINGS;
-      } else if (h.seq < h.last) {
-        printf("kjedehodet %s er post %lld; %lld %s skrevet etter det\n", head, (long long)h.seq,
-               (long long)(h.last - h.seq), h.last - h.seq == 1 ? "post er" : "poster er");
-      }
+  static const struct option opts[] = {
+    { "head", required_argument, 0, 'H' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *head = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'H': head = optarg; break;
+    case 'h': fputs(usage_verify, stdout); return EXIT_CLEAN;
+    default: return cli_usage_error("audit verify", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  free(c.why);
+  if (optind != argc - 1) return cli_usage_error("audit verify", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
+  const char *path = argv[optind];
+  audit_db *db = open_db("verify", path);
+  if (!db) return EXIT_USAGE;
+  audit_check c2;
+  if (!audit_verify(db, &c2)) {
+    fprintf(stderr, "norm audit verify: %s: %s\n", path, audit_errmsg(db));
+    audit_close(db);
+    return EXIT_USAGE;
+  }
+  /* The head given is part of the verdict: a chain that lost its end is not whole. */
+  head_search h = { head, 0, 0 };
+  if (c2.ok && head) audit_each(db, find_head, &h);
+  int status = EXIT_CLEAN;
+  if (!c2.ok) {
+    if (c2.bad) printf("%s: kjeden er brutt ved post %lld: %s\n", path, (long long)c2.bad, c2.why);
+    else printf("%s: kjeden er brutt: %s\n", path, c2.why);
+    status = EXIT_FINDINGS;
+  } else if (head && !h.seq) {
+    printf("%s: kjeden er brutt: kjedehodet %s finnes ikke i kjeden (%lld %s, siste hash %s); "
+           "poster er slettet fra slutten eller skrevet om\n", path, head, (long long)c2.count,
+           c2.count == 1 ? "post" : "poster", c2.head);
+    status = EXIT_FINDINGS;
+  } else {
+    printf("%s: kjeden er hel: %lld %s, kjedehode %s\n", path, (long long)c2.count, c2.count == 1 ? "post" : "poster", c2.head);
+    if (head && h.seq < h.last)
+      printf("kjedehodet %s er post %lld; %lld %s skrevet etter det\n", head, (long long)h.seq,
+             (long long)(h.last - h.seq), h.last - h.seq == 1 ? "post er" : "poster er");
+  }
+  free(c2.why);
   audit_close(db);
   return status;
 }
@@ -202,12 +235,26 @@ static bool show_one(void *ctx, const audit_record *r)
   return true;
 }
 
+static const char *const usage_show =
+  "Bruk: norm audit show FIL.db [VALG]\n"
+  "\n"
+  "Viser postene i revisjonsloggen, én linje per post (eller JSON).\n"
+  "\n"
+  "Valg:\n"
+  "  --sak ID           bare poster for denne saken (sak_id)\n"
+  "  --fra DATO         bare poster vurdert (tid, UTC) denne datoen eller senere\n"
+  "  --til DATO         bare poster vurdert (tid, UTC) denne datoen eller tidligere\n"
+  "  --regel ID         bare poster med et funn for denne regelen\n"
+  "  --status S         bare poster med et funn med denne statusen (for --regel: for den regelen)\n"
+  "  --format FORMAT    text (standard) eller json\n"
+  "  -h, --help         vis denne hjelpen\n";
+
 static int audit_show_cmd(int argc, char **argv)
 {
   static const struct option opts[] = {
     { "sak", required_argument, 0, 's' }, { "fra", required_argument, 0, 'f' }, { "til", required_argument, 0, 't' },
     { "regel", required_argument, 0, 'r' }, { "status", required_argument, 0, 'S' },
-    { "format", required_argument, 0, 'F' }, { 0, 0, 0, 0 },
+    { "format", required_argument, 0, 'F' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
   };
   shower s;
   memset(&s, 0, sizeof s);
@@ -215,8 +262,9 @@ static int audit_show_cmd(int argc, char **argv)
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
+    case 'h': fputs(usage_show, stdout); return EXIT_CLEAN;
     case 's': s.sak = optarg; break;
     case 'r': s.regel = optarg; break;
     case 'S': s.status = optarg; break;
@@ -269,6 +317,16 @@ static void csv_field(FILE *f, const char *s, bool last)
   fputs(last ? "\"\r\n" : "\",", f);
 }
 
+/* CSV: one row per finding (a record without findings gets one row with them empty),
+** the record's own columns repeated on each, so a spreadsheet can filter and count. */
+static void csv_row(FILE *out, const audit_record *r, const char *rule, const char *item, const char *status)
+{
+  fprintf(out, "%lld,", (long long)r->seq);
+  const char *f[] = { r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date, r->operator_name,
+                      rule, item, status, r->result_digest, r->prev, r->hash };
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) csv_field(out, f[i], i + 1 == sizeof f / sizeof *f);
+}
+
 static bool export_one(void *ctx, const audit_record *r)
 {
   exporter *e = ctx;
@@ -276,24 +334,46 @@ static bool export_one(void *ctx, const audit_record *r)
     json_array_append_new(e->all, record_json(r));
     return true;
   }
-  fprintf(e->out, "%lld,", (long long)r->seq);
-  const char *f[] = { r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date, r->operator_name,
-                      r->findings, r->result_digest, r->prev, r->hash };
-  for (size_t i = 0; i < sizeof f / sizeof *f; i++) csv_field(e->out, f[i], i + 1 == sizeof f / sizeof *f);
+  json_t *all = json_loads(r->findings, 0, NULL);
+  size_t i, rows = 0;
+  json_t *f;
+  json_array_foreach(all, i, f) {
+    const char *rule = json_string_value(json_object_get(f, "regel"));
+    const char *item = json_string_value(json_object_get(f, "element"));
+    const char *status = json_string_value(json_object_get(f, "status"));
+    csv_row(e->out, r, rule ? rule : "", item ? item : "", status ? status : "");
+    rows++;
+  }
+  if (!rows) csv_row(e->out, r, "", "", "");
+  json_decref(all);
   return true;
 }
+
+static const char *const usage_export =
+  "Bruk: norm audit export FIL.db --format json|csv [-o FIL]\n"
+  "\n"
+  "Alle postene for tilsynsmyndigheten. Kjeden kontrolleres først; kjedehodet skrives til\n"
+  "standard feil og står i JSON-eksporten, så eksporten kan kontrolleres mot databasen.\n"
+  "CSV har én rad per funn (regel, element, status), med postens kolonner på hver rad.\n"
+  "\n"
+  "Valg:\n"
+  "  --format FORMAT    json (norm-revisjon/1) eller csv\n"
+  "  -o, --output FIL   skriv eksporten til FIL i stedet for standard ut\n"
+  "  -h, --help         vis denne hjelpen\n";
 
 static int audit_export_cmd(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "format", required_argument, 0, 'F' }, { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
+    { "format", required_argument, 0, 'F' }, { "output", required_argument, 0, 'o' },
+    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
   };
   const char *format = NULL, *output = NULL;
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
     switch (c) {
+    case 'h': fputs(usage_export, stdout); return EXIT_CLEAN;
     case 'F': format = optarg; break;
     case 'o': output = optarg; break;
     default: return cli_usage_error("audit", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
@@ -320,7 +400,7 @@ static int audit_export_cmd(int argc, char **argv)
   }
   exporter e = { out, !strcmp(format, "csv"), json_array() };
   if (e.csv)
-    fputs("seq,tid,norm_versjon,regelsett_sha256,sak_sha256,sak_id,vurderingsdato,operator,funn,"
+    fputs("seq,tid,norm_versjon,regelsett_sha256,sak_sha256,sak_id,vurderingsdato,operator,regel,element,status,"
           "resultat_sha256,forrige_hash,hash\r\n", out);
   bool ok = audit_each(db, export_one, &e);
   if (ok && !e.csv) {
@@ -354,12 +434,7 @@ int cmd_audit(int argc, char **argv)
     return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;
   }
   const char *sub = argv[1];
-  if (!strcmp(sub, "verify")) {
-    if (argc == 3) return audit_verify_cmd(argv[2], NULL);
-    if (argc == 5 && !strcmp(argv[3], "--head")) return audit_verify_cmd(argv[2], argv[4]);
-    if (argc == 5 && !strcmp(argv[2], "--head")) return audit_verify_cmd(argv[4], argv[3]);
-    return cli_usage_error("audit", "%s", "bruk: norm audit verify FIL.db [--head HASH]");
-  }
+  if (!strcmp(sub, "verify")) return audit_verify_cmd(argc - 1, argv + 1);
   if (!strcmp(sub, "show")) return audit_show_cmd(argc - 1, argv + 1);
   if (!strcmp(sub, "export")) return audit_export_cmd(argc - 1, argv + 1);
   if (!strcmp(sub, "replay")) return audit_replay_cmd(argc - 1, argv + 1);

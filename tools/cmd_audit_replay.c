@@ -199,18 +199,38 @@ static bool replay_each(void *ctx, const audit_record *r)
   return true;
 }
 
+static const char *const usage_replay =
+  "Bruk: norm audit replay FIL.db (SEQ | --alle) [--case STI]…\n"
+  "\n"
+  "Vurderer saken i post SEQ (eller i alle postene) på nytt med regelsettet og datoen i\n"
+  "posten, og sier om resultatet er byte for byte det samme. Saken hentes fra loggen\n"
+  "(--audit-store-case) eller fra STI, der den finnes ved sjekksummen; en sak med en annen\n"
+  "sjekksum enn posten avvises.\n"
+  "\n"
+  "Valg:\n"
+  "  --alle             alle postene\n"
+  "  --case STI         saksmapper (fil, mappe eller NDJSON); kan gjentas\n"
+  "  -h, --help         vis denne hjelpen\n"
+  "\n"
+  "Utgangsstatus: 0 alle resultatene er de samme; 1 minst ett er ikke det; 2 feil bruk, eller\n"
+  "en database eller sak som ikke kan leses.\n";
+
 int audit_replay_cmd(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "alle", no_argument, 0, 'a' }, { "case", required_argument, 0, 'c' }, { 0, 0, 0, 0 },
+    { "alle", no_argument, 0, 'a' }, { "case", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
   };
   bool all = false;
   VEC(const char *) given = { 0 };
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
+    case 'h':
+      vec_free(&given);
+      fputs(usage_replay, stdout);
+      return EXIT_CLEAN;
     case 'a': all = true; break;
     case 'c': vec_push(&given, optarg); break;
     default: return cli_usage_error("audit", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);

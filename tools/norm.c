@@ -52,8 +52,10 @@ static const char *const usage_check =
   "Bruk: norm check [VALG] SAKSMAPPE…\n"
   "\n"
   "Vurderer hver saksmappe (saksmappe/1, JSON) mot regelsettet og skriver funnene.\n"
-  "SAKSMAPPE kan være en fil, en mappe (alle .json-filer i den), en NDJSON-fil\n"
-  "(.ndjson/.jsonl, én sak per linje) eller - for standard inn.\n"
+  "SAKSMAPPE kan være en fil, en mappe (alle .json-, .ndjson- og .jsonl-filer i den og\n"
+  "i undermappene, i navnerekkefølge), en NDJSON-fil (.ndjson/.jsonl, én sak per linje)\n"
+  "eller - for standard inn (ett JSON-dokument, gjerne over flere linjer, eller NDJSON).\n"
+  "En sti uten noen saksmappe er en feil (utgangsstatus 2).\n"
   "\n"
   "Valg:\n"
   "  --rules STI        regelfiler (fil eller mappe) eller en .normc (standard: rules/)\n"
@@ -69,7 +71,8 @@ static const char *const usage_check =
   "                     regelsettet, sjekksummer av saken og resultatet og en hashkjede;\n"
   "                     et resultat vises først når posten er lagret\n"
   "  --operator NAVN    hvem som kjører vurderingen, til revisjonsloggen (standard:\n"
-  "                     $NORM_OPERATOR, ellers brukernavnet)\n"
+  "                     $NORM_OPERATOR, ellers $USER eller $LOGNAME; uten noen av dem\n"
+  "                     avvises --audit før noe vurderes)\n"
   "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
   "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
   "  --farge NÅR        auto (standard), alltid eller aldri\n"
@@ -258,6 +261,7 @@ static int cmd_check(int argc, char **argv)
     k.graph_per_case = optind + 1 < argc || !strcmp(argv[optind], "-") || stat(argv[optind], &st) != 0 ||
                        S_ISDIR(st.st_mode) || !str_has_suffix(argv[optind], ".json");
   }
+  if (audit && !*audit) return cli_usage_error("check", "%s", "--audit trenger en filsti (FIL.db)");
   if ((operator_name || store_case) && !audit)
     return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
   if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);

@@ -230,11 +230,18 @@ static void test_check_audit_replay_show_export(void **state)
   assert_non_null(strstr(out, "47 vurderinger skrevet til revisjonsloggen build/q-audit/logg.db (post 1–47)"));
   free(out);
   /* Data minimisation by default: this case is recorded by digest only. */
-  free(th_runf(1, "%s check --audit %s examples/saksmappe-eksempel.json > /dev/null", th_norm(), db));
+  /* Who judged must be known: with no --operator, $NORM_OPERATOR, $USER or $LOGNAME, nothing is judged. */
+  out = th_runf(2, "env -u NORM_OPERATOR -u USER -u LOGNAME %s check --audit %s examples/saksmappe-eksempel.json", th_norm(), db);
+  assert_non_null(strstr(out, "oppgi --operator NAVN"));
+  assert_null(strstr(out, "2024-0193"));
+  free(out);
+  free(th_runf(2, "%s check --audit '' examples/saksmappe-eksempel.json", th_norm()));
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering"), 47);
+  free(th_runf(1, "NORM_OPERATOR=ola %s check --audit %s examples/saksmappe-eksempel.json > /dev/null", th_norm(), db));
   assert_int_equal(count(db, "SELECT count(*) FROM vurdering"), 48);
   assert_int_equal(count(db, "SELECT count(*) FROM vurdering_data"), 47);
   assert_int_equal(count(db, "SELECT count(*) FROM regelsett"), 1);
-  assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE sak_id = '2024-0193' AND operator != 'kari'"), 1);
+  assert_int_equal(count(db, "SELECT count(*) FROM vurdering WHERE sak_id = '2024-0193' AND operator = 'ola'"), 1);
 
   out = th_runf(0, "%s audit verify %s", th_norm(), db);
   assert_non_null(strstr(out, "kjeden er hel: 48 poster, kjedehode "));
@@ -275,12 +282,28 @@ static void test_check_audit_replay_show_export(void **state)
   assert_string_equal(json_string_value(json_object_get(doc, "kjedehode")), head);
   json_t *last = json_array_get(json_object_get(doc, "poster"), 47);
   assert_string_equal(json_string_value(json_object_get(last, "hash")), head);
+  size_t findings = 0, k;
+  json_t *post;
+  json_array_foreach(json_object_get(doc, "poster"), k, post) findings += json_array_size(json_object_get(post, "funn"));
+  assert_true(findings > 48);
   json_decref(doc);
   free(out);
   out = th_runf(0, "(%s audit export %s --format csv >" DIR "/eksport.csv)", th_norm(), db);
   assert_non_null(strstr(out, head));
   free(out);
-  assert_int_equal(lines_in(DIR "/eksport.csv"), 49);
+  /* one row per finding, every row with the same 14 columns, rule and status in their own */
+  assert_int_equal(lines_in(DIR "/eksport.csv"), (int)findings + 1);
+  char *csv = th_slurp(DIR "/eksport.csv");
+  assert_non_null(strstr(csv, "operator,regel,element,status,resultat_sha256"));
+  assert_non_null(strstr(csv, "\"OMS-EVALUERING\",\"T1\",\"oppfylt\""));
+  for (char *line = csv; *line;) {
+    char *nl = strchr(line, '\n');
+    int commas = 0;
+    for (char *q = line; q < nl; q++) commas += *q == ',';
+    assert_int_equal(commas, 13);
+    line = nl + 1;
+  }
+  free(csv);
 
   /* A recorded result that the rules do not give (as from a faulty older norm): replay says so. */
   char *err = NULL;
@@ -332,8 +355,17 @@ static void test_check_audit_replay_show_export(void **state)
   assert_non_null(strstr(out, "er post 48; 1 post er skrevet etter det"));
   free(out);
   out = th_runf(1, "%s audit verify %s --head 00ff", th_norm(), db);
-  assert_non_null(strstr(out, "finnes ikke i kjeden"));
+  assert_non_null(strstr(out, "kjeden er brutt: kjedehodet 00ff finnes ikke i kjeden"));
+  assert_null(strstr(out, "kjeden er hel"));
   free(out);
+  const char *subs[] = { "verify", "show", "replay", "export" };
+  for (size_t i = 0; i < 4; i++) {
+    out = th_runf(0, "%s audit %s --help", th_norm(), subs[i]);
+    char want[64];
+    snprintf(want, sizeof want, "Bruk: norm audit %s FIL.db", subs[i]);
+    assert_non_null(strstr(out, want));
+    free(out);
+  }
 
   /* One byte of one record changed with the sqlite3 shell: verify names that record. */
   out = th_runf(0, "sqlite3 %s \"UPDATE vurdering SET resultat_sha256 = 'f' || substr(resultat_sha256, 2) WHERE seq = 7\"", db);
@@ -375,7 +407,7 @@ static void test_kill_9_leaves_a_valid_chain(void **state)
   const char *db = DIR "/krasj.db";
   char norm[256];
   snprintf(norm, sizeof norm, "%s", th_norm());
-  char *argv[] = { norm, "check", "--format", "json", "--audit", (char *)db, "--audit-store-case",
+  char *argv[] = { norm, "check", "--format", "json", "--audit", (char *)db, "--operator", "k", "--audit-store-case",
                    DIR "/batch.ndjson", NULL };
   /* A whole run first, to learn how long one takes on this machine; the kills land at
   ** random moments inside that span. What is checked does not depend on where they land. */

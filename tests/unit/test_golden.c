@@ -135,6 +135,41 @@ static void test_bad_case_does_not_stop_others(void **state)
   golden("check --format json --rules rules tests/golden/blandet.ndjson", "blandet.txt", 2);
 }
 
+/* Case inputs as people give them: a pretty-printed case on standard input, NDJSON on
+** standard input, folders searched below the top, and nothing found is an error. */
+static void test_case_inputs(void **state)
+{
+  (void)state;
+  char *one = th_runf(1, "%s check --format json --rules rules examples/saksmappe-eksempel.json", norm());
+  char *piped = th_runf(1, "cat examples/saksmappe-eksempel.json | %s check --format json --rules rules -", norm());
+  assert_string_equal(piped, one);
+  free(piped);
+  free(one);
+  char *out = th_runf(0, "for f in examples/saker/0[1-3]*.json; do tr -d '\\n' < $f; echo; done | "
+                      "%s check --format json --rules rules - | wc -l", norm());
+  assert_int_equal(atoi(out), 3);
+  free(out);
+  /* the example folder holds one case and the 47 of saker/; a link back up is walked once */
+  out = th_runf(0, "rm -rf build/q-inn && mkdir -p build/q-inn/a/b && cp examples/saker/01*.json build/q-inn/a/b/ && "
+                "cp examples/saker/02*.json build/q-inn/ && ln -s .. build/q-inn/a/b/opp && mkfifo build/q-inn/a/r.json");
+  free(out);
+  out = th_runf(0, "%s check --format json --rules rules examples/ | wc -l", norm());
+  assert_int_equal(atoi(out), 48);
+  free(out);
+  out = th_runf(0, "%s check --format json --rules rules build/q-inn | grep -c EKS-00", norm());
+  assert_int_equal(atoi(out), 2);
+  free(out);
+  out = th_runf(2, "mkdir -p build/q-inn/tom && %s check --rules rules build/q-inn/tom", norm());
+  assert_non_null(strstr(out, "build/q-inn/tom: fant ingen saksmapper"));
+  free(out);
+  out = th_runf(2, "%s check --rules rules - < /dev/null", norm());
+  assert_non_null(strstr(out, "standard inn: ingen saksmappe"));
+  free(out);
+  out = th_runf(2, "%s diff rules rules build/q-inn/tom", norm());
+  assert_non_null(strstr(out, "fant ingen saksmapper"));
+  free(out);
+}
+
 static void test_usage(void **state)
 {
   (void)state;
@@ -167,6 +202,7 @@ int th_golden_tests(void)
     cmocka_unit_test(test_tampered_rules_exit_2),
     cmocka_unit_test(test_rule_error_exit_2),
     cmocka_unit_test(test_bad_case_does_not_stop_others),
+    cmocka_unit_test(test_case_inputs),
     cmocka_unit_test(test_usage),
   };
   return cmocka_run_group_tests_name("kommandoen norm (gylne filer)", tests, NULL, NULL);
