@@ -220,7 +220,7 @@ int cmd_lint(int argc, char **argv)
   bool color = cli_use_color("auto", stderr);
   bc_program p;
   if (!fe_load_ruleset(path, &p, stderr, color)) return EXIT_USAGE;
-  linter l = { NULL, dir, rt_suite_new(&p) };
+  linter l = { NULL, dir, rt_suite_new(&p, NULL) };
   cli_names names;
   if (cli_list_dir(dir, ".normtest", &names)) {
     for (size_t i = 0; i < names.len; i++) {

@@ -97,12 +97,27 @@ int cmd_test(int argc, char **argv)
   int status = EXIT_CLEAN;
   if (!fe_load_ruleset(rules, &p, stderr, cli_use_color("auto", stderr))) status = EXIT_USAGE;
   else {
-    rt_suite *s = rt_suite_new(&p);
+    /* Conditions are named relative to the rule folder in the program; show them from here. */
+    char src_dir[PATH_MAX];
+    snprintf(src_dir, sizeof src_dir, "%s", rules);
+    if (!is_dir(rules)) {
+      char *slash = strrchr(src_dir, '/');
+      if (slash) *slash = 0;
+      else strcpy(src_dir, ".");
+    }
+    size_t n = strlen(src_dir);
+    while (n > 1 && src_dir[n - 1] == '/') src_dir[--n] = 0;
+    rt_suite *s = rt_suite_new(&p, str_has_suffix(rules, ".normc") ? NULL : src_dir);
     for (size_t k = 0; k < files.len; k++)
       if (!rt_suite_add_file(s, files.items[k], stderr)) status = EXIT_USAGE;
     rt_summary sum = rt_suite_run(s, stdout, coverage, verbose);
+    bool short_coverage = require && !sum.coverage_complete;
+    /* What makes --krev-dekning fail stands right above the closing count line. */
+    if (short_coverage)
+      printf("\nDekningen er ikke fullstendig (--krev-dekning), derfor utgangsstatus 1:\n%s", sum.gaps);
     printf("%s%zu passed, %zu failed\n", coverage ? "\n" : "", sum.passed, sum.failed);
-    if (status == EXIT_CLEAN && (sum.failed || (require && !sum.coverage_complete))) status = EXIT_FINDINGS;
+    free(sum.gaps);
+    if (status == EXIT_CLEAN && (sum.failed || short_coverage)) status = EXIT_FINDINGS;
     rt_suite_free(s);
     bc_free(&p);
   }

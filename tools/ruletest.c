@@ -48,6 +48,7 @@ struct rt_suite {
   VEC(rtest) tests;
   VEC(named_base) bases;     /* per file; cleared between files */
   VEC(uint32_t) asserted;    /* per rule: bit per fstatus expected by a passing test */
+  char *src_dir;             /* folder the program's file names are relative to, or NULL */
 };
 
 /* ---- parsing ---- */
@@ -365,10 +366,11 @@ static void test_free(rtest *t)
   vec_free(&t->expects);
 }
 
-rt_suite *rt_suite_new(const bc_program *p)
+rt_suite *rt_suite_new(const bc_program *p, const char *src_dir)
 {
   rt_suite *s = xcalloc(1, sizeof *s);
   s->p = p;
+  s->src_dir = src_dir ? xstrdup(src_dir) : NULL;
   for (size_t i = 0; i < p->rules.len; i++) vec_push(&s->asserted, 0u);
   return s;
 }
@@ -424,6 +426,7 @@ void rt_suite_free(rt_suite *s)
   vec_free(&s->files);
   vec_free(&s->bases);
   vec_free(&s->asserted);
+  free(s->src_dir);
   free(s);
 }
 
@@ -698,26 +701,38 @@ static void own_conds(const bc_program *p, uint32_t block, u32vec *out)
   }
 }
 
-static void cov_conds(const bc_program *p, const uint8_t *map, uint32_t owner, const uint32_t *blocks, size_t nb,
-                      FILE *out, cov_totals *tot, size_t *tf, size_t *n)
+/* A condition's place as the user can open it: the program names files relative to the
+** rule folder (docs/regelsett-id.md), so the folder the rules were read from goes first. */
+static void cond_place(const rt_suite *s, const bc_cond *c, buf *b)
 {
+  buf_reset(b);
+  if (s->src_dir) buf_printf(b, "%s/", s->src_dir);
+  buf_printf(b, "%s:%u", bc_str(s->p, c->file), c->line);
+}
+
+static void cov_conds(const rt_suite *s, const uint8_t *map, uint32_t owner, const uint32_t *blocks, size_t nb,
+                      FILE *out, cov_totals *tot, buf *gaps, const char *whose)
+{
+  const bc_program *p = s->p;
   u32vec cs = { 0 };
   for (size_t i = 0; i < nb; i++) own_conds(p, blocks[i], &cs);
-  *tf = 0;
-  *n = cs.len;
+  buf place;
+  buf_init(&place);
   for (size_t i = 0; i < cs.len; i++) {
     uint8_t bits = map[(size_t)owner * p->conds.len + cs.items[i]];
     bool both = (bits & 6) == 6;
-    *tf += both;
     tot->conds_tf += both;
     tot->conds_unknown += (bits & 1) != 0;
     tot->nconds++;
     if (!both) {
       const bc_cond *c = &p->conds.items[cs.items[i]];
-      fprintf(out, "      %s:%u: «%s» har %s\n", bc_str(p, c->file), c->line, bc_str(p, c->text),
-              bits == 0 ? "aldri vært vurdert" : (bits & 4) ? "aldri vært usann" : "aldri vært sann");
+      const char *never = bits == 0 ? "aldri vært vurdert" : (bits & 4) ? "aldri vært usann" : "aldri vært sann";
+      cond_place(s, c, &place);
+      fprintf(out, "      %s: «%s» har %s\n", place.data, bc_str(p, c->text), never);
+      buf_printf(gaps, "  %s: %s: vilkåret «%s» har %s\n", place.data, whose, bc_str(p, c->text), never);
     }
   }
+  buf_free(&place);
   vec_free(&cs);
 }
 
@@ -750,17 +765,18 @@ static bool rule_may_be_unknown(const bc_program *p, const bc_rule *r)
 
 static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : 100.0; }
 
-static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out)
+static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out, buf *gaps)
 {
   const bc_program *p = s->p;
   cov_totals tot = { 0 };
+  char whose[160];
   fputs("\nDekning\n", out);
   for (uint32_t g = 0; g < p->guides.len; g++) {
     const bc_guide *gd = &p->guides.items[g];
     if (gd->cond == BC_NONE) continue;
-    size_t tf, n;
     fprintf(out, "  retningslinje %s: gjelder_når\n", bc_str(p, gd->id));
-    cov_conds(p, map, (uint32_t)p->rules.len + g, &gd->cond, 1, out, &tot, &tf, &n);
+    snprintf(whose, sizeof whose, "retningslinje %s", bc_str(p, gd->id));
+    cov_conds(s, map, (uint32_t)p->rules.len + g, &gd->cond, 1, out, &tot, gaps, whose);
   }
   for (uint32_t i = 0; i < p->rules.len; i++) {
     const bc_rule *r = &p->rules.items[i];
@@ -778,14 +794,19 @@ static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out)
       if (got & (1u << st)) fprintf(out, " %s", fstatus_name[st]);
     if ((got & want) != want) {
       fputs("  (mangler:", out);
+      buf_printf(gaps, "  %s: ingen test forventer", bc_str(p, r->id));
       for (int st = 0; st < F__COUNT; st++)
-        if ((want & ~got) & (1u << st)) fprintf(out, " %s", fstatus_name[st]);
+        if ((want & ~got) & (1u << st)) {
+          fprintf(out, " %s", fstatus_name[st]);
+          buf_printf(gaps, " %s", fstatus_name[st]);
+        }
       fputc(')', out);
+      buf_putc(gaps, '\n');
     }
     fputc('\n', out);
     uint32_t blocks[4] = { r->filter, r->scope, r->exception, r->check };
-    size_t tf, n;
-    cov_conds(p, map, i, blocks, 4, out, &tot, &tf, &n);
+    snprintf(whose, sizeof whose, "%s", bc_str(p, r->id));
+    cov_conds(s, map, i, blocks, 4, out, &tot, gaps, whose);
   }
   fprintf(out, "\nRegler testet: %zu av %zu (%.0f %%); med alle påkrevde utfall: %zu av %zu (%.0f %%)\n",
           tot.rules_tested, tot.nrules, pct(tot.rules_tested, tot.nrules), tot.rules_complete, tot.nrules,
@@ -798,7 +819,7 @@ static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out)
 
 rt_summary rt_suite_run(rt_suite *s, FILE *out, bool coverage, bool verbose)
 {
-  rt_summary sum = { 0, 0, false };
+  rt_summary sum = { 0, 0, false, NULL };
   const bc_program *p = s->p;
   uint8_t *map = xcalloc((p->rules.len + p->guides.len) * p->conds.len + 1, 1);
   runner u = { s, vm_new(p), out, verbose };
@@ -807,7 +828,12 @@ rt_summary rt_suite_run(rt_suite *s, FILE *out, bool coverage, bool verbose)
     if (run_test(&u, &s->tests.items[i])) sum.passed++;
     else sum.failed++;
   }
-  if (coverage) sum.coverage_complete = report_coverage(s, map, out);
+  if (coverage) {
+    buf gaps;
+    buf_init(&gaps);
+    sum.coverage_complete = report_coverage(s, map, out, &gaps);
+    sum.gaps = buf_take(&gaps);
+  }
   vm_free(u.m);
   free(map);
   return sum;

@@ -26,13 +26,14 @@ typedef struct rt_suite rt_suite;
 
 /* Parses one .normtest file into the suite. Problems are printed to err as
 ** "file:line: melding"; returns false when any were found (the file's tests are dropped). */
-rt_suite *rt_suite_new(const bc_program *p);
+rt_suite *rt_suite_new(const bc_program *p, const char *src_dir);   /* src_dir: the rule folder, or NULL */
 bool rt_suite_add_file(rt_suite *s, const char *path, FILE *err);
 void rt_suite_free(rt_suite *s);
 
 typedef struct {
   size_t passed, failed;
   bool coverage_complete;    /* every rule tested in every required outcome, every own condition sann and usann */
+  char *gaps;                /* with coverage: one line per missing outcome or condition (caller frees) */
 } rt_summary;
 
 /* Runs every test, printing failures to out; with `coverage`, then the coverage report. */

@@ -45,6 +45,23 @@ static void test_shipped_rules_pass_with_full_coverage(void **state)
   free(out);
 }
 
+/* --krev-dekning says why it fails, right above the closing line: here without tk.normtest. */
+static void test_missing_coverage_is_named_at_the_end(void **state)
+{
+  (void)state;
+  copy_rules("");
+  char *out = th_runf(1, "rm build/q-rules/tk.normtest && %s test --krev-dekning build/q-rules", th_norm());
+  const char *why = strstr(out, "Dekningen er ikke fullstendig (--krev-dekning), derfor utgangsstatus 1:");
+  assert_non_null(why);
+  assert_non_null(strstr(why, "\n  TK-MALBART: ingen test forventer "));
+  assert_non_null(strstr(why, "\n  build/q-rules/tk.norm:"));
+  assert_null(strstr(why, "OMS-"));
+  unsigned passed, failed;
+  assert_int_equal(sscanf(last_line(out), "%u passed, %u failed", &passed, &failed), 2);
+  assert_int_equal(failed, 0);
+  free(out);
+}
+
 static void test_changed_threshold_fails_the_right_tests(void **state)
 {
   (void)state;
@@ -190,6 +207,7 @@ int th_quality_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_shipped_rules_pass_with_full_coverage),
+    cmocka_unit_test(test_missing_coverage_is_named_at_the_end),
     cmocka_unit_test(test_changed_threshold_fails_the_right_tests),
     cmocka_unit_test(test_broken_test_file_is_named),
     cmocka_unit_test(test_diff_names_exactly_the_changed_rule_and_cases),
