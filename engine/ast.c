@@ -31,8 +31,12 @@ void ast_unit_free(ast_unit *u)
       vec_free(&r->sources);
       vec_free(&r->aliases);
       vec_free(&r->docs);
+      vec_free(&r->uses.params);
+      vec_free(&r->uses.defs);
     }
     vec_free(&g->rules);
+    vec_free(&g->uses.params);
+    vec_free(&g->uses.defs);
   }
   for (size_t i = 0; i < u->defs.len; i++) {
     vec_free(&u->defs.items[i]->params);

@@ -93,6 +93,14 @@ typedef struct {
 
 typedef struct ast_guideline ast_guideline;
 
+/* What a rule or a guideline's condition reaches, directly or through definitions it
+** uses: filled by semantic analysis (the compiler's checking walk), read by doc, lint,
+** graph and diff so that none of them resolves names again. */
+typedef struct {
+  VEC(ast_param *) params;
+  VEC(ast_def *) defs;
+} ast_uses;
+
 typedef struct {
   char *id;
   srcloc id_loc;
@@ -117,6 +125,7 @@ typedef struct {
   VEC(ast_docpoint) docs;
   ast_guideline *guideline;
   uint32_t locals;             /* local slots the rule needs, set by sema */
+  ast_uses uses;               /* set by sema; the guideline's condition is in guideline->uses */
 } ast_rule;
 
 struct ast_guideline {
@@ -128,6 +137,7 @@ struct ast_guideline {
   int32_t updated, from, to;
   bool has_updated, has_from, has_to;
   ast_expr *cond;              /* gjelder_når */
+  ast_uses uses;               /* what cond reaches, set by sema */
   uint32_t locals;
   VEC(ast_rule *) rules;
 };

@@ -32,6 +32,7 @@ typedef struct {
   uint32_t next_local, max_local, next_iter, max_iter;
   VEC(ast_def *) inlining;   /* definitions being inlined, to refuse recursion */
   VEC(ast_param *) evaluating;
+  ast_uses *uses;            /* the rule or guideline being compiled records what it reaches */
   uint32_t line_file;        /* only this file's lines go into the line table */
   uint32_t last_line;
   bool ok;
@@ -210,6 +211,16 @@ static void unknown_name(cg *c, ast_expr *e)
   buf_free(&b);
 }
 
+/* Semantic analysis: the parameter is used, and the rule or guideline being compiled reaches it. */
+static void use_param(cg *c, ast_param *p)
+{
+  p->used = true;
+  if (!c->uses) return;
+  for (size_t i = 0; i < c->uses->params.len; i++)
+    if (c->uses->params.items[i] == p) return;
+  vec_push(&c->uses->params, p);
+}
+
 static uint32_t cg_param(cg *c, ast_param *p, srcloc at)
 {
   for (size_t i = 0; i < c->evaluating.len; i++)
@@ -218,7 +229,7 @@ static uint32_t cg_param(cg *c, ast_param *p, srcloc at)
       emit_op(c, OP_UNKNOWN, at);
       return TY_ERROR;
     }
-  p->used = true;
+  use_param(c, p);
   vec_push(&c->evaluating, p);
   size_t saved_barrier = c->barrier;
   c->barrier = c->scope.len;             /* a parameter sees no variables */
@@ -235,6 +246,7 @@ static uint32_t cg_name(cg *c, ast_expr *e)
   const char *name = e->u.name.name;
   const cg_var *v = lookup_var(c, name);
   if (v) {
+    e->u.name.kind = NAME_LOCAL;
     if (v->subst) {
       ast_expr *s = v->subst;
       /* Compile the literal where it was written, so diagnostics point at the caller. */
@@ -244,13 +256,20 @@ static uint32_t cg_name(cg *c, ast_expr *e)
     return v->type;
   }
   if (!strcmp(name, "vurderingsdato")) {
+    e->u.name.kind = NAME_TODAY;
     emit_op(c, OP_TODAY, e->loc);
     return TY_DATE;
   }
   ast_param *p = find_param(c, name);
-  if (p) return cg_param(c, p, e->loc);
+  if (p) {
+    e->u.name.kind = NAME_PARAM;
+    e->u.name.param = p;
+    return cg_param(c, p, e->loc);
+  }
   ast_def *d = find_def(c, name);
   if (d) {
+    e->u.name.kind = NAME_DEF;
+    e->u.name.def = d;
     if (d->params.len) {
       error(c, e->loc, "definisjonen «%s» tar %zu argument; skriv %s(…)", name, d->params.len, name);
       emit_op(c, OP_UNKNOWN, e->loc);
@@ -261,6 +280,8 @@ static uint32_t cg_name(cg *c, ast_expr *e)
   }
   uint32_t f = sema_field(c->p, c->p->root, name);
   if (f != BC_NONE) {
+    e->u.name.kind = NAME_ROOTFIELD;
+    e->u.name.slot = f;
     emit_op(c, OP_ROOT, e->loc);
     emit_u16(c, OP_FIELD, f, e->loc);
     return c->p->records.items[c->p->root].fields.items[f].type;
@@ -314,7 +335,12 @@ static const ast_expr *constant_string(cg *c, ast_expr *e)
   if (e->kind == AST_STR) return e;
   if (e->kind == AST_NAME && !lookup_var(c, e->u.name.name)) {
     ast_param *p = find_param(c, e->u.name.name);
-    if (p && p->value->kind == AST_STR) { p->used = true; return p->value; }
+    if (p && p->value->kind == AST_STR) {
+      e->u.name.kind = NAME_PARAM;
+      e->u.name.param = p;
+      use_param(c, p);
+      return p->value;
+    }
   }
   if (e->kind == AST_NAME) {
     const cg_var *v = lookup_var(c, e->u.name.name);
@@ -410,6 +436,11 @@ static uint32_t cg_inline(cg *c, ast_def *d, ast_list *args, srcloc at)
     return TY_ERROR;
   }
   d->used = true;
+  if (c->uses) {
+    bool seen = false;
+    for (size_t i = 0; i < c->uses->defs.len && !seen; i++) seen = c->uses->defs.items[i] == d;
+    if (!seen) vec_push(&c->uses->defs, d);
+  }
   /* Arguments are evaluated in the caller's scope, into fresh locals. */
   uint32_t slots[16], types[16], saved_local = c->next_local;
   if (args->len > 16) {
@@ -444,9 +475,16 @@ static uint32_t cg_call(cg *c, ast_expr *e)
     return TY_ERROR;
   }
   ast_def *d = find_def(c, name);
-  if (d) return cg_inline(c, d, &e->u.call.args, e->loc);
+  if (d) {
+    e->u.call.def = d;
+    e->u.call.builtin = -1;
+    return cg_inline(c, d, &e->u.call.args, e->loc);
+  }
   int bi = std_lookup(name);
-  if (bi >= 0) return cg_builtin(c, e, bi);
+  if (bi >= 0) {
+    e->u.call.builtin = bi;
+    return cg_builtin(c, e, bi);
+  }
   const char *cands[256];
   size_t n = 0;
   for (size_t i = 0; i < std_nbuiltins; i++) cands[n++] = std_builtins[i].name;
@@ -836,6 +874,7 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
     vec_push(&br.aliases, bc_intern(c->p, r->aliases.items[i], strlen(r->aliases.items[i])));
 
   reset_frame(c, r->loc.file);
+  c->uses = &r->uses;
   size_t first = c->p->blocks.len;
   if (r->var) {
     br.coll = block_begin(c, BLOCK_COLL);
@@ -882,6 +921,7 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
     vec_push(&br.docs, bd);
   }
   fix_locals(c, first);
+  c->uses = NULL;
   vec_push(&c->p->rules, br);
 }
 
@@ -1004,7 +1044,9 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     if (g->cond) {
       reset_frame(&c, g->loc.file);
       size_t first = p->blocks.len;
+      c.uses = &g->uses;
       bg.cond = cg_cond_block(&c, BLOCK_GUIDE_COND, g->cond, "«gjelder_når»");
+      c.uses = NULL;
       bg.cond_text = intern_span(&c, g->cond->loc);
       fix_locals(&c, first);
     }

@@ -21,49 +21,12 @@ const char *const usage_doc =
   "gyldighet, vilkår, dokumentasjonspunkter og parametere. Eksempel:\n"
   "  norm doc rules/ > docs/regler.md\n";
 
-typedef VEC(const ast_param *) params;
-
 static bool is_std(const srcset *s, srcloc l)
 {
   return s->files.items[l.file].path == NULL;       /* embedded stdlib */
 }
 
 static const char *file_name(const srcset *s, srcloc l) { return s->files.items[l.file].name; }
-
-static void add_param(params *ps, const ast_param *p)
-{
-  for (size_t i = 0; i < ps->len; i++)
-    if (ps->items[i] == p) return;
-  vec_push(ps, p);
-}
-
-/* Every parameter an expression uses, through the definitions it calls. */
-static void uses(const ast_expr *e, params *ps, int depth)
-{
-  if (!e || depth > 64) return;
-  switch (e->kind) {
-  case AST_NAME:
-    if (e->u.name.kind == NAME_PARAM && e->u.name.param) add_param(ps, e->u.name.param);
-    if (e->u.name.kind == NAME_DEF && e->u.name.def) uses(e->u.name.def->body, ps, depth + 1);
-    break;
-  case AST_FIELD: uses(e->u.field.base, ps, depth); break;
-  case AST_CALL:
-    for (size_t i = 0; i < e->u.call.args.len; i++) uses(e->u.call.args.items[i], ps, depth);
-    if (e->u.call.def) uses(e->u.call.def->body, ps, depth + 1);
-    break;
-  case AST_NOT: case AST_NEG: uses(e->u.unary, ps, depth); break;
-  case AST_BINARY: uses(e->u.bin.l, ps, depth); uses(e->u.bin.r, ps, depth); break;
-  case AST_QUANT:
-    uses(e->u.quant.coll, ps, depth);
-    uses(e->u.quant.filter, ps, depth);
-    uses(e->u.quant.body, ps, depth);
-    break;
-  case AST_LIST:
-    for (size_t i = 0; i < e->u.list.len; i++) uses(e->u.list.items[i], ps, depth);
-    break;
-  default: break;
-  }
-}
 
 /* Source text on one line (continuation lines joined), for a Markdown code span. */
 static void code(const srcset *s, const ast_expr *e, FILE *out)
@@ -130,21 +93,16 @@ static void rule_doc(const srcset *s, const ast_rule *r, FILE *out)
   if (r->scope) { fputs("- **Når:** ", out); code(s, r->scope, out); fputc('\n', out); }
   if (r->exception) { fputs("- **Unntak:** ", out); code(s, r->exception, out); fputc('\n', out); }
   if (r->check) { fputs("- **Krav:** ", out); code(s, r->check, out); fputc('\n', out); }
-  params ps = { 0 };
-  uses(r->coll, &ps, 0);
-  uses(r->filter, &ps, 0);
-  uses(r->scope, &ps, 0);
-  uses(r->exception, &ps, 0);
-  uses(r->check, &ps, 0);
-  if (ps.len) {
+  /* The parameters the rule reaches, also through definitions: as semantic analysis found them. */
+  const ast_uses *u = &r->uses;
+  if (u->params.len) {
     fputs("- **Parametere:** ", out);
-    for (size_t i = 0; i < ps.len; i++) {
-      fprintf(out, "%s`%s` = ", i ? ", " : "", ps.items[i]->name);
-      code(s, ps.items[i]->value, out);
+    for (size_t i = 0; i < u->params.len; i++) {
+      fprintf(out, "%s`%s` = ", i ? ", " : "", u->params.items[i]->name);
+      code(s, u->params.items[i]->value, out);
     }
     fputc('\n', out);
   }
-  vec_free(&ps);
   for (size_t i = 0; i < r->docs.len; i++) {
     fprintf(out, "- **Dokumentasjon%s:** `%s` – ", r->docs.items[i].on_deviation ? " ved avvik" : "", r->docs.items[i].type);
     md_text(r->docs.items[i].text.s, out);

@@ -40,20 +40,6 @@ static const scope_var *find_var(const deps *d, const char *name)
   return NULL;
 }
 
-static const ast_param *find_param(const deps *d, const char *name)
-{
-  for (size_t i = 0; i < d->u->params.len; i++)
-    if (!strcmp(d->u->params.items[i]->name, name)) return d->u->params.items[i];
-  return NULL;
-}
-
-static const ast_def *find_def(const deps *d, const char *name)
-{
-  for (size_t i = 0; i < d->u->defs.len; i++)
-    if (!strcmp(d->u->defs.items[i]->name, name)) return d->u->defs.items[i];
-  return NULL;
-}
-
 /* The fact path an expression reads, "tiltak[].start", or false when it is not one. */
 static bool fact_path(deps *d, const ast_expr *e, buf *out)
 {
@@ -63,8 +49,7 @@ static bool fact_path(deps *d, const ast_expr *e, buf *out)
       buf_puts(out, v->path);
       return true;
     }
-    if (find_param(d, e->u.name.name) || find_def(d, e->u.name.name) || !strcmp(e->u.name.name, "vurderingsdato"))
-      return false;
+    if (e->u.name.kind != NAME_UNRESOLVED && e->u.name.kind != NAME_ROOTFIELD && e->u.name.kind != NAME_LOCAL) return false;
     buf_puts(out, e->u.name.name);
     return true;
   }
@@ -126,8 +111,9 @@ static void walk(deps *d, Agnode_t *from, const ast_expr *e)
   buf_init(&b);
   switch (e->kind) {
   case AST_NAME: {
-    const ast_param *param = find_var(d, e->u.name.name) ? NULL : find_param(d, e->u.name.name);
-    const ast_def *def = find_var(d, e->u.name.name) ? NULL : find_def(d, e->u.name.name);
+    /* as semantic analysis resolved it */
+    const ast_param *param = e->u.name.kind == NAME_PARAM ? e->u.name.param : NULL;
+    const ast_def *def = e->u.name.kind == NAME_DEF ? e->u.name.def : NULL;
     if (param) {
       char *text = src_span(d->u->src, param->value->loc);
       buf_printf(&b, "parameter %s = %s", e->u.name.name, text);
@@ -147,7 +133,7 @@ static void walk(deps *d, Agnode_t *from, const ast_expr *e)
     else walk(d, from, e->u.field.base);
     break;
   case AST_CALL: {
-    const ast_def *def = e->u.call.builtin >= 0 ? NULL : find_def(d, e->u.call.name);
+    const ast_def *def = e->u.call.def;
     if (def) {
       buf_printf(&b, "definisjon %s(", e->u.call.name);
       for (size_t i = 0; i < def->params.len; i++) buf_printf(&b, "%s%s", i ? ", " : "", def->params.items[i]);
