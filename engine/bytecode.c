@@ -130,3 +130,95 @@ uint32_t bc_line_of(const bc_program *p, uint32_t pc)
   }
   return line;
 }
+
+/* ---- what a rule decides with ---- */
+
+static void logic_u32(buf *b, uint32_t v) { buf_put(b, &v, sizeof v); }
+
+static void logic_str(buf *b, const bc_program *p, uint32_t id)
+{
+  const char *s = bc_str(p, id);
+  logic_u32(b, (uint32_t)strlen(s));
+  buf_puts(b, s);
+}
+
+static void logic_const(buf *b, const bc_program *p, uint32_t k)
+{
+  const bc_const *c = &p->consts.items[k];
+  logic_u32(b, c->kind);
+  switch (c->kind) {
+  case K_NUM: buf_put(b, &c->num, sizeof c->num); break;
+  case K_STR: case K_REGEX: logic_str(b, p, c->str); break;
+  case K_DATE: logic_u32(b, (uint32_t)c->date); break;
+  case K_DUR: logic_u32(b, (uint32_t)c->months); logic_u32(b, (uint32_t)c->days); break;
+  case K_LIST:
+    logic_u32(b, (uint32_t)c->items.len);
+    for (size_t i = 0; i < c->items.len; i++) logic_const(b, p, c->items.items[i]);
+    break;
+  default: break;
+  }
+}
+
+/* A block with every table reference replaced by what it refers to: constants by value,
+** conditions by their text, so two programs compare however their tables are ordered. */
+void bc_block_logic(const bc_program *p, uint32_t block, buf *b)
+{
+  if (block == BC_NONE) {
+    logic_u32(b, BC_NONE);
+    return;
+  }
+  const bc_block *k = &p->blocks.items[block];
+  const uint8_t *code = p->code.items + k->start;
+  logic_u32(b, k->len);
+  for (uint32_t pc = 0; pc < k->len; pc += bc_ops[code[pc]].len) {
+    uint8_t op = code[pc];
+    buf_putc(b, (char)op);
+    if (op == OP_CONST || op == OP_MATCH) logic_const(b, p, bc_u16(code + pc + 1));
+    else if (op == OP_COND) logic_u32(b, p->conds.items[bc_u16(code + pc + 1)].flags);
+    else buf_put(b, code + pc + 1, bc_ops[op].len - 1u);
+  }
+}
+
+static void logic_schema(buf *b, const bc_program *p)
+{
+  logic_str(b, p, p->format);
+  logic_u32(b, p->root);
+  for (size_t i = 0; i < p->types.len; i++) {
+    const bc_type *t = &p->types.items[i];
+    logic_u32(b, t->kind); logic_u32(b, t->elem); logic_u32(b, t->rec); logic_u32(b, t->ref);
+    for (size_t j = 0; j < t->values.len; j++) logic_str(b, p, t->values.items[j]);
+    for (size_t j = 0; j < t->extra.len; j++) logic_str(b, p, t->extra.items[j]);
+  }
+  for (size_t i = 0; i < p->records.len; i++) {
+    const bc_record *r = &p->records.items[i];
+    logic_str(b, p, r->name);
+    for (size_t j = 0; j < r->fields.len; j++) {
+      logic_str(b, p, r->fields.items[j].name);
+      logic_u32(b, r->fields.items[j].type);
+      logic_u32(b, r->fields.items[j].required);
+    }
+  }
+}
+
+void bc_rule_logic(const bc_program *p, uint32_t rule, buf *out)
+{
+  const bc_rule *r = &p->rules.items[rule];
+  const bc_guide *g = &p->guides.items[r->guide];
+  logic_schema(out, p);
+  logic_u32(out, (uint32_t)g->from); logic_u32(out, (uint32_t)g->to);
+  bc_block_logic(p, g->cond, out);
+  logic_u32(out, r->strength);
+  logic_u32(out, (uint32_t)r->from); logic_u32(out, (uint32_t)r->to);
+  logic_u32(out, r->var_local != BC_NONE);
+  const uint32_t blocks[] = { r->coll, r->filter, r->scope, r->exception, r->check };
+  for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) bc_block_logic(p, blocks[i], out);
+  logic_u32(out, (uint32_t)r->docs.len);
+  for (size_t i = 0; i < r->docs.len; i++) {
+    logic_str(out, p, r->docs.items[i].type);
+    logic_u32(out, r->docs.items[i].on_deviation);
+    bc_block_logic(p, r->docs.items[i].check, out);
+  }
+  if (r->strength == ST_BOR) bc_block_logic(p, p->justified, out);
+  logic_u32(out, (uint32_t)r->aliases.len);
+  for (size_t i = 0; i < r->aliases.len; i++) logic_str(out, p, r->aliases.items[i]);
+}

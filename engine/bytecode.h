@@ -165,4 +165,13 @@ uint32_t bc_list_of(bc_program *p, uint32_t elem);
 const char *bc_type_name(const bc_program *p, uint32_t t, buf *out);
 uint32_t bc_line_of(const bc_program *p, uint32_t pc);
 
+/* Appends to out everything rule `rule` decides with: the schema, its guideline's condition
+** and validity, its strength, validity, scope, exception, check and documentation points
+** (constants by value, so parameters and definitions are in it), and for a bør how a
+** deviation is justified. Two rules with the same bytes give the same findings for every
+** case; titles, quotes, sources and messages are not in it. */
+void bc_rule_logic(const bc_program *p, uint32_t rule, buf *out);
+/* The same for one block (BC_NONE allowed), e.g. to compare what two messages say. */
+void bc_block_logic(const bc_program *p, uint32_t block, buf *out);
+
 #endif

@@ -130,13 +130,66 @@ static void test_diff_names_exactly_the_changed_rule_and_cases(void **state)
   }
   assert_int_equal(json_array_size(json_object_get(d, "lagt_til")), 0);
   assert_int_equal(json_array_size(json_object_get(d, "fjernet")), 0);
-  assert_int_equal(json_array_size(json_object_get(d, "endret_metadata")), 0);
+  /* the one rule whose logic changed, and the parameter that changed it */
+  json_t *meta = json_object_get(d, "endret_metadata");
+  assert_int_equal(json_array_size(meta), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(meta, 0), "regel")), "OMS-VARIGHET");
+  assert_true(json_is_true(json_object_get(json_array_get(meta, 0), "logikk")));
+  json_t *params = json_object_get(d, "parametere");
+  assert_int_equal(json_array_size(params), 1);
+  json_t *mv = json_array_get(params, 0);
+  assert_string_equal(json_string_value(json_object_get(mv, "navn")), "min_varighet");
+  assert_string_equal(json_string_value(json_object_get(mv, "gammel")), "6 måneder");
+  assert_string_equal(json_string_value(json_object_get(mv, "ny")), "7 måneder");
+  assert_int_equal(json_array_size(json_object_get(mv, "regler")), 1);
+  assert_true(json_is_true(json_object_get(d, "kan_endre_funn")));
   json_decref(d);
   free(out);
   /* The same rule set against itself: no differences, exit 0. */
   snprintf(cmd, sizeof cmd, "%s diff rules rules examples/saker", th_norm());
   assert_int_equal(th_run(cmd, &out), 0);
   assert_non_null(strstr(out, "saker med endrede funn: 0"));
+  free(out);
+}
+
+/* A release gate must see every change that can alter a finding, even when no case of the
+** corpus shows it, and must not fail on a change of wording alone. */
+static void test_diff_reports_every_change(void **state)
+{
+  (void)state;
+  /* 6 → 5 months changes no case of the corpus, but it is a change of logic */
+  copy_rules("s/parameter min_varighet = 6 måneder/parameter min_varighet = 5 måneder/");
+  char *out = th_runf(1, "%s diff rules build/q-rules examples/saker", th_norm());
+  assert_non_null(strstr(out, "saker med endrede funn: 0"));
+  assert_non_null(strstr(out, "Parametere endret:\n  min_varighet: 6 måneder → 5 måneder (brukes av OMS-VARIGHET)\n"));
+  assert_non_null(strstr(out, "Regler med endret logikk (kan gi andre funn):\n  OMS-VARIGHET: melding, parameteren min_varighet\n"));
+  free(out);
+  /* a title alone: reported, exit 0 */
+  copy_rules("s/^regel OMS-PLAN krav \"Tiltaksplan med mål/regel OMS-PLAN krav \"Tiltaksplanen med mål/");
+  out = th_runf(0, "%s diff rules build/q-rules examples/saker", th_norm());
+  assert_non_null(strstr(out, "Regler med endrede tekster (gir ingen andre funn):\n  OMS-PLAN: tittel\n"));
+  assert_null(strstr(out, "endret logikk"));
+  free(out);
+  /* a definition, a parameter of another file, guideline metadata; and a corpus that never
+  ** reaches the changed TK rules is warned about */
+  copy_rules("s/^  sist_oppdatert 2024-07-04/  sist_oppdatert 2025-01-01/");
+  free(th_runf(0, "sed -i 's/parameter mst_min_alder = 12/parameter mst_min_alder = 13/; "
+                  "s/^definisjon alder_mellom(fra, til) = alder(barn.fodselsdato) >= fra og/"
+                  "definisjon alder_mellom(fra, til) = alder(barn.fodselsdato) > fra og/' build/q-rules/tk.norm"));
+  out = th_runf(1, "%s diff rules build/q-rules examples/saker/01-oms-fullstendig.json", th_norm());
+  assert_non_null(strstr(out, "  mst_min_alder: 12 → 13 (brukes av TK-MST-ALDER)\n"));
+  assert_non_null(strstr(out, "Definisjoner endret:\n  alder_mellom: alder_mellom(fra, til) = alder(barn.fodselsdato) >= fra"));
+  assert_non_null(strstr(out, "(brukes av TK-MST-ALDER, TK-FFT-ALDER, TK-PMTO-ALDER, TK-ETTERVERN)"));
+  assert_non_null(strstr(out, "Retningslinjer endret:\n  OMS: sist oppdatert 04.07.2024 → 01.01.2025\n"));
+  assert_non_null(strstr(out, "  TK-MST-ALDER: melding, parameteren mst_min_alder, definisjonen alder_mellom\n"));
+  assert_non_null(strstr(out, "ADVARSEL: TK-MST-ALDER er endret, men korpuset (1 sak) prøver den ikke: den er ikke aktuell i saken;"));
+  assert_null(strstr(out, "ADVARSEL: OMS"));
+  free(out);
+  /* compiled on one side: the logic is still compared */
+  out = th_runf(1, "%s compile build/q-rules -o build/q-rules.normc 2>/dev/null && %s diff rules build/q-rules.normc examples/saker/01-oms-fullstendig.json",
+                th_norm(), th_norm());
+  assert_non_null(strstr(out, "sammenlignes bare fra kildene"));
+  assert_non_null(strstr(out, "  TK-MST-ALDER: "));
   free(out);
 }
 
@@ -211,6 +264,7 @@ int th_quality_tests(void)
     cmocka_unit_test(test_changed_threshold_fails_the_right_tests),
     cmocka_unit_test(test_broken_test_file_is_named),
     cmocka_unit_test(test_diff_names_exactly_the_changed_rule_and_cases),
+    cmocka_unit_test(test_diff_reports_every_change),
     cmocka_unit_test(test_diff_reports_rules_added_removed_and_changed),
     cmocka_unit_test(test_lint_catches_each_seeded_mistake),
   };
