@@ -227,6 +227,24 @@ static int guide_begin(evaluator *e, uint32_t rule)
   return t;
 }
 
+/* Whether some item of the list may be in the rule's scope: its filter is not false.
+** The trace keeps what the filters read, so a finding says why. */
+static bool any_in_scope(evaluator *e, uint32_t rule, const nlist *list)
+{
+  const bc_rule *r = &e->p->rules.items[rule];
+  bool any = false;
+  for (uint32_t i = 0; i < list->n && !any; i++) {
+    value item = list->items[i];
+    vm_set_rule(e->m, rule, item.tag == V_REC ? item.u.rec : NULL);
+    vm_set_local(e->m, r->var_local, item);
+    value fv = v_bool(true);
+    run(e, r->filter, &fv, rule);
+    any = v_truth(fv) != 0;
+  }
+  vm_set_rule(e->m, rule, NULL);
+  return any;
+}
+
 static void judge_rule(evaluator *e, uint32_t rule)
 {
   const bc_rule *r = &e->p->rules.items[rule];
@@ -249,14 +267,17 @@ static void judge_rule(evaluator *e, uint32_t rule)
     judge_item(e, rule, NULL, guide);
     return;
   }
-  if (guide < 0) {
-    early(e, rule, NULL, F_UKJENT, "");
-    return;
-  }
   value list;
   run(e, r->coll, &list, rule);
   if (list.tag != V_LIST) {
     early(e, rule, NULL, F_UKJENT, "");
+    return;
+  }
+  if (guide < 0) {
+    /* Unknown whether the guideline applies: one ukjent for the case, unless no item is in
+    ** the rule's scope, for then the rule applies to nothing (false og ukjent is false). */
+    early(e, rule, NULL, any_in_scope(e, rule, list.u.list) ? F_UKJENT : F_IKKE_AKTUELL,
+          "Ikke aktuell: saken har ingen elementer regelen gjelder for.");
     return;
   }
   size_t before = e->r->findings.len;

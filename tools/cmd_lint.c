@@ -130,6 +130,30 @@ static void constant_conds(linter *l, const ast_expr *e, const char *where)
 
 /* ---- per rule ---- */
 
+/* Whether e reads the variable `var` (the rule's item), as semantic analysis resolved it. */
+static bool reads_var(const ast_expr *e, const char *var)
+{
+  if (!e) return false;
+  switch (e->kind) {
+  case AST_NAME: return e->u.name.kind == NAME_LOCAL && !strcmp(e->u.name.name, var);
+  case AST_FIELD: return reads_var(e->u.field.base, var);
+  case AST_CALL:
+    for (size_t i = 0; i < e->u.call.args.len; i++)
+      if (reads_var(e->u.call.args.items[i], var)) return true;
+    return false;
+  case AST_NOT: case AST_NEG: return reads_var(e->u.unary, var);
+  case AST_BINARY: return reads_var(e->u.bin.l, var) || reads_var(e->u.bin.r, var);
+  case AST_QUANT:
+    return reads_var(e->u.quant.coll, var) ||
+           (strcmp(e->u.quant.var, var) && (reads_var(e->u.quant.filter, var) || reads_var(e->u.quant.body, var)));
+  case AST_LIST:
+    for (size_t i = 0; i < e->u.list.len; i++)
+      if (reads_var(e->u.list.items[i], var)) return true;
+    return false;
+  default: return false;
+  }
+}
+
 static bool overlaps(int32_t a0, int32_t a1, int32_t b0, int32_t b1) { return a0 <= b1 && b0 <= a1; }
 
 static void lint_rule(linter *l, ast_unit *u, const ast_guideline *g, const ast_rule *r)
@@ -169,6 +193,13 @@ static void lint_rule(linter *l, ast_unit *u, const ast_guideline *g, const ast_
                 r->id, l->src->files.items[o->loc.file].name, o->id_loc.line);
     }
   }
+  /* A per-item rule's «når» that never reads the item is a condition on the case: when it is
+  ** false, no item is in scope, which the catalogue reports as one ikke_aktuell for the case. */
+  if (r->var && r->scope && !reads_var(r->scope, r->var))
+    diag_at(l->src, DIAG_WARNING, r->scope->loc,
+            "«når» i regelen %s gjelder hele saken, ikke det enkelte «%s»: er det usant, gir regelen ett "
+            "ikke_aktuell per element i stedet for ett for saken; flytt vilkåret til «for hvert %s i … der …»",
+            r->id, r->var, r->var);
   constant_conds(l, r->filter, "«der»");
   constant_conds(l, r->scope, "«når»");
   constant_conds(l, r->exception, "«unntak»");

@@ -214,7 +214,12 @@ static const char seeded[] =
   "\n"
   "regel TK-NY bør \"Ny regel uten sitat, kilder, test eller dokumentasjonspunkt\"\n"
   "  for hvert t i tiltak der 1 > 2\n"
-  "  krev t.start = t.start eller sann\n";
+  "  krev t.start = t.start eller sann\n"
+  "\n"
+  "regel TK-NY2 krav \"Per tiltak, men avgrenset av saken\"\n"
+  "  for hvert t i tiltak\n"
+  "  når alder(barn.fodselsdato) >= 15\n"
+  "  krev skrevet(t.start)\n";
 
 static void test_lint_catches_each_seeded_mistake(void **state)
 {
@@ -241,6 +246,7 @@ static void test_lint_catches_each_seeded_mistake(void **state)
     "advarsel: vilkåret i «krev» er alltid sant",
     "advarsel: parameteren «ubrukt» brukes ikke",
     "advarsel: definisjonen «aldri_brukt» brukes ikke",
+    "advarsel: «når» i regelen TK-NY2 gjelder hele saken, ikke det enkelte «t»",
     "|                            ^^^^^",            /* the caret under 1 > 2 */
   };
   for (size_t i = 0; i < sizeof want / sizeof *want; i++)
