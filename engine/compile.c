@@ -502,6 +502,11 @@ static uint32_t cg_call(cg *c, ast_expr *e)
 
 static void check_enum_literal(cg *c, uint32_t t, ast_expr *lit)
 {
+  /* a definition's parameter given a literal (dokumentert("type")) is checked where it was written */
+  if (lit->kind == AST_NAME) {
+    const cg_var *v = lookup_var(c, lit->u.name.name);
+    if (v && v->subst) lit = v->subst;
+  }
   if (lit->kind != AST_STR) return;
   buf why;
   buf_init(&why);
@@ -538,6 +543,18 @@ static uint32_t cg_binary(cg *c, ast_expr *e)
   const char *why = NULL;
   uint32_t t = sema_binary(c->p, op, lt, rt, &why);
   if (t == TY_ERROR) {
+    /* A date ± a parameter that is a bare number: the unit is missing where the parameter is
+    ** declared, so say it there, once, however many rules use it. */
+    ast_expr *num = (op == BIN_ADD || op == BIN_SUB) && lt == TY_DATE && rt == TY_NUM ? e->u.bin.r
+                  : op == BIN_ADD && rt == TY_DATE && lt == TY_NUM ? e->u.bin.l : NULL;
+    if (num && num->kind == AST_NAME && num->u.name.kind == NAME_PARAM && num->u.name.param->value->kind == AST_NUM) {
+      ast_param *prm = num->u.name.param;
+      error(c, prm->value->loc, "parameteren «%s» er et tall uten enhet, men legges til eller trekkes fra en dato; "
+            "skriv en varighet, f.eks. «%g uker», «%g måneder» eller «%g dager»", prm->name,
+            prm->value->u.num, prm->value->u.num, prm->value->u.num);
+      emit_op(c, OP_POP, e->loc);
+      return TY_ERROR;
+    }
     if (lt != TY_ERROR && rt != TY_ERROR) {
       buf a, b;
       buf_init(&a);

@@ -213,7 +213,7 @@ uint32_t sema_binary(const bc_program *p, ast_binop op, uint32_t l, uint32_t r, 
 void sema_suggest(buf *b, const char *name, const char *const *cands, size_t n)
 {
   const char *best = NULL;
-  size_t bestd = (size_t)-1, len = strlen(name);
+  size_t bestd = (size_t)-1, len = utf8_width(name, strlen(name));
   for (size_t i = 0; i < n; i++) {
     size_t d = edit_distance(name, cands[i]);
     if (d < bestd) { bestd = d; best = cands[i]; }

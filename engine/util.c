@@ -232,9 +232,24 @@ bool str_has_suffix(const char *s, const char *suf)
 
 int str_cmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* The code points of s (at most max; a stray continuation byte counts as one). */
+static size_t code_points(const char *s, uint32_t *out, size_t max)
+{
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+    if (n == max) return max + 1;
+    uint32_t c = *p++;
+    while ((*p & 0xC0) == 0x80) c = c << 6 | (*p++ & 0x3F);
+    out[n] = c;
+  }
+  return n;
+}
+
 size_t edit_distance(const char *a, const char *b)
 {
-  size_t la = strlen(a), lb = strlen(b);
+  /* over code points, so «tø» is one edit from «t», as a person counts */
+  uint32_t ca[64], cb[64];
+  size_t la = code_points(a, ca, 64), lb = code_points(b, cb, 64);
   if (la > 64 || lb > 64) return (size_t)-1;
   size_t row[65];
   for (size_t j = 0; j <= lb; j++) row[j] = j;
@@ -243,7 +258,7 @@ size_t edit_distance(const char *a, const char *b)
     row[0] = i;
     for (size_t j = 1; j <= lb; j++) {
       size_t cur = row[j];
-      size_t best = prev + (a[i - 1] != b[j - 1]);
+      size_t best = prev + (ca[i - 1] != cb[j - 1]);
       if (row[j] + 1 < best) best = row[j] + 1;
       if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
       row[j] = best;

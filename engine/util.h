@@ -69,7 +69,8 @@ bool utf8_valid(const char *s, size_t n);
 bool str_has_suffix(const char *s, const char *suf);
 int str_cmp_ptr(const void *a, const void *b);
 
-/* Levenshtein distance over bytes, capped; used for "mente du …?" suggestions. */
+/* Levenshtein distance over code points (names of at most 64), else (size_t)-1; used for
+** "mente du …?" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 
 #endif

@@ -40,6 +40,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 #include <stdlib.h>
 #include <string.h>
 #include "lexer.h"
+#include "sema.h"
 
 static void yyerror(YYLTYPE *loc, void *scanner, parse_ctx *pc, const char *msg)
 {
@@ -447,6 +448,60 @@ static void put_symbol(buf *b, yysymbol_kind_t sym)
   buf_printf(b, "«%.*s»", (int)len, n);
 }
 
+/* The keywords (the tokens from «retningslinje» to «år») among the expected symbols when
+** given, else all of them. Returns how many names it put in out. */
+static size_t keyword_names(const yysymbol_kind_t *syms, int nsyms, const char **out, size_t max)
+{
+  size_t n = 0;
+  int count = nsyms > 0 ? nsyms : YYNTOKENS;
+  for (int i = 0; i < count && n < max; i++) {
+    yysymbol_kind_t k = nsyms > 0 ? syms[i] : (yysymbol_kind_t)i;
+    if (k >= YYSYMBOL_RETNINGSLINJE && k <= YYSYMBOL_AAR) out[n++] = yysymbol_name(k);
+  }
+  return n;
+}
+
+/* «mente du …?» for a misspelt keyword or unit (the name where a keyword was expected), or
+** for a misspelt «antall(» earlier on the line, whose argument is then not an expression. */
+static void suggest_keyword(buf *b, const yypcontext_t *ctx, parse_ctx *pc, const yysymbol_kind_t *expected, int n)
+{
+  const srcloc *at = yypcontext_location(ctx);
+  const srcfile *f = &pc->u->src->files.items[at->file];
+  const char *cands[128];
+  if (yypcontext_token(ctx) == YYSYMBOL_IDENT && at->end_off > at->off && at->end_off - at->off < 64) {
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)(at->end_off - at->off), f->text + at->off);
+    size_t k = keyword_names(expected, n > 0 && n <= 5 ? n : 0, cands, 128);
+    size_t before = b->len;
+    sema_suggest(b, word, cands, k);
+    if (b->len == before && n > 0 && n <= 5) sema_suggest(b, word, cands, keyword_names(NULL, 0, cands, 128));
+    if (b->len > before) return;
+  }
+  /* a name followed by «(» earlier on the same line, close to «antall» */
+  uint32_t line_start = at->off;
+  while (line_start > 0 && f->text[line_start - 1] != '\n') line_start--;
+  for (uint32_t i = line_start; i < at->off; i++) {
+    if (f->text[i] != '(' || i == line_start) continue;
+    uint32_t j = i;
+    while (j > line_start && (((unsigned char)f->text[j - 1] >= 0x80) || (f->text[j - 1] >= 'a' && f->text[j - 1] <= 'z') ||
+                              f->text[j - 1] == '_'))
+      j--;
+    if (j == i || i - j >= 32) continue;
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)(i - j), f->text + j);
+    static const char *const counting[] = { "antall" };
+    buf probe;
+    buf_init(&probe);
+    if (strcmp(word, "antall")) sema_suggest(&probe, word, counting, 1);
+    bool close = probe.len > 0;
+    buf_free(&probe);
+    if (close) {
+      buf_printf(b, " – «%s(» er ingen funksjon; mente du «antall(x i liste der …)»?", word);
+      return;
+    }
+  }
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_ctx *pc)
 {
   (void)scanner;
@@ -455,8 +510,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
   yysymbol_kind_t got = yypcontext_token(ctx);
   buf_puts(&b, "uventet ");
   put_symbol(&b, got);
+  const srcloc *at = yypcontext_location(ctx);
+  if (got == YYSYMBOL_IDENT && at->end_off > at->off && at->end_off - at->off < 64)
+    buf_printf(&b, " «%.*s»", (int)(at->end_off - at->off), pc->u->src->files.items[at->file].text + at->off);
   yysymbol_kind_t expected[6];
   int n = yypcontext_expected_tokens(ctx, expected, 6);
+  buf hint;
+  buf_init(&hint);
+  suggest_keyword(&hint, ctx, pc, expected, n);
   if (n > 0 && n <= 5) {
     buf_puts(&b, "; forventet ");
     for (int i = 0; i < n; i++) {
@@ -468,6 +529,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
     buf_printf(&b, " (i regel %s)", pc->rule->id);
     pc->rule_error = true;
   }
+  if (hint.len) buf_puts(&b, hint.data);
+  buf_free(&hint);
   diag_at(pc->u->src, DIAG_ERROR, *yypcontext_location(ctx), "%s", b.data);
   buf_free(&b);
   return 0;

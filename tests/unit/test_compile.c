@@ -88,6 +88,46 @@ static void test_emitted_code(void **state)
   bc_free(&p);
 }
 
+/* What an editor gets for the usual slips: a suggestion for a misspelt keyword, unit or
+** counting form; a documentation type the schema refuses; a unit missing at its declaration. */
+static void count_in(const char *hay, const char *needle, int want)
+{
+  int n = 0;
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+  if (n != want) fail_msg("«%s» %d ganger, ikke %d:\n%s", needle, n, want, hay);
+}
+
+static void test_editor_slips(void **state)
+{
+  (void)state;
+  char *d = errors_of("regel X-EN krav \"En\"\n  kreve sann\n");
+  assert_non_null(strstr(d, "sem.norm:4:3: feil: uventet navn «kreve» (i regel X-EN) – mente du «krev»?"));
+  free(d);
+  d = errors_of("regel X-EN krav \"En\"\n  krev sann\n  meldig \"x\"\n");
+  assert_non_null(strstr(d, "uventet navn «meldig» (i regel X-EN) – mente du «melding»?"));
+  free(d);
+  d = errors_of("parameter p = 6 veker\nregel X-EN krav \"En\"\n  krev vurderingsdato > vurderingsdato - p\n");
+  assert_non_null(strstr(d, "sem.norm:3:17: feil: uventet navn «veker» – mente du «uker»?"));
+  free(d);
+  d = errors_of("regel X-EN krav \"En\"\n  krev antal(t i tiltak der t.start > vurderingsdato) > 1\n");
+  assert_non_null(strstr(d, "«antal(» er ingen funksjon; mente du «antall(x i liste der …)»?"));
+  free(d);
+  d = errors_of("regel X-EN krav \"En\"\n  for hvert tø i tiltak\n  krev t.start < vurderingsdato\n");
+  assert_non_null(strstr(d, "ukjent navn «t» – mente du «tø»?"));
+  free(d);
+  /* dokumentasjon.type is a choice in the schema: a type no case can have is refused */
+  d = errors_of("regel X-EN krav \"En\"\n  krev sann\n  dokumenter statusnotat \"Et notat.\"\n");
+  assert_non_null(strstr(d, "sem.norm:5:14: feil: «statusnotat» er ikke en av de tillatte verdiene"));
+  free(d);
+  /* a number used as a duration: one error, at the parameter, not one per use */
+  d = errors_of("parameter frist = 6\n"
+                "regel X-EN krav \"En\"\n  for hvert t i tiltak\n  krev t.start + frist < vurderingsdato\n  melding \"{t.start + frist}\"\n"
+                "regel X-TO krav \"To\"\n  for hvert t i tiltak\n  krev vurderingsdato - frist > t.start\n");
+  assert_non_null(strstr(d, "sem.norm:3:19: feil: parameteren «frist» er et tall uten enhet"));
+  count_in(d, "feil:", 1);
+  free(d);
+}
+
 int th_compile_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -96,6 +136,7 @@ int th_compile_tests(void)
     cmocka_unit_test(test_enum_literal_checked),
     cmocka_unit_test(test_definitions_and_parameters),
     cmocka_unit_test(test_emitted_code),
+    cmocka_unit_test(test_editor_slips),
   };
   return cmocka_run_group_tests_name("semantikk og kompilator", tests, NULL, NULL);
 }
