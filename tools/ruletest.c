@@ -13,6 +13,7 @@
 #include "date.h"
 #include "eval.h"
 #include "ruletest.h"
+#include "sema.h"
 
 typedef enum { P_SET, P_REMOVE, P_APPEND } patch_kind;
 
@@ -61,22 +62,54 @@ typedef struct {
   const char *cur;           /* current line's remaining text */
   const char *line_end;
   uint32_t line;
-  bool bad;
+  const char *tok, *tok_end;  /* the last word or value read on the current line */
+  bool bad;                  /* the file has an error: it contributes no tests */
+  uint32_t bad_line;         /* the line of the last error: one error per line, no cascades */
+  size_t nerrors;
+  bool test_bad;             /* the test being read has an error: its own checks are skipped */
   bool has_date;
   int32_t date;
   rtest *t;                  /* the test being read, or NULL */
 } parser;
 
+#define RT_MAX_ERRORS 20
+
+/* Prints "file:line:col: feil: …" with the line and a caret under the word the error is
+** about (the last one read on the current line; the line's first word for an earlier line),
+** as the compiler does. The rest of a line with an error is not checked again. */
 static void perr(parser *ps, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void perr(parser *ps, uint32_t line, const char *fmt, ...)
 {
+  ps->bad = true;
+  ps->test_bad = ps->t != NULL;
+  if (line == ps->bad_line || ++ps->nerrors > RT_MAX_ERRORS) return;
+  ps->bad_line = line;
+  const char *start = ps->text;
+  for (uint32_t l = 1; l < line && start < ps->end; start++)
+    if (*start == '\n') l++;
+  const char *eol = start;
+  while (eol < ps->end && *eol != '\n' && *eol != '\r') eol++;
+  const char *a = start, *b;
+  if (line == ps->line && ps->tok && ps->tok >= start && ps->tok <= eol) {
+    a = ps->tok;
+    b = ps->tok_end > a ? ps->tok_end : a + 1;
+  } else {
+    while (a < eol && (*a == ' ' || *a == '\t')) a++;
+    for (b = a; b < eol && *b != ' ' && *b != '\t'; b++) {}
+    if (b == a) b = a + 1;
+  }
+  if (b > eol) b = eol > a ? eol : a + 1;
   va_list ap;
   va_start(ap, fmt);
-  fprintf(ps->err, "%s:%u: feil: ", ps->path, line);
+  fprintf(ps->err, "%s:%u:%zu: feil: ", ps->path, line, utf8_width(start, (size_t)(a - start)) + 1);
   vfprintf(ps->err, fmt, ap);
-  fputc('\n', ps->err);
   va_end(ap);
-  ps->bad = true;
+  fprintf(ps->err, "\n%5u | %.*s\n      | ", line, (int)(eol - start), start);
+  for (const char *q = start; q < a; q++)
+    if (((unsigned char)*q & 0xC0) != 0x80) fputc(*q == '\t' ? '\t' : ' ', ps->err);
+  size_t width = a < eol ? utf8_width(a, (size_t)((b < eol ? b : eol) - a)) : 1;
+  for (size_t i = 0; i < (width ? width : 1); i++) fputc('^', ps->err);
+  fputc('\n', ps->err);
 }
 
 static void skip_space(parser *ps)
@@ -98,12 +131,15 @@ static char *word(parser *ps)
   while (ps->cur < ps->line_end && *ps->cur != ' ' && *ps->cur != '\t' && *ps->cur != '\r' &&
          *ps->cur != '=' && *ps->cur != '"' && *ps->cur != '#')
     ps->cur++;
+  ps->tok = b;
+  ps->tok_end = ps->cur;
   return ps->cur > b ? xstrndup(b, (size_t)(ps->cur - b)) : NULL;
 }
 
 static char *quoted(parser *ps)
 {
   skip_space(ps);
+  ps->tok = ps->tok_end = ps->cur;
   if (ps->cur >= ps->line_end || *ps->cur != '"') return NULL;
   buf b;
   buf_init(&b);
@@ -117,6 +153,7 @@ static char *quoted(parser *ps)
     return NULL;
   }
   ps->cur++;
+  ps->tok_end = ps->cur;
   buf_putc(&b, 0);
   return buf_take(&b);
 }
@@ -136,6 +173,7 @@ static json_t *json_value(parser *ps)
   skip_space(ps);
   uint32_t first = ps->line;
   const char *b = ps->cur;
+  ps->tok = ps->tok_end = b;
   int depth = 0;
   bool in_str = false;
   const char *p = ps->cur;
@@ -157,6 +195,7 @@ static json_t *json_value(parser *ps)
   const char *e = p;
   ps->cur = p < ps->line_end ? ps->line_end : p;
   while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+  if (first == ps->line) ps->tok_end = e;
   if (e == b) {
     perr(ps, first, "mangler en verdi (JSON: \"tekst\", tall, true, false, null, […] eller {…})");
     return NULL;
@@ -238,34 +277,54 @@ static void parse_expect(parser *ps)
   expect x = { 0 };
   x.line = ps->line;
   x.rule = word(ps);
+  const char *rule_at = ps->tok, *rule_end = ps->tok_end;
   char *a = word(ps), *b = NULL;
-  if (a && status_by_name(a) < 0) b = word(ps);
-  else { b = a; a = NULL; }
+  const char *status_at = ps->tok, *status_end = ps->tok_end;
+  if (a && status_by_name(a) < 0) {
+    b = word(ps);
+    status_at = ps->tok;
+    status_end = ps->tok_end;
+  } else {
+    b = a;
+    a = NULL;
+  }
   x.item = a;
   x.status = b ? status_by_name(b) : -1;
   x.text = quoted(ps);
   const char *sug;
-  if (!x.rule) perr(ps, x.line, "«forvent» trenger regel-id, eventuelt element, og status");
-  else if (!rule_known(ps->s->p, x.rule, &sug))
+  if (!x.rule) {
+    perr(ps, x.line, "«forvent» trenger regel-id, eventuelt element, og status");
+  } else if (!rule_known(ps->s->p, x.rule, &sug)) {
+    ps->tok = rule_at;
+    ps->tok_end = rule_end;
     perr(ps, x.line, "regelsettet har ingen regel «%s»%s%s%s", x.rule, sug ? "; mente du «" : "", sug ? sug : "", sug ? "»?" : "");
-  else if (x.status < 0)
+  } else if (x.status < 0) {
+    ps->tok = status_at;
+    ps->tok_end = status_end;
     perr(ps, x.line, "«%s» er ikke en status; bruk oppfylt, brudd, avvik, begrunnet_avvik, vurder, ukjent eller ikke_aktuell",
          b ? b : "(ingenting)");
+  }
   else if (!at_end(ps)) perr(ps, x.line, "uventet tekst etter forventningen");
   free(b);
   if (!ps->t) perr(ps, x.line, "«forvent» må stå i en test");
-  if (ps->bad || !ps->t) {
+  if (ps->bad_line == x.line || !ps->t) {
     free(x.rule); free(x.item); free(x.text);
     return;
   }
   vec_push(&ps->t->expects, x);
 }
 
+static bool schema_path(const bc_program *p, const char *path, buf *why);
+
 static void parse_patch(parser *ps, patch_kind k)
 {
   patch x = { k, word(ps), NULL, ps->line };
+  buf why;
+  buf_init(&why);
   if (!x.path) perr(ps, x.line, "mangler stien i saken, f.eks. tiltak[0].start");
-  else if (k != P_REMOVE) {
+  else if (!schema_path(ps->s->p, x.path, &why)) perr(ps, x.line, "stien «%s»: %s", x.path, why.data);
+  buf_free(&why);
+  if (ps->bad_line != x.line && k != P_REMOVE) {
     skip_space(ps);
     if (ps->cur >= ps->line_end || *ps->cur != '=') perr(ps, x.line, "mangler «=» og verdien etter stien");
     else {
@@ -273,9 +332,9 @@ static void parse_patch(parser *ps, patch_kind k)
       x.val = json_value(ps);
     }
   }
-  if (!ps->bad && !at_end(ps)) perr(ps, x.line, "uventet tekst etter endringen");
+  if (ps->bad_line != x.line && !at_end(ps)) perr(ps, x.line, "uventet tekst etter endringen");
   if (!ps->t) perr(ps, x.line, "endringer må stå i en test");
-  if (ps->bad || !ps->t) {
+  if (ps->bad_line == x.line || !ps->t) {
     free(x.path);
     json_decref(x.val);
     return;
@@ -295,6 +354,11 @@ static bool read_date(parser *ps, int32_t *d)
 static void finish_test(parser *ps)
 {
   if (!ps->t) return;
+  if (ps->test_bad) {        /* what is missing may be what the error was about */
+    ps->t = NULL;
+    ps->test_bad = false;
+    return;
+  }
   if (!ps->t->base) perr(ps, ps->t->line, "testen «%s» sier ikke hvilken sak den bruker («sak …»)", ps->t->name);
   if (!ps->t->expects.len) perr(ps, ps->t->line, "testen «%s» forventer ingenting («forvent …»)", ps->t->name);
   ps->t = NULL;
@@ -346,7 +410,11 @@ static void parse_line(parser *ps)
   else if (!strcmp(kw, "forvent")) parse_expect(ps);
   else perr(ps, ps->line, "ukjent ord «%s»; en linje begynner med test, sak, dato, sett, fjern, legg_til, forvent eller grunnlag", kw);
   free(kw);
-  if (!at_end(ps) && !ps->bad) perr(ps, ps->line, "uventet tekst på slutten av linjen");
+  if (ps->bad_line != ps->line && !at_end(ps)) {
+    ps->tok = ps->cur;
+    ps->tok_end = ps->line_end;
+    perr(ps, ps->line, "uventet tekst på slutten av linjen");
+  }
 }
 
 static void test_free(rtest *t)
@@ -390,14 +458,22 @@ bool rt_suite_add_file(rt_suite *s, const char *path, FILE *err)
   if (slash) *slash = 0;
   else strcpy(dir, ".");
   size_t first_test = s->tests.len;
-  parser ps = { s, path, dir, err, text, text + len, NULL, NULL, 0, false, false, 0, NULL };
+  parser ps;
+  memset(&ps, 0, sizeof ps);
+  ps.s = s;
+  ps.path = path;
+  ps.dir = dir;
+  ps.err = err;
+  ps.text = text;
+  ps.end = text + len;
   ps.line_end = text - 1;    /* next_line starts at text */
   ps.cur = text;
   const char *nl = memchr(text, '\n', len);
   ps.line_end = nl ? nl : text + len;
   ps.line = 1;
   if (!utf8_valid(text, len)) perr(&ps, 1, "filen er ikke gyldig UTF-8");
-  while (!ps.bad) {
+  /* Every line is read, so one run shows every error (up to RT_MAX_ERRORS). */
+  while (ps.nerrors <= RT_MAX_ERRORS) {
     if (!at_end(&ps)) parse_line(&ps);
     if (ps.line_end >= ps.end) break;
     next_line(&ps);
@@ -471,6 +547,44 @@ static void steps_free(steps *s)
 {
   for (size_t i = 0; i < s->len; i++) free(s->items[i].name);
   vec_free(s);
+}
+
+/* Whether a path names a field the schema has (tiltak[T1].sted), so a misspelt field is an
+** error in the test file, not a change that silently does nothing. */
+static bool schema_path(const bc_program *p, const char *path, buf *why)
+{
+  steps sp = { 0 };
+  bool ok = split_path(path, &sp, why);
+  uint32_t type = BC_NONE;                 /* of what the steps so far name; BC_NONE: the root */
+  for (size_t i = 0; ok && i < sp.len; i++) {
+    const step *st = &sp.items[i];
+    const bc_type *t = type == BC_NONE ? NULL : &p->types.items[type];
+    if (st->is_sel) {
+      if (!t || t->kind != TK_LIST) {
+        buf_printf(why, "[%s]: det som står foran, er ikke en liste", st->name);
+        ok = false;
+      } else {
+        type = t->elem;
+      }
+      continue;
+    }
+    if (t && t->kind != TK_REC) {
+      buf_printf(why, "«%s»: det som står foran, er %s", st->name, t->kind == TK_LIST ? "en liste; velg et element med [nummer] eller [id]" : "ikke en post med felt");
+      ok = false;
+      continue;
+    }
+    uint32_t rec = t ? t->rec : p->root;
+    uint32_t f = sema_field(p, rec, st->name);
+    if (f == BC_NONE) {
+      buf_printf(why, "posten «%s» har ikke feltet «%s»", bc_str(p, p->records.items[rec].name), st->name);
+      sema_suggest_field(why, p, rec, st->name);
+      ok = false;
+    } else {
+      type = p->records.items[rec].fields.items[f].type;
+    }
+  }
+  steps_free(&sp);
+  return ok;
 }
 
 /* The index a selector names in list l: a position, or the item whose "id" is it. */

@@ -91,13 +91,23 @@ static void test_broken_test_file_is_named(void **state)
   char cmd[1024], *out;
   assert_int_equal(th_run("rm -rf build/q-bad && cp -r rules build/q-bad && "
                           "printf 'test \"x\"\\n  sak \"testsaker/oms.json\"\\n  forvent OMS-VARIGHT T1 avvik\\n' > build/q-bad/x.normtest && "
-                          "printf 'test \"y\"\\n  sak \"testsaker/oms.json\"\\n  sett tiltak[T9].sted = \"senter\"\\n  forvent OMS-STED T1 avvik\\n' > build/q-bad/y.normtest",
+                          "printf 'test \"y\"\\n  sak \"testsaker/oms.json\"\\n  sett tiltak[T9].sted = \"senter\"\\n  forvent OMS-STED T1 avvik\\n' > build/q-bad/y.normtest && "
+                          "printf 'test \"z\"\\n  sak \"testsaker/oms.json\"\\n  sett tiltak[T1].stad = \"senter\"\\n  forvent OMS-STED T1 avvk\\n' > build/q-bad/z.normtest",
                           &out), 0);
   free(out);
   snprintf(cmd, sizeof cmd, "%s test build/q-bad", th_norm());
   assert_int_equal(th_run(cmd, &out), 2);
-  assert_non_null(strstr(out, "build/q-bad/x.normtest:3: feil: regelsettet har ingen regel «OMS-VARIGHT»; mente du «OMS-VARIGHET»?"));
+  /* file:line:col, the line, and a caret under the word */
+  assert_non_null(strstr(out, "build/q-bad/x.normtest:3:11: feil: regelsettet har ingen regel «OMS-VARIGHT»; mente du «OMS-VARIGHET»?\n"
+                              "    3 |   forvent OMS-VARIGHT T1 avvik\n"
+                              "      |           ^^^^^^^^^^^\n"));
+  /* no cascade: the test whose only expectation was wrong is not also said to expect nothing */
+  assert_null(strstr(out, "forventer ingenting"));
   assert_non_null(strstr(out, "build/q-bad/y.normtest:3: stien «tiltak[T9].sted»: listen har ikke elementet [T9]"));
+  /* a misspelt field is an error in the test file, not a change that does nothing; and the
+  ** next line's error is reported in the same run */
+  assert_non_null(strstr(out, "build/q-bad/z.normtest:3:8: feil: stien «tiltak[T1].stad»: posten «tiltak» har ikke feltet «stad» – mente du «sted»?"));
+  assert_non_null(strstr(out, "build/q-bad/z.normtest:4:23: feil: «avvk» er ikke en status"));
   free(out);
 }
 
