@@ -8,6 +8,8 @@ CC       ?= cc
 PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc
 BUILD    ?= build
 MODE     ?= release
+# The guideline texts the rules quote (norm lint --kilder checks every quote against them).
+SEEDS    ?= ../shared/seeds
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
@@ -31,7 +33,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              engine/case.c engine/eval.c engine/disasm.c engine/audit.c stdlib/builtins.c grammar/format.c \
              tools/report_json.c tools/report_text.c tools/cli.c \
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
-             tools/cmd_fmt.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
+             tools/cmd_fmt.c tools/quote.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_rules.c tools/cmd_graph.c \
              tools/report_html.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
@@ -93,7 +95,8 @@ test-release: $(BUILD)/norm $(BUILD)/unit-tests
 	NORM=$(BUILD)/norm $(BUILD)/unit-tests
 	$(BUILD)/norm test --krev-dekning rules/ > $(BUILD)/regeltester.txt || { cat $(BUILD)/regeltester.txt; exit 1; }
 	@tail -1 $(BUILD)/regeltester.txt
-	$(BUILD)/norm lint rules
+	@if [ -d $(SEEDS) ]; then echo "$(BUILD)/norm lint --kilder $(SEEDS) rules"; $(BUILD)/norm lint --kilder $(SEEDS) rules; \
+	else echo "$(SEEDS) finnes ikke: sitatene kontrolleres ikke mot retningslinjetekstene"; $(BUILD)/norm lint rules; fi
 	$(BUILD)/norm fmt --check rules stdlib
 	$(BUILD)/norm doc rules | diff -u docs/regler.md - || { echo "docs/regler.md er ikke oppdatert: kjør build/norm doc rules > docs/regler.md"; exit 1; }
 

@@ -10,19 +10,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <getopt.h>
+
 #include "cli.h"
 #include "commands.h"
 #include "frontend.h"
+#include "quote.h"
 #include "ruletest.h"
 
 const char *const usage_lint =
-  "Bruk: norm lint [STI]\n"
+  "Bruk: norm lint [--kilder MAPPE] [STI]\n"
   "\n"
   "Ser etter det som kompilerer, men trolig er feil, i regelsettet i STI (standard: de\n"
   "leverte reglene): like regel-id-er som gjelder samtidig, regler uten kilder, sitat\n"
   "eller test (.normtest i samme mappe), bør-regler uten dokumentasjonspunkt, parametere\n"
-  "og definisjoner som aldri brukes, vilkår som alltid er sanne eller alltid usanne, og\n"
-  "gyldighetsdatoer som gjør at en regel aldri gjelder.\n"
+  "og definisjoner som aldri brukes, vilkår som alltid er sanne eller alltid usanne,\n"
+  "«når» i en regel per element som ikke gjelder elementet, og gyldighetsdatoer som gjør\n"
+  "at en regel aldri gjelder.\n"
+  "\n"
+  "Valg:\n"
+  "  --kilder MAPPE     kontroller også at hvert sitat står ordrett i dokumentet som\n"
+  "                     retningslinjen oppgir («dokument \"fil.txt\"»), i MAPPE. Mellomrom,\n"
+  "                     linjeskift, punkttegn i lister og grenser mellom tabellceller teller\n"
+  "                     ikke; «[…]» i et sitat markerer en utelatelse\n"
+  "  -h, --help         vis denne hjelpen\n"
   "\n"
   "Utgangsstatus: 0 ingen funn, 1 funn, 2 regelsettet kan ikke kompileres.\n";
 
@@ -30,7 +41,42 @@ typedef struct {
   srcset *src;
   const char *dir;           /* where the .normtest files are */
   rt_suite *tests;
+  const char *sources;       /* --kilder: folder of the guideline documents, or NULL */
 } linter;
+
+/* --kilder: every quote of the guideline's rules against the document it names. */
+static void lint_quotes(linter *l, const ast_guideline *g)
+{
+  bool any = false;
+  for (size_t i = 0; i < g->rules.len; i++) any |= g->rules.items[i]->has_quote;
+  if (!any) return;
+  if (!g->has_document) {
+    diag_at(l->src, DIAG_WARNING, g->loc, "retningslinjen %s oppgir ikke noe dokument («dokument \"fil.txt\"»); "
+            "sitatene i den kan ikke kontrolleres", g->id);
+    return;
+  }
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", l->sources, g->document.s);
+  size_t len;
+  const char *err;
+  char *doc = read_file(path, 64u << 20, &len, &err);
+  if (!doc) {
+    diag_at(l->src, DIAG_WARNING, g->document.loc, "dokumentet %s %s; sitatene i retningslinjen %s kan ikke kontrolleres",
+            path, err, g->id);
+    return;
+  }
+  for (size_t i = 0; i < g->rules.len; i++) {
+    const ast_rule *r = g->rules.items[i];
+    if (!r->has_quote) continue;
+    buf why;
+    buf_init(&why);
+    if (!quote_in_text(doc, len, r->quote.s, &why))
+      diag_at(l->src, DIAG_WARNING, r->quote.loc, "sitatet i %s står ikke ordrett i %s: %s; skriv det slik det står, "
+              "og marker det som er utelatt med «[…]»", r->id, g->document.s, why.data);
+    buf_free(&why);
+  }
+  free(doc);
+}
 
 static bool is_std(const srcset *s, srcloc l) { return s->files.items[l.file].path == NULL; }
 
@@ -216,6 +262,7 @@ static void run_lint(void *ctx, ast_unit *u, const bc_program *p)
       diag_at(l->src, DIAG_WARNING, g->loc, "retningslinjen %s gjelder aldri: gjelder_fra er etter gjelder_til", g->id);
     constant_conds(l, g->cond, "«gjelder_når»");
     for (size_t j = 0; j < g->rules.len; j++) lint_rule(l, u, g, g->rules.items[j]);
+    if (l->sources) lint_quotes(l, g);
   }
   for (size_t i = 0; i < u->params.len; i++) {
     const ast_param *a = u->params.items[i];
@@ -233,15 +280,26 @@ static void run_lint(void *ctx, ast_unit *u, const bc_program *p)
 
 int cmd_lint(int argc, char **argv)
 {
-  if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-    fputs(usage_lint, stdout);
-    return EXIT_CLEAN;
+  static const struct option opts[] = {
+    { "kilder", required_argument, 0, 'k' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *sources = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'k': sources = optarg; break;
+    case 'h': fputs(usage_lint, stdout); return EXIT_CLEAN;
+    default: return cli_usage_error("lint", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
   }
-  if (argc > 2) return cli_usage_error("lint", "%s", "bare én regelmappe eller regelfil");
-  if (argc == 2 && argv[1][0] == '-') return cli_usage_error("lint", "ukjent valg «%s»", argv[1]);
-  char def[PATH_MAX], dir[PATH_MAX];
-  const char *path = argc == 2 ? argv[1] : cli_default_rules(def, sizeof def);
+  if (argc - optind > 1) return cli_usage_error("lint", "%s", "bare én regelmappe eller regelfil");
   struct stat st;
+  if (sources && (stat(sources, &st) != 0 || !S_ISDIR(st.st_mode)))
+    return cli_usage_error("lint", "--kilder: «%s» er ikke en mappe", sources);
+  char def[PATH_MAX], dir[PATH_MAX];
+  const char *path = optind < argc ? argv[optind] : cli_default_rules(def, sizeof def);
   snprintf(dir, sizeof dir, "%s", path);
   if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
     char *slash = strrchr(dir, '/');
@@ -251,7 +309,7 @@ int cmd_lint(int argc, char **argv)
   bool color = cli_use_color("auto", stderr);
   bc_program p;
   if (!fe_load_ruleset(path, &p, stderr, color)) return EXIT_USAGE;
-  linter l = { NULL, dir, rt_suite_new(&p, NULL) };
+  linter l = { NULL, dir, rt_suite_new(&p, NULL), sources };
   cli_names names;
   if (cli_list_dir(dir, ".normtest", &names)) {
     for (size_t i = 0; i < names.len; i++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "tools/quote.h"
 
 /* A copy of rules/ in build/q-rules with `sed` applied to oms.norm. */
 static void copy_rules(const char *sed)
@@ -272,6 +273,37 @@ static void test_lint_catches_each_seeded_mistake(void **state)
   free(out);
 }
 
+/* Quotes against their source: layout does not count, wording and order do. */
+static void test_quotes_are_checked_against_the_source(void **state)
+{
+  (void)state;
+  static const char doc[] = "Dere bør snakke med foreldrene om\n\n  • hva barna har behov for\n  • foreldres motivasjon\n\n"
+                            "TrinnHvorfor\n6. Fatt vedtak om hjelpetiltakRettslig gyldighet og klageinformasjon\n";
+  buf why;
+  buf_init(&why);
+  assert_true(quote_in_text(doc, strlen(doc), "Dere bør snakke med foreldrene om • hva barna har behov for • foreldres motivasjon", &why));
+  assert_true(quote_in_text(doc, strlen(doc), "6. Fatt vedtak om hjelpetiltak | Rettslig gyldighet", &why));
+  assert_true(quote_in_text(doc, strlen(doc), "Dere bør […] foreldres motivasjon", &why));
+  assert_false(quote_in_text(doc, strlen(doc), "foreldres motivasjon […] Dere bør", &why));       /* order */
+  buf_reset(&why);
+  assert_false(quote_in_text(doc, strlen(doc), "Dere bør snakke med foreldrene om hva barna har behov for, foreldres motivasjon", &why));
+  assert_string_equal(why.data, "teksten stemmer til «…med foreldrene om hva barna har behov», men fortsetter ikke med «for,»");
+  buf_free(&why);
+  /* the command: a guideline naming its document, one quote that is verbatim, one that is not */
+  char *out = th_runf(1, "rm -rf build/q-sitat && mkdir -p build/q-sitat/kilder && printf '%%s' '%s' > build/q-sitat/kilder/d.txt && "
+                      "printf 'retningslinje X \"T\"\\n  dokument \"d.txt\"\\n\\nregel X-A krav \"a\"\\n"
+                      "  sitat \"Dere bør snakke med foreldrene om • hva barna har behov for\"\\n  kilder \"k\"\\n  krev sann\\n\\n"
+                      "regel X-B krav \"b\"\\n  sitat \"Fatt vedtak om hjelpetiltak: Rettslig gyldighet\"\\n  kilder \"k\"\\n  krev sann\\n'"
+                      " > build/q-sitat/x.norm && %s lint --kilder build/q-sitat/kilder build/q-sitat/x.norm", doc, th_norm());
+  assert_non_null(strstr(out, "build/q-sitat/x.norm:10:9: advarsel: sitatet i X-B står ikke ordrett i d.txt: teksten stemmer til "
+                              "«Fatt vedtak om», men fortsetter ikke med «hjelpetiltak:»"));
+  assert_null(strstr(out, "sitatet i X-A"));
+  free(out);
+  out = th_runf(2, "%s lint --kilder build/q-sitat/ingen rules", th_norm());
+  assert_non_null(strstr(out, "--kilder: «build/q-sitat/ingen» er ikke en mappe"));
+  free(out);
+}
+
 int th_quality_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -283,6 +315,7 @@ int th_quality_tests(void)
     cmocka_unit_test(test_diff_reports_every_change),
     cmocka_unit_test(test_diff_reports_rules_added_removed_and_changed),
     cmocka_unit_test(test_lint_catches_each_seeded_mistake),
+    cmocka_unit_test(test_quotes_are_checked_against_the_source),
   };
   return cmocka_run_group_tests_name("kvalitetsverktøyene: norm test, diff og lint", tests, NULL, NULL);
 }
