@@ -33,10 +33,12 @@ void ast_unit_free(ast_unit *u)
       vec_free(&r->docs);
       vec_free(&r->uses.params);
       vec_free(&r->uses.defs);
+      vec_free(&r->uses.facts);
     }
     vec_free(&g->rules);
     vec_free(&g->uses.params);
     vec_free(&g->uses.defs);
+    vec_free(&g->uses.facts);
   }
   for (size_t i = 0; i < u->defs.len; i++) {
     vec_free(&u->defs.items[i]->params);

@@ -41,6 +41,7 @@ typedef struct {
 struct ast_expr {
   ast_kind kind;
   srcloc loc;
+  uint32_t type;               /* set by sema: the program's type id of the value (0 until then) */
   union {
     double num;
     struct { char *s; size_t len; } str;
@@ -99,6 +100,7 @@ typedef struct ast_guideline ast_guideline;
 typedef struct {
   VEC(ast_param *) params;
   VEC(ast_def *) defs;
+  VEC(const char *) facts;     /* fact paths read, "tiltak[].start" (strings in the unit's arena) */
 } ast_uses;
 
 typedef struct {

@@ -33,12 +33,14 @@ typedef struct {
   VEC(ast_def *) inlining;   /* definitions being inlined, to refuse recursion */
   VEC(ast_param *) evaluating;
   ast_uses *uses;            /* the rule or guideline being compiled records what it reaches */
+  char **rec_paths;          /* per record: its path from the root ("tiltak[]"), made on first use */
   uint32_t line_file;        /* only this file's lines go into the line table */
   uint32_t last_line;
   bool ok;
 } cg;
 
 static uint32_t cg_expr(cg *c, ast_expr *e);
+static void use_fact(cg *c, uint32_t rec, uint32_t f);
 
 static void error(cg *c, srcloc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void error(cg *c, srcloc loc, const char *fmt, ...)
@@ -282,6 +284,7 @@ static uint32_t cg_name(cg *c, ast_expr *e)
   if (f != BC_NONE) {
     e->u.name.kind = NAME_ROOTFIELD;
     e->u.name.slot = f;
+    use_fact(c, c->p->root, f);
     emit_op(c, OP_ROOT, e->loc);
     emit_u16(c, OP_FIELD, f, e->loc);
     return c->p->records.items[c->p->root].fields.items[f].type;
@@ -289,6 +292,53 @@ static uint32_t cg_name(cg *c, ast_expr *e)
   unknown_name(c, e);
   emit_op(c, OP_UNKNOWN, e->loc);
   return TY_ERROR;
+}
+
+/* The path of each record type from the case's root, "" for the root, "tiltak[]",
+** "tiltak[].samtykker[]": the first way the schema reaches it. */
+static void make_rec_paths(cg *c)
+{
+  size_t n = c->p->records.len;
+  c->rec_paths = xcalloc(n + 1, sizeof *c->rec_paths);
+  if (c->p->root >= n) return;
+  c->rec_paths[c->p->root] = xstrdup("");
+  uint32_t *queue = xcalloc(n + 1, sizeof *queue);
+  size_t head = 0, tail = 0;
+  queue[tail++] = c->p->root;
+  while (head < tail) {
+    uint32_t r = queue[head++];
+    const bc_record *rd = &c->p->records.items[r];
+    for (size_t i = 0; i < rd->fields.len; i++) {
+      const bc_type *t = &c->p->types.items[rd->fields.items[i].type];
+      bool list = t->kind == TK_LIST;
+      if (list) t = &c->p->types.items[t->elem];
+      if (t->kind != TK_REC || c->rec_paths[t->rec]) continue;
+      buf b;
+      buf_init(&b);
+      buf_printf(&b, "%s%s%s%s", c->rec_paths[r], *c->rec_paths[r] ? "." : "", bc_str(c->p, rd->fields.items[i].name), list ? "[]" : "");
+      c->rec_paths[t->rec] = buf_take(&b);
+      queue[tail++] = t->rec;
+    }
+  }
+  free(queue);
+}
+
+/* Semantic analysis: the rule or guideline being compiled reads field f of record rec. */
+static void use_fact(cg *c, uint32_t rec, uint32_t f)
+{
+  if (!c->uses) return;
+  if (!c->rec_paths) make_rec_paths(c);
+  const char *prefix = c->rec_paths[rec] ? c->rec_paths[rec] : "…";
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "%s%s%s", prefix, *prefix ? "." : "", bc_str(c->p, c->p->records.items[rec].fields.items[f].name));
+  for (size_t i = 0; i < c->uses->facts.len; i++)
+    if (!strcmp(c->uses->facts.items[i], b.data)) {
+      buf_free(&b);
+      return;
+    }
+  vec_push(&c->uses->facts, arena_strdup(&c->u->mem, b.data));
+  buf_free(&b);
 }
 
 static uint32_t cg_field(cg *c, ast_expr *e)
@@ -324,6 +374,7 @@ static uint32_t cg_field(cg *c, ast_expr *e)
   }
   buf_free(&b);
   e->u.field.field = f;
+  use_fact(c, t->rec, f);
   emit_u16(c, OP_FIELD, f, e->loc);
   return c->p->records.items[t->rec].fields.items[f].type;
 }
@@ -731,6 +782,7 @@ static uint32_t cg_expr(cg *c, ast_expr *e)
   case AST_LIST: t = cg_list(c, e); break;
   }
   if (is_atom(e, t)) emit_cond(c, e->loc);
+  e->type = t;
   return t;
 }
 
@@ -1085,6 +1137,8 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     diag_plain(u->src, DIAG_ERROR, "en regel er for sammensatt (for mange variabler eller nøstede løkker)");
     c.ok = false;
   }
+  for (size_t i = 0; c.rec_paths && i < p->records.len; i++) free(c.rec_paths[i]);
+  free(c.rec_paths);
   vec_free(&c.scope);
   vec_free(&c.inlining);
   vec_free(&c.evaluating);

@@ -103,6 +103,11 @@ static void rule_doc(const srcset *s, const ast_rule *r, FILE *out)
     }
     fputc('\n', out);
   }
+  if (u->facts.len) {
+    fputs("- **Opplysninger fra saksmappen:** ", out);
+    for (size_t i = 0; i < u->facts.len; i++) fprintf(out, "%s`%s`", i ? ", " : "", u->facts.items[i]);
+    fputc('\n', out);
+  }
   for (size_t i = 0; i < r->docs.len; i++) {
     fprintf(out, "- **Dokumentasjon%s:** `%s` – ", r->docs.items[i].on_deviation ? " ved avvik" : "", r->docs.items[i].type);
     md_text(r->docs.items[i].text.s, out);

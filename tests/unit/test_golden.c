@@ -182,6 +182,19 @@ static void test_usage(void **state)
   assert_int_equal(run(cmd, &out), 0);
   assert_non_null(strstr(out, "Bruk: norm check"));
   free(out);
+  /* every subcommand answers --help and -h with its own usage, exit 0 */
+  static const char *const cmds[] = { "check", "compile", "disasm", "test", "diff", "doc", "lint", "fmt", "graph",
+                                      "audit", "version", "audit verify", "audit show", "audit replay", "audit export" };
+  for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "Bruk: norm %s", cmds[i]);
+    char *help = th_runf(0, "%s %s --help", norm(), cmds[i]);
+    if (!strstr(help, want)) fail_msg("norm %s --help: %s", cmds[i], help);
+    free(help);
+    help = th_runf(0, "%s %s -h", norm(), cmds[i]);
+    if (!strstr(help, want)) fail_msg("norm %s -h: %s", cmds[i], help);
+    free(help);
+  }
   snprintf(cmd, sizeof cmd, "%s --version", norm());
   assert_int_equal(run(cmd, &out), 0);
   assert_non_null(strstr(out, "norm "));

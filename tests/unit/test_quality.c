@@ -230,7 +230,11 @@ static const char seeded[] =
   "regel TK-NY2 krav \"Per tiltak, men avgrenset av saken\"\n"
   "  for hvert t i tiltak\n"
   "  når alder(barn.fodselsdato) >= 15\n"
-  "  krev skrevet(t.start)\n";
+  "  krev skrevet(t.start)\n"
+  "\n"
+  "parameter grense = 5\n"
+  "regel TK-NY3 krav \"Et vilkår som bare leser en parameter\"\n"
+  "  krev grense > 3\n";
 
 static void test_lint_catches_each_seeded_mistake(void **state)
 {
@@ -262,6 +266,11 @@ static void test_lint_catches_each_seeded_mistake(void **state)
   };
   for (size_t i = 0; i < sizeof want / sizeof *want; i++)
     if (!strstr(out, want[i])) fail_msg("lint did not report «%s»:\n%s", want[i], out);
+  /* constant folding goes through the parameter, as semantic analysis resolved it */
+  assert_non_null(strstr(out, "vilkåret i «krev» er alltid sant, uansett sak\n"));
+  const char *fold = strstr(out, "|   krev grense > 3\n");
+  assert_non_null(fold);
+  assert_non_null(strstr(fold, "^^^^^^^^^^"));
   assert_non_null(strstr(out, "build/q-lint/tk.norm:"));
   free(out);
   /* Never in force and duplicate ids are refused already by the compiler, with a caret. */
@@ -304,6 +313,29 @@ static void test_quotes_are_checked_against_the_source(void **state)
   free(out);
 }
 
+/* norm doc lists what each rule reaches, as semantic analysis recorded it: parameters
+** (also through definitions and the message) and the facts it reads. */
+static void test_doc_lists_what_a_rule_reaches(void **state)
+{
+  (void)state;
+  char *out = th_runf(0, "%s doc rules", th_norm());
+  const char *r = strstr(out, "### OMS-VARIGHET");
+  assert_non_null(r);
+  const char *next = strstr(r + 1, "### ");
+  assert_non_null(next);
+  const char *p = strstr(r, "- **Parametere:** `min_varighet` = `6 måneder`\n");
+  assert_true(p && p < next);
+  const char *f = strstr(r, "- **Opplysninger fra saksmappen:** ");
+  assert_true(f && f < next);
+  assert_true(strstr(f, "`tiltak[].planlagt_slutt`") < next);
+  assert_true(strstr(f, "`tiltak[].start`") < next);
+  /* a parameter in a regex argument counts too */
+  r = strstr(out, "### OPP-VEDTAK-HJEMMEL");
+  assert_non_null(r);
+  assert_true(strstr(r, "`lov_mønster` = ") < strstr(r + 1, "### "));
+  free(out);
+}
+
 int th_quality_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -316,6 +348,7 @@ int th_quality_tests(void)
     cmocka_unit_test(test_diff_reports_rules_added_removed_and_changed),
     cmocka_unit_test(test_lint_catches_each_seeded_mistake),
     cmocka_unit_test(test_quotes_are_checked_against_the_source),
+    cmocka_unit_test(test_doc_lists_what_a_rule_reaches),
   };
   return cmocka_run_group_tests_name("kvalitetsverktøyene: norm test, diff og lint", tests, NULL, NULL);
 }
