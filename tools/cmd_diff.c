@@ -212,30 +212,19 @@ static bool same_strs(const bc_program *a, const bc_program *b, uint32_t x, uint
   return !strcmp(bc_str(a, x), bc_str(b, y));
 }
 
-static bool same_block(const bc_program *a, uint32_t x, const bc_program *b, uint32_t y)
+/* Whether what `write` says of x in a and of y in b is the same bytes: bc_rule_logic for
+** whether two versions of a rule decide alike for every case, bc_block_logic for a block. */
+static bool same_bytes(void (*write)(const bc_program *, uint32_t, buf *), const bc_program *a, uint32_t x,
+                       const bc_program *b, uint32_t y)
 {
   buf bx, by;
   buf_init(&bx);
   buf_init(&by);
-  bc_block_logic(a, x, &bx);
-  bc_block_logic(b, y, &by);
+  write(a, x, &bx);
+  write(b, y, &by);
   bool same = bx.len == by.len && !memcmp(bx.data, by.data, bx.len);
   buf_free(&bx);
   buf_free(&by);
-  return same;
-}
-
-/* Whether two versions of a rule decide alike for every case (bc_rule_logic). */
-static bool same_logic(const bc_program *a, uint32_t x, const bc_program *b, uint32_t y)
-{
-  buf la, lb;
-  buf_init(&la);
-  buf_init(&lb);
-  bc_rule_logic(a, x, &la);
-  bc_rule_logic(b, y, &lb);
-  bool same = la.len == lb.len && !memcmp(la.data, lb.data, la.len);
-  buf_free(&la);
-  buf_free(&lb);
   return same;
 }
 
@@ -246,7 +235,8 @@ static bool meta_diff(const bc_program *a, const bc_rule *x, const bc_program *b
   bool decides = false;
   if (x->strength != y->strength) buf_puts(out, "styrke, ");
   if (!same_strs(a, b, x->title, y->title)) buf_puts(out, "tittel, ");
-  if (!same_block(a, x->message, b, y->message) || !same_block(a, x->message_ok, b, y->message_ok))
+  if (!same_bytes(bc_block_logic, a, x->message, b, y->message) ||
+      !same_bytes(bc_block_logic, a, x->message_ok, b, y->message_ok))
     buf_puts(out, "melding, ");
   if (!same_strs(a, b, x->quote, y->quote)) buf_puts(out, "sitat, ");
   bool src = x->sources.len == y->sources.len;
@@ -308,7 +298,7 @@ static void compare_rules(const differ *d, const named_changes *params, const na
     buf m;
     buf_init(&m);
     bool explained = meta_diff(&d->old, &d->old.rules.items[k], &d->new, y, &m);
-    rc.logic = !same_logic(&d->old, (uint32_t)k, &d->new, (uint32_t)i);
+    rc.logic = !same_bytes(bc_rule_logic, &d->old, (uint32_t)k, &d->new, (uint32_t)i);
     if (rc.logic) {
       size_t own = m.len;
       reasons(params, "parameteren", rc.id, &m);
