@@ -190,7 +190,8 @@ static void sha_hex(const void *data, size_t len, char out[65])
 bool audit_case_digest(const char *json, size_t len, char out[65])
 {
   json_error_t je;
-  json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+  size_t bom = utf8_bom(json, len);
+  json_t *doc = json_loadb(json + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!doc) return false;
   char *canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
   json_decref(doc);

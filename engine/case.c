@@ -303,8 +303,9 @@ bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf 
     buf_printf(errors, "saksmappen er for stor (%zu byte; grensen er %u)\n", len, CASE_MAX_BYTES);
     return false;
   }
+  size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
   json_error_t je;
-  json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+  json_t *doc = json_loadb(json + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!doc) {
     buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column, je.text);
     return false;

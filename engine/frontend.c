@@ -102,6 +102,11 @@ static bool load_file(loader *l, const char *path, const char *shown, srcloc *fr
     else diag_plain(l->src, DIAG_ERROR, "%s: %s", shown, err);
     return false;
   }
+  size_t bom = utf8_bom(text, len);           /* Windows editors write one; it is not text */
+  if (bom) {
+    memmove(text, text + bom, len - bom + 1);
+    len -= bom;
+  }
   return load_text(l, shown, path, text, len, relative_key(l->base, real));
 }
 
@@ -181,6 +186,12 @@ bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes
   char name[PATH_MAX];
   if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
   else ok = false;
+  /* A rule set that judges nothing would report every case as clean. */
+  if (ok && !p.rules.len) {
+    diag_plain(src, DIAG_ERROR, "%s: regelsettet har ingen regler («regel …»); det ville ikke vurdert noe",
+               npaths ? paths[0] : "regelsettet");
+    ok = false;
+  }
   if (ok && bytes) bcf_write(&p, bytes);
   if (ok && fn) fn(ctx, &u, &p);
   bc_free(&p);

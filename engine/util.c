@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void out_of_memory(void)
 {
@@ -154,15 +156,23 @@ char *buf_take(buf *b)
 
 char *read_file(const char *path, size_t max, size_t *len, const char **err)
 {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  /* Opened without blocking, so a FIFO with no writer is refused instead of waited for. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     *err = errno == ENOENT ? "finnes ikke" : errno == EACCES ? "mangler lesetilgang" : "kan ikke åpnes";
     return NULL;
   }
   struct stat st;
-  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    fclose(f);
-    *err = "er en mappe, ikke en fil";
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    bool dir = S_ISDIR(st.st_mode);
+    close(fd);
+    *err = dir ? "er en mappe, ikke en fil" : "er ikke en vanlig fil (men en FIFO, en enhet eller en socket)";
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    *err = "kan ikke åpnes";
     return NULL;
   }
   buf b;
@@ -190,6 +200,11 @@ char *read_file(const char *path, size_t max, size_t *len, const char **err)
 }
 
 /* ---- UTF-8 ---- */
+
+size_t utf8_bom(const char *s, size_t n)
+{
+  return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF ? 3 : 0;
+}
 
 size_t utf8_width(const char *s, size_t n)
 {

@@ -58,9 +58,13 @@ char *buf_take(buf *b);                           /* caller frees; buffer become
   } while (0)
 #define vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
 
-/* Reads a whole file; returns NULL and sets *err (static text) on failure. Caller frees. */
+/* Reads a whole regular file; returns NULL and sets *err (static text, bokmål) on failure,
+** also for a folder, FIFO, device or socket. Caller frees. */
 char *read_file(const char *path, size_t max, size_t *len, const char **err);
 
+/* The length of a UTF-8 byte-order mark at the start of s (3), or 0. Windows tools often
+** write one; files that start with it are read as if it were not there. */
+size_t utf8_bom(const char *s, size_t n);
 /* UTF-8: number of code points in s[0..n), and whether s[0..n) is valid UTF-8. */
 size_t utf8_width(const char *s, size_t n);
 bool utf8_valid(const char *s, size_t n);

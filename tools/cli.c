@@ -205,6 +205,62 @@ bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
   return ok;
 }
 
+static bool under_folder(const char *dir, const char *path)
+{
+  char rd[PATH_MAX], rp[PATH_MAX], parent[PATH_MAX];
+  if (!realpath(dir, rd)) return false;
+  /* the output may not exist yet: its folder does */
+  snprintf(parent, sizeof parent, "%s", path);
+  char *slash = strrchr(parent, '/');
+  if (slash) *slash = 0;
+  else snprintf(parent, sizeof parent, ".");
+  if (!realpath(parent, rp)) return false;
+  size_t n = strlen(rd);
+  return !strncmp(rp, rd, n) && (rp[n] == '/' || rp[n] == 0);
+}
+
+bool cli_output_ok(const char *cmd, const char *out, const char *const *inputs, size_t ninputs)
+{
+  if (!*out) {
+    fprintf(stderr, "norm %s: -o trenger en filsti\n", cmd);
+    return false;
+  }
+  struct stat st;
+  bool exists = stat(out, &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    fprintf(stderr, "norm %s: %s er %s; -o skriver bare vanlige filer\n", cmd, out,
+            S_ISDIR(st.st_mode) ? "en mappe" : "ikke en vanlig fil (men en enhet, en FIFO eller en socket)");
+    return false;
+  }
+  struct stat ln;
+  if (lstat(out, &ln) == 0 && S_ISLNK(ln.st_mode) && !exists) {
+    fprintf(stderr, "norm %s: %s er en symbolsk lenke til en fil som ikke finnes\n", cmd, out);
+    return false;
+  }
+  for (size_t i = 0; i < ninputs; i++) {
+    struct stat in;
+    if (!strcmp(inputs[i], "-") || stat(inputs[i], &in) != 0) continue;
+    if (exists && in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
+      fprintf(stderr, "norm %s: %s er også en av inndatafilene; norm skriver ikke over det den leser\n", cmd, out);
+      return false;
+    }
+    if (S_ISDIR(in.st_mode) && under_folder(inputs[i], out) &&
+        (str_has_suffix(out, ".json") || str_has_suffix(out, ".ndjson") || str_has_suffix(out, ".jsonl") ||
+         str_has_suffix(out, ".norm") || str_has_suffix(out, ".normtest"))) {
+      fprintf(stderr, "norm %s: %s ligger i mappen %s, som leses; velg en fil utenfor den\n", cmd, out, inputs[i]);
+      return false;
+    }
+  }
+  return true;
+}
+
+void cli_output_target(const char *out, char target[PATH_MAX])
+{
+  struct stat ln;
+  if (lstat(out, &ln) == 0 && S_ISLNK(ln.st_mode) && realpath(out, target)) return;
+  snprintf(target, PATH_MAX, "%s", out);
+}
+
 void cli_print_case_errors(const char *prefix, const char *name, const char *errors)
 {
   const char *line = errors ? errors : "";

@@ -7,6 +7,7 @@
 #define NORM_CLI_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -33,6 +34,14 @@ typedef void (*cli_case_fn)(void *ctx, const char *name, const char *text, size_
 ** Errors reading a path, and a path holding no case, are printed to stderr; returns false
 ** when any occurred. */
 bool cli_each_case(const char *path, cli_case_fn fn, void *ctx);
+
+/* Whether -o may write `out` (prints why not, as "norm CMD: …"): it must be a regular file
+** or not exist yet – never a device, FIFO, socket or folder – and it must not be one of the
+** inputs, nor a case file inside an input folder. Nothing the user did not ask to be written
+** is ever overwritten or truncated. A symbolic link is written through, never replaced. */
+bool cli_output_ok(const char *cmd, const char *out, const char *const *inputs, size_t ninputs);
+/* The file to write for out: out itself, or the file a symbolic link at out points to. */
+void cli_output_target(const char *out, char target[PATH_MAX]);
 
 /* Prints case_load's errors, one line each, as "PREFIX: NAME: path: message". */
 void cli_print_case_errors(const char *prefix, const char *name, const char *errors);

@@ -383,6 +383,7 @@ static int audit_export_cmd(int argc, char **argv)
     return cli_usage_error("audit", "%s", "oppgi --format json eller --format csv");
   if (optind != argc - 1) return cli_usage_error("audit", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
   const char *path = argv[optind];
+  if (output && !cli_output_ok("audit export", output, &path, 1)) return EXIT_USAGE;
   audit_db *db = open_db("export", path);
   if (!db) return EXIT_USAGE;
   audit_check chk;

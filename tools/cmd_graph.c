@@ -58,6 +58,7 @@ int cmd_graph(int argc, char **argv)
   if (argc - optind > 1) return cli_usage_error("graph", "%s", "bare én regelmappe eller regelfil");
   char def[PATH_MAX];
   const char *path = optind < argc ? argv[optind] : cli_default_rules(def, sizeof def);
+  if (!cli_output_ok("graph", j.out, &path, 1)) return EXIT_USAGE;
   srcset src;
   src_init(&src);
   const char *paths[1] = { path };

@@ -265,6 +265,21 @@ static int cmd_check(int argc, char **argv)
   if ((operator_name || store_case) && !audit)
     return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
   if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
+  if (output || k.graph) {
+    /* -o and --graph write only what they name: never an input, a device or a folder */
+    VEC(const char *) inputs = { 0 };
+    for (int i = optind; i < argc; i++) vec_push(&inputs, argv[i]);
+    vec_push(&inputs, rules);
+    if (audit) vec_push(&inputs, audit);
+    bool fine = !output || cli_output_ok("check", output, inputs.items, inputs.len);
+    if (fine && k.graph && !k.graph_per_case) fine = cli_output_ok("check", k.graph, inputs.items, inputs.len);
+    if (fine && output && k.graph && !strcmp(output, k.graph)) {
+      fprintf(stderr, "norm check: -o og --graph kan ikke skrive til samme fil\n");
+      fine = false;
+    }
+    vec_free(&inputs);
+    if (!fine) return EXIT_USAGE;
+  }
   if (output && !freopen(output, "w", stdout)) {
     fprintf(stderr, "norm check: kan ikke skrive %s\n", output);
     return EXIT_USAGE;
@@ -322,15 +337,19 @@ static int cmd_compile(int argc, char **argv)
   }
   if (!out) return cli_usage_error("compile", "%s", "oppgi hvor regelsettet skal skrives: -o FIL.normc");
   char rules_buf[PATH_MAX];
-  const char *paths[64];
-  size_t n = 0;
-  for (int i = optind; i < argc && n < 64; i++) paths[n++] = argv[i];
-  if (!n) paths[n++] = cli_default_rules(rules_buf, sizeof rules_buf);
+  VEC(const char *) paths = { 0 };                  /* every path given is compiled */
+  for (int i = optind; i < argc; i++) vec_push(&paths, argv[i]);
+  if (!paths.len) vec_push(&paths, cli_default_rules(rules_buf, sizeof rules_buf));
+  if (!cli_output_ok("compile", out, paths.items, paths.len)) {
+    vec_free(&paths);
+    return EXIT_USAGE;
+  }
   srcset src;
   src_init(&src);
   buf bytes;
   buf_init(&bytes);
-  bool ok = fe_compile(&src, paths, n, &bytes);
+  bool ok = fe_compile(&src, paths.items, paths.len, &bytes);
+  vec_free(&paths);
   diag_print_all(&src, stderr, cli_use_color("auto", stderr));
   src_free(&src);
   if (!ok) {
@@ -339,12 +358,13 @@ static int cmd_compile(int argc, char **argv)
     return EXIT_USAGE;
   }
   /* Write to a temporary file and rename, so a crash never leaves half a rule set. */
-  char tmp[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+  char target[PATH_MAX], tmp[PATH_MAX + 32];
+  cli_output_target(out, target);            /* a symbolic link keeps pointing where it did */
+  snprintf(tmp, sizeof tmp, "%s.tmp%ld", target, (long)getpid());
   FILE *f = fopen(tmp, "wb");
   bool written = f && fwrite(bytes.data, 1, bytes.len, f) == bytes.len;
   if (f && fclose(f)) written = false;
-  if (!written || rename(tmp, out)) {
+  if (!written || rename(tmp, target)) {
     fprintf(stderr, "norm: %s: kunne ikke skrives (%s)\n", out, strerror(errno));
     unlink(tmp);
     buf_free(&bytes);

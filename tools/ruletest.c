@@ -211,9 +211,18 @@ static json_t *load_case_file(parser *ps, const char *name)
   char full[PATH_MAX];
   if (name[0] == '/') snprintf(full, sizeof full, "%s", name);
   else snprintf(full, sizeof full, "%s/%s", ps->dir, name);
+  size_t len;
+  const char *err;
+  char *text = read_file(full, 16u << 20, &len, &err);
+  if (!text) {
+    perr(ps, ps->line, "saksmappen «%s» %s", full, err);
+    return NULL;
+  }
+  size_t bom = utf8_bom(text, len);
   json_error_t je;
-  json_t *v = json_load_file(full, JSON_REJECT_DUPLICATES, &je);
+  json_t *v = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
   if (!v) perr(ps, ps->line, "saksmappen «%s» kan ikke leses: %s (linje %d)", full, je.text, je.line);
+  free(text);
   return v;
 }
 

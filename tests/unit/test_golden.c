@@ -170,6 +170,60 @@ static void test_case_inputs(void **state)
   free(out);
 }
 
+/* Nothing the user did not ask to be written is overwritten, and no input is silently
+** dropped or waited for forever. */
+static void test_no_silent_loss(void **state)
+{
+  (void)state;
+  free(th_runf(0, "rm -rf build/q-tap && mkdir -p build/q-tap/saker && cp examples/saksmappe-eksempel.json build/q-tap/sak.json && "
+                  "cp examples/saker/01*.json build/q-tap/saker/ && mkfifo build/q-tap/fifo && touch build/q-tap/mål.normc && "
+                  "ln -s mål.normc build/q-tap/lenke.normc"));
+  char *before = th_slurp("build/q-tap/sak.json");
+  char *out = th_runf(2, "%s check -o build/q-tap/sak.json build/q-tap/sak.json", norm());
+  assert_non_null(strstr(out, "er også en av inndatafilene"));
+  free(out);
+  char *after = th_slurp("build/q-tap/sak.json");
+  assert_string_equal(before, after);                       /* not emptied */
+  free(after);
+  out = th_runf(2, "%s check -o build/q-tap/saker/ut.json build/q-tap/saker", norm());
+  assert_non_null(strstr(out, "ligger i mappen build/q-tap/saker, som leses"));
+  free(out);
+  /* devices, FIFOs and folders are not files to write; a link is written through, not replaced */
+  out = th_runf(2, "%s compile rules -o build/q-tap/fifo", norm());
+  assert_non_null(strstr(out, "er ikke en vanlig fil"));
+  free(out);
+  out = th_runf(2, "%s audit export build/q-tap/x.db --format csv -o build/q-tap/saker", norm());
+  assert_non_null(strstr(out, "er en mappe"));
+  free(out);
+  free(th_runf(0, "%s compile rules -o build/q-tap/lenke.normc && test -L build/q-tap/lenke.normc && test -s build/q-tap/mål.normc", norm()));
+  /* a FIFO as case or rule file is refused at once, not waited on */
+  out = th_runf(2, "timeout 20 %s check build/q-tap/fifo", norm());
+  assert_non_null(strstr(out, "build/q-tap/fifo: er ikke en vanlig fil"));
+  free(out);
+  out = th_runf(2, "timeout 20 %s check --rules build/q-tap/fifo build/q-tap/sak.json", norm());
+  assert_non_null(strstr(out, "er ikke en vanlig fil"));
+  free(out);
+  /* an empty rule set would call every case clean */
+  out = th_runf(2, ": > build/q-tap/tom.norm && %s check --rules build/q-tap/tom.norm build/q-tap/sak.json", norm());
+  assert_non_null(strstr(out, "regelsettet har ingen regler"));
+  free(out);
+  /* every path given to compile is compiled: a broken 70th file is not ignored */
+  out = th_runf(2, "mkdir -p build/q-tap/mange && for i in $(seq 1 69); do printf 'retningslinje G%%s \"T\"\\nregel G%%s-A krav \"a\"\\n  krev sann\\n' $i $i > build/q-tap/mange/r$i.norm; done && "
+                   "printf 'regel X krav\\n' > build/q-tap/mange/r70.norm && %s compile $(ls build/q-tap/mange/r*.norm) -o build/q-tap/m.normc", norm());
+  assert_non_null(strstr(out, "r70.norm"));
+  free(out);
+  /* a UTF-8 byte-order mark is not part of a case or a rule file */
+  char *plain = th_runf(1, "%s check --format json --rules rules build/q-tap/sak.json", norm());
+  char *bom = th_runf(1, "printf '\\357\\273\\277' > build/q-tap/bom.json && cat build/q-tap/sak.json >> build/q-tap/bom.json && "
+                         "mkdir -p build/q-tap/regler && cp rules/*.norm build/q-tap/regler/ && "
+                         "printf '\\357\\273\\277' | cat - rules/oms.norm > build/q-tap/regler/oms.norm && "
+                         "%s check --format json --rules build/q-tap/regler build/q-tap/bom.json", norm());
+  assert_string_equal(strstr(plain, "\"funn\""), strstr(bom, "\"funn\""));
+  free(plain);
+  free(bom);
+  free(before);
+}
+
 static void test_usage(void **state)
 {
   (void)state;
@@ -216,6 +270,7 @@ int th_golden_tests(void)
     cmocka_unit_test(test_rule_error_exit_2),
     cmocka_unit_test(test_bad_case_does_not_stop_others),
     cmocka_unit_test(test_case_inputs),
+    cmocka_unit_test(test_no_silent_loss),
     cmocka_unit_test(test_usage),
   };
   return cmocka_run_group_tests_name("kommandoen norm (gylne filer)", tests, NULL, NULL);
