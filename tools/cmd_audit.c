@@ -160,6 +160,7 @@ typedef struct {
   bool has_from, has_to, json;
   size_t shown;
   json_t *all;
+  int64_t broken_from;       /* records from this seq on come after a break in the chain; 0: none */
 } shower;
 
 static bool has_finding(const audit_record *r, const char *regel, const char *status)
@@ -213,8 +214,11 @@ static bool show_one(void *ctx, const audit_record *r)
   if (s->has_to && (!dated || day > s->to)) return true;
   if ((s->regel || s->status) && !has_finding(r, s->regel, s->status)) return true;
   s->shown++;
+  bool suspect = s->broken_from && r->seq >= s->broken_from;
   if (s->json) {
-    json_array_append_new(s->all, record_json(r));
+    json_t *o = record_json(r);
+    json_object_set_new(o, "etter_brudd", json_boolean(suspect));
+    json_array_append_new(s->all, o);
     return true;
   }
   if (s->shown == 1) {
@@ -223,7 +227,7 @@ static bool show_one(void *ctx, const audit_record *r)
     puts("funn");
   }
   char seq[24], ruleset[13];
-  snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+  snprintf(seq, sizeof seq, "%s%lld", suspect ? "!" : "", (long long)r->seq);
   snprintf(ruleset, sizeof ruleset, "%.12s", r->ruleset);
   const char *cells[] = { seq, r->tid, r->sak_id, r->date, ruleset, r->operator_name };
   for (size_t i = 0; i < 6; i++) column(cells[i], widths[i]);
@@ -238,7 +242,8 @@ static bool show_one(void *ctx, const audit_record *r)
 static const char *const usage_show =
   "Bruk: norm audit show FIL.db [VALG]\n"
   "\n"
-  "Viser postene i revisjonsloggen, én linje per post (eller JSON).\n"
+  "Viser postene i revisjonsloggen, én linje per post (eller JSON). Kjeden kontrolleres\n"
+  "først; er den brutt, merkes postene fra bruddet og utover, og utgangsstatus er 1.\n"
   "\n"
   "Valg:\n"
   "  --sak ID           bare poster for denne saken (sak_id)\n"
@@ -289,6 +294,20 @@ static int audit_show_cmd(int argc, char **argv)
   if (optind != argc - 1) return cli_usage_error("audit", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
   audit_db *db = open_db("show", argv[optind]);
   if (!db) return EXIT_USAGE;
+  /* The chain first: what follows a break cannot be trusted, and says so. */
+  audit_check chk;
+  if (!audit_verify(db, &chk)) {
+    fprintf(stderr, "norm audit show: %s: %s\n", argv[optind], audit_errmsg(db));
+    audit_close(db);
+    return EXIT_USAGE;
+  }
+  if (!chk.ok) {
+    s.broken_from = chk.bad ? chk.bad : 1;
+    fprintf(stderr, "ADVARSEL: kjeden er brutt%s%.0lld: %s; poster fra og med %lld er merket med ! (tekst) eller "
+            "\"etter_brudd\": true (JSON) og kan ikke stoles på\n", chk.bad ? " ved post " : "", (long long)chk.bad, chk.why,
+            (long long)s.broken_from);
+  }
+  free(chk.why);
   s.json = !strcmp(format, "json");
   s.all = json_array();
   bool ok = audit_each(db, show_one, &s);
@@ -302,7 +321,7 @@ static int audit_show_cmd(int argc, char **argv)
   }
   json_decref(s.all);
   audit_close(db);
-  return ok ? EXIT_CLEAN : EXIT_USAGE;
+  return !ok ? EXIT_USAGE : s.broken_from ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 typedef struct { FILE *out; bool csv; json_t *all; } exporter;

@@ -25,6 +25,8 @@ typedef struct {
   bc_program p;
   vm *m;
   size_t same, differ, failed;
+  size_t refused;            /* records after a break in the chain, not replayed */
+  int64_t broken_from;       /* the first record that cannot be trusted, or 0 */
 } replayer;
 
 static void collect_given(void *ctx, const char *name, const char *text, size_t len)
@@ -195,6 +197,12 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
 
 static bool replay_each(void *ctx, const audit_record *r)
 {
+  replayer *rp = ctx;
+  if (rp->broken_from && r->seq >= rp->broken_from) {
+    printf("post %lld: etterprøves ikke: den står etter bruddet i kjeden\n", (long long)r->seq);
+    rp->refused++;
+    return true;
+  }
   replay_one(ctx, r, false);
   return true;
 }
@@ -205,14 +213,16 @@ static const char *const usage_replay =
   "Vurderer saken i post SEQ (eller i alle postene) på nytt med regelsettet og datoen i\n"
   "posten, og sier om resultatet er byte for byte det samme. Saken hentes fra loggen\n"
   "(--audit-store-case) eller fra STI, der den finnes ved sjekksummen; en sak med en annen\n"
-  "sjekksum enn posten avvises.\n"
+  "sjekksum enn posten avvises. Kjeden kontrolleres først: poster fra et brudd og utover\n"
+  "etterprøves ikke, for det er ikke sikkert hva de sier.\n"
   "\n"
   "Valg:\n"
   "  --alle             alle postene\n"
   "  --case STI         saksmapper (fil, mappe eller NDJSON); kan gjentas\n"
   "  -h, --help         vis denne hjelpen\n"
   "\n"
-  "Utgangsstatus: 0 alle resultatene er de samme; 1 minst ett er ikke det; 2 feil bruk, eller\n"
+  "Utgangsstatus: 0 alle resultatene er de samme; 1 minst ett er ikke det, eller kjeden er\n"
+  "brutt; 2 feil bruk, eller\n"
   "en database eller sak som ikke kan leses.\n";
 
 int audit_replay_cmd(int argc, char **argv)
@@ -260,20 +270,35 @@ int audit_replay_cmd(int argc, char **argv)
   rp.db = NULL;
   char *err = NULL;
   rp.db = audit_open(argv[optind], false, &err);
+  audit_check chk = { 0 };
+  if (rp.db && !audit_verify(rp.db, &chk)) {
+    fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], audit_errmsg(rp.db));
+    audit_close(rp.db);
+    rp.db = NULL;
+  } else if (rp.db && !chk.ok) {
+    rp.broken_from = chk.bad ? chk.bad : 1;
+    fprintf(stderr, "norm audit replay: %s: kjeden er brutt%s%.0lld: %s; poster fra og med %lld etterprøves ikke\n",
+            argv[optind], chk.bad ? " ved post " : "", (long long)chk.bad, chk.why, (long long)rp.broken_from);
+  }
+  free(chk.why);
   if (!rp.db) {
-    fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err);
+    if (err) fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err);
     free(err);
   } else if (all) {
     if (audit_each(rp.db, replay_each, &rp)) {
       printf("%zu %s etterprøvd: %zu identiske, %zu ulike, %zu kunne ikke etterprøves\n", rp.same + rp.differ + rp.failed,
              rp.same + rp.differ + rp.failed == 1 ? "post" : "poster", rp.same, rp.differ, rp.failed);
-      status = rp.failed ? EXIT_USAGE : rp.differ ? EXIT_FINDINGS : EXIT_CLEAN;
+      if (rp.refused) printf("%zu %s etter bruddet i kjeden ble ikke etterprøvd\n", rp.refused, rp.refused == 1 ? "post" : "poster");
+      status = rp.failed ? EXIT_USAGE : rp.differ || rp.refused ? EXIT_FINDINGS : EXIT_CLEAN;
     } else {
       fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], audit_errmsg(rp.db));
     }
   } else {
     audit_record r = { 0 };
-    if (audit_get(rp.db, seq, &r)) {
+    if (rp.broken_from && seq >= rp.broken_from) {
+      printf("post %lld: etterprøves ikke: den står etter bruddet i kjeden\n", seq);
+      status = EXIT_FINDINGS;
+    } else if (audit_get(rp.db, seq, &r)) {
       replay_one(&rp, &r, true);
       status = rp.failed ? EXIT_USAGE : rp.differ ? EXIT_FINDINGS : EXIT_CLEAN;
     } else {

@@ -373,6 +373,24 @@ static void test_check_audit_replay_show_export(void **state)
   out = th_runf(1, "%s audit verify %s", th_norm(), db);
   assert_non_null(strstr(out, "kjeden er brutt ved post 7: innholdet i posten er endret"));
   free(out);
+  /* show and replay check the chain first: what follows the break is marked, or not replayed */
+  out = th_runf(1, "%s audit show %s", th_norm(), db);
+  assert_non_null(strstr(out, "ADVARSEL: kjeden er brutt ved post 7"));
+  assert_non_null(strstr(out, "\n6 "));
+  assert_non_null(strstr(out, "\n!7 "));
+  assert_non_null(strstr(out, "\n!49 "));
+  free(out);
+  out = th_runf(1, "%s audit show %s --format json 2>/dev/null", th_norm(), db);
+  assert_non_null(strstr(out, "\"etter_brudd\": true"));
+  assert_non_null(strstr(out, "\"etter_brudd\": false"));
+  free(out);
+  out = th_runf(1, "%s audit replay %s 8 --case examples/saker", th_norm(), db);
+  assert_non_null(strstr(out, "post 8: etterprøves ikke: den står etter bruddet i kjeden"));
+  assert_null(strstr(out, "identisk"));
+  free(out);
+  out = th_runf(0, "%s audit replay %s 6 --case examples/saker", th_norm(), db);
+  assert_non_null(strstr(out, "post 6 (sak EKS-006): identisk resultat"));
+  free(out);
 }
 
 /* Starts norm with stdout to `out`; returns its pid. */
