@@ -14,13 +14,6 @@ void ast_unit_init(ast_unit *u, srcset *src)
   u->src = src;
 }
 
-static void free_typespec(ast_typespec *t)
-{
-  if (!t) return;
-  free_typespec(t->elem);
-  vec_free(&t->args);
-  vec_free(&t->idargs);
-}
 
 void ast_unit_free(ast_unit *u)
 {
@@ -46,9 +39,13 @@ void ast_unit_free(ast_unit *u)
   }
   for (size_t i = 0; i < u->records.len; i++) {
     ast_record *r = u->records.items[i];
-    for (size_t j = 0; j < r->fields.len; j++) free_typespec(r->fields.items[j].type);
     vec_free(&r->fields);
   }
+  for (size_t i = 0; i < u->typespecs.len; i++) {
+    vec_free(&u->typespecs.items[i]->args);
+    vec_free(&u->typespecs.items[i]->idargs);
+  }
+  vec_free(&u->typespecs);
   vec_free(&u->guidelines);
   vec_free(&u->params);
   vec_free(&u->defs);

@@ -201,6 +201,8 @@ typedef struct {
   VEC(ast_param *) params;
   VEC(ast_def *) defs;
   VEC(ast_record *) records;
+  VEC(ast_typespec *) typespecs; /* every typespec with arguments, attached or not: their
+                                  vectors are freed from here, also after a syntax error */
   ast_schema schema;
   ast_string ruleset_name;
   bool has_ruleset_name;

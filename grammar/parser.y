@@ -282,7 +282,7 @@ typespec
   : IDENT                   { $$ = arena_alloc(&pc->u->mem, sizeof *$$); $$->kind = TS_NAME; $$->name = $1; $$->loc = @1; }
   | LISTE AV typespec       { $$ = arena_alloc(&pc->u->mem, sizeof *$$); $$->kind = TS_LIST; $$->elem = $3; $$->loc = @$; }
   | IDENT '('               { $<ts>$ = arena_alloc(&pc->u->mem, sizeof *$<ts>$); $<ts>$->kind = TS_CALL;
-                              $<ts>$->name = $1; pc->ts = $<ts>$; }
+                              $<ts>$->name = $1; pc->ts = $<ts>$; vec_push(&pc->u->typespecs, $<ts>$); }
     typeargs ')'            { $$ = $<ts>3; $$->loc = @$; pc->ts = NULL; }
   ;
 

@@ -313,7 +313,7 @@ int cmd_lint(int argc, char **argv)
   cli_names names;
   if (cli_list_dir(dir, ".normtest", &names)) {
     for (size_t i = 0; i < names.len; i++) {
-      char full[PATH_MAX];
+      char full[PATH_MAX + 256];
       snprintf(full, sizeof full, "%s/%s", dir, names.items[i]);
       rt_suite_add_file(l.tests, full, stderr);
     }
