@@ -156,6 +156,8 @@ struct ast_def {
   srcloc loc;
   VEC(char *) params;
   VEC(srcloc) param_locs;
+  ast_string phrase, phrase_false;  /* what it means, when it holds and when it does not */
+  bool has_phrase, has_phrase_false;
   ast_expr *body;
   bool used;
   int state;                   /* sema: 0 unchecked, 1 checking, 2 done */
@@ -178,6 +180,8 @@ typedef struct {
   srcloc loc;
   ast_typespec *type;
   bool required;
+  ast_string label;            /* how people call the fact («planlagt slutt»), or empty */
+  bool has_label;
 } ast_fielddecl;
 
 typedef struct {

@@ -119,6 +119,18 @@ static void write_payload(const bc_program *p, buf *b)
   for (size_t i = 0; i < p->lines.len; i++) { w_u32(b, p->lines.items[i].pc); w_u32(b, p->lines.items[i].line); }
   w_u32(b, (uint32_t)p->code.len);
   buf_put(b, p->code.items, p->code.len);
+  /* version 3: explanations */
+  for (size_t i = 0; i < p->records.len; i++)
+    for (size_t j = 0; j < p->records.items[i].fields.len; j++) w_u32(b, p->records.items[i].fields.items[j].label);
+  for (size_t i = 0; i < p->conds.len; i++) {
+    const bc_cond *c = &p->conds.items[i];
+    w_u32(b, c->parent); w_u32(b, c->kind); w_u32(b, c->words); w_u32(b, c->words_false);
+  }
+  for (size_t i = 0; i < p->guides.len; i++) w_u32(b, p->guides.items[i].cond_top);
+  for (size_t i = 0; i < p->rules.len; i++) {
+    const bc_rule *r = &p->rules.items[i];
+    w_u32(b, r->filter_top); w_u32(b, r->scope_top); w_u32(b, r->exception_top); w_u32(b, r->check_top);
+  }
 }
 
 void bcf_write(const bc_program *p, buf *out)
@@ -166,7 +178,24 @@ static uint32_t r_count(reader *r, size_t min)
     for (uint32_t i_ = 0; i_ < n_; i_++) vec_push(vec, r_u32(r)); \
   } while (0)
 
-static void read_payload(reader *r, bc_program *p)
+/* Version 3's explanation section, after the code. */
+static void read_explanations(reader *r, bc_program *p)
+{
+  r->section = "forklaringer";
+  for (size_t i = 0; i < p->records.len && !r->bad; i++)
+    for (size_t j = 0; j < p->records.items[i].fields.len; j++) p->records.items[i].fields.items[j].label = r_u32(r);
+  for (size_t i = 0; i < p->conds.len && !r->bad; i++) {
+    bc_cond *c = &p->conds.items[i];
+    c->parent = r_u32(r); c->kind = r_u32(r); c->words = r_u32(r); c->words_false = r_u32(r);
+  }
+  for (size_t i = 0; i < p->guides.len && !r->bad; i++) p->guides.items[i].cond_top = r_u32(r);
+  for (size_t i = 0; i < p->rules.len && !r->bad; i++) {
+    bc_rule *ru = &p->rules.items[i];
+    ru->filter_top = r_u32(r); ru->scope_top = r_u32(r); ru->exception_top = r_u32(r); ru->check_top = r_u32(r);
+  }
+}
+
+static void read_payload(reader *r, bc_program *p, uint32_t version)
 {
   r->section = "tekster";
   uint32_t n = r_count(r, 4);
@@ -206,7 +235,8 @@ static void read_payload(reader *r, bc_program *p)
     rec.name = r_u32(r); rec.id_field = r_u32(r);
     uint32_t nf = r_count(r, 12);
     for (uint32_t j = 0; j < nf; j++) {
-      bc_field f = { r_u32(r), r_u32(r), r_u32(r) };
+      bc_field f;                    /* one read per statement: initializers are unsequenced */
+      f.name = r_u32(r); f.type = r_u32(r); f.required = r_u32(r); f.label = BC_NONE;
       vec_push(&rec.fields, f);
     }
     vec_push(&p->records, rec);
@@ -229,6 +259,7 @@ static void read_payload(reader *r, bc_program *p)
   for (uint32_t i = 0; i < n && !r->bad; i++) {
     bc_cond c;
     c.text = r_u32(r); c.file = r_u32(r); c.line = r_u32(r); c.col = r_u32(r); c.flags = r_u32(r);
+    c.parent = BC_NONE; c.kind = CK_LEAF; c.words = c.words_false = BC_NONE;
     vec_push(&p->conds, c);
   }
   r->section = "retningslinjer";
@@ -238,6 +269,7 @@ static void read_payload(reader *r, bc_program *p)
     g.id = r_u32(r); g.title = r_u32(r); g.publisher = r_u32(r); g.document = r_u32(r); g.version = r_u32(r);
     g.updated = (int32_t)r_u32(r); g.from = (int32_t)r_u32(r); g.to = (int32_t)r_u32(r);
     g.cond = r_u32(r); g.cond_text = r_u32(r); g.file = r_u32(r);
+    g.cond_top = BC_NONE;
     vec_push(&p->guides, g);
   }
   r->section = "regler";
@@ -249,11 +281,13 @@ static void read_payload(reader *r, bc_program *p)
     ru.from = (int32_t)r_u32(r); ru.to = (int32_t)r_u32(r); ru.line = r_u32(r); ru.var_local = r_u32(r);
     ru.coll = r_u32(r); ru.filter = r_u32(r); ru.scope = r_u32(r); ru.exception = r_u32(r); ru.check = r_u32(r);
     ru.message = r_u32(r); ru.message_ok = r_u32(r); ru.check_text = r_u32(r);
+    ru.filter_top = ru.scope_top = ru.exception_top = ru.check_top = BC_NONE;
     R_IDS(r, &ru.sources);
     R_IDS(r, &ru.aliases);
     uint32_t nd = r_count(r, 16);
     for (uint32_t j = 0; j < nd; j++) {
-      bc_doc d = { r_u32(r), r_u32(r), r_u32(r), r_u32(r) };
+      bc_doc d;
+      d.type = r_u32(r); d.text = r_u32(r); d.on_deviation = r_u32(r); d.check = r_u32(r);
       vec_push(&ru.docs, d);
     }
     vec_push(&p->rules, ru);
@@ -261,14 +295,16 @@ static void read_payload(reader *r, bc_program *p)
   r->section = "kodeblokker";
   n = r_count(r, 20);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_block b = { r_u32(r), r_u32(r), r_u32(r), r_u32(r), 0, 0 };
+    bc_block b;
+    b.start = r_u32(r); b.len = r_u32(r); b.nlocals = r_u32(r); b.niters = r_u32(r); b.max_stack = 0;
     b.kind = r_u32(r);
     vec_push(&p->blocks, b);
   }
   r->section = "linjetabell";
   n = r_count(r, 8);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_line l = { r_u32(r), r_u32(r) };
+    bc_line l;
+    l.pc = r_u32(r); l.line = r_u32(r);
     vec_push(&p->lines, l);
   }
   r->section = "kode";
@@ -279,6 +315,7 @@ static void read_payload(reader *r, bc_program *p)
     memcpy(p->code.items, r->p + r->pos, n);
     r->pos += n;
   }
+  if (version >= 3) read_explanations(r, p);
   if (!r->bad && r->pos != r->len) { r->section = "slutten"; r->bad = true; }
 }
 
@@ -303,8 +340,9 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
   if (len < BC_HEADER_LEN)
     return fail(why, "filen er avkortet (%zu byte; hodet alene er %u byte)", len, BC_HEADER_LEN);
   uint32_t version = (uint32_t)data[8] | (uint32_t)data[9] << 8 | (uint32_t)data[10] << 16 | (uint32_t)data[11] << 24;
-  if (version != BC_VERSION)
-    return fail(why, "formatversjon %u støttes ikke (denne norm leser versjon %u); kompiler regelsettet på nytt", version, BC_VERSION);
+  if (version != BC_VERSION && version != 2)
+    return fail(why, "formatversjon %u støttes ikke (denne norm leser versjon 2 og %u); kompiler regelsettet på nytt",
+                version, BC_VERSION);
   uint64_t plen = 0;
   for (int i = 7; i >= 0; i--) plen = plen << 8 | data[12 + i];
   if (plen != len - BC_HEADER_LEN)
@@ -316,7 +354,7 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
     return fail(why, "sjekksummen (SHA-256) stemmer ikke: filen er endret eller skadet");
   reader r = { data + BC_HEADER_LEN, (size_t)plen, 0, "", false };
   bc_init(p);
-  read_payload(&r, p);
+  read_payload(&r, p, version);
   if (r.bad) {
     bc_free(p);
     memset(p, 0, sizeof *p);

@@ -8,6 +8,8 @@
 ** Instruction layout: [op:u8][operands per opcodes.h], little-endian.
 ** File layout (bcfile.c):
 **   "NORMC\0\r\n" | version:u32 | payload length:u64 | SHA-256 of payload:32 bytes | payload
+** Version 3 appends, after the code, what explanations need: every field's label, every
+** condition's parent, kind and words, and the top condition of each guideline and rule block.
 */
 #ifndef NORM_BYTECODE_H
 #define NORM_BYTECODE_H
@@ -35,7 +37,7 @@ typedef struct {
 extern const op_info bc_ops[OP__COUNT];
 
 #define BC_MAGIC "NORMC\0\r\n"
-#define BC_VERSION 2u
+#define BC_VERSION 3u              /* 3 added labels and the condition tree; 2 is still read */
 #define BC_HEADER_LEN 52u
 #define BC_NONE 0xFFFFFFFFu
 #define BC_MAX_STACK 256u
@@ -62,6 +64,7 @@ typedef struct {
   uint32_t name;             /* string id */
   uint32_t type;
   uint32_t required;
+  uint32_t label;            /* string id of what people call it («planlagt slutt»), or BC_NONE */
 } bc_field;
 
 typedef struct {
@@ -98,11 +101,19 @@ typedef enum {
 
 #define COND_INLINED 1u           /* written in a definition, not in the rule's own text */
 
+/* What a condition is made of, for explanations: a compound explains itself by its parts
+** (parent links point up), a use of a definition by its meaning, a leaf by its words. */
+typedef enum { CK_LEAF, CK_AND, CK_OR, CK_NOT, CK_ALL, CK_EXISTS, CK_DEF, CK__COUNT } cond_kind;
+
 typedef struct {
   uint32_t text;             /* source text of the condition */
   uint32_t file;             /* string id of the source file name */
   uint32_t line, col;
   uint32_t flags;            /* COND_* */
+  uint32_t parent;           /* the condition this one is a part of, or BC_NONE */
+  uint32_t kind;             /* cond_kind */
+  uint32_t words, words_false;  /* string ids: the condition in words, when it holds and when
+                                   not; "\x01R:F\x01" stands for the value of field F of record R */
 } bc_cond;
 
 typedef struct { uint32_t pc, line; } bc_line;  /* instruction at pc comes from line */
@@ -113,6 +124,7 @@ typedef struct {
   uint32_t cond;                                      /* block, BC_NONE: always applies */
   uint32_t cond_text;                                 /* string id of its source */
   uint32_t file;                                      /* string id of the source file name */
+  uint32_t cond_top;                                  /* the condition that is all of cond, or BC_NONE */
 } bc_guide;
 
 typedef struct {
@@ -132,6 +144,7 @@ typedef struct {
   uint32_t var_local;                        /* per-item: local slot of the item, else BC_NONE */
   uint32_t coll, filter, scope, exception, check, message, message_ok;   /* blocks or BC_NONE */
   uint32_t check_text;                       /* string id of the check's source */
+  uint32_t filter_top, scope_top, exception_top, check_top;   /* each block's whole condition, or BC_NONE */
   VEC(uint32_t) sources, aliases;            /* string ids */
   VEC(bc_doc) docs;
 } bc_rule;

@@ -14,6 +14,7 @@
 
 #include "grammar/lexer.h"
 #include "sema.h"
+#include "words.h"
 #include "stdlib/builtins.h"
 
 typedef struct {
@@ -33,6 +34,7 @@ typedef struct {
   VEC(ast_def *) inlining;   /* definitions being inlined, to refuse recursion */
   VEC(ast_param *) evaluating;
   ast_uses *uses;            /* the rule or guideline being compiled records what it reaches */
+  VEC(uint32_t) pending;     /* conditions compiled whose enclosing condition is not yet known */
   char **rec_paths;          /* per record: its path from the root ("tiltak[]"), made on first use */
   uint32_t line_file;        /* only this file's lines go into the line table */
   uint32_t last_line;
@@ -136,8 +138,23 @@ static bc_const literal_const(cg *c, const ast_expr *e)
   return k;
 }
 
-static uint32_t cond_index(cg *c, srcloc loc)
+static cond_kind kind_of_cond(const ast_expr *e)
 {
+  switch (e->kind) {
+  case AST_BINARY: return e->u.bin.op == BIN_AND ? CK_AND : e->u.bin.op == BIN_OR ? CK_OR : CK_LEAF;
+  case AST_NOT: return CK_NOT;
+  case AST_QUANT: return e->u.quant.q == Q_ALL ? CK_ALL : CK_EXISTS;
+  case AST_CALL: return e->u.call.def ? CK_DEF : CK_LEAF;
+  case AST_NAME: return e->u.name.kind == NAME_DEF ? CK_DEF : CK_LEAF;
+  default: return CK_LEAF;
+  }
+}
+
+/* The condition table entry for e (one per place in the source and inlining state), made
+** with its kind and its words (words.h) the first time. */
+static uint32_t cond_for(cg *c, const ast_expr *e)
+{
+  srcloc loc = e->loc;
   char *text = src_span(c->src, loc);
   uint32_t s = bc_intern(c->p, text, strlen(text));
   free(text);
@@ -148,12 +165,31 @@ static uint32_t cond_index(cg *c, srcloc loc)
     const bc_cond *k = &c->p->conds.items[i];
     if (k->text == s && k->file == f && k->line == loc.line && k->col == loc.col && k->flags == flags) return (uint32_t)i;
   }
-  bc_cond k = { s, f, loc.line, loc.col, flags };
+  buf w, wf;
+  buf_init(&w);
+  buf_init(&wf);
+  words_cond(c->p, e, true, &w);
+  words_cond(c->p, e, false, &wf);
+  bc_cond k = { s, f, loc.line, loc.col, flags, BC_NONE, (uint32_t)kind_of_cond(e),
+                bc_intern(c->p, w.data ? w.data : "", w.len), bc_intern(c->p, wf.data ? wf.data : "", wf.len) };
+  buf_free(&w);
+  buf_free(&wf);
   vec_push(&c->p->conds, k);
   return (uint32_t)(c->p->conds.len - 1);
 }
 
-static void emit_cond(cg *c, srcloc loc) { emit_u16(c, OP_COND, cond_index(c, loc), loc); }
+/* Records e's value in the trace; the conditions compiled inside e since `mark` are its
+** parts. Returns e's condition. */
+static uint32_t emit_cond(cg *c, const ast_expr *e, size_t mark)
+{
+  uint32_t k = cond_for(c, e);
+  emit_u16(c, OP_COND, k, e->loc);
+  for (size_t i = mark; i < c->pending.len; i++)
+    if (c->pending.items[i] != k) c->p->conds.items[c->pending.items[i]].parent = k;
+  c->pending.len = mark;
+  vec_push(&c->pending, k);
+  return k;
+}
 
 /* ---- locals ---- */
 
@@ -738,20 +774,18 @@ static uint32_t cg_list(cg *c, ast_expr *e)
   return bc_list_of(c->p, elem);
 }
 
-/* Atoms of a condition are recorded in the trace with their value. */
-static bool is_atom(const ast_expr *e, uint32_t t)
+/* Every part of a condition that is itself a condition is recorded in the trace with its
+** value – comparisons, calls, quantifiers, facts that are yes or no, and og/eller/ikke –
+** so that an explanation can say which parts decided the outcome. */
+static bool is_cond(const ast_expr *e, uint32_t t)
 {
   if (t != TY_BOOL) return false;
-  switch (e->kind) {
-  case AST_BINARY: return e->u.bin.op != BIN_AND && e->u.bin.op != BIN_OR;
-  case AST_QUANT: case AST_CALL: return true;
-  case AST_NAME: return e->u.name.kind == NAME_DEF;
-  default: return false;
-  }
+  return e->kind != AST_BOOL && e->kind != AST_UNKNOWN;
 }
 
 static uint32_t cg_expr(cg *c, ast_expr *e)
 {
+  size_t mark = c->pending.len;
   uint32_t t = TY_ERROR;
   switch (e->kind) {
   case AST_NUM: case AST_STR: case AST_DATE: case AST_DUR:
@@ -781,8 +815,8 @@ static uint32_t cg_expr(cg *c, ast_expr *e)
   case AST_QUANT: t = cg_quant(c, e); break;
   case AST_LIST: t = cg_list(c, e); break;
   }
-  if (is_atom(e, t)) emit_cond(c, e->loc);
   e->type = t;
+  if (is_cond(e, t)) emit_cond(c, e, mark);
   return t;
 }
 
@@ -793,6 +827,7 @@ static uint32_t block_begin(cg *c, block_kind kind)
   bc_block b = { (uint32_t)c->p->code.len, 0, 0, 0, 0, kind };
   vec_push(&c->p->blocks, b);
   c->last_line = 0;
+  c->pending.len = 0;                 /* a block's conditions are parts of nothing outside it */
   return (uint32_t)(c->p->blocks.len - 1);
 }
 
@@ -802,8 +837,9 @@ static void block_end(cg *c, uint32_t b, srcloc loc)
   c->p->blocks.items[b].len = (uint32_t)(c->p->code.len - c->p->blocks.items[b].start);
 }
 
-/* A block computing a condition; the whole condition is recorded too when it is compound. */
-static uint32_t cg_cond_block(cg *c, block_kind kind, ast_expr *e, const char *what)
+/* A block computing a condition; *top is the whole condition's entry (BC_NONE when it is
+** not one, like a constant). */
+static uint32_t cg_cond_block(cg *c, block_kind kind, ast_expr *e, const char *what, uint32_t *top)
 {
   uint32_t b = block_begin(c, kind);
   uint32_t t = cg_expr(c, e);
@@ -813,7 +849,8 @@ static uint32_t cg_cond_block(cg *c, block_kind kind, ast_expr *e, const char *w
     error(c, e->loc, "%s må være et vilkår (sann/usann), men dette er %s", what, type_name(c, t, &tb));
     buf_free(&tb);
   }
-  if (!is_atom(e, t)) emit_cond(c, e->loc);
+  *top = is_cond(e, t) ? cond_for(c, e) : BC_NONE;
+  c->pending.len = 0;
   block_end(c, b, e->loc);
   return b;
 }
@@ -936,6 +973,7 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
   br.line = r->loc.line;
   br.var_local = BC_NONE;
   br.coll = br.filter = br.scope = br.exception = br.check = br.message = br.message_ok = BC_NONE;
+  br.filter_top = br.scope_top = br.exception_top = br.check_top = BC_NONE;
   br.check_text = BC_NONE;
   for (size_t i = 0; i < r->sources.len; i++)
     vec_push(&br.sources, bc_intern(c->p, r->sources.items[i].s, r->sources.items[i].len));
@@ -956,12 +994,12 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
       elem = c->p->types.items[ct].elem;
     br.var_local = new_local(c);
     push_var(c, r->var, br.var_local, elem, NULL);
-    if (r->filter) br.filter = cg_cond_block(c, BLOCK_FILTER, r->filter, "filteret etter «der»");
+    if (r->filter) br.filter = cg_cond_block(c, BLOCK_FILTER, r->filter, "filteret etter «der»", &br.filter_top);
   }
-  if (r->scope) br.scope = cg_cond_block(c, BLOCK_SCOPE, r->scope, "«når»");
-  if (r->exception) br.exception = cg_cond_block(c, BLOCK_EXCEPTION, r->exception, "«unntak»");
+  if (r->scope) br.scope = cg_cond_block(c, BLOCK_SCOPE, r->scope, "«når»", &br.scope_top);
+  if (r->exception) br.exception = cg_cond_block(c, BLOCK_EXCEPTION, r->exception, "«unntak»", &br.exception_top);
   if (r->check) {
-    br.check = cg_cond_block(c, BLOCK_CHECK, r->check, "«krev»");
+    br.check = cg_cond_block(c, BLOCK_CHECK, r->check, "«krev»", &br.check_top);
     br.check_text = intern_span(c, r->check->loc);
   }
   if (r->has_message) br.message = cg_message(c, BLOCK_MESSAGE, &r->message);
@@ -1109,12 +1147,12 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     bg.to = g->has_to ? g->to : INT32_MAX;
     if (bg.from > bg.to) error(&c, g->loc, "retningslinjen %s er aldri i kraft: gjelder_fra er etter gjelder_til", g->id);
     bg.file = bc_intern(p, src_key(u->src, g->loc.file), strlen(src_key(u->src, g->loc.file)));
-    bg.cond = bg.cond_text = BC_NONE;
+    bg.cond = bg.cond_text = bg.cond_top = BC_NONE;
     if (g->cond) {
       reset_frame(&c, g->loc.file);
       size_t first = p->blocks.len;
       c.uses = &g->uses;
-      bg.cond = cg_cond_block(&c, BLOCK_GUIDE_COND, g->cond, "«gjelder_når»");
+      bg.cond = cg_cond_block(&c, BLOCK_GUIDE_COND, g->cond, "«gjelder_når»", &bg.cond_top);
       c.uses = NULL;
       bg.cond_text = intern_span(&c, g->cond->loc);
       fix_locals(&c, first);
@@ -1142,5 +1180,6 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
   vec_free(&c.scope);
   vec_free(&c.inlining);
   vec_free(&c.evaluating);
+  vec_free(&c.pending);
   return c.ok && u->src->errors == 0;
 }

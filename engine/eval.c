@@ -48,7 +48,7 @@ static void take_trace(evaluator *e, finding *f)
   buf b;
   buf_init(&b);
   for (size_t i = 0; i < n; i++) {
-    why_entry w = { t[i].kind, NULL, t[i].v };
+    why_entry w = { t[i].kind, NULL, t[i].v, t[i].cond, t[i].rec, t[i].field };
     buf_reset(&b);
     if (t[i].kind == TR_FACT) case_path(e->p, t[i].rec, t[i].field, &b);
     else if (t[i].kind == TR_COND) buf_puts(&b, bc_str(e->p, e->p->conds.items[t[i].cond].text));

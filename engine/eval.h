@@ -21,6 +21,9 @@ typedef struct {
   uint32_t kind;             /* trace_kind */
   char *path;                /* TR_FACT: JSON path; TR_COND: condition text; TR_NOTE: note */
   value v;
+  uint32_t cond;             /* TR_COND: the condition (index into program.conds) */
+  const nrec *rec;           /* TR_FACT: the record read (in the case) */
+  uint32_t field;            /* TR_FACT: its field */
 } why_entry;
 
 typedef struct {

@@ -114,7 +114,8 @@ bool sema_schema(ast_unit *u, bc_program *p)
           diag_at(u->src, DIAG_ERROR, f->loc, "feltet «%s» er allerede deklarert i posten «%s»", f->name, r->name);
           ok = false;
         }
-      bc_field fd = { bc_intern(p, f->name, strlen(f->name)), resolve_typespec(u, p, f->type, &ok), f->required };
+      bc_field fd = { bc_intern(p, f->name, strlen(f->name)), resolve_typespec(u, p, f->type, &ok), f->required,
+                      f->has_label ? bc_intern(p, f->label.s, f->label.len) : BC_NONE };
       vec_push(&p->records.items[i].fields, fd);
       if (!strcmp(f->name, "id")) p->records.items[i].id_field = (uint32_t)j;
     }

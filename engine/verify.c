@@ -76,7 +76,8 @@ static bool check_tables(verifier *v)
     if (!str_ok(v, r->name, false) || (r->id_field != BC_NONE && r->id_field >= r->fields.len))
       return bad(v, "post %zu er ugyldig", i);
     for (size_t j = 0; j < r->fields.len; j++)
-      if (!str_ok(v, r->fields.items[j].name, false) || r->fields.items[j].type >= p->types.len)
+      if (!str_ok(v, r->fields.items[j].name, false) || r->fields.items[j].type >= p->types.len ||
+          !str_ok(v, r->fields.items[j].label, true))
         return bad(v, "felt %zu i posten «%s» er ugyldig", j, bc_str(p, r->name));
     if (r->fields.len > v->max_fields) v->max_fields = (uint32_t)r->fields.len;
   }
@@ -91,15 +92,36 @@ static bool check_tables(verifier *v)
     if (k->kind == K_DUR) ok = ok && k->months >= -1200000 && k->months <= 1200000 && k->days >= -3650000 && k->days <= 3650000;
     if (!ok) return bad(v, "konstant %zu er ugyldig", i);
   }
-  for (size_t i = 0; i < p->conds.len; i++)
-    if (!str_ok(v, p->conds.items[i].text, false) || !str_ok(v, p->conds.items[i].file, false) ||
-        p->conds.items[i].flags > COND_INLINED)
-      return bad(v, "vilkår %zu peker utenfor teksttabellen", i);
+  for (size_t i = 0; i < p->conds.len; i++) {
+    const bc_cond *c = &p->conds.items[i];
+    if (!str_ok(v, c->text, false) || !str_ok(v, c->file, false) || c->flags > COND_INLINED ||
+        !str_ok(v, c->words, true) || !str_ok(v, c->words_false, true) || c->kind >= CK__COUNT ||
+        (c->parent != BC_NONE && c->parent >= p->conds.len))
+      return bad(v, "vilkår %zu peker utenfor teksttabellen eller vilkårstabellen", i);
+  }
+  /* The parts of a condition form a tree: following parents always ends. Each entry is
+  ** walked once (1: on the current path, 2: known to end). */
+  uint8_t *seen = xcalloc(p->conds.len + 1, 1);
+  for (size_t i = 0; i < p->conds.len; i++) {
+    uint32_t at = (uint32_t)i;
+    while (at != BC_NONE && !seen[at]) {
+      seen[at] = 1;
+      at = p->conds.items[at].parent;
+    }
+    bool cycle = at != BC_NONE && seen[at] == 1;
+    for (uint32_t k = (uint32_t)i; k != BC_NONE && seen[k] == 1; k = p->conds.items[k].parent) seen[k] = 2;
+    if (cycle) {
+      free(seen);
+      return bad(v, "vilkår %zu er en del av seg selv", i);
+    }
+  }
+  free(seen);
   for (size_t i = 0; i < p->guides.len; i++) {
     const bc_guide *g = &p->guides.items[i];
     if (!str_ok(v, g->id, false) || !str_ok(v, g->title, false) || !str_ok(v, g->publisher, true) ||
         !str_ok(v, g->document, true) || !str_ok(v, g->version, true) || !str_ok(v, g->cond_text, true) ||
-        !str_ok(v, g->file, false) || !block_ok(v, g->cond, BLOCK_GUIDE_COND, true))
+        !str_ok(v, g->file, false) || !block_ok(v, g->cond, BLOCK_GUIDE_COND, true) ||
+        (g->cond_top != BC_NONE && g->cond_top >= p->conds.len))
       return bad(v, "retningslinje %zu er ugyldig", i);
   }
   for (size_t i = 0; i < p->rules.len; i++) {
@@ -111,7 +133,11 @@ static bool check_tables(verifier *v)
               block_ok(v, r->scope, BLOCK_SCOPE, true) && block_ok(v, r->exception, BLOCK_EXCEPTION, true) &&
               block_ok(v, r->check, BLOCK_CHECK, false) && block_ok(v, r->message, BLOCK_MESSAGE, true) &&
               block_ok(v, r->message_ok, BLOCK_MESSAGE_OK, true) &&
-              (r->coll == BC_NONE) == (r->var_local == BC_NONE) && (r->coll != BC_NONE || r->filter == BC_NONE);
+              (r->coll == BC_NONE) == (r->var_local == BC_NONE) && (r->coll != BC_NONE || r->filter == BC_NONE) &&
+              (r->filter_top == BC_NONE || r->filter_top < p->conds.len) &&
+              (r->scope_top == BC_NONE || r->scope_top < p->conds.len) &&
+              (r->exception_top == BC_NONE || r->exception_top < p->conds.len) &&
+              (r->check_top == BC_NONE || r->check_top < p->conds.len);
     for (size_t j = 0; j < r->docs.len && ok; j++)
       ok = str_ok(v, r->docs.items[j].type, false) && str_ok(v, r->docs.items[j].text, false) &&
            block_ok(v, r->docs.items[j].check, BLOCK_DOC, false);

@@ -102,6 +102,7 @@ static ast_rule *need_rule(parse_ctx *pc) { return pc->rule; }
 %type <str> string
 %type <ival> strength unit cmpop
 %type <ts> typespec
+%type <str> opt_label
 
 %%
 
@@ -245,7 +246,17 @@ definition
   : DEFINISJON IDENT        { ast_def *d = arena_alloc(&pc->u->mem, sizeof *d);
                               d->name = $2; d->loc = @2; vec_push(&pc->u->defs, d);
                               pc->rule = NULL; pc->guide = NULL; pc->record = NULL; }
-    def_params '=' expr     { pc->u->defs.items[pc->u->defs.len - 1]->body = $6; }
+    def_params def_phrases '=' expr
+                            { pc->u->defs.items[pc->u->defs.len - 1]->body = $7; }
+  ;
+
+/* definisjon aktivt(t) "tiltak {t.id} pågår" ikke "tiltak {t.id} har ikke startet eller er avsluttet" = … */
+def_phrases
+  : %empty
+  | string                  { ast_def *d = pc->u->defs.items[pc->u->defs.len - 1];
+                              d->phrase = $1; d->has_phrase = true; }
+  | string IKKE string      { ast_def *d = pc->u->defs.items[pc->u->defs.len - 1];
+                              d->phrase = $1; d->has_phrase = true; d->phrase_false = $3; d->has_phrase_false = true; }
   ;
 
 def_params
@@ -272,10 +283,16 @@ record
 
 fields
   : %empty
-  | fields IDENT ':' typespec
-                            { ast_fielddecl f = { $2, @2, $4, false }; vec_push(&pc->record->fields, f); }
-  | fields IDENT ':' typespec PAAKREVD
-                            { ast_fielddecl f = { $2, @2, $4, true }; vec_push(&pc->record->fields, f); }
+  | fields IDENT ':' typespec opt_label
+                            { ast_fielddecl f = { $2, @2, $4, false, $5, $5.s != NULL }; vec_push(&pc->record->fields, f); }
+  | fields IDENT ':' typespec PAAKREVD opt_label
+                            { ast_fielddecl f = { $2, @2, $4, true, $6, $6.s != NULL }; vec_push(&pc->record->fields, f); }
+  ;
+
+/* planlagt_slutt: dato "planlagt slutt": what people call the fact */
+opt_label
+  : %empty                  { memset(&$$, 0, sizeof $$); }
+  | string
   ;
 
 typespec

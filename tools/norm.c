@@ -67,6 +67,8 @@ static const char *const usage_check =
   "                     først når det er flere saker)\n"
   "  -o, --output FIL   skriv resultatet til FIL i stedet for standard ut\n"
   "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
+  "  --spor             vis hele sporet (alle vilkår og fakta som ble lest) under hvert funn\n"
+  "                     i tekstformatet, ikke bare forklaringen\n"
   "  --audit FIL.db     skriv én post per vurdert sak i revisjonsloggen (SQLite), med\n"
   "                     regelsettet, sjekksummer av saken og resultatet og en hashkjede;\n"
   "                     et resultat vises først når posten er lagret\n"
@@ -111,7 +113,7 @@ static const char *const usage_disasm =
 typedef struct {
   const bc_program *p;
   vm *m;
-  bool json, all, color, has_date;
+  bool json, all, color, has_date, trace;
   int32_t date;
   int status;                /* worst exit status so far */
   size_t ncases;
@@ -185,7 +187,7 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
       fputc('\n', out);
       free(s);
     } else {
-      text_opts o = { k->color, k->all };
+      text_opts o = { k->color, k->all, k->trace };
       if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", out);
       report_text(&r, out, &o);
     }
@@ -210,7 +212,8 @@ static int cmd_check(int argc, char **argv)
     { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
     { "audit-store-case", no_argument, 0, 'S' }, { "graph", required_argument, 0, 'g' },
     { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
-    { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
+    { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' },
+    { "spor", no_argument, 0, 's' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
   const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL, *output = NULL;
@@ -229,6 +232,7 @@ static int cmd_check(int argc, char **argv)
       break;
     case 'f': format = optarg; break;
     case 'a': k.all = true; break;
+    case 's': k.trace = true; break;
     case 'c': color = optarg; break;
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;

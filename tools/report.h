@@ -15,6 +15,7 @@ char *report_json(const result *r);
 typedef struct {
   bool color;
   bool all;                  /* also list oppfylt and ikke_aktuell findings */
+  bool trace;                /* --spor: the whole trace (begrunnelse) under each finding too */
 } text_opts;
 
 void report_text(const result *r, FILE *out, const text_opts *o);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "explain.h"
 
 static const char *const strength_key[] = { "krav", "bor", "kan" };
 
@@ -63,6 +64,24 @@ static json_t *why_json(const result *r, const finding *f)
   return a;
 }
 
+/* funn[].forklaring: the decisive explanation, each line with the facts it rests on. */
+static json_t *explanation_json(const result *r, const finding *f)
+{
+  explanation e;
+  explain_finding(r, f, &e);
+  json_t *a = json_array();
+  for (size_t i = 0; i < e.lines.len; i++) {
+    const expl_line *l = &e.lines.items[i];
+    json_t *facts = json_array();
+    for (size_t k = 0; k < l->facts.len; k++)
+      json_array_append_new(facts, json_pack("{s:s, s:s, s:o}", "sti", l->facts.items[k].path, "navn", l->facts.items[k].label,
+                                             "verdi", value_json(r->p, l->facts.items[k].v, false)));
+    json_array_append_new(a, json_pack("{s:s, s:o}", "tekst", l->text, "fakta", facts));
+  }
+  explanation_free(&e);
+  return a;
+}
+
 char *report_json(const result *r)
 {
   const bc_program *p = r->p;
@@ -88,6 +107,7 @@ char *report_json(const result *r)
     json_object_set_new(x, "tittel", json_string(bc_str(p, rule->title)));
     json_object_set_new(x, "melding", json_string(f->message));
     json_object_set_new(x, "begrunnelse", why_json(r, f));
+    if (f->status != F_OPPFYLT) json_object_set_new(x, "forklaring", explanation_json(r, f));
     json_t *k = json_array();
     for (size_t j = 0; j < rule->sources.len; j++) json_array_append_new(k, json_string(bc_str(p, rule->sources.items[j])));
     json_object_set_new(x, "kilder", k);

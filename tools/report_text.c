@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "explain.h"
 
 static const char *const strength_label[] = { "krav", "bør", "kan" };
 
@@ -18,6 +19,30 @@ void report_value_text(const bc_program *p, value v, buf *b)
   else if (v.tag == V_DATE) { date_format(v.u.date, d); buf_puts(b, d); }
   else if (v.tag == V_STR) buf_printf(b, "\"%.*s\"", (int)v.u.str->len, v.u.str->s);
   else vm_format(p, v, b);
+}
+
+/* The decisive explanation: at most six lines, each with the facts it rests on. */
+static void put_explanation(const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
+{
+  explanation e;
+  explain_finding(r, f, &e);
+  buf b;
+  buf_init(&b);
+  if (e.lines.len) fprintf(out, "    Hvorfor:\n");
+  for (size_t i = 0; i < e.lines.len; i++) {
+    const expl_line *l = &e.lines.items[i];
+    fprintf(out, "      – %s", l->text);
+    size_t shown = l->names_facts ? 0 : l->facts.len;
+    for (size_t k = 0; k < shown; k++) {
+      buf_reset(&b);
+      explain_value(r->p, l->facts.items[k].v, &b);
+      fprintf(out, "%s%s%s: %s", k ? "; " : " (", dim, l->facts.items[k].label, b.data);
+      fputs(reset, out);
+    }
+    fputs(shown ? ")\n" : "\n", out);
+  }
+  buf_free(&b);
+  explanation_free(&e);
 }
 
 static void put_why(const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
@@ -63,8 +88,11 @@ void report_text(const result *r, FILE *out, const text_opts *o)
               f->item ? " gjelder " : "", f->item ? f->item : "", bc_str(p, rule->title));
       fprintf(out, "    %s\n", f->message);
       if (s != F_OPPFYLT && s != F_IKKE_AKTUELL) {
-        fprintf(out, "    Begrunnelse:\n");
-        put_why(r, f, out, dim, reset);
+        put_explanation(r, f, out, dim, reset);
+        if (o->trace) {
+          fprintf(out, "    Begrunnelse (hele sporet):\n");
+          put_why(r, f, out, dim, reset);
+        }
         if (rule->sources.len) {
           fprintf(out, "    Kilder: ");
           for (size_t k = 0; k < rule->sources.len; k++)

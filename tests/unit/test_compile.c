@@ -78,7 +78,8 @@ static void test_emitted_code(void **state)
   assert_non_null(r);
   const bc_block *b = &p.blocks.items[r->check];
   const uint8_t *code = p.code.items + b->start;
-  const opcode want[] = { OP_ROOT, OP_FIELD, OP_FIELD, OP_JUMP_FALSE, OP_TRUE, OP_AND, OP_COND, OP_RETURN };
+  /* every part that is a condition is recorded: the fact that is yes or no, then the whole */
+  const opcode want[] = { OP_ROOT, OP_FIELD, OP_FIELD, OP_COND, OP_JUMP_FALSE, OP_TRUE, OP_AND, OP_COND, OP_RETURN };
   size_t n = 0;
   for (uint32_t pc = 0; pc < b->len; pc += bc_ops[code[pc]].len, n++) {
     assert_true(n < sizeof want / sizeof *want);

@@ -185,8 +185,8 @@ static void test_diff_reports_every_change(void **state)
   ** reaches the changed TK rules is warned about */
   copy_rules("s/^  sist_oppdatert 2024-07-04/  sist_oppdatert 2025-01-01/");
   free(th_runf(0, "sed -i 's/parameter mst_min_alder = 12/parameter mst_min_alder = 13/; "
-                  "s/^definisjon alder_mellom(fra, til) = alder(barn.fodselsdato) >= fra og/"
-                  "definisjon alder_mellom(fra, til) = alder(barn.fodselsdato) > fra og/' build/q-rules/tk.norm"));
+                  "s/^  alder(barn.fodselsdato) >= fra og alder(barn.fodselsdato) <= til/"
+                  "  alder(barn.fodselsdato) > fra og alder(barn.fodselsdato) <= til/' build/q-rules/tk.norm"));
   out = th_runf(1, "%s diff rules build/q-rules examples/saker/01-oms-fullstendig.json", th_norm());
   assert_non_null(strstr(out, "  mst_min_alder: 12 → 13 (brukes av TK-MST-ALDER)\n"));
   assert_non_null(strstr(out, "Definisjoner endret:\n  alder_mellom: alder_mellom(fra, til) = alder(barn.fodselsdato) >= fra"));

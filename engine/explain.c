@@ -1,0 +1,364 @@
+/*
+** Choosing and wording what decided a finding (see explain.h). The trace is a list in
+** evaluation order: facts read, then the condition that read them with its value. Each
+** condition knows the condition it is a part of (bc_cond.parent), so the trace is read as
+** a tree: a node's parts are the conditions in the trace whose parent it is, and a fact
+** belongs to the first condition recorded after it.
+*/
+#include "explain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "words.h"
+
+typedef VEC(uint32_t) u32s;
+
+typedef struct {
+  const result *r;
+  const finding *f;
+  const bc_program *p;
+  uint8_t *seen;             /* per condition: 1 ukjent, 2 usann, 4 sann, as recorded */
+  int32_t *at;               /* per condition: its last entry in f->why, or -1 */
+  u32s *parts;               /* per condition: its parts that are in the trace, in order */
+  u32s *facts;               /* per condition: the why entries of the facts it read */
+  explanation *out;
+  size_t dropped;            /* lines past EXPLAIN_MAX_LINES */
+} ex;
+
+void explain_value(const bc_program *p, value v, buf *out)
+{
+  if (v.tag == V_UNKNOWN) {
+    buf_puts(out, "ikke registrert");
+  } else if (v.tag == V_LIST && v.u.list->n == 0) {
+    buf_puts(out, "ingen");
+  } else if (v.tag == V_STR) {
+    for (uint32_t i = 0; i < v.u.str->len; i++) buf_putc(out, v.u.str->s[i] == '_' ? ' ' : v.u.str->s[i]);
+  } else if (v.tag == V_LIST) {
+    for (uint32_t i = 0; i < v.u.list->n; i++) {
+      if (i) buf_puts(out, ", ");
+      explain_value(p, v.u.list->items[i], out);
+    }
+  } else {
+    vm_format(p, v, out);
+  }
+}
+
+static int truth_bit(int t) { return 1 << (t + 1); }     /* -1 → 1, 0 → 2, 1 → 4 */
+
+/* The words of a condition, with each value marker filled from the facts read. */
+static void fill(ex *x, const char *words, buf *out)
+{
+  for (const char *s = words; *s;) {
+    if (*s == WORDS_FACT) {                  /* a reference to a fact: not shown in the text */
+      const char *end = strchr(s + 1, WORDS_FACT);
+      s = end ? end + 1 : s + strlen(s);
+      continue;
+    }
+    if (*s != WORDS_MARK) {
+      buf_putc(out, *s++);
+      continue;
+    }
+    unsigned rec = 0, field = 0;
+    const char *end = strchr(s + 1, WORDS_MARK);
+    if (!end || sscanf(s + 1, "%u:%u", &rec, &field) != 2) break;
+    s = end + 1;
+    bool done = false;
+    for (size_t i = 0; i < x->f->why.len && !done; i++) {
+      const why_entry *w = &x->f->why.items[i];
+      if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
+        explain_value(x->p, w->v, out);
+        done = true;
+      }
+    }
+    if (!done && x->f->item && rec < x->p->records.len && x->p->records.items[rec].id_field == field) {
+      buf_puts(out, x->f->item);
+      done = true;
+    }
+    if (!done) words_field(x->p, rec, field, out);
+  }
+}
+
+static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
+{
+  const why_entry *w = &x->f->why.items[why];
+  for (size_t i = 0; i < l->facts.len; i++)
+    if (!strcmp(l->facts.items[i].path, w->path)) return;
+  if (l->facts.len == EXPLAIN_MAX_FACTS) {
+    (*more)++;
+    return;
+  }
+  buf b;
+  buf_init(&b);
+  if (w->rec) words_field(x->p, w->rec->type, w->field, &b);
+  else buf_puts(&b, w->path);
+  expl_fact fact = { xstrdup(w->path), buf_take(&b), w->v };
+  vec_push(&l->facts, fact);
+}
+
+/* The facts the words name (WORDS_FACT references), as read for this finding. */
+static void named_facts(ex *x, const char *words, expl_line *l, size_t *more)
+{
+  for (const char *s = strchr(words, WORDS_FACT); s; s = strchr(s + 1, WORDS_FACT)) {
+    unsigned rec = 0, field = 0;
+    const char *end = strchr(s + 1, WORDS_FACT);
+    if (!end || sscanf(s + 1, "%u:%u", &rec, &field) != 2) break;
+    for (size_t i = 0; i < x->f->why.len; i++) {
+      const why_entry *w = &x->f->why.items[i];
+      if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
+        add_fact(x, l, i, more);
+        break;
+      }
+    }
+    s = end;
+  }
+}
+
+/* The facts a condition and its parts read. */
+static void gather(ex *x, uint32_t c, expl_line *l, size_t *more, int depth)
+{
+  if (depth > 64) return;
+  for (size_t i = 0; i < x->facts[c].len; i++) add_fact(x, l, x->facts[c].items[i], more);
+  for (size_t i = 0; i < x->parts[c].len; i++) gather(x, x->parts[c].items[i], l, more, depth + 1);
+}
+
+static expl_line *new_line(ex *x)
+{
+  if (x->out->lines.len >= EXPLAIN_MAX_LINES) {
+    x->dropped++;
+    return NULL;
+  }
+  expl_line l = { NULL, { 0 }, false };
+  vec_push(&x->out->lines, l);
+  return &x->out->lines.items[x->out->lines.len - 1];
+}
+
+static void say(ex *x, const char *text)
+{
+  expl_line *l = new_line(x);
+  if (!l) return;
+  l->text = xstrdup(text);
+  if (l->text[0] >= 'a' && l->text[0] <= 'z') l->text[0] = (char)(l->text[0] - 'a' + 'A');
+}
+
+/* One line: the condition as it came out (want: 1 holds, 0 does not, -1 unknown). */
+static void leaf(ex *x, uint32_t c, int want)
+{
+  const bc_cond *k = &x->p->conds.items[c];
+  expl_line *l = new_line(x);
+  if (!l) return;
+  buf b;
+  buf_init(&b);
+  if (want < 0) buf_puts(&b, "Det er ikke kjent om ");
+  uint32_t w = want == 0 ? k->words_false : k->words;
+  if (w == BC_NONE) buf_puts(&b, bc_str(x->p, k->text));   /* a program compiled before words existed */
+  else fill(x, bc_str(x->p, w), &b);
+  if (b.len && want >= 0 && b.data[0] >= 'a' && b.data[0] <= 'z') b.data[0] = (char)(b.data[0] - 'a' + 'A');
+  size_t more = 0;
+  gather(x, c, l, &more, 0);
+  if (w != BC_NONE) named_facts(x, bc_str(x->p, w), l, &more);
+  if (more) buf_printf(&b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
+  buf_putc(&b, '.');
+  l->text = buf_take(&b);
+}
+
+static void why_not(ex *x, uint32_t c, int want, int depth)
+{
+  if (depth > 32 || c == BC_NONE) return;
+  const bc_cond *k = &x->p->conds.items[c];
+  const u32s *parts = &x->parts[c];
+  bool compound = k->kind == CK_AND || k->kind == CK_OR || k->kind == CK_NOT;
+  if (!compound || !parts->len) {
+    leaf(x, c, want);
+    return;
+  }
+  if (k->kind == CK_NOT) {
+    why_not(x, parts->items[0], want < 0 ? -1 : !want, depth + 1);
+    return;
+  }
+  /* og that is false, eller that is true: the parts that decided it, one for eller */
+  bool deciding = (k->kind == CK_AND) ? want == 0 : want == 1;
+  size_t said = 0;
+  if (deciding)
+    for (size_t i = 0; i < parts->len; i++)
+      if (x->seen[parts->items[i]] & truth_bit(want)) {
+        why_not(x, parts->items[i], want, depth + 1);
+        said++;
+        if (k->kind == CK_OR) break;
+      }
+  if (said) return;
+  /* every part counts (og that holds, eller that fails), or what is unknown */
+  int each = deciding ? -1 : want;
+  for (size_t i = 0; i < parts->len; i++)
+    if (x->seen[parts->items[i]] & truth_bit(each)) {
+      why_not(x, parts->items[i], each, depth + 1);
+      said++;
+    }
+  if (!said) leaf(x, c, want);
+}
+
+/* The note that justified a deviation: the last documentation record the justification read. */
+static void justified_by(ex *x, int32_t after)
+{
+  const bc_program *p = x->p;
+  const nrec *note = NULL;
+  size_t why = 0;
+  for (size_t i = (size_t)(after + 1); i < x->f->why.len; i++) {
+    const why_entry *w = &x->f->why.items[i];
+    if (w->kind == TR_FACT && w->rec && !strcmp(bc_str(p, p->records.items[w->rec->type].name), "dokumentasjon")) {
+      note = w->rec;
+      why = i;
+    }
+  }
+  expl_line *l = new_line(x);
+  if (!l) return;
+  buf b;
+  buf_init(&b);
+  buf_puts(&b, "Avviket er begrunnet i saksmappen");
+  if (note) {
+    const bc_record *rd = &p->records.items[note->type];
+    value type = v_unknown(), date = v_unknown(), text = v_unknown();
+    for (uint32_t i = 0; i < rd->fields.len && i < note->nfields; i++) {
+      const char *n = bc_str(p, rd->fields.items[i].name);
+      if (!strcmp(n, "type")) type = note->fields[i];
+      else if (!strcmp(n, "dato")) date = note->fields[i];
+      else if (!strcmp(n, "tekst")) text = note->fields[i];
+    }
+    buf_puts(&b, ": notatet");
+    if (type.tag == V_STR) { buf_puts(&b, " av typen «"); explain_value(p, type, &b); buf_puts(&b, "»"); }
+    if (date.tag == V_DATE) { buf_puts(&b, " fra "); explain_value(p, date, &b); }
+    if (text.tag == V_STR) {
+      buf_puts(&b, ", som begynner «");
+      size_t n = 0, words = 0;
+      const char *s = text.u.str->s;
+      while (n < text.u.str->len && words < 12) {
+        if (s[n] == ' ') words++;
+        n++;
+      }
+      if (words == 12) n--;
+      buf_put(&b, s, n);
+      buf_puts(&b, n < text.u.str->len ? " …»" : "»");
+    }
+    size_t more = 0;
+    add_fact(x, l, why, &more);
+  }
+  buf_putc(&b, '.');
+  l->text = buf_take(&b);
+}
+
+static void missing(ex *x)
+{
+  expl_line *l = new_line(x);
+  if (!l) return;
+  buf b;
+  buf_init(&b);
+  size_t n = 0, more = 0;
+  for (size_t i = 0; i < x->f->why.len; i++) {
+    const why_entry *w = &x->f->why.items[i];
+    if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
+    buf lb;
+    buf_init(&lb);
+    if (w->rec) words_field(x->p, w->rec->type, w->field, &lb);
+    else buf_puts(&lb, w->path);
+    if (!b.data || !strstr(b.data, lb.data)) {
+      buf_puts(&b, n++ ? ", " : "Ikke registrert i saksmappen: ");
+      buf_puts(&b, lb.data);
+    }
+    buf_free(&lb);
+    add_fact(x, l, i, &more);
+  }
+  for (size_t i = 0; i < x->f->why.len && !n; i++)
+    if (x->f->why.items[i].kind == TR_NOTE) {
+      buf_printf(&b, "Kan ikke vurderes: %s", x->f->why.items[i].path);
+      n++;
+    }
+  if (!n) buf_puts(&b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");
+  buf_putc(&b, '.');
+  l->text = buf_take(&b);
+  l->names_facts = true;
+}
+
+/* A condition that was recorded with this value in the finding's trace. */
+static bool came_out(const ex *x, uint32_t c, int t)
+{
+  return c != BC_NONE && c < x->p->conds.len && (x->seen[c] & truth_bit(t));
+}
+
+void explain_finding(const result *r, const finding *f, explanation *out)
+{
+  memset(out, 0, sizeof *out);
+  if (f->status == F_OPPFYLT) return;
+  const bc_program *p = r->p;
+  size_t n = p->conds.len + 1;
+  ex x = { r, f, p, xcalloc(n, 1), xcalloc(n, sizeof(int32_t)), xcalloc(n, sizeof(u32s)), xcalloc(n, sizeof(u32s)), out, 0 };
+  for (size_t i = 0; i < n; i++) x.at[i] = -1;
+  size_t pending = 0;
+  for (size_t i = 0; i < f->why.len; i++) {
+    const why_entry *w = &f->why.items[i];
+    if (w->kind != TR_COND || w->cond >= p->conds.len) continue;
+    uint32_t c = w->cond;
+    x.seen[c] |= (uint8_t)truth_bit(v_truth(w->v));
+    x.at[c] = (int32_t)i;
+    for (; pending < i; pending++)
+      if (f->why.items[pending].kind == TR_FACT) vec_push(&x.facts[c], (uint32_t)pending);
+    pending = i + 1;
+  }
+  /* parts, in the order they were first recorded */
+  for (size_t i = 0; i < f->why.len; i++) {
+    const why_entry *w = &f->why.items[i];
+    if (w->kind != TR_COND || w->cond >= p->conds.len || x.at[w->cond] != (int32_t)i) continue;
+    uint32_t parent = p->conds.items[w->cond].parent;
+    if (parent != BC_NONE && x.seen[parent]) vec_push(&x.parts[parent], w->cond);
+  }
+  const bc_rule *rule = &p->rules.items[f->rule];
+  const bc_guide *g = &p->guides.items[rule->guide];
+  switch (f->status) {
+  case F_BRUDD: case F_AVVIK: case F_VURDER: case F_BEGRUNNET:
+    if (came_out(&x, rule->check_top, 0)) why_not(&x, rule->check_top, 0, 0);
+    else say(&x, f->message);
+    if (f->status == F_BEGRUNNET) justified_by(&x, rule->check_top != BC_NONE ? x.at[rule->check_top] : -1);
+    break;
+  case F_UKJENT:
+    missing(&x);
+    break;
+  case F_IKKE_AKTUELL:
+    if (f->by_exception && came_out(&x, rule->exception_top, 1)) why_not(&x, rule->exception_top, 1, 0);
+    else if (came_out(&x, g->cond_top, 0)) why_not(&x, g->cond_top, 0, 0);
+    else if (came_out(&x, rule->scope_top, 0)) why_not(&x, rule->scope_top, 0, 0);
+    else say(&x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
+    break;
+  default:
+    break;
+  }
+  if (x.dropped && out->lines.len) {
+    expl_line *last = &out->lines.items[out->lines.len - 1];
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s (og %zu %s)", last->text, x.dropped, x.dropped == 1 ? "forhold til" : "forhold til");
+    free(last->text);
+    last->text = buf_take(&b);
+  }
+  for (size_t i = 0; i < n; i++) {
+    vec_free(&x.parts[i]);
+    vec_free(&x.facts[i]);
+  }
+  free(x.parts);
+  free(x.facts);
+  free(x.seen);
+  free(x.at);
+}
+
+void explanation_free(explanation *e)
+{
+  for (size_t i = 0; i < e->lines.len; i++) {
+    expl_line *l = &e->lines.items[i];
+    free(l->text);
+    for (size_t k = 0; k < l->facts.len; k++) {
+      free(l->facts.items[k].path);
+      free(l->facts.items[k].label);
+    }
+    vec_free(&l->facts);
+  }
+  vec_free(&e->lines);
+}

@@ -1,0 +1,42 @@
+/*
+** The decisive explanation of a finding ("forklaring"): from the trace the VM recorded,
+** only what decided the outcome, in the editors' words (words.h). For an «og» that is
+** false, its false parts (or, when none is, its unknown ones); for an «eller» that is
+** true, one true part; for «alle» that is false, the items that fail; for «finnes» that
+** is false, that no item qualifies; for ukjent, every missing fact; for a justified
+** deviation, the note that justified it; for ikke_aktuell, what put the rule out of scope.
+** A definition is explained by what it means, never by its body. Computed on demand from a
+** finding and its result, which must still be loaded (the facts point into the case).
+*/
+#ifndef NORM_EXPLAIN_H
+#define NORM_EXPLAIN_H
+
+#include "eval.h"
+
+#define EXPLAIN_MAX_LINES 6
+#define EXPLAIN_MAX_FACTS 3
+
+typedef struct {
+  char *path;                /* JSON path in the case: tiltak[0].planlagt_slutt */
+  char *label;               /* what people call it: «planlagt slutt» */
+  value v;
+} expl_fact;
+
+typedef struct {
+  char *text;                /* one sentence, no rule-language syntax */
+  VEC(expl_fact) facts;      /* the facts it rests on, each one the finding's trace read */
+  bool names_facts;          /* the sentence itself names every fact (a list of what is missing) */
+} expl_line;
+
+typedef struct {
+  VEC(expl_line) lines;
+} explanation;
+
+/* Explains finding f of r into out (empty for oppfylt). out is owned by the caller. */
+void explain_finding(const result *r, const finding *f, explanation *out);
+void explanation_free(explanation *e);
+
+/* A fact's value as a caseworker reads it: 15.05.2024, «ikke registrert», «ingen», ja/nei. */
+void explain_value(const bc_program *p, value v, buf *out);
+
+#endif
