@@ -240,8 +240,16 @@ static void justified_by(ex *x, int32_t after)
       buf_put(&b, s, n);
       buf_puts(&b, n < text.u.str->len ? " …»" : "»");
     }
+    /* what the note says it is about, and what it says: the facts that make it the reason */
     size_t more = 0;
-    add_fact(x, l, why, &more);
+    static const char *const shown[] = { "gjelder", "tekst" };
+    for (size_t s = 0; s < 2; s++)
+      for (size_t i = (size_t)(after + 1); i < x->f->why.len; i++) {
+        const why_entry *w = &x->f->why.items[i];
+        if (w->kind == TR_FACT && w->rec == note && !strcmp(bc_str(p, rd->fields.items[w->field].name), shown[s]))
+          add_fact(x, l, i, &more);
+      }
+    if (!l->facts.len) add_fact(x, l, why, &more);
   }
   buf_putc(&b, '.');
   l->text = buf_take(&b);

@@ -246,6 +246,14 @@ static void lint_rule(linter *l, ast_unit *u, const ast_guideline *g, const ast_
             "«når» i regelen %s gjelder hele saken, ikke det enkelte «%s»: er det usant, gir regelen ett "
             "ikke_aktuell per element i stedet for ett for saken; flytt vilkåret til «for hvert %s i … der …»",
             r->id, r->var, r->var);
+  /* an explanation says what a definition means, in the words the editor gave it */
+  for (size_t i = 0; i < r->uses.defs.len; i++) {
+    const ast_def *d = r->uses.defs.items[i];
+    if (!d->has_phrase)
+      diag_at(l->src, DIAG_WARNING, d->loc, "definisjonen «%s» (brukt av %s) har ingen tekst som sier hva den betyr; "
+              "skriv «definisjon %s%s \"…\" ikke \"…\" = …», så forklaringene kan bruke den",
+              d->name, r->id, d->name, d->params.len ? "(…)" : "");
+  }
   constant_conds(l, r->filter, "«der»");
   constant_conds(l, r->scope, "«når»");
   constant_conds(l, r->exception, "«unntak»");

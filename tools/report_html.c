@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "explain.h"
 #include "graph.h"
 #include "report.h"
 #include "report_html.h"
@@ -58,10 +59,43 @@ report_html *html_begin(GVC_t *gvc)
   return h;
 }
 
+/* The decisive explanation first: a list a caseworker reads, each point with its facts. */
+static void explanation_list(FILE *o, const result *r, const finding *f)
+{
+  explanation e;
+  explain_finding(r, f, &e);
+  buf b;
+  buf_init(&b);
+  if (e.lines.len) fputs("<div class=\"forklaring\"><h5>Hvorfor</h5>\n<ul>\n", o);
+  for (size_t i = 0; i < e.lines.len; i++) {
+    const expl_line *l = &e.lines.items[i];
+    fputs("<li>", o);
+    esc(o, l->text);
+    if (l->facts.len && !l->names_facts) {
+      fputs(" <span class=\"fakta\">(", o);
+      for (size_t k = 0; k < l->facts.len; k++) {
+        buf_reset(&b);
+        explain_value(r->p, l->facts.items[k].v, &b);
+        if (k) fputs("; ", o);
+        esc(o, l->facts.items[k].label);
+        fputs(": ", o);
+        esc(o, b.data ? b.data : "");
+      }
+      fputs(")</span>", o);
+    }
+    fputs("</li>\n", o);
+  }
+  if (e.lines.len) fputs("</ul></div>\n", o);
+  buf_free(&b);
+  explanation_free(&e);
+}
+
 static void why_table(FILE *o, const result *r, const finding *f)
 {
   buf b;
   buf_init(&b);
+  /* the whole trace stays, folded: for whoever needs to check the reasoning step by step */
+  fputs("<details class=\"spor\"><summary>Hele sporet: alle vilkår og fakta som ble vurdert</summary>\n", o);
   fputs("<table class=\"begrunnelse\"><caption>Begrunnelse: vilkår og fakta i den rekkefølgen de ble vurdert</caption>\n"
         "<thead><tr><th scope=\"col\">Vilkår eller faktum</th><th scope=\"col\">Verdi</th></tr></thead><tbody>\n", o);
   for (size_t i = 0; i < f->why.len; i++) {
@@ -87,7 +121,7 @@ static void why_table(FILE *o, const result *r, const finding *f)
     esc(o, b.data ? b.data : "");
     fputs("</td></tr>\n", o);
   }
-  fputs("</tbody></table>\n", o);
+  fputs("</tbody></table>\n</details>\n", o);
   buf_free(&b);
 }
 
@@ -110,6 +144,7 @@ static void finding_section(FILE *o, const result *r, const finding *f)
   fputs("<p class=\"melding\">", o);
   esc(o, f->message);
   fputs("</p>\n", o);
+  explanation_list(o, r, f);
   why_table(o, r, f);
   if (rule->sources.len) {
     fputs("<p class=\"kilder\"><strong>Kilder:</strong> ", o);
@@ -235,6 +270,8 @@ static const char *const css =
   "caption{text-align:left;font-style:italic}code{font-size:.9em}"
   "dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem}dl.meta dt{font-weight:bold}dl.meta dd{margin:0}"
   ".funn{border-left:.5rem solid #999;padding:.1rem .8rem;margin:1rem 0;break-inside:avoid}"
+  ".forklaring h5{margin:.4rem 0 .1rem;font-size:1rem}.forklaring ul{margin:.1rem 0 .5rem 1.2rem;padding:0}"
+  ".fakta{color:#333}details.spor summary{cursor:pointer;color:#333}"
   ".s-brudd{border-color:#b00020;background:#fdecee}.s-avvik{border-color:#c25e00;background:#fff4e6}"
   ".s-ukjent{border-color:#6a3d9a;background:#f5eefb}.s-vurder{border-color:#1f5fbf;background:#eef4ff}"
   ".s-begrunnet_avvik{border-color:#9a7b00;background:#fffbe6}.s-oppfylt{background:#eef8ef}.s-ikke_aktuell{background:#f4f4f4}"

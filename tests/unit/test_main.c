@@ -161,5 +161,6 @@ int main(void)
   failed += th_format_tests();
   failed += th_audit_tests();
   failed += th_graph_tests();
+  failed += th_explain_tests();
   return failed ? 1 : 0;
 }

@@ -234,7 +234,12 @@ static const char seeded[] =
   "\n"
   "parameter grense = 5\n"
   "regel TK-NY3 krav \"Et vilkår som bare leser en parameter\"\n"
-  "  krev grense > 3\n";
+  "  krev grense > 3\n"
+  "\n"
+  "definisjon stille(t) = t.sted = \"hjemme\"\n"
+  "regel TK-NY4 krav \"Bruker en definisjon uten tekst\"\n"
+  "  for hvert t i tiltak\n"
+  "  krev stille(t)\n";
 
 static void test_lint_catches_each_seeded_mistake(void **state)
 {
@@ -262,6 +267,7 @@ static void test_lint_catches_each_seeded_mistake(void **state)
     "advarsel: parameteren «ubrukt» brukes ikke",
     "advarsel: definisjonen «aldri_brukt» brukes ikke",
     "advarsel: «når» i regelen TK-NY2 gjelder hele saken, ikke det enkelte «t»",
+    "advarsel: definisjonen «stille» (brukt av TK-NY4) har ingen tekst som sier hva den betyr",
     "|                            ^^^^^",            /* the caret under 1 > 2 */
   };
   for (size_t i = 0; i < sizeof want / sizeof *want; i++)

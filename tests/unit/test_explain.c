@@ -1,0 +1,180 @@
+/*
+** Explanations ("forklaring"): pinned for each construct on small rule sets (og, eller,
+** alle, finnes, a missing fact, an exception, a deviation justified by a note), and checked
+** over the whole example corpus: no rule-language syntax, only facts the trace read, at
+** most six lines.
+*/
+#include <jansson.h>
+#include <regex.h>
+#include <string.h>
+
+#include "explain.h"
+#include "helpers.h"
+
+static const char *const rules =
+  "retningslinje X \"T\"\n"
+  "definisjon i_gang(t) \"tiltak {t.id} har startet\" ikke \"tiltak {t.id} har ikke startet\" =\n"
+  "  t.start <= vurderingsdato\n"
+  "regel X-OG krav \"og\"\n  for hvert t i tiltak\n  krev i_gang(t) og skrevet(t.planlagt_slutt)\n"
+  "regel X-ALLE krav \"alle\"\n  krev alle m i moter: m.tolk_brukt\n"
+  "regel X-FINNES krav \"finnes\"\n  krev finnes e i registrert(evalueringer): e.mal_vurdert\n"
+  "regel X-UKJENT krav \"ukjent\"\n  krev barn.tolk_behov\n"
+  "regel X-UNNTAK krav \"unntak\"\n  unntak barn.funksjonsnedsettelse eller barn.tolk_behov\n  krev usann\n"
+  "regel X-BOR bør \"bør\"\n  for hvert t i tiltak\n  krev t.sted = \"hjemme\"\n";
+
+/* The explanation of the first finding of rule `id`, its lines joined by " | ". */
+static char *explained(const bc_program *p, const char *members, const char *id)
+{
+  char *json = th_case(members);
+  ncase c;
+  buf errors, out;
+  buf_init(&errors);
+  buf_init(&out);
+  if (!case_load(p, json, strlen(json), &c, &errors)) fail_msg("%s", errors.data);
+  int32_t d;
+  assert_true(date_parse("2024-10-01", 10, &d));
+  vm *m = vm_new(p);
+  result r;
+  eval_case(m, &c, d, &r);
+  for (size_t i = 0; i < r.findings.len && !out.len; i++) {
+    const finding *f = &r.findings.items[i];
+    if (strcmp(bc_str(p, p->rules.items[f->rule].id), id)) continue;
+    explanation e;
+    explain_finding(&r, f, &e);
+    for (size_t k = 0; k < e.lines.len; k++) {
+      buf_printf(&out, "%s%s", k ? " | " : "", e.lines.items[k].text);
+      for (size_t j = 0; j < e.lines.items[k].facts.len; j++) {
+        buf vb;
+        buf_init(&vb);
+        explain_value(p, e.lines.items[k].facts.items[j].v, &vb);
+        buf_printf(&out, " [%s=%s]", e.lines.items[k].facts.items[j].label, vb.data);
+        buf_free(&vb);
+      }
+    }
+    explanation_free(&e);
+  }
+  result_free(&r);
+  vm_free(m);
+  case_free(&c);
+  buf_free(&errors);
+  free(json);
+  return buf_take(&out);
+}
+
+static void pin(const bc_program *p, const char *members, const char *id, const char *want)
+{
+  char *got = explained(p, members, id);
+  if (strcmp(got, want)) fail_msg("%s:\n  fikk  «%s»\n  ville «%s»", id, got, want);
+  free(got);
+}
+
+static void test_each_construct(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(rules, &p);
+  /* og that is false: only the part that was false, with the facts it read */
+  pin(&p, "\"tiltak\": [{\"id\": \"T1\", \"start\": \"2024-05-15\"}]", "X-OG",
+      "Planlagt slutt er ikke fylt ut. [planlagt slutt=ikke registrert]");
+  pin(&p, "\"tiltak\": [{\"id\": \"T1\", \"start\": \"2024-12-15\", \"planlagt_slutt\": \"2025-06-01\"}]", "X-OG",
+      "Tiltak T1 har ikke startet. [start=15.12.2024]");
+  /* alle that is false, finnes that is false */
+  pin(&p, "\"moter\": [{\"tolk_brukt\": true}, {\"tolk_brukt\": false}]", "X-ALLE",
+      "Ikke alle møtene: tolk brukt: ja. [tolk brukt=ja] [tolk brukt=nei]");
+  pin(&p, "\"evalueringer\": []", "X-FINNES", "Ingen av evalueringene: målene vurdert: ja. [evalueringene=ingen]");
+  /* ukjent: every missing fact by name */
+  pin(&p, "\"barn\": {}", "X-UKJENT", "Ikke registrert i saksmappen: barnets behov for tolk. [barnets behov for tolk=ikke registrert]");
+  /* an exception that held: eller that is true, one true part */
+  pin(&p, "\"barn\": {\"funksjonsnedsettelse\": true, \"tolk_behov\": true}", "X-UNNTAK",
+      "Barnets funksjonsnedsettelse: ja. [barnets funksjonsnedsettelse=ja]");
+  /* a deviation justified by a note: which note */
+  pin(&p, "\"tiltak\": [{\"id\": \"T1\", \"sted\": \"senter\"}], \"dokumentasjon\": [{\"type\": \"avviksbegrunnelse\", "
+          "\"gjelder\": \"X-BOR\", \"dato\": \"2024-06-01\", \"tekst\": \"Boforholdene gjør hjemmebesøk utrygt.\"}]",
+      "X-BOR", "Sted er ikke hjemme. [sted=senter] | Avviket er begrunnet i saksmappen: notatet av typen «avviksbegrunnelse» "
+               "fra 01.06.2024, som begynner «Boforholdene gjør hjemmebesøk utrygt.». [notatet gjelder=X-BOR] [notattekst=Boforholdene gjør hjemmebesøk utrygt.]");
+  bc_free(&p);
+}
+
+/* Over the whole example corpus: every finding that is not oppfylt has an explanation;
+** it has no rule-language syntax, names only facts its trace read, and is at most six lines. */
+static void test_corpus_explanations_are_plain(void **state)
+{
+  (void)state;
+  char *out = th_runf(0, "%s check --format json --rules rules examples/saker > build/q-forklaring.ndjson; "
+                         "test $? -le 1 && %s check --farge aldri --rules rules examples/saker > build/q-forklaring.txt; test $? -le 1",
+                      th_norm(), th_norm());
+  free(out);
+  regex_t syntax;
+  /* [n] indices, operators, «finnes … der», a dotted or underscored name, a «…» with an expression in it */
+  assert_int_equal(regcomp(&syntax, "\\[[0-9]+\\]|>=|<=|!=|finnes .* der|[a-zæøå]\\.[a-zæøå]|[a-zæøå]_[a-zæøå]|«[^»]*[=()][^»]*»",
+                           REG_EXTENDED | REG_NOSUB), 0);
+  char *all = th_slurp("build/q-forklaring.ndjson");
+  size_t findings = 0, lines = 0;
+  for (char *line = strtok(all, "\n"); line; line = strtok(NULL, "\n")) {
+    json_error_t je;
+    json_t *doc = json_loads(line, 0, &je);
+    assert_non_null(doc);
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(doc, "funn"), i, f) {
+      const char *status = json_string_value(json_object_get(f, "status"));
+      if (!strcmp(status, "oppfylt")) continue;
+      findings++;
+      json_t *fk = json_object_get(f, "forklaring");
+      const char *rule = json_string_value(json_object_get(f, "regel"));
+      if (!json_is_array(fk) || !json_array_size(fk)) fail_msg("%s (%s): ingen forklaring", rule, status);
+      if (json_array_size(fk) > 6) fail_msg("%s: %zu linjer", rule, json_array_size(fk));
+      size_t k;
+      json_t *l;
+      json_array_foreach(fk, k, l) {
+        const char *text = json_string_value(json_object_get(l, "tekst"));
+        lines++;
+        if (regexec(&syntax, text, 0, NULL, 0) == 0) fail_msg("%s: regelspråk i forklaringen: «%s»", rule, text);
+        size_t j;
+        json_t *fact;
+        json_array_foreach(json_object_get(l, "fakta"), j, fact) {
+          const char *path = json_string_value(json_object_get(fact, "sti"));
+          bool read = false;
+          size_t b;
+          json_t *w;
+          json_array_foreach(json_object_get(f, "begrunnelse"), b, w) {
+            const char *fp = json_string_value(json_object_get(w, "fakta"));
+            if (fp && !strcmp(fp, path)) read = true;
+          }
+          if (!read) fail_msg("%s: forklaringen nevner %s, som begrunnelsen ikke leste", rule, path);
+        }
+      }
+    }
+    json_decref(doc);
+  }
+  assert_true(findings > 200);
+  assert_true(lines >= findings);
+  free(all);
+  /* the text form: under every «Hvorfor:», at most six lines, none with rule-language syntax */
+  char *text = th_slurp("build/q-forklaring.txt");
+  assert_null(strstr(text, "vilkår «"));
+  for (char *at = strstr(text, "    Hvorfor:\n"); at; at = strstr(at + 1, "    Hvorfor:\n")) {
+    char *p = at + strlen("    Hvorfor:\n");
+    int n = 0;
+    while (!strncmp(p, "      – ", strlen("      – "))) {
+      char *nl = strchr(p, '\n');
+      *nl = 0;
+      if (regexec(&syntax, p, 0, NULL, 0) == 0) fail_msg("regelspråk i teksten: «%s»", p);
+      *nl = '\n';
+      p = nl + 1;
+      n++;
+    }
+    assert_true(n >= 1 && n <= 6);
+  }
+  free(text);
+  regfree(&syntax);
+}
+
+int th_explain_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_each_construct),
+    cmocka_unit_test(test_corpus_explanations_are_plain),
+  };
+  return cmocka_run_group_tests_name("forklaringer", tests, NULL, NULL);
+}
