@@ -79,7 +79,12 @@ typedef struct {
   VEC(changed_case) changed;
 } differ;
 
-static const char *st_name(int s) { return s < 0 ? "(ingen)" : fstatus_name[s]; }
+/* A status as people read it in the text report: «ikke aktuell», «begrunnet avvik». */
+static const char *st_name(int s)
+{
+  static const char *const words[F__COUNT] = { "brudd", "avvik", "ukjent", "vurder", "begrunnet avvik", "oppfylt", "ikke aktuell" };
+  return s < 0 ? "ikke noe funn" : words[s];
+}
 
 static bool load(const bc_program *p, const char *name, const char *text, size_t len, ncase *c)
 {

@@ -20,7 +20,7 @@ typedef struct {
 
 void report_text(const result *r, FILE *out, const text_opts *o);
 
-/* A trace value as people read it (ISO dates, "mangler" for missing). */
+/* A trace value as people read it (dates dd.mm.åååå, "mangler" for missing). */
 void report_value_text(const bc_program *p, value v, buf *b);
 
 #endif

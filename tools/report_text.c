@@ -16,7 +16,7 @@ void report_value_text(const bc_program *p, value v, buf *b)
   char d[11];
   if (v.tag == V_UNKNOWN) buf_puts(b, "mangler");
   else if (v.tag == V_LIST && v.u.list->n == 0) buf_puts(b, "[] (tom liste)");
-  else if (v.tag == V_DATE) { date_format(v.u.date, d); buf_puts(b, d); }
+  else if (v.tag == V_DATE) { date_format_nb(v.u.date, d); buf_puts(b, d); }
   else if (v.tag == V_STR) buf_printf(b, "\"%.*s\"", (int)v.u.str->len, v.u.str->s);
   else vm_format(p, v, b);
 }
@@ -71,7 +71,7 @@ void report_text(const result *r, FILE *out, const text_opts *o)
   const char *bold = o->color ? "\033[1m" : "", *dim = o->color ? "\033[2m" : "", *reset = o->color ? "\033[0m" : "";
   static const char *const colors[F__COUNT] = { "\033[1;31m", "\033[1;33m", "\033[1;35m", "\033[1;36m", "\033[1;32m", "\033[32m", "\033[2m" };
   char d[11];
-  date_format(r->date, d);
+  date_format_nb(r->date, d);
   fprintf(out, "%sSak %s%s, vurdert %s mot %s (sha256 %.12s…)\n", bold, r->sak_id ? r->sak_id : "(uten sak_id)", reset,
           d, bc_str(p, p->name), p->sha256_hex);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_UKJENT, F_VURDER, F_BEGRUNNET, F_OPPFYLT, F_IKKE_AKTUELL };

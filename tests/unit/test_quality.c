@@ -215,7 +215,7 @@ static void test_diff_reports_rules_added_removed_and_changed(void **state)
   assert_non_null(strstr(out, "Regler fjernet:\n  OMS-VIDEO –"));
   assert_non_null(strstr(out, "  OMS-STED: styrke"));
   assert_non_null(strstr(out, "OMS-STED: 1 sak avvik → brudd"));
-  assert_non_null(strstr(out, "OMS-VIDEO T1: oppfylt → (ingen)"));
+  assert_non_null(strstr(out, "OMS-VIDEO T1: oppfylt → ikke noe funn"));
   free(out);
 }
 
