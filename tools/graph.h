@@ -23,7 +23,12 @@ typedef struct {
 /* Parses "brudd,avvik,ukjent" into o->only; false names the first unknown status in *bad. */
 bool graph_parse_only(const char *list, graph_opts *o, char *bad, size_t n);
 
+/* The detailed decision path: every condition in the order it was evaluated. */
 Agraph_t *graph_case(const result *r, const graph_opts *o);
+/* The case at a glance: its guidelines and their rules, one node per status. */
+Agraph_t *graph_overview(const result *r);
+/* Finding fi's decisive path: what decided it, in words, and the facts it rests on. */
+Agraph_t *graph_finding(const result *r, size_t fi);
 Agraph_t *graph_ruleset(const ast_unit *u, const bc_program *p);
 
 /* Rendering takes the caller's Graphviz context. Use one per process, freed after the

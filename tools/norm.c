@@ -78,10 +78,13 @@ static const char *const usage_check =
   "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
   "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
   "  --farge NÅR        auto (standard), alltid eller aldri\n"
-  "  --graph FIL        tegn beslutningsstien (Graphviz); filtypen velger formatet:\n"
-  "                     .dot, .svg, .png eller .pdf. Med flere saker får hver sin fil,\n"
-  "                     med sak_id før filtypen (sti-2024-0193.svg)\n"
-  "  --graph-all        tegn også regler som ikke er aktuelle eller ikke i kraft\n"
+  "  --graph FIL        tegn saken som oversikt (Graphviz): retningslinjene og reglene,\n"
+  "                     samlet etter status; filtypen velger formatet: .dot, .svg, .png\n"
+  "                     eller .pdf. Med flere saker får hver sin fil, med sak_id før\n"
+  "                     filtypen (sti-2024-0193.svg)\n"
+  "  --graph-detaljer   tegn hele beslutningsstien: hvert vilkår i den rekkefølgen det ble\n"
+  "                     vurdert, med verdien, og fakta det leste\n"
+  "  --graph-all        tegn også regler som ikke er aktuelle eller ikke i kraft (detaljert)\n"
   "  --graph-only LISTE bare funn med disse statusene, f.eks. brudd,avvik,ukjent\n"
   "  --graph-rule ID    bare denne regelen\n"
   "  -h, --help         vis denne hjelpen\n";
@@ -113,7 +116,7 @@ static const char *const usage_disasm =
 typedef struct {
   const bc_program *p;
   vm *m;
-  bool json, all, color, has_date, trace;
+  bool json, all, color, has_date, trace, detailed;
   int32_t date;
   int status;                /* worst exit status so far */
   size_t ncases;
@@ -144,7 +147,9 @@ static void draw(checker *k, const char *name, const result *r)
     size_t used = strlen(path);
     snprintf(path + used, sizeof path - used, "-%s%s", id, ext);
   }
-  Agraph_t *g = graph_case(r, &k->gopts);
+  /* the overview by default; every condition with --graph-detaljer, or when asked for a rule or statuses */
+  bool detailed = k->detailed || k->gopts.all || k->gopts.has_only || k->gopts.rule;
+  Agraph_t *g = detailed ? graph_case(r, &k->gopts) : graph_overview(r);
   char *err = NULL;
   if (!graph_write(k->gvc, g, path, &err)) {
     fprintf(stderr, "norm: %s: diagrammet %s: %s\n", name, path, err);
@@ -213,7 +218,7 @@ static int cmd_check(int argc, char **argv)
     { "audit-store-case", no_argument, 0, 'S' }, { "graph", required_argument, 0, 'g' },
     { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
     { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' },
-    { "spor", no_argument, 0, 's' }, { 0, 0, 0, 0 },
+    { "spor", no_argument, 0, 's' }, { "graph-detaljer", no_argument, 0, 'D' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
   const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL, *output = NULL;
@@ -233,6 +238,7 @@ static int cmd_check(int argc, char **argv)
     case 'f': format = optarg; break;
     case 'a': k.all = true; break;
     case 's': k.trace = true; break;
+    case 'D': k.detailed = true; break;
     case 'c': color = optarg; break;
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;
@@ -258,8 +264,8 @@ static int cmd_check(int argc, char **argv)
   if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
   if (k.graph && !graph_known_format(k.graph))
     return cli_usage_error("check", "--graph: «%s» har ukjent filtype; bruk .dot, .svg, .png eller .pdf", k.graph);
-  if ((k.gopts.all || k.gopts.has_only || k.gopts.rule) && !k.graph)
-    return cli_usage_error("check", "%s", "--graph-all, --graph-only og --graph-rule gjelder bare sammen med --graph");
+  if ((k.gopts.all || k.gopts.has_only || k.gopts.rule || k.detailed) && !k.graph)
+    return cli_usage_error("check", "%s", "--graph-all, --graph-only, --graph-rule og --graph-detaljer gjelder bare sammen med --graph");
   if (k.graph) {
     struct stat st;
     k.graph_per_case = optind + 1 < argc || !strcmp(argv[optind], "-") || stat(argv[optind], &st) != 0 ||

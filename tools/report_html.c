@@ -125,8 +125,30 @@ static void why_table(FILE *o, const result *r, const finding *f)
   buf_free(&b);
 }
 
-static void finding_section(FILE *o, const result *r, const finding *f)
+/* A diagram as inline SVG in a figure with a caption (the picture is never the only place
+** its content is said). */
+static void figure(report_html *h, FILE *o, Agraph_t *g, const char *label, const char *caption)
 {
+  size_t len = 0;
+  char *svg = graph_svg(h->gvc, g, &len);
+  const char *start = svg ? strstr(svg, "<svg") : NULL;
+  if (start) {
+    fputs("<figure class=\"sti\" role=\"group\" aria-label=\"", o);
+    esc(o, label);
+    fputs("\">\n", o);
+    fputs(start, o);
+    fputs("<figcaption>", o);
+    esc(o, caption);
+    fputs("</figcaption>\n</figure>\n", o);
+  } else {
+    fputs("<p>Diagrammet kunne ikke tegnes.</p>\n", o);
+  }
+  free(svg);
+}
+
+static void finding_section(report_html *h, FILE *o, const result *r, size_t fi)
+{
+  const finding *f = &r->findings.items[fi];
   const bc_program *p = r->p;
   const bc_rule *rule = &p->rules.items[f->rule];
   fprintf(o, "<section class=\"funn s-%s\">\n<h4><span class=\"status\">", fstatus_name[f->status]);
@@ -145,6 +167,16 @@ static void finding_section(FILE *o, const result *r, const finding *f)
   esc(o, f->message);
   fputs("</p>\n", o);
   explanation_list(o, r, f);
+  if (f->status == F_BRUDD || f->status == F_AVVIK || f->status == F_UKJENT || f->status == F_VURDER) {
+    Agraph_t *g = graph_finding(r, fi);
+    buf cap;
+    buf_init(&cap);
+    buf_printf(&cap, "Hvorfor %s ble %s: det som avgjorde utfallet, og opplysningene det bygger på.",
+               bc_str(p, rule->id), fstatus_name[f->status]);
+    figure(h, o, g, "Hvorfor funnet ble som det ble", cap.data);
+    buf_free(&cap);
+    agclose(g);
+  }
   why_table(o, r, f);
   if (rule->sources.len) {
     fputs("<p class=\"kilder\"><strong>Kilder:</strong> ", o);
@@ -201,7 +233,7 @@ void html_add(report_html *h, const result *r)
   for (size_t g = 0; g < 5; g++)
     for (size_t i = 0; i < r->findings.len; i++)
       if (r->findings.items[i].status == order[g]) {
-        finding_section(o, r, &r->findings.items[i]);
+        finding_section(h, o, r, i);
         shown++;
       }
   if (!shown) fputs("<p>Ingen brudd, avvik, ukjente funn eller funn å vurdere.</p>\n", o);
@@ -243,23 +275,11 @@ void html_add(report_html *h, const result *r)
     fputs("</tbody></table>\n", o);
   }
 
-  fputs("<h3>Beslutningssti</h3>\n", o);
-  graph_opts go;
-  memset(&go, 0, sizeof go);
-  Agraph_t *g = graph_case(r, &go);
-  size_t len = 0;
-  char *svg = graph_svg(h->gvc, g, &len);
+  fputs("<h3>Oversikt</h3>\n", o);
+  Agraph_t *g = graph_overview(r);
+  figure(h, o, g, "Oversikt over saken",
+         "Saken, retningslinjene og reglene, samlet etter status. Hvorfor hvert funn ble som det ble, står ved funnet.");
   agclose(g);
-  const char *start = svg ? strstr(svg, "<svg") : NULL;
-  if (start) {
-    fputs("<figure class=\"sti\" role=\"group\" aria-label=\"Beslutningsstien for saken\">\n", o);
-    fputs(start, o);
-    fputs("<figcaption>Beslutningsstien: saken, retningslinjene, reglene (form etter styrke, farge og tekst etter "
-          "status), vilkårene i den rekkefølgen de ble vurdert, og fakta de leste.</figcaption>\n</figure>\n", o);
-  } else {
-    fputs("<p>Diagrammet kunne ikke tegnes.</p>\n", o);
-  }
-  free(svg);
   fputs("</article>\n", o);
 }
 

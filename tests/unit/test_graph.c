@@ -37,7 +37,8 @@ static void test_golden_dot(void **state)
   (void)state;
   fresh();
   static const struct { const char *opts, *file; } cases[] = {
-    { "", "eksempel.dot" },
+    { "--graph-detaljer", "eksempel.dot" },
+    { "", "eksempel-oversikt.dot" },
     { "--graph-only brudd,avvik,ukjent", "eksempel-feil.dot" },
     { "--graph-rule OMS-EVALUERING", "eksempel-regel.dot" },
   };
@@ -100,8 +101,8 @@ static void test_labels_are_escaped_everywhere(void **state)
   f = fopen(DIR "/sak.json", "w");
   fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"T-<1>&\\\"\",\"kommune\":\"Bergen & <Omegn> \\\"æøå\\\"\"}\n", f);
   fclose(f);
-  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.dot " DIR "/sak.json >/dev/null", th_norm()));
-  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph " DIR "/t.svg " DIR "/sak.json >/dev/null", th_norm()));
+  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph-detaljer --graph " DIR "/t.dot " DIR "/sak.json >/dev/null", th_norm()));
+  free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --graph-detaljer --graph " DIR "/t.svg " DIR "/sak.json >/dev/null", th_norm()));
   free(th_runf(1, "%s check --dato 2024-01-01 --rules " DIR "/tegn.norm --format html -o " DIR "/t.html " DIR "/sak.json", th_norm()));
   char *dot = th_slurp(DIR "/t.dot"), *svg = th_slurp(DIR "/t.svg"), *html = th_slurp(DIR "/t.html");
   /* DOT: quotes escaped by cgraph, a backslash in the text doubled so Graphviz keeps it. */
@@ -135,7 +136,7 @@ static void test_exception_is_shown(void **state)
   f = fopen(DIR "/sak.json", "w");
   fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"U-1\",\"kommune\":\"Oslo\"}\n", f);
   fclose(f);
-  free(th_runf(0, "%s check --rules " DIR "/unntak.norm --graph " DIR "/u.dot " DIR "/sak.json > /dev/null", th_norm()));
+  free(th_runf(0, "%s check --rules " DIR "/unntak.norm --graph-detaljer --graph " DIR "/u.dot " DIR "/sak.json > /dev/null", th_norm()));
   char *dot = th_slurp(DIR "/u.dot");
   assert_non_null(strstr(dot, "Unntaket i regelen gjelder"));
   assert_non_null(strstr(dot, "«kommune = \\\"Oslo\\\"»\\ner sann"));
@@ -152,7 +153,8 @@ static void test_html_report(void **state)
   static const char *const want[] = {
     "<!DOCTYPE html>", "<html lang=\"nb\">", "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>",
     "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>", "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>",
-    "<h3>Beslutningssti</h3>", "<th scope=\"col\">", "<caption>", "<svg", "01.10.2024", "@page{size:A4",
+    "<h3>Oversikt</h3>", "<th scope=\"col\">", "<caption>", "<svg", "01.10.2024", "@page{size:A4",
+    "<h5>Hvorfor</h5>", "<details class=\"spor\">",
     "<span class=\"status\">Brudd:</span>",
   };
   for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -235,7 +237,7 @@ static void test_report_in_a_real_browser(void **state)
   char *dom = th_slurp("build/q-browser/dom.html");
   static const char *const headings[] = {
     "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>", "<h2>Sak 2024-0193</h2>", "<h3>Oppsummering</h3>",
-    "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>", "<h3>Beslutningssti</h3>",
+    "<h3>Funn</h3>", "<h3>Dokumentasjonskrav</h3>", "<h3>Oversikt</h3>",
   };
   for (size_t i = 0; i < sizeof headings / sizeof *headings; i++)
     if (!strstr(dom, headings[i])) fail_msg("the rendered page lacks «%s»", headings[i]);
@@ -245,11 +247,31 @@ static void test_report_in_a_real_browser(void **state)
     assert_int_equal(sscanf(p + 9, "%63[^\"]", id), 1);
     if (!strstr(dom, id)) fail_msg("the rendered page does not show %s", id);
   }
-  /* The diagram is in the page as SVG nodes: the case, guidelines, failing findings. */
-  static const char *const nodes[] = { "<title>sak</title>", "<title>retningslinje:OMS:0</title>", "class=\"node\"",
-                                       "OMS-EVALUERING gjelder T1</text>" };
+  /* The diagrams are in the page as SVG nodes: the overview (the case, the guidelines, the
+  ** rules by status) and, beside each failing finding, its decisive path. */
+  static const char *const nodes[] = { "<title>sak</title>", "<title>retningslinje:0</title>", "<title>status:0:0</title>",
+                                       "class=\"node\"", "gjelder T1</text>", "<title>hvorfor:0</title>" };
   for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++)
     if (!strstr(dom, nodes[i])) fail_msg("the rendered diagram lacks «%s»", nodes[i]);
+  /* Every diagram's text is readable at A4 width (794 CSS px): measured in the browser, on a
+  ** copy of the report with a measuring script (the report itself has none). */
+  free(th_runf(0, "cp build/q-browser/rapport.html build/q-browser/maal.html && printf '%%s' "
+               "'<script>addEventListener(\"load\",()=>{let m=1e9,n=0;for(const t of document.querySelectorAll(\"svg text\"))"
+               "{const r=t.getBoundingClientRect();if(r.height>0){m=Math.min(m,r.height);n++}}"
+               "document.body.setAttribute(\"data-minste-tekst\",m.toFixed(2));document.body.setAttribute(\"data-tekster\",n)})</script>' "
+               ">> build/q-browser/maal.html"));
+  char *measured = th_runf(0, "(%s --window-size=794,1123 --virtual-time-budget=5000 --dump-dom \"file://$PWD/build/q-browser/maal.html\") "
+                           "2>/dev/null | grep -o 'data-minste-tekst=\"[0-9.]*\" data-tekster=\"[0-9]*\"'", chrome);
+  double smallest = 0;
+  int texts = 0;
+  if (sscanf(measured, "data-minste-tekst=\"%lf\" data-tekster=\"%d\"", &smallest, &texts) != 2)
+    fail_msg("the measurement did not run: %s", measured);
+  print_message("minste tekst i diagrammene ved A4-bredde: %.2f px (%d tekster)\n", smallest, texts);
+  assert_true(texts > 20);
+  if (smallest < 9.0) fail_msg("a diagram text is %.2f px tall at A4 width; at least 9 px is required", smallest);
+  free(measured);
+  free(th_runf(0, "(%s --window-size=794,3000 --screenshot=build/q-browser/rapport-a4.png "
+           "\"file://$PWD/build/q-browser/rapport.html\") >/dev/null 2>&1 && test -s build/q-browser/rapport-a4.png", chrome));
   free(json);
   free(dom);
 }
