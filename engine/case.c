@@ -288,6 +288,22 @@ static void check_refs(loader *l)
   }
 }
 
+const char *case_json_error(int code, const char *fallback)
+{
+  switch ((enum json_error_code)code) {
+  case json_error_out_of_memory: return "tomt for minne";
+  case json_error_stack_overflow: return "nøstet for dypt";
+  case json_error_invalid_utf8: return "ugyldig UTF-8";
+  case json_error_premature_end_of_input: return "teksten slutter før JSON-dokumentet er ferdig";
+  case json_error_end_of_input_expected: return "mer tekst etter at JSON-dokumentet er ferdig (bare ett dokument per fil eller linje)";
+  case json_error_invalid_syntax: return "ugyldig JSON-syntaks";
+  case json_error_null_character: case json_error_null_byte_in_key: return "et NUL-tegn der det ikke er tillatt";
+  case json_error_duplicate_key: return "samme nøkkel står to ganger i et objekt";
+  case json_error_numeric_overflow: return "et tall som er for stort";
+  default: return fallback;
+  }
+}
+
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors)
 {
   memset(c, 0, sizeof *c);
@@ -307,7 +323,8 @@ bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf 
   json_error_t je;
   json_t *doc = json_loadb(json + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!doc) {
-    buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column, je.text);
+    buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column,
+               case_json_error(json_error_code(&je), "ugyldig JSON"));
     return false;
   }
   bool ok = false;

@@ -34,6 +34,10 @@ typedef struct {
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
 void case_free(ncase *c);
 
+/* A JSON parser's error code (jansson's json_error_code) in bokmål; fallback when unknown.
+** The parser's own English text never reaches a person. */
+const char *case_json_error(int code, const char *fallback);
+
 /* The JSON path of field f of record r, e.g. tiltak[0].start. */
 void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out);
 

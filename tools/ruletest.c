@@ -202,7 +202,8 @@ static json_t *json_value(parser *ps)
   }
   json_error_t je;
   json_t *v = json_loadb(b, (size_t)(e - b), JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-  if (!v) perr(ps, first + (uint32_t)(je.line > 0 ? je.line - 1 : 0), "ugyldig JSON-verdi: %s", je.text);
+  if (!v) perr(ps, first + (uint32_t)(je.line > 0 ? je.line - 1 : 0), "ugyldig JSON-verdi: %s",
+               case_json_error(json_error_code(&je), "ugyldig JSON"));
   return v;
 }
 
@@ -221,7 +222,8 @@ static json_t *load_case_file(parser *ps, const char *name)
   size_t bom = utf8_bom(text, len);
   json_error_t je;
   json_t *v = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
-  if (!v) perr(ps, ps->line, "saksmappen «%s» kan ikke leses: %s (linje %d)", full, je.text, je.line);
+  if (!v) perr(ps, ps->line, "saksmappen «%s» kan ikke leses: %s (linje %d)", full,
+               case_json_error(json_error_code(&je), "ugyldig JSON"), je.line);
   free(text);
   return v;
 }

@@ -20,7 +20,8 @@ static const char *const rules =
   "regel X-FINNES krav \"finnes\"\n  krev finnes e i registrert(evalueringer): e.mal_vurdert\n"
   "regel X-UKJENT krav \"ukjent\"\n  krev barn.tolk_behov\n"
   "regel X-UNNTAK krav \"unntak\"\n  unntak barn.funksjonsnedsettelse eller barn.tolk_behov\n  krev usann\n"
-  "regel X-BOR bør \"bør\"\n  for hvert t i tiltak\n  krev t.sted = \"hjemme\"\n";
+  "regel X-BOR bør \"bør\"\n  for hvert t i tiltak\n  krev t.sted = \"hjemme\"\n"
+  "regel X-KAN kan \"kan\"\n  krev skrevet(plan.formal)\n";
 
 /* The explanation of the first finding of rule `id`, its lines joined by " | ". */
 static char *explained(const bc_program *p, const char *members, const char *id)
@@ -87,6 +88,9 @@ static void test_each_construct(void **state)
   /* an exception that held: eller that is true, one true part */
   pin(&p, "\"barn\": {\"funksjonsnedsettelse\": true, \"tolk_behov\": true}", "X-UNNTAK",
       "Barnets funksjonsnedsettelse: ja. [barnets funksjonsnedsettelse=ja]");
+  /* avvik, and vurder for a kan */
+  pin(&p, "\"tiltak\": [{\"id\": \"T1\", \"sted\": \"senter\"}]", "X-BOR", "Sted er ikke hjemme. [sted=senter]");
+  pin(&p, "\"plan\": {\"formal\": \"  \"}", "X-KAN", "Planens formål er ikke fylt ut. [planens formål=  ]");
   /* a deviation justified by a note: which note */
   pin(&p, "\"tiltak\": [{\"id\": \"T1\", \"sted\": \"senter\"}], \"dokumentasjon\": [{\"type\": \"avviksbegrunnelse\", "
           "\"gjelder\": \"X-BOR\", \"dato\": \"2024-06-01\", \"tekst\": \"Boforholdene gjør hjemmebesøk utrygt.\"}]",

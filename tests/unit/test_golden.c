@@ -162,6 +162,11 @@ static void test_case_inputs(void **state)
   out = th_runf(2, "mkdir -p build/q-inn/tom && %s check --rules rules build/q-inn/tom", norm());
   assert_non_null(strstr(out, "build/q-inn/tom: fant ingen saksmapper"));
   free(out);
+  /* the JSON parser's English never reaches a person */
+  out = th_runf(2, "printf '{\"a\":1}{\"b\":2}' | %s check --rules rules -", norm());
+  assert_non_null(strstr(out, "ugyldig JSON (mer tekst etter at JSON-dokumentet er ferdig"));
+  assert_null(strstr(out, "expected"));
+  free(out);
   out = th_runf(2, "%s check --rules rules - < /dev/null", norm());
   assert_non_null(strstr(out, "standard inn: ingen saksmappe"));
   free(out);
