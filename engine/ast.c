@@ -88,3 +88,81 @@ void ast_list_push(ast_unit *u, ast_list *l, ast_expr *e)
   items[l->len++] = e;
   l->items = items;
 }
+
+/* The parts of e, for walks that must not recurse (ast_check_depth). */
+static size_t children(const ast_expr *e, const ast_expr **out)
+{
+  size_t n = 0;
+  switch (e->kind) {
+  case AST_FIELD: out[n++] = e->u.field.base; break;
+  case AST_CALL: for (size_t i = 0; i < e->u.call.args.len && n < 64; i++) out[n++] = e->u.call.args.items[i]; break;
+  case AST_NOT: case AST_NEG: out[n++] = e->u.unary; break;
+  case AST_BINARY: out[n++] = e->u.bin.l; out[n++] = e->u.bin.r; break;
+  case AST_QUANT: out[n++] = e->u.quant.coll; out[n++] = e->u.quant.filter; out[n++] = e->u.quant.body; break;
+  case AST_LIST: for (size_t i = 0; i < e->u.list.len && n < 64; i++) out[n++] = e->u.list.items[i]; break;
+  default: break;
+  }
+  return n;
+}
+
+/* Depth of e, walked with an explicit stack; stops counting past limit. */
+static size_t depth_of(const ast_expr *root, size_t limit, const ast_expr **deepest)
+{
+  typedef struct { const ast_expr *e; size_t d; } item;
+  VEC(item) stack = { 0 };
+  item first = { root, 1 };
+  vec_push(&stack, first);
+  size_t max = 0;
+  while (stack.len) {
+    item it = stack.items[--stack.len];
+    if (!it.e) continue;
+    if (it.d > max) {
+      max = it.d;
+      *deepest = it.e;
+    }
+    if (max > limit) break;
+    const ast_expr *kids[64];
+    size_t n = children(it.e, kids);
+    /* a long list or call is wide, not deep; its items are still checked */
+    if (it.e->kind == AST_LIST || it.e->kind == AST_CALL) {
+      const ast_list *l = it.e->kind == AST_LIST ? &it.e->u.list : &it.e->u.call.args;
+      for (size_t i = 64; i < l->len; i++) {
+        item more = { l->items[i], it.d + 1 };
+        vec_push(&stack, more);
+      }
+    }
+    for (size_t i = 0; i < n; i++) {
+      item next = { kids[i], it.d + 1 };
+      vec_push(&stack, next);
+    }
+  }
+  vec_free(&stack);
+  return max;
+}
+
+static bool depth_ok(const ast_unit *u, const ast_expr *e, const char *what)
+{
+  if (!e) return true;
+  const ast_expr *deepest = e;
+  if (depth_of(e, AST_MAX_DEPTH, &deepest) <= AST_MAX_DEPTH) return true;
+  diag_at(u->src, DIAG_ERROR, e->loc, "%s er nøstet i mer enn %d nivåer (for eksempel svært mange «og» etter hverandre); "
+          "del det opp med definisjoner", what, AST_MAX_DEPTH);
+  return false;
+}
+
+bool ast_check_depth(const ast_unit *u)
+{
+  bool ok = true;
+  for (size_t i = 0; i < u->params.len; i++) ok = depth_ok(u, u->params.items[i]->value, "parameteren") && ok;
+  for (size_t i = 0; i < u->defs.len; i++) ok = depth_ok(u, u->defs.items[i]->body, "definisjonen") && ok;
+  for (size_t g = 0; g < u->guidelines.len; g++) {
+    const ast_guideline *gl = u->guidelines.items[g];
+    ok = depth_ok(u, gl->cond, "vilkåret") && ok;
+    for (size_t i = 0; i < gl->rules.len; i++) {
+      const ast_rule *r = gl->rules.items[i];
+      const ast_expr *parts[] = { r->coll, r->filter, r->scope, r->exception, r->check };
+      for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) ok = depth_ok(u, parts[k], "uttrykket") && ok;
+    }
+  }
+  return ok;
+}

@@ -216,6 +216,12 @@ typedef struct {
   ast_expr *parsed_expr;       /* parser: result of an expression-only parse */
 } ast_unit;
 
+/* How deep an expression may nest. Every walk over the tree (compiler, lint, doc, graph,
+** words) recurses; ast_check_depth refuses deeper trees, without recursing, before any of
+** them runs. */
+#define AST_MAX_DEPTH 500
+bool ast_check_depth(const ast_unit *u);
+
 void ast_unit_init(ast_unit *u, srcset *src);
 void ast_unit_free(ast_unit *u);
 

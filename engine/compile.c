@@ -35,11 +35,15 @@ typedef struct {
   VEC(ast_param *) evaluating;
   ast_uses *uses;            /* the rule or guideline being compiled records what it reaches */
   VEC(uint32_t) pending;     /* conditions compiled whose enclosing condition is not yet known */
+  bool too_big;              /* inlining hit CG_MAX_CODE or CG_MAX_INLINE_DEPTH: stop compiling */
   char **rec_paths;          /* per record: its path from the root ("tiltak[]"), made on first use */
   uint32_t line_file;        /* only this file's lines go into the line table */
   uint32_t last_line;
   bool ok;
 } cg;
+
+#define CG_MAX_INLINE_DEPTH 200
+#define CG_MAX_CODE (8 << 20)
 
 static uint32_t cg_expr(cg *c, ast_expr *e);
 static void use_fact(cg *c, uint32_t rec, uint32_t f);
@@ -517,6 +521,22 @@ static uint32_t cg_inline(cg *c, ast_def *d, ast_list *args, srcloc at)
       emit_op(c, OP_UNKNOWN, at);
       return TY_ERROR;
     }
+  /* Definitions are inlined: a chain of them, or one used many times by the next, must not
+  ** grow the program without bound. */
+  if (c->inlining.len >= CG_MAX_INLINE_DEPTH || c->p->code.len > CG_MAX_CODE) {
+    if (c->too_big) {                   /* said once; what follows would only repeat it */
+      emit_op(c, OP_UNKNOWN, at);
+      return TY_ERROR;
+    }
+    c->too_big = true;
+    error(c, at, c->inlining.len >= CG_MAX_INLINE_DEPTH
+                   ? "definisjonene bruker hverandre i mer enn %d ledd; skriv dem enklere"
+                   : "regelsettet blir for stort når definisjonene settes inn (over %d MB bytekode); "
+                     "en definisjon brukes trolig mange ganger av en annen, som igjen brukes mange ganger",
+          c->inlining.len >= CG_MAX_INLINE_DEPTH ? CG_MAX_INLINE_DEPTH : CG_MAX_CODE >> 20);
+    emit_op(c, OP_UNKNOWN, at);
+    return TY_ERROR;
+  }
   if (args->len != d->params.len) {
     error(c, at, "definisjonen «%s» tar %zu argument, ikke %zu", d->name, d->params.len, args->len);
     emit_op(c, OP_UNKNOWN, at);
@@ -954,6 +974,7 @@ static void reset_frame(cg *c, uint32_t file)
 
 static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
 {
+  if (c->too_big) return;
   bc_rule br;
   memset(&br, 0, sizeof br);
   br.id = bc_intern(c->p, r->id, strlen(r->id));
@@ -1170,7 +1191,7 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     block_end(&c, p->justified, just->loc);
     fix_locals(&c, first);
   }
-  check_unused(&c);
+  if (!c.too_big) check_unused(&c);
   if (c.max_local > BC_MAX_LOCALS || c.max_iter > BC_MAX_ITERS) {
     diag_plain(u->src, DIAG_ERROR, "en regel er for sammensatt (for mange variabler eller nøstede løkker)");
     c.ok = false;

@@ -184,6 +184,7 @@ bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes
   bc_program p;
   bc_init(&p);
   char name[PATH_MAX];
+  if (ok && src->errors == 0) ok = ast_check_depth(&u);
   if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
   else ok = false;
   /* A rule set that judges nothing would report every case as clean. */

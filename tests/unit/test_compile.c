@@ -129,6 +129,32 @@ static void test_editor_slips(void **state)
   free(d);
 }
 
+/* Small rule files that used to cost without bound: a flat chain of 50,000 «og» (the
+** compiler recursed once per «og» and overflowed its stack), definitions each using the
+** previous twice (the inlined code doubled with every line), and 10,000 chained
+** definitions. Each is now refused with a message naming the limit. */
+static void test_pathological_sources_are_refused(void **state)
+{
+  (void)state;
+  char *out = th_runf(2, "printf 'retningslinje X \"T\"\\nregel X-A krav \"a\"\\n  krev barn.tolk_behov' > build/q-dyp.norm && "
+                         "awk 'BEGIN { for (i = 0; i < 50000; i++) printf \" og barn.tolk_behov\"; print \"\" }' >> build/q-dyp.norm && "
+                         "timeout 120 %s compile build/q-dyp.norm -o build/q-dyp.normc", th_norm());
+  assert_non_null(strstr(out, "build/q-dyp.norm:3:8: feil: uttrykket er nøstet i mer enn 500 nivåer"));
+  free(out);
+  out = th_runf(2, "printf 'retningslinje X \"T\"\\ndefinisjon d1 = barn.tolk_behov og barn.tolk_behov\\n' > build/q-dobbel.norm && "
+                   "awk 'BEGIN { for (i = 2; i < 40; i++) printf \"definisjon d%%d = d%%d og d%%d\\n\", i, i - 1, i - 1 }' >> build/q-dobbel.norm && "
+                   "printf 'regel X-A krav \"a\"\\n  krev d39\\n' >> build/q-dobbel.norm && "
+                   "timeout 120 %s compile build/q-dobbel.norm -o build/q-dobbel.normc", th_norm());
+  assert_non_null(strstr(out, "regelsettet blir for stort når definisjonene settes inn"));
+  free(out);
+  out = th_runf(2, "printf 'retningslinje X \"T\"\\ndefinisjon d0 = barn.tolk_behov\\n' > build/q-kjede.norm && "
+                   "awk 'BEGIN { for (i = 1; i < 10000; i++) printf \"definisjon d%%d = d%%d\\n\", i, i - 1 }' >> build/q-kjede.norm && "
+                   "printf 'regel X-A krav \"a\"\\n  krev d9999\\n' >> build/q-kjede.norm && "
+                   "timeout 120 %s compile build/q-kjede.norm -o build/q-kjede.normc", th_norm());
+  assert_non_null(strstr(out, "definisjonene bruker hverandre i mer enn 200 ledd"));
+  free(out);
+}
+
 int th_compile_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -138,6 +164,7 @@ int th_compile_tests(void)
     cmocka_unit_test(test_definitions_and_parameters),
     cmocka_unit_test(test_emitted_code),
     cmocka_unit_test(test_editor_slips),
+    cmocka_unit_test(test_pathological_sources_are_refused),
   };
   return cmocka_run_group_tests_name("semantikk og kompilator", tests, NULL, NULL);
 }
