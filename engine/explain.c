@@ -158,6 +158,20 @@ static void leaf(ex *x, uint32_t c, int want)
   size_t more = 0;
   gather(x, c, l, &more, 0);
   if (w != BC_NONE) named_facts(x, bc_str(x->p, w), l, &more);
+  /* «alle» that is false: only the items that failed it, not those that held */
+  if (k->kind == CK_ALL && want == 0) {
+    size_t kept = 0;
+    for (size_t i = 0; i < l->facts.len; i++) {
+      expl_fact *fa = &l->facts.items[i];
+      if (fa->v.tag == V_BOOL && fa->v.u.b) {
+        free(fa->path);
+        free(fa->label);
+      } else {
+        l->facts.items[kept++] = *fa;
+      }
+    }
+    l->facts.len = kept;
+  }
   if (more) buf_printf(&b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
   buf_putc(&b, '.');
   l->text = buf_take(&b);

@@ -45,6 +45,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 static void yyerror(YYLTYPE *loc, void *scanner, parse_ctx *pc, const char *msg)
 {
   (void)scanner;
+  /* bison's own messages are English: the one it can still give here is about its stack */
+  if (!strcmp(msg, "memory exhausted"))
+    msg = "uttrykket er nøstet for dypt til å leses (for mange parenteser inni hverandre); del det opp med definisjoner";
   diag_at(pc->u->src, DIAG_ERROR, *loc, "%s", msg);
 }
 
