@@ -111,8 +111,9 @@ const char *th_norm(void)
 
 int th_run(const char *cmd, char **out)
 {
-  char full[4096];
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  /* the whole command line's standard error, not just its last command's */
+  char full[8192];
+  if ((size_t)snprintf(full, sizeof full, "(%s) 2>&1", cmd) >= sizeof full) fail_msg("command too long: %.80s…", cmd);
   FILE *f = popen(full, "r");
   assert_non_null(f);
   buf b;
