@@ -357,7 +357,7 @@ void explain_finding(const result *r, const finding *f, explanation *out)
     expl_line *last = &out->lines.items[out->lines.len - 1];
     buf b;
     buf_init(&b);
-    buf_printf(&b, "%s (og %zu %s)", last->text, x.dropped, x.dropped == 1 ? "forhold til" : "forhold til");
+    buf_printf(&b, "%s (og %zu %s)", last->text, x.dropped, "forhold til");
     free(last->text);
     last->text = buf_take(&b);
   }

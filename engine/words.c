@@ -345,7 +345,7 @@ void words_cond(const bc_program *p, const ast_expr *e, bool holds, buf *out)
       value_words(p, e->u.bin.l, out);
       buf_puts(out, holds ? " er " : " er verken ");
       for (size_t i = 0; i < e->u.bin.r->u.list.len; i++) {
-        if (i) buf_puts(out, i + 1 == e->u.bin.r->u.list.len ? (holds ? " eller " : " eller ") : ", ");
+        if (i) buf_puts(out, i + 1 == e->u.bin.r->u.list.len ? " eller " : ", ");
         value_words(p, e->u.bin.r->u.list.items[i], out);
       }
       return;
