@@ -103,7 +103,10 @@ bool aw_record(audit_writer *w, const char *name, const char *text, size_t len, 
     if (!audit_put_ruleset(w->db, w->p->sha256_hex, bc_str(w->p, w->p->name), w->image->data, w->image->len))
       return fail(w, "kan ikke lagre regelsettet");
   }
-  char *json = report_json(r);
+  buf out;
+  buf_init(&out);
+  report_json(r, &out);
+  char *json = buf_take(&out);
   char case_digest[65], result_digest[65], date[11];
   uint8_t d[32];
   bcf_sha256(json, strlen(json), d);

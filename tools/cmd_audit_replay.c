@@ -169,7 +169,10 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
       printf("post %lld: regel %s: %s\n", (long long)r->seq, res.error_rule, vm_status_text(res.error));
       rp->failed++;
     } else {
-      char *json = report_json(&res), *now = audit_findings_json(&res), d[65];
+      buf out;
+      buf_init(&out);
+      report_json(&res, &out);
+      char *json = buf_take(&out), *now = audit_findings_json(&res), d[65];
       uint8_t raw[32];
       bcf_sha256(json, strlen(json), raw);
       bcf_hex(raw, 32, d);

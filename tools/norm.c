@@ -127,6 +127,7 @@ typedef struct {
   GVC_t *gvc;                /* one Graphviz context for every diagram of the run */
   bool stopped;              /* the audit log failed: evaluate nothing more */
   report_html *html;         /* --format html: the document being built */
+  buf out;                   /* --format json: one result's bytes, reused from case to case */
 } checker;
 
 /* --graph: FILE for a single case; with several, FILE with the sak_id before its extension. */
@@ -187,10 +188,10 @@ static void check_one(void *ctx, const char *name, const char *text, size_t len)
     if (k->html) {
       html_add(k->html, &r);
     } else if (k->json) {
-      char *s = report_json(&r);
-      fputs(s, out);
-      fputc('\n', out);
-      free(s);
+      buf_reset(&k->out);
+      report_json(&r, &k->out);
+      buf_putc(&k->out, '\n');
+      fwrite(k->out.data, 1, k->out.len, out);
     } else {
       text_opts o = { k->color, k->all, k->trace };
       if (k->ncases++) fputs("\n────────────────────────────────────────\n\n", out);
@@ -322,6 +323,7 @@ static int cmd_check(int argc, char **argv)
     k.status = EXIT_USAGE;
   }
   vm_free(k.m);
+  buf_free(&k.out);
   buf_free(&image);
   bc_free(&p);
   return k.status;

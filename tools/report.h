@@ -9,8 +9,8 @@
 
 #include "eval.h"
 
-/* One result as a single line of JSON (no newline). Caller frees. */
-char *report_json(const result *r);
+/* Appends one result to out as a single line of JSON (no newline). */
+void report_json(const result *r, buf *out);
 
 typedef struct {
   bool color;

@@ -1,144 +1,168 @@
 /*
-** norm-resultat/1 as JSON (see shared/resultat-1.md). Keys keep their insertion order,
-** so the same result always gives the same bytes.
+** norm-resultat/1 as JSON (see shared/resultat-1.md), written straight into a buffer
+** with the streaming writer: keys in a fixed order, so the same result always gives
+** the same bytes.
 */
 #include "report.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "explain.h"
+#include "jsonw.h"
 
 static const char *const strength_key[] = { "krav", "bor", "kan" };
 
-static json_t *value_json(const bc_program *p, value v, bool fact)
+static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *scratch)
 {
   char d[11];
   switch (v.tag) {
-  case V_UNKNOWN: return fact ? json_string("mangler") : json_null();
-  case V_BOOL: return json_boolean(v.u.b);
+  case V_UNKNOWN:
+    if (fact) jw_str(w, "mangler");
+    else jw_null(w);
+    return;
+  case V_BOOL: jw_bool(w, v.u.b); return;
   case V_NUM:
-    if (v.u.num == floor(v.u.num) && fabs(v.u.num) < 9e15) return json_integer((json_int_t)v.u.num);
-    return json_real(v.u.num);
-  case V_STR: return json_stringn(v.u.str->s, v.u.str->len);
-  case V_DATE: date_format(v.u.date, d); return json_string(d);
-  case V_LIST: {
-    json_t *a = json_array();
-    for (uint32_t i = 0; i < v.u.list->n; i++) json_array_append_new(a, value_json(p, v.u.list->items[i], fact));
-    return a;
-  }
-  default: {
-    buf b;
-    buf_init(&b);
-    vm_format(p, v, &b);
-    json_t *s = json_string(b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-  }
+    if (v.u.num == floor(v.u.num) && fabs(v.u.num) < 9e15) jw_int(w, (long long)v.u.num);
+    else jw_real(w, v.u.num);
+    return;
+  case V_STR: jw_strn(w, v.u.str->s, v.u.str->len); return;
+  case V_DATE: date_format(v.u.date, d); jw_str(w, d); return;
+  case V_LIST:
+    jw_arr(w);
+    for (uint32_t i = 0; i < v.u.list->n; i++) value_json(w, p, v.u.list->items[i], fact, scratch);
+    jw_arr_end(w);
+    return;
+  default:
+    buf_reset(scratch);
+    vm_format(p, v, scratch);
+    jw_strn(w, scratch->data ? scratch->data : "", scratch->len);
   }
 }
 
-static json_t *why_json(const result *r, const finding *f)
+static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 {
-  json_t *a = json_array();
+  jw_arr(w);
   for (size_t i = 0; i < f->why.len; i++) {
-    const why_entry *w = &f->why.items[i];
-    json_t *o = json_object();
-    switch (w->kind) {
+    const why_entry *e = &f->why.items[i];
+    jw_obj(w);
+    switch (e->kind) {
     case TR_FACT:
-      json_object_set_new(o, "fakta", json_string(w->path));
-      json_object_set_new(o, "verdi", value_json(r->p, w->v, true));
+      jw_kstr(w, "fakta", e->path);
+      jw_key(w, "verdi");
+      value_json(w, r->p, e->v, true, scratch);
       break;
     case TR_COND: case TR_GUIDE:
-      json_object_set_new(o, "vilkar", json_string(w->path));
-      json_object_set_new(o, "verdi", value_json(r->p, w->v, false));
+      jw_kstr(w, "vilkar", e->path);
+      jw_key(w, "verdi");
+      value_json(w, r->p, e->v, false, scratch);
       break;
     default:
-      json_object_set_new(o, "merknad", json_string(w->path));
+      jw_kstr(w, "merknad", e->path);
     }
-    json_array_append_new(a, o);
+    jw_obj_end(w);
   }
-  return a;
+  jw_arr_end(w);
 }
 
 /* funn[].forklaring: the decisive explanation, each line with the facts it rests on. */
-static json_t *explanation_json(const result *r, const finding *f)
+static void explanation_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 {
   explanation e;
   explain_finding(r, f, &e);
-  json_t *a = json_array();
+  jw_arr(w);
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
-    json_t *facts = json_array();
-    for (size_t k = 0; k < l->facts.len; k++)
-      json_array_append_new(facts, json_pack("{s:s, s:s, s:o}", "sti", l->facts.items[k].path, "navn", l->facts.items[k].label,
-                                             "verdi", value_json(r->p, l->facts.items[k].v, false)));
-    json_array_append_new(a, json_pack("{s:s, s:o}", "tekst", l->text, "fakta", facts));
+    jw_obj(w);
+    jw_kstr(w, "tekst", l->text);
+    jw_key(w, "fakta");
+    jw_arr(w);
+    for (size_t k = 0; k < l->facts.len; k++) {
+      jw_obj(w);
+      jw_kstr(w, "sti", l->facts.items[k].path);
+      jw_kstr(w, "navn", l->facts.items[k].label);
+      jw_key(w, "verdi");
+      value_json(w, r->p, l->facts.items[k].v, false, scratch);
+      jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
   }
+  jw_arr_end(w);
   explanation_free(&e);
-  return a;
 }
 
-char *report_json(const result *r)
+static void finding_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 {
   const bc_program *p = r->p;
-  json_t *o = json_object();
+  const bc_rule *rule = &p->rules.items[f->rule];
+  jw_obj(w);
+  jw_kstr(w, "regel", bc_str(p, rule->id));
+  jw_kstr(w, "styrke", strength_key[rule->strength]);
+  jw_kstr(w, "status", fstatus_name[f->status]);
+  if (f->item) jw_kstr(w, "gjelder", f->item);
+  jw_kstr(w, "tittel", bc_str(p, rule->title));
+  jw_kstr(w, "melding", f->message);
+  jw_key(w, "begrunnelse");
+  why_json(w, r, f, scratch);
+  if (f->status != F_OPPFYLT) {
+    jw_key(w, "forklaring");
+    explanation_json(w, r, f, scratch);
+  }
+  jw_key(w, "kilder");
+  jw_arr(w);
+  for (size_t j = 0; j < rule->sources.len; j++) jw_str(w, bc_str(p, rule->sources.items[j]));
+  jw_arr_end(w);
+  jw_key(w, "dokumentasjonskrav");
+  jw_arr(w);
+  for (size_t j = 0; j < f->docs.len; j++) jw_str(w, bc_str(p, rule->docs.items[r->docs.items[f->docs.items[j]].doc].text));
+  jw_arr_end(w);
+  jw_obj_end(w);
+}
+
+void report_json(const result *r, buf *out)
+{
+  const bc_program *p = r->p;
+  jsonw w;
+  buf scratch;
+  buf_init(&scratch);
+  jw_init(&w, out);
   char d[11];
   date_format(r->date, d);
-  json_object_set_new(o, "format", json_string("norm-resultat/1"));
-  json_object_set_new(o, "sak_id", r->sak_id ? json_string(r->sak_id) : json_null());
-  json_object_set_new(o, "vurderingsdato", json_string(d));
-  json_t *rs = json_object();
-  json_object_set_new(rs, "navn", json_string(bc_str(p, p->name)));
-  json_object_set_new(rs, "sha256", json_string(p->sha256_hex));
-  json_object_set_new(o, "regelsett", rs);
-  json_t *funn = json_array();
-  for (size_t i = 0; i < r->findings.len; i++) {
-    const finding *f = &r->findings.items[i];
-    const bc_rule *rule = &p->rules.items[f->rule];
-    json_t *x = json_object();
-    json_object_set_new(x, "regel", json_string(bc_str(p, rule->id)));
-    json_object_set_new(x, "styrke", json_string(strength_key[rule->strength]));
-    json_object_set_new(x, "status", json_string(fstatus_name[f->status]));
-    if (f->item) json_object_set_new(x, "gjelder", json_string(f->item));
-    json_object_set_new(x, "tittel", json_string(bc_str(p, rule->title)));
-    json_object_set_new(x, "melding", json_string(f->message));
-    json_object_set_new(x, "begrunnelse", why_json(r, f));
-    if (f->status != F_OPPFYLT) json_object_set_new(x, "forklaring", explanation_json(r, f));
-    json_t *k = json_array();
-    for (size_t j = 0; j < rule->sources.len; j++) json_array_append_new(k, json_string(bc_str(p, rule->sources.items[j])));
-    json_object_set_new(x, "kilder", k);
-    json_t *dk = json_array();
-    for (size_t j = 0; j < f->docs.len; j++) {
-      const docreq *q = &r->docs.items[f->docs.items[j]];
-      json_array_append_new(dk, json_string(bc_str(p, rule->docs.items[q->doc].text)));
-    }
-    json_object_set_new(x, "dokumentasjonskrav", dk);
-    json_array_append_new(funn, x);
-  }
-  json_object_set_new(o, "funn", funn);
-  json_t *docs = json_array();
+  jw_obj(&w);
+  jw_kstr(&w, "format", "norm-resultat/1");
+  jw_kstr(&w, "sak_id", r->sak_id);
+  jw_kstr(&w, "vurderingsdato", d);
+  jw_key(&w, "regelsett");
+  jw_obj(&w);
+  jw_kstr(&w, "navn", bc_str(p, p->name));
+  jw_kstr(&w, "sha256", p->sha256_hex);
+  jw_obj_end(&w);
+  jw_key(&w, "funn");
+  jw_arr(&w);
+  for (size_t i = 0; i < r->findings.len; i++) finding_json(&w, r, &r->findings.items[i], &scratch);
+  jw_arr_end(&w);
+  jw_key(&w, "dokumentasjonskrav");
+  jw_arr(&w);
   for (size_t i = 0; i < r->docs.len; i++) {
     const docreq *q = &r->docs.items[i];
     const bc_rule *rule = &p->rules.items[q->rule];
-    json_t *x = json_object();
-    json_object_set_new(x, "regel", json_string(bc_str(p, rule->id)));
-    if (q->item) json_object_set_new(x, "gjelder", json_string(q->item));
-    json_object_set_new(x, "type", json_string(bc_str(p, rule->docs.items[q->doc].type)));
-    json_object_set_new(x, "tekst", json_string(bc_str(p, rule->docs.items[q->doc].text)));
-    json_object_set_new(x, "oppfylt", json_boolean(q->on_file));
-    json_array_append_new(docs, x);
+    jw_obj(&w);
+    jw_kstr(&w, "regel", bc_str(p, rule->id));
+    if (q->item) jw_kstr(&w, "gjelder", q->item);
+    jw_kstr(&w, "type", bc_str(p, rule->docs.items[q->doc].type));
+    jw_kstr(&w, "tekst", bc_str(p, rule->docs.items[q->doc].text));
+    jw_kbool(&w, "oppfylt", q->on_file);
+    jw_obj_end(&w);
   }
-  json_object_set_new(o, "dokumentasjonskrav", docs);
-  json_t *sum = json_object();
+  jw_arr_end(&w);
+  jw_key(&w, "oppsummering");
+  jw_obj(&w);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-  for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-    json_object_set_new(sum, fstatus_name[order[i]], json_integer((json_int_t)r->counts[order[i]]));
-  json_object_set_new(o, "oppsummering", sum);
-  char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
-  json_decref(o);
-  return s;
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(&w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+  buf_free(&scratch);
 }

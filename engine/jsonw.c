@@ -1,0 +1,166 @@
+/*
+** The streaming JSON writer (see jsonw.h).
+*/
+#include "jsonw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void jw_init(jsonw *w, buf *out)
+{
+  w->out = out;
+  w->depth = 0;
+  w->after_key = false;
+  w->has_items[0] = false;
+}
+
+/* Before any value or key: the comma that separates it from the previous item. */
+static void item(jsonw *w)
+{
+  if (w->after_key) {
+    w->after_key = false;
+    return;
+  }
+  if (w->has_items[w->depth]) buf_putc(w->out, ',');
+  w->has_items[w->depth] = true;
+}
+
+static void open(jsonw *w, char c)
+{
+  item(w);
+  buf_putc(w->out, c);
+  if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
+  w->has_items[w->depth] = false;
+}
+
+static void close_level(jsonw *w, char c)
+{
+  buf_putc(w->out, c);
+  if (w->depth) w->depth--;
+}
+
+void jw_obj(jsonw *w) { open(w, '{'); }
+void jw_obj_end(jsonw *w) { close_level(w, '}'); }
+void jw_arr(jsonw *w) { open(w, '['); }
+void jw_arr_end(jsonw *w) { close_level(w, ']'); }
+
+void jw_key(jsonw *w, const char *key)
+{
+  item(w);
+  jw_escape(w->out, key, strlen(key));
+  buf_putc(w->out, ':');
+  w->after_key = true;
+}
+
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+  unsigned c = s[0];
+  size_t len;
+  unsigned min, cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000, cp = c & 0x07;
+  else return 0;
+  if (len > n) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+void jw_escape(buf *out, const char *s, size_t n)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  buf_putc(out, '"');
+  while (p < end) {
+    /* the longest run that needs no escape goes out in one copy */
+    const unsigned char *run = p;
+    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80) p++;
+    if (p > run) buf_put(out, run, (size_t)(p - run));
+    if (p == end) break;
+    unsigned c = *p;
+    if (c >= 0x80) {
+      size_t len = utf8_seq(p, (size_t)(end - p));
+      if (len) buf_put(out, p, len);
+      else buf_puts(out, "\xEF\xBF\xBD");             /* U+FFFD for a byte that is not UTF-8 */
+      p += len ? len : 1;
+      continue;
+    }
+    p++;
+    switch (c) {
+    case '"': buf_puts(out, "\\\""); break;
+    case '\\': buf_puts(out, "\\\\"); break;
+    case '\b': buf_puts(out, "\\b"); break;
+    case '\f': buf_puts(out, "\\f"); break;
+    case '\n': buf_puts(out, "\\n"); break;
+    case '\r': buf_puts(out, "\\r"); break;
+    case '\t': buf_puts(out, "\\t"); break;
+    default: {
+      char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+      buf_put(out, u, 6);
+    }
+    }
+  }
+  buf_putc(out, '"');
+}
+
+void jw_strn(jsonw *w, const char *s, size_t n)
+{
+  item(w);
+  jw_escape(w->out, s, n);
+}
+
+void jw_str(jsonw *w, const char *s)
+{
+  if (!s) jw_null(w);
+  else jw_strn(w, s, strlen(s));
+}
+
+void jw_null(jsonw *w) { item(w); buf_put(w->out, "null", 4); }
+void jw_bool(jsonw *w, bool b) { item(w); buf_puts(w->out, b ? "true" : "false"); }
+
+void jw_int(jsonw *w, long long n)
+{
+  char s[24];
+  item(w);
+  int len = snprintf(s, sizeof s, "%lld", n);
+  buf_put(w->out, s, (size_t)len);
+}
+
+/* As jansson: 17 significant digits, a ".0" when it would read as an integer, and the
+** exponent without '+' or leading zeros. */
+void jw_real(jsonw *w, double d)
+{
+  char s[40], t[40];
+  if (!isfinite(d)) {                /* JSON has no NaN or infinity */
+    jw_null(w);
+    return;
+  }
+  item(w);
+  snprintf(s, sizeof s, "%.17g", d);
+  if (!strchr(s, '.') && !strchr(s, 'e')) strcat(s, ".0");
+  char *e = strchr(s, 'e');
+  if (e) {
+    size_t k = (size_t)(e - s) + 1, o = k;
+    memcpy(t, s, k);
+    if (s[k] == '-') t[o++] = s[k++];
+    else if (s[k] == '+') k++;
+    while (s[k] == '0' && s[k + 1]) k++;
+    strcpy(t + o, s + k);
+    buf_puts(w->out, t);
+  } else {
+    buf_puts(w->out, s);
+  }
+}
+
+void jw_raw(jsonw *w, const char *json, size_t n)
+{
+  item(w);
+  buf_put(w->out, json, n);
+}
