@@ -24,6 +24,7 @@ typedef struct {
   const ncase *c;
   result *r;
   int *guide_truth;          /* per guideline: its condition on this case, evaluated once */
+  buf scratch;
 } evaluator;
 
 static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
@@ -41,23 +42,30 @@ static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
   return true;
 }
 
+/* A fact's JSON path, made once per case however many findings read it. */
+static const char *fact_path(evaluator *e, const nrec *rec, uint32_t field)
+{
+  const char **slot = &e->r->fact_path[rec->fact + field];
+  if (!*slot) {
+    buf_reset(&e->scratch);
+    case_path(e->p, rec, field, &e->scratch);
+    *slot = arena_strndup(&e->r->mem, e->scratch.data ? e->scratch.data : "", e->scratch.len);
+  }
+  return *slot;
+}
+
 static void take_trace(evaluator *e, finding *f)
 {
   size_t n;
   const trace_entry *t = vm_trace(e->m, &n);
-  buf b;
-  buf_init(&b);
   for (size_t i = 0; i < n; i++) {
     why_entry w = { t[i].kind, NULL, t[i].v, t[i].cond, t[i].rec, t[i].field };
-    buf_reset(&b);
-    if (t[i].kind == TR_FACT) case_path(e->p, t[i].rec, t[i].field, &b);
-    else if (t[i].kind == TR_COND) buf_puts(&b, bc_str(e->p, e->p->conds.items[t[i].cond].text));
-    else if (t[i].kind == TR_GUIDE) buf_puts(&b, bc_str(e->p, t[i].cond));
-    else buf_puts(&b, t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond));
-    w.path = xstrdup(b.data ? b.data : "");
+    if (t[i].kind == TR_FACT) w.path = fact_path(e, t[i].rec, t[i].field);
+    else if (t[i].kind == TR_COND) w.path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
+    else if (t[i].kind == TR_GUIDE) w.path = bc_str(e->p, t[i].cond);
+    else w.path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
     vec_push(&f->why, w);
   }
-  buf_free(&b);
 }
 
 static void message_of(evaluator *e, finding *f, uint32_t block, const char *fallback)
@@ -331,7 +339,9 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r)
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
-  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)) };
+  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)), { 0 } };
+  arena_init(&r->mem);
+  r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
   vm_set_case(m, c->root, c->nfacts, date);
   vm_trace_enable(m, false);
   for (uint32_t g = 0; g < c->p->guides.len; g++) {
@@ -359,6 +369,7 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r)
     judge_rule(&e, i);
   }
   free(e.guide_truth);
+  buf_free(&e.scratch);
 }
 
 void result_free(result *r)
@@ -366,12 +377,12 @@ void result_free(result *r)
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
     free(f->message);
-    for (size_t j = 0; j < f->why.len; j++) free(f->why.items[j].path);
     vec_free(&f->why);
     vec_free(&f->docs);
   }
   vec_free(&r->findings);
   vec_free(&r->docs);
   free(r->error_rule);
+  arena_free(&r->mem);
   memset(r, 0, sizeof *r);
 }

@@ -19,7 +19,8 @@ extern const char *const fstatus_label[F__COUNT];       /* "Brudd", … for peop
 
 typedef struct {
   uint32_t kind;             /* trace_kind */
-  char *path;                /* TR_FACT: JSON path; TR_COND: condition text; TR_NOTE: note */
+  const char *path;          /* TR_FACT: JSON path; TR_COND: condition text; TR_NOTE: note
+                                (in the result's arena, or the program's strings) */
   value v;
   uint32_t cond;             /* TR_COND: the condition (index into program.conds) */
   const nrec *rec;           /* TR_FACT: the record read (in the case) */
@@ -51,6 +52,8 @@ typedef struct {
   size_t counts[F__COUNT];
   vm_status error;           /* VM_OK unless evaluation failed */
   char *error_rule;
+  arena mem;                 /* the trace's fact paths */
+  const char **fact_path;    /* per fact of the case (nrec.fact + field): its path, once made */
 } result;
 
 /* Evaluates c at `date`; vm must be made for c's program. */

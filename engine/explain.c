@@ -19,10 +19,12 @@ typedef struct {
   const result *r;
   const finding *f;
   const bc_program *p;
-  uint8_t *seen;             /* per condition: 1 ukjent, 2 usann, 4 sann, as recorded */
-  int32_t *at;               /* per condition: its last entry in f->why, or -1 */
-  u32s *parts;               /* per condition: its parts that are in the trace, in order */
-  u32s *facts;               /* per condition: the why entries of the facts it read */
+  /* Per condition in the trace, by its place in ids (sorted); slot m is for any other. */
+  uint32_t *ids, m;
+  uint8_t *seen;             /* 1 ukjent, 2 usann, 4 sann, as recorded */
+  int32_t *at;               /* its last entry in f->why, or -1 */
+  u32s *parts;               /* its parts that are in the trace, in order */
+  u32s *facts;               /* the why entries of the facts it read */
   explanation *out;
   size_t dropped;            /* lines past EXPLAIN_MAX_LINES */
 } ex;
@@ -46,6 +48,24 @@ void explain_value(const bc_program *p, value v, buf *out)
 }
 
 static int truth_bit(int t) { return 1 << (t + 1); }     /* -1 → 1, 0 → 2, 1 → 4 */
+
+/* The slot of condition c: its place among the trace's conditions, or m. */
+static uint32_t slot(const ex *x, uint32_t c)
+{
+  uint32_t lo = 0, hi = x->m;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (x->ids[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < x->m && x->ids[lo] == c ? lo : x->m;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
 
 /* The words of a condition, with each value marker filled from the facts read. */
 static void fill(ex *x, const char *words, buf *out)
@@ -119,8 +139,9 @@ static void named_facts(ex *x, const char *words, expl_line *l, size_t *more)
 static void gather(ex *x, uint32_t c, expl_line *l, size_t *more, int depth)
 {
   if (depth > 64) return;
-  for (size_t i = 0; i < x->facts[c].len; i++) add_fact(x, l, x->facts[c].items[i], more);
-  for (size_t i = 0; i < x->parts[c].len; i++) gather(x, x->parts[c].items[i], l, more, depth + 1);
+  const uint32_t k = slot(x, c);
+  for (size_t i = 0; i < x->facts[k].len; i++) add_fact(x, l, x->facts[k].items[i], more);
+  for (size_t i = 0; i < x->parts[k].len; i++) gather(x, x->parts[k].items[i], l, more, depth + 1);
 }
 
 static expl_line *new_line(ex *x)
@@ -181,7 +202,7 @@ static void why_not(ex *x, uint32_t c, int want, int depth)
 {
   if (depth > 32 || c == BC_NONE) return;
   const bc_cond *k = &x->p->conds.items[c];
-  const u32s *parts = &x->parts[c];
+  const u32s *parts = &x->parts[slot(x, c)];
   bool compound = k->kind == CK_AND || k->kind == CK_OR || k->kind == CK_NOT;
   if (!compound || !parts->len) {
     leaf(x, c, want);
@@ -196,7 +217,7 @@ static void why_not(ex *x, uint32_t c, int want, int depth)
   size_t said = 0;
   if (deciding)
     for (size_t i = 0; i < parts->len; i++)
-      if (x->seen[parts->items[i]] & truth_bit(want)) {
+      if (x->seen[slot(x, parts->items[i])] & truth_bit(want)) {
         why_not(x, parts->items[i], want, depth + 1);
         said++;
         if (k->kind == CK_OR) break;
@@ -205,7 +226,7 @@ static void why_not(ex *x, uint32_t c, int want, int depth)
   /* every part counts (og that holds, eller that fails), or what is unknown */
   int each = deciding ? -1 : want;
   for (size_t i = 0; i < parts->len; i++)
-    if (x->seen[parts->items[i]] & truth_bit(each)) {
+    if (x->seen[slot(x, parts->items[i])] & truth_bit(each)) {
       why_not(x, parts->items[i], each, depth + 1);
       said++;
     }
@@ -304,7 +325,7 @@ static void missing(ex *x)
 /* A condition that was recorded with this value in the finding's trace. */
 static bool came_out(const ex *x, uint32_t c, int t)
 {
-  return c != BC_NONE && c < x->p->conds.len && (x->seen[c] & truth_bit(t));
+  return c != BC_NONE && c < x->p->conds.len && (x->seen[slot(x, c)] & truth_bit(t));
 }
 
 void explain_finding(const result *r, const finding *f, explanation *out)
@@ -312,14 +333,26 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   memset(out, 0, sizeof *out);
   if (f->status == F_OPPFYLT) return;
   const bc_program *p = r->p;
-  size_t n = p->conds.len + 1;
-  ex x = { r, f, p, xcalloc(n, 1), xcalloc(n, sizeof(int32_t)), xcalloc(n, sizeof(u32s)), xcalloc(n, sizeof(u32s)), out, 0 };
+  /* Only the conditions in the trace get a slot: the work is the trace's, not the program's. */
+  ex x = { r, f, p, xmalloc((f->why.len + 1) * sizeof(uint32_t)), 0, NULL, NULL, NULL, NULL, out, 0 };
+  for (size_t i = 0; i < f->why.len; i++)
+    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond < p->conds.len) x.ids[x.m++] = f->why.items[i].cond;
+  qsort(x.ids, x.m, sizeof *x.ids, cmp_u32);
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < x.m; i++)
+    if (!m || x.ids[m - 1] != x.ids[i]) x.ids[m++] = x.ids[i];
+  x.m = m;
+  size_t n = (size_t)m + 1;
+  x.seen = xcalloc(n, 1);
+  x.at = xmalloc(n * sizeof *x.at);
+  x.parts = xcalloc(n, sizeof *x.parts);
+  x.facts = xcalloc(n, sizeof *x.facts);
   for (size_t i = 0; i < n; i++) x.at[i] = -1;
   size_t pending = 0;
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
     if (w->kind != TR_COND || w->cond >= p->conds.len) continue;
-    uint32_t c = w->cond;
+    uint32_t c = slot(&x, w->cond);
     x.seen[c] |= (uint8_t)truth_bit(v_truth(w->v));
     x.at[c] = (int32_t)i;
     for (; pending < i; pending++)
@@ -329,9 +362,10 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   /* parts, in the order they were first recorded */
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
-    if (w->kind != TR_COND || w->cond >= p->conds.len || x.at[w->cond] != (int32_t)i) continue;
+    if (w->kind != TR_COND || w->cond >= p->conds.len || x.at[slot(&x, w->cond)] != (int32_t)i) continue;
     uint32_t parent = p->conds.items[w->cond].parent;
-    if (parent != BC_NONE && x.seen[parent]) vec_push(&x.parts[parent], w->cond);
+    uint32_t ps = parent == BC_NONE ? x.m : slot(&x, parent);
+    if (parent != BC_NONE && x.seen[ps]) vec_push(&x.parts[ps], w->cond);
   }
   const bc_rule *rule = &p->rules.items[f->rule];
   const bc_guide *g = &p->guides.items[rule->guide];
@@ -339,7 +373,7 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   case F_BRUDD: case F_AVVIK: case F_VURDER: case F_BEGRUNNET:
     if (came_out(&x, rule->check_top, 0)) why_not(&x, rule->check_top, 0, 0);
     else say(&x, f->message);
-    if (f->status == F_BEGRUNNET) justified_by(&x, rule->check_top != BC_NONE ? x.at[rule->check_top] : -1);
+    if (f->status == F_BEGRUNNET) justified_by(&x, rule->check_top != BC_NONE ? x.at[slot(&x, rule->check_top)] : -1);
     break;
   case F_UKJENT:
     missing(&x);
@@ -369,6 +403,7 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   free(x.facts);
   free(x.seen);
   free(x.at);
+  free(x.ids);
 }
 
 void explanation_free(explanation *e)

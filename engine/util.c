@@ -114,7 +114,7 @@ static void buf_grow(buf *b, size_t extra)
   b->cap = cap;
 }
 
-void buf_put(buf *b, const void *p, size_t n)
+void buf_put_grow(buf *b, const void *p, size_t n)
 {
   buf_grow(b, n);
   if (n) memcpy(b->data + b->len, p, n);
@@ -122,18 +122,22 @@ void buf_put(buf *b, const void *p, size_t n)
   b->data[b->len] = 0;
 }
 
-void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-void buf_putc(buf *b, char c) { buf_put(b, &c, 1); }
-
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+  /* Most texts fit in the room left: then one formatting pass is enough. */
   va_list ap2;
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap2);
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
+  int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
   va_end(ap2);
-  if (n < 0) return;
-  buf_grow(b, (size_t)n);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  if (n < 0) {
+    if (b->data) b->data[b->len] = 0;
+    return;
+  }
+  if ((size_t)n >= room) {
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  }
   b->len += (size_t)n;
 }
 

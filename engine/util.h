@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>             /* free, for vec_free */
+#include <string.h>             /* memcpy, strlen, for buf_put */
 
 /* Allocation that never returns NULL: on exhaustion the process aborts with a message. */
 void *xmalloc(size_t n);
@@ -40,12 +41,32 @@ typedef struct {
 void buf_init(buf *b);
 void buf_free(buf *b);
 void buf_reset(buf *b);
-void buf_put(buf *b, const void *p, size_t n);
-void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+void buf_put_grow(buf *b, const void *p, size_t n);   /* buf_put when it must grow */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *buf_take(buf *b);                           /* caller frees; buffer becomes empty */
+
+/* Appending is on every output path, so the common case (it fits) is inline. */
+static inline void buf_put(buf *b, const void *p, size_t n)
+{
+  if (b->len + n >= b->cap) {
+    buf_put_grow(b, p, n);
+    return;
+  }
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+}
+static inline void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+static inline void buf_putc(buf *b, char c)
+{
+  if (b->len + 1 >= b->cap) {
+    buf_put_grow(b, &c, 1);
+    return;
+  }
+  b->data[b->len++] = c;
+  b->data[b->len] = 0;
+}
 
 /* A typed growable array: VEC(int) v = {0}; vec_push(&v, 3); free(v.items). */
 #define VEC(T) struct { T *items; size_t len, cap; }
