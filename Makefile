@@ -24,14 +24,14 @@ LDSAN     =
 endif
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS)
-LDLIBS   += $(PKGLIBS) -lm
+CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS) -pthread
+LDLIBS   += $(PKGLIBS) -lm -pthread
 LDFLAGS  += $(LDSAN)
 
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
              engine/case.c engine/eval.c engine/words.c engine/explain.c engine/jsonw.c engine/disasm.c engine/audit.c stdlib/builtins.c grammar/format.c \
-             tools/report_json.c tools/report_text.c tools/cli.c \
+             tools/report_json.c tools/report_text.c tools/cli.c tools/cmd_check.c \
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
              tools/cmd_fmt.c tools/quote.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_summary.c tools/graph_rules.c tools/cmd_graph.c \

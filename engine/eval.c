@@ -25,6 +25,7 @@ typedef struct {
   result *r;
   int *guide_truth;          /* per guideline: its condition on this case, evaluated once */
   buf scratch;
+  bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
 } evaluator;
 
 static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
@@ -56,6 +57,7 @@ static const char *fact_path(evaluator *e, const nrec *rec, uint32_t field)
 
 static void take_trace(evaluator *e, finding *f)
 {
+  if (!e->full) return;
   size_t n;
   const trace_entry *t = vm_trace(e->m, &n);
   for (size_t i = 0; i < n; i++) {
@@ -70,6 +72,7 @@ static void take_trace(evaluator *e, finding *f)
 
 static void message_of(evaluator *e, finding *f, uint32_t block, const char *fallback)
 {
+  if (!e->full) return;
   buf b;
   buf_init(&b);
   if (block != BC_NONE) {
@@ -85,8 +88,9 @@ static void message_of(evaluator *e, finding *f, uint32_t block, const char *fal
   f->message = buf_take(&b);
 }
 
-static void missing_message(finding *f)
+static void missing_message(evaluator *e, finding *f)
 {
+  if (!e->full) return;
   buf b;
   buf_init(&b);
   size_t n = 0;
@@ -118,6 +122,7 @@ static const char *item_id(evaluator *e, const nrec *item)
 
 static void add_docs(evaluator *e, finding *f, uint32_t rule, const nrec *item)
 {
+  if (!e->full) return;
   const bc_rule *r = &e->p->rules.items[rule];
   bool deviates = f->status == F_BRUDD || f->status == F_AVVIK || f->status == F_BEGRUNNET || f->status == F_VURDER;
   for (size_t i = 0; i < r->docs.len; i++) {
@@ -155,8 +160,8 @@ static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, cons
 {
   finding *f = new_finding(e, rule, item, s);
   take_trace(e, f);
-  f->message = xstrdup(msg);
-  if (s == F_UKJENT) missing_message(f);
+  if (e->full) f->message = xstrdup(msg);
+  if (s == F_UKJENT) missing_message(e, f);
   finish(e, f, item);
 }
 
@@ -201,7 +206,7 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
   finding *f = new_finding(e, rule, item, st);
   take_trace(e, f);
   if (st == F_UKJENT) {
-    missing_message(f);
+    missing_message(e, f);
   } else if (st == F_OPPFYLT) {
     buf b;
     buf_init(&b);
@@ -210,7 +215,7 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
     buf_free(&b);
   } else {
     message_of(e, f, r->message, bc_str(e->p, r->title));
-    if (st == F_BEGRUNNET) {
+    if (st == F_BEGRUNNET && f->message) {
       size_t n = strlen(f->message);
       f->message = xrealloc(f->message, n + 64);
       strcpy(f->message + n, " Avviket er begrunnet i saksmappen.");
@@ -333,13 +338,15 @@ static bool shadowed(const bc_program *p, uint32_t rule, int32_t date)
   return false;
 }
 
-void eval_case(vm *m, const ncase *c, int32_t date, result *r)
+void eval_case(vm *m, const ncase *c, int32_t date, result *r) { eval_case_detail(m, c, date, r, EVAL_FULL); }
+
+void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail)
 {
   memset(r, 0, sizeof *r);
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
-  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)), { 0 } };
+  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)), { 0 }, detail == EVAL_FULL };
   arena_init(&r->mem);
   r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
   vm_set_case(m, c->root, c->nfacts, date);
@@ -351,7 +358,7 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r)
     if (c->p->guides.items[g].cond != BC_NONE && guide_in_force(c->p, g, date)) run(&e, c->p->guides.items[g].cond, &v, BC_NONE);
     e.guide_truth[g] = v_truth(v);
   }
-  vm_trace_enable(m, true);
+  vm_trace_enable(m, e.full);
   for (uint32_t i = 0; i < c->p->rules.len; i++) {
     const bc_rule *rule = &c->p->rules.items[i];
     if (!guide_in_force(c->p, rule->guide, date)) {

@@ -58,6 +58,12 @@ typedef struct {
 
 /* Evaluates c at `date`; vm must be made for c's program. */
 void eval_case(vm *m, const ncase *c, int32_t date, result *r);
+
+/* EVAL_STATUS decides only each finding's status (and its item): no trace, no message,
+** no documentation points – what a compact report needs, at the cost of the rules alone.
+** The statuses are the same as EVAL_FULL's. */
+typedef enum { EVAL_FULL, EVAL_STATUS } eval_detail;
+void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail);
 void result_free(result *r);
 
 #endif

@@ -95,7 +95,7 @@ static bool fail(audit_writer *w, const char *what)
   return false;
 }
 
-bool aw_record(audit_writer *w, const char *name, const char *text, size_t len, const result *r)
+bool aw_record(audit_writer *w, const aw_case *c)
 {
   if (!w->in_tx) {
     if (!audit_begin(w->db)) return fail(w, "kan ikke begynne å skrive");
@@ -103,33 +103,20 @@ bool aw_record(audit_writer *w, const char *name, const char *text, size_t len, 
     if (!audit_put_ruleset(w->db, w->p->sha256_hex, bc_str(w->p, w->p->name), w->image->data, w->image->len))
       return fail(w, "kan ikke lagre regelsettet");
   }
-  buf out;
-  buf_init(&out);
-  report_json(r, &out);
-  char *json = buf_take(&out);
-  char case_digest[65], result_digest[65], date[11];
-  uint8_t d[32];
-  bcf_sha256(json, strlen(json), d);
-  bcf_hex(d, 32, result_digest);
-  if (!audit_case_digest(text, len, case_digest)) {
-    free(json);
-    fprintf(stderr, "norm: %s: saken kan ikke leses som JSON for revisjonsloggen\n", name);
-    return fail(w, "kan ikke beregne sakens sjekksum");
-  }
-  date_format(r->date, date);
+  char date[11];
+  date_format(c->date, date);
   audit_record rec = {
-    0, utc_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(case_digest),
-    xstrdup(r->sak_id ? r->sak_id : ""), xstrdup(date), xstrdup(w->operator_name), audit_findings_json(r),
-    xstrdup(result_digest), NULL, NULL,
+    0, utc_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(c->case_digest),
+    xstrdup(c->sak_id ? c->sak_id : ""), xstrdup(date), xstrdup(w->operator_name), xstrdup(c->findings),
+    xstrdup(c->result_digest), NULL, NULL,
   };
-  bool ok = audit_append(w->db, &rec, w->store_case ? text : NULL, len, json, strlen(json));
+  bool ok = audit_append(w->db, &rec, w->store_case ? c->text : NULL, c->len, c->json, c->json_len);
   if (ok) {
     if (!w->first_seq) w->first_seq = rec.seq;
     w->last_seq = rec.seq;
     w->pending++;
   }
   audit_record_free(&rec);
-  free(json);
   if (!ok) return fail(w, "kan ikke skrive posten");
   return w->pending < AW_CHUNK || aw_flush(w);
 }

@@ -8,7 +8,8 @@
 
 #include <stdio.h>
 
-#include "eval.h"
+#include "util.h"
+#include "bytecode.h"
 
 #define AW_CHUNK 64                          /* records per transaction */
 
@@ -21,9 +22,23 @@ audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, c
                       bool store_case);
 FILE *aw_out(audit_writer *w);
 
-/* Appends the record of one evaluated case (text is the case file as read). On failure
-** the message is printed and false returned: the run must stop, nothing more is recorded. */
-bool aw_record(audit_writer *w, const char *name, const char *text, size_t len, const result *r);
+/* One judged case as the audit log records it, made by whoever judged it: the case as
+** read, its result as written (norm-resultat/1) and their checksums. */
+typedef struct {
+  const char *name;          /* for messages */
+  const char *text;
+  size_t len;
+  const char *json;
+  size_t json_len;
+  const char *findings;      /* audit_findings_json */
+  const char *sak_id;        /* NULL when the case has none */
+  int32_t date;
+  const char *case_digest, *result_digest;
+} aw_case;
+
+/* Appends the record of one evaluated case. On failure the message is printed and false
+** returned: the run must stop, nothing more is recorded. */
+bool aw_record(audit_writer *w, const aw_case *c);
 
 /* Commits what is pending and prints the held reports; then, at close, says on stderr how
 ** many records were written. Both return false when the commit failed. */

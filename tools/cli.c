@@ -2,6 +2,9 @@
 ** Shared pieces of the `norm` command (see cli.h).
 */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,36 +73,119 @@ void cli_names_free(cli_names *n)
   vec_free(n);
 }
 
-/* Feeds each non-blank line of text to fn as one case; returns how many. */
-static size_t each_line(const char *name, const char *text, size_t len, cli_case_fn fn, void *ctx)
+typedef struct { dev_t dev; ino_t ino; } dir_id;
+
+/* Input is read in pieces of this size; memory holds one case, never the whole input. */
+#define READ_CHUNK (256u << 10)
+
+/* Streams a file descriptor line by line. A line longer than one case may be is cut at
+** CASE_MAX_BYTES + 1 bytes (the case loader refuses it by its length) and the rest of it
+** is skipped, so a stray giant line costs neither memory nor the cases after it. */
+typedef struct {
+  int fd;
+  bool pollable;             /* not a regular file: a read may wait for the writer */
+  buf b;
+  size_t start, scan;        /* the current line begins at start; no newline before scan */
+  bool eof, failed;
+  uint64_t bytes;            /* read so far */
+} line_reader;
+
+typedef struct {
+  cli_case_fn fn;
+  cli_idle_fn idle;
+  void *ctx;
+  size_t cases;
+  VEC(dir_id) dirs;          /* folders already walked: no loops, no repeats */
+} walker;
+
+/* Reads more input; before a read that would wait, the caller may finish what it holds. */
+static void fill(walker *w, line_reader *r)
 {
-  size_t lineno = 0, cases = 0;
-  for (const char *p = text, *end = text + len; p < end;) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    lineno++;
-    size_t blank = 0;
-    while (blank < n && (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r')) blank++;
-    if (blank < n) {
-      char label[PATH_MAX + 32];
-      snprintf(label, sizeof label, "%s:%zu", name, lineno);
-      fn(ctx, label, p, n);
-      cases++;
-    }
-    p += n + (nl != NULL);
+  if (r->start) {
+    memmove(r->b.data, r->b.data + r->start, r->b.len - r->start);
+    r->b.len -= r->start;
+    r->scan -= r->start;
+    r->start = 0;
   }
-  return cases;
+  if (r->pollable && w->idle) {
+    struct pollfd pf = { r->fd, POLLIN, 0 };
+    if (poll(&pf, 1, 0) == 0) w->idle(w->ctx);
+  }
+  if (r->b.cap < r->b.len + READ_CHUNK + 1) {
+    r->b.cap = r->b.len + READ_CHUNK + 1;
+    r->b.data = xrealloc(r->b.data, r->b.cap);
+  }
+  ssize_t n;
+  do n = read(r->fd, r->b.data + r->b.len, READ_CHUNK);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    r->eof = true;
+    r->failed = n < 0;
+  } else {
+    r->b.len += (size_t)n;
+    r->bytes += (uint64_t)n;
+  }
+  r->b.data[r->b.len] = 0;
 }
 
-/* Whether the first non-blank line of text opens a JSON value it does not close: then the
-** text is one document written over several lines, not NDJSON. */
-static bool first_line_is_open(const char *text, size_t len)
+/* The next line (without its newline); false at the end of the input. A line too long to
+** be a case comes back cut, in memory the caller frees (*owned). */
+static bool next_line(walker *w, line_reader *r, const char **line, size_t *len, bool *owned)
+{
+  *owned = false;
+  for (;;) {
+    char *nl = r->scan < r->b.len ? memchr(r->b.data + r->scan, '\n', r->b.len - r->scan) : NULL;
+    if (nl) {
+      *line = r->b.data + r->start;
+      *len = (size_t)(nl - *line);
+      r->start = r->scan = (size_t)(nl - r->b.data) + 1;
+      return true;
+    }
+    r->scan = r->b.len;
+    if (r->b.len - r->start > CASE_MAX_BYTES) {
+      /* too long to be a case: keep its first bytes for the error, skip to its end */
+      *len = CASE_MAX_BYTES + 1;
+      *line = xstrndup(r->b.data + r->start, *len);
+      *owned = true;
+      bool found = false;
+      while (!found && !r->eof) {
+        r->b.len = r->start = r->scan = 0;
+        fill(w, r);
+        char *end = memchr(r->b.data, '\n', r->b.len);
+        if (end) {
+          found = true;
+          r->start = r->scan = (size_t)(end - r->b.data) + 1;
+        }
+      }
+      return true;
+    }
+    if (r->eof) {
+      if (r->start == r->b.len) return false;
+      *line = r->b.data + r->start;
+      *len = r->b.len - r->start;
+      r->start = r->scan = r->b.len;
+      return true;
+    }
+    fill(w, r);
+  }
+}
+
+static bool blank(const char *s, size_t n)
 {
   size_t i = 0;
-  while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) i++;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+  return i == n;
+}
+
+/* Whether a JSON text's first line opens a value it does not close: then the input is one
+** document written over several lines, not NDJSON. */
+static bool opens_value(const char *text, size_t len)
+{
+  size_t i = 0;
+  while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r')) i++;
   int depth = 0;
   bool in_str = false;
-  for (; i < len && text[i] != '\n'; i++) {
+  for (; i < len; i++) {
     char ch = text[i];
     if (in_str) {
       if (ch == '\\') i++;
@@ -115,19 +201,57 @@ static bool first_line_is_open(const char *text, size_t len)
   return depth > 0;
 }
 
+/* Feeds each non-blank line of the stream to fn as one case, labelled name:line. With
+** whole_doc_ok (standard input), a first line that opens a JSON value it does not close
+** makes the whole input one document instead. */
+static bool each_line(walker *w, const char *name, int fd, bool whole_doc_ok)
+{
+  struct stat st;
+  line_reader r = { fd, fstat(fd, &st) == 0 && !S_ISREG(st.st_mode), { 0 }, 0, 0, false, false, 0 };
+  size_t lineno = 0;
+  const char *line;
+  size_t n;
+  char label[PATH_MAX + 32];
+  bool first = true, owned;
+  while (next_line(w, &r, &line, &n, &owned)) {
+    lineno++;
+    if (owned) {                                   /* too long to be a case: the loader says so */
+      snprintf(label, sizeof label, "%s:%zu", name, lineno);
+      w->fn(w->ctx, label, line, n);
+      free((char *)line);
+      w->cases++;
+      first = false;
+      continue;
+    }
+    if (blank(line, n)) continue;
+    if (first && whole_doc_ok && opens_value(line, n)) {
+      /* one document over several lines: the rest of the input belongs to it */
+      r.start = (size_t)(line - r.b.data);
+      while (!r.eof && r.b.len - r.start <= CASE_MAX_BYTES) fill(w, &r);
+      size_t len = r.b.len - r.start;
+      if (len > CASE_MAX_BYTES) len = CASE_MAX_BYTES + 1;
+      w->fn(w->ctx, name, r.b.data + r.start, len);
+      w->cases++;
+      while (!r.eof) {                             /* what is past the limit is not kept */
+        r.b.len = r.start = r.scan = 0;
+        fill(w, &r);
+      }
+      break;
+    }
+    first = false;
+    snprintf(label, sizeof label, "%s:%zu", name, lineno);
+    w->fn(w->ctx, label, line, n);
+    w->cases++;
+  }
+  buf_free(&r.b);
+  if (r.failed) fprintf(stderr, "norm: %s: kunne ikke leses (%s)\n", name, strerror(errno));
+  return !r.failed;
+}
+
 static bool is_case_file(const char *name)
 {
   return str_has_suffix(name, ".json") || str_has_suffix(name, ".ndjson") || str_has_suffix(name, ".jsonl");
 }
-
-typedef struct { dev_t dev; ino_t ino; } dir_id;
-
-typedef struct {
-  cli_case_fn fn;
-  void *ctx;
-  size_t cases;
-  VEC(dir_id) dirs;          /* folders already walked: no loops, no repeats */
-} walker;
 
 static bool walk(walker *w, const char *path, bool named);
 
@@ -157,44 +281,42 @@ static bool walk_dir(walker *w, const char *path, const struct stat *st)
 
 static bool walk(walker *w, const char *path, bool named)
 {
-  if (!strcmp(path, "-") && named) {
-    buf b;
-    buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_put(&b, chunk, n);
-    const char *text = b.data ? b.data : "";
-    if (first_line_is_open(text, b.len)) {
-      w->fn(w->ctx, "(standard inn)", text, b.len);
-      w->cases++;
-    } else {
-      w->cases += each_line("(standard inn)", text, b.len, w->fn, w->ctx);
-    }
-    buf_free(&b);
-    return true;
-  }
+  if (!strcmp(path, "-") && named) return each_line(w, "(standard inn)", STDIN_FILENO, true);
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return walk_dir(w, path, &st);
+  if (str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl")) {
+    /* streamed: a corpus of any size is judged in the memory of one case */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat fs;
+    if (fd < 0 || fstat(fd, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+      fprintf(stderr, "norm: %s: %s\n", path, fd < 0 ? "finnes ikke eller kan ikke leses"
+                      : "er ikke en vanlig fil (men en FIFO, en enhet eller en socket)");
+      if (fd >= 0) close(fd);
+      return false;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    bool ok = each_line(w, path, fd, false);
+    close(fd);
+    return ok;
+  }
   size_t len;
   const char *err;
-  char *text = read_file(path, CASE_MAX_BYTES * 64u, &len, &err);
+  char *text = read_file(path, CASE_MAX_BYTES + 1, &len, &err);
   if (!text) {
     fprintf(stderr, "norm: %s: %s\n", path, err);
     return false;
   }
-  if (str_has_suffix(path, ".ndjson") || str_has_suffix(path, ".jsonl")) {
-    w->cases += each_line(path, text, len, w->fn, w->ctx);
-  } else {
-    w->fn(w->ctx, path, text, len);
-    w->cases++;
-  }
+  w->fn(w->ctx, path, text, len);
+  w->cases++;
   free(text);
   return true;
 }
 
-bool cli_each_case(const char *path, cli_case_fn fn, void *ctx)
+bool cli_each_case(const char *path, cli_case_fn fn, void *ctx) { return cli_each_case_idle(path, fn, NULL, ctx); }
+
+bool cli_each_case_idle(const char *path, cli_case_fn fn, cli_idle_fn idle, void *ctx)
 {
-  walker w = { fn, ctx, 0, { 0 } };
+  walker w = { fn, idle, ctx, 0, { 0 } };
   bool ok = walk(&w, path, true);
   vec_free(&w.dirs);
   if (ok && !w.cases) {

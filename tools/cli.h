@@ -34,6 +34,10 @@ typedef void (*cli_case_fn)(void *ctx, const char *name, const char *text, size_
 ** Errors reading a path, and a path holding no case, are printed to stderr; returns false
 ** when any occurred. */
 bool cli_each_case(const char *path, cli_case_fn fn, void *ctx);
+/* The same, and idle is called before a read that would wait for more input (standard
+** input, a pipe): the caller writes what it has judged, so results keep pace with input. */
+typedef void (*cli_idle_fn)(void *ctx);
+bool cli_each_case_idle(const char *path, cli_case_fn fn, cli_idle_fn idle, void *ctx);
 
 /* Whether -o may write `out` (prints why not, as "norm CMD: …"): it must be a regular file
 ** or not exist yet – never a device, FIFO, socket or folder – and it must not be one of the

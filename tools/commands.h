@@ -1,9 +1,12 @@
 /*
-** The subcommands of `norm` other than check/compile/disasm (which live in norm.c).
+** The subcommands of `norm` other than compile/disasm/version (which live in norm.c).
 ** Each takes argv starting at the subcommand's name and returns an exit status.
 */
 #ifndef NORM_COMMANDS_H
 #define NORM_COMMANDS_H
+
+extern const char *const usage_check;
+int cmd_check(int argc, char **argv);
 
 extern const char *const usage_test;
 int cmd_test(int argc, char **argv);

@@ -11,6 +11,9 @@
 
 /* Appends one result to out as a single line of JSON (no newline). */
 void report_json(const result *r, buf *out);
+/* Appends the compact form (norm-kompakt/1, docs/kompakt.md): the findings that call for
+** action and the summary, one line, no newline. */
+void report_compact(const result *r, buf *out);
 
 typedef struct {
   bool color;

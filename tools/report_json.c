@@ -166,3 +166,37 @@ void report_json(const result *r, buf *out)
   jw_obj_end(&w);
   buf_free(&scratch);
 }
+
+/* The compact form for large batches (docs/kompakt.md): per case only the findings that
+** call for action, and the summary. */
+void report_compact(const result *r, buf *out)
+{
+  const bc_program *p = r->p;
+  jsonw w;
+  jw_init(&w, out);
+  char d[11];
+  date_format(r->date, d);
+  jw_obj(&w);
+  jw_kstr(&w, "format", "norm-kompakt/1");
+  jw_kstr(&w, "sak_id", r->sak_id);
+  jw_kstr(&w, "vurderingsdato", d);
+  jw_kstr(&w, "regelsett", p->sha256_hex);
+  jw_key(&w, "funn");
+  jw_arr(&w);
+  for (size_t i = 0; i < r->findings.len; i++) {
+    const finding *f = &r->findings.items[i];
+    if (f->status == F_OPPFYLT || f->status == F_IKKE_AKTUELL) continue;
+    jw_obj(&w);
+    jw_kstr(&w, "regel", bc_str(p, p->rules.items[f->rule].id));
+    if (f->item) jw_kstr(&w, "gjelder", f->item);
+    jw_kstr(&w, "status", fstatus_name[f->status]);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_key(&w, "oppsummering");
+  jw_obj(&w);
+  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(&w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+}

@@ -235,7 +235,7 @@ static void test_usage(void **state)
   char cmd[1024], *out;
   snprintf(cmd, sizeof cmd, "%s check --format xml x.json", norm());
   assert_int_equal(run(cmd, &out), 2);
-  assert_non_null(strstr(out, "--format må være text, json eller html"));
+  assert_non_null(strstr(out, "--format må være text, json, kompakt eller html"));
   free(out);
   snprintf(cmd, sizeof cmd, "%s check --help", norm());
   assert_int_equal(run(cmd, &out), 0);

@@ -1,0 +1,622 @@
+/*
+** `norm check`: reads cases one at a time, judges them on a pool of workers, and writes
+** the results in input order. Memory holds a fixed number of cases in flight, never the
+** corpus. Each worker has its own VM and buffers; the compiled program is shared and
+** read-only. Everything that must happen in order – output, the audit log, messages,
+** the HTML report and diagrams – happens on the main thread (HTML and diagrams judge
+** inline, since Graphviz is not thread-safe).
+*/
+#define _GNU_SOURCE                          /* sched_getaffinity, CPU_COUNT */
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "audit_writer.h"
+#include "bcfile.h"
+#include "case.h"
+#include "cli.h"
+#include "commands.h"
+#include "date.h"
+#include "eval.h"
+#include "frontend.h"
+#include "graph.h"
+#include "report.h"
+#include "report_html.h"
+
+const char *const usage_check =
+  "Bruk: norm check [VALG] SAKSMAPPE…\n"
+  "\n"
+  "Vurderer hver saksmappe (saksmappe/1, JSON) mot regelsettet og skriver funnene.\n"
+  "SAKSMAPPE kan være en fil, en mappe (alle .json-, .ndjson- og .jsonl-filer i den og\n"
+  "i undermappene, i navnerekkefølge), en NDJSON-fil (.ndjson/.jsonl, én sak per linje)\n"
+  "eller - for standard inn (ett JSON-dokument, gjerne over flere linjer, eller NDJSON).\n"
+  "En sti uten noen saksmappe er en feil (utgangsstatus 2).\n"
+  "\n"
+  "Valg:\n"
+  "  --rules STI        regelfiler (fil eller mappe) eller en .normc (standard: rules/)\n"
+  "  --dato ÅÅÅÅ-MM-DD  vurderingsdato for alle sakene (standard: sakens vurderingsdato,\n"
+  "                     ellers dagens dato)\n"
+  "  --format FORMAT    text: tekst for mennesker (standard); json: norm-resultat/1,\n"
+  "                     én linje per sak; kompakt: én kort JSON-linje per sak med bare\n"
+  "                     funnene som krever handling og oppsummeringen (docs/kompakt.md),\n"
+  "                     for store saksmengder; html: én selvstendig rapport med funn,\n"
+  "                     begrunnelser, dokumentasjonskrav og beslutningssti (en oversikt\n"
+  "                     først når det er flere saker)\n"
+  "  -j, --jobber N     vurder N saker samtidig (standard: antall prosessorkjerner);\n"
+  "                     resultatene kommer alltid i samme rekkefølge som sakene, og er\n"
+  "                     de samme bytene uansett N (html og --graph vurderer én om gangen)\n"
+  "  -o, --output FIL   skriv resultatet til FIL i stedet for standard ut\n"
+  "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
+  "  --spor             vis hele sporet (alle vilkår og fakta som ble lest) under hvert funn\n"
+  "                     i tekstformatet, ikke bare forklaringen\n"
+  "  --audit FIL.db     skriv én post per vurdert sak i revisjonsloggen (SQLite), med\n"
+  "                     regelsettet, sjekksummer av saken og resultatet og en hashkjede;\n"
+  "                     et resultat vises først når posten er lagret\n"
+  "  --operator NAVN    hvem som kjører vurderingen, til revisjonsloggen (standard:\n"
+  "                     $NORM_OPERATOR, ellers $USER eller $LOGNAME; uten noen av dem\n"
+  "                     avvises --audit før noe vurderes)\n"
+  "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
+  "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
+  "  --farge NÅR        auto (standard), alltid eller aldri\n"
+  "  --graph FIL        tegn saken som oversikt (Graphviz): retningslinjene og reglene,\n"
+  "                     samlet etter status; filtypen velger formatet: .dot, .svg, .png\n"
+  "                     eller .pdf. Med flere saker får hver sin fil, med sak_id før\n"
+  "                     filtypen (sti-2024-0193.svg)\n"
+  "  --graph-detaljer   tegn hele beslutningsstien: hvert vilkår i den rekkefølgen det ble\n"
+  "                     vurdert, med verdien, og fakta det leste\n"
+  "  --graph-all        tegn også regler som ikke er aktuelle eller ikke i kraft (detaljert)\n"
+  "  --graph-only LISTE bare funn med disse statusene, f.eks. brudd,avvik,ukjent\n"
+  "  --graph-rule ID    bare denne regelen\n"
+  "  -h, --help         vis denne hjelpen\n"
+  "\n"
+  "Sakene leses, vurderes og skrives én etter én: minnebruken avhenger ikke av hvor mange\n"
+  "saker det er. Fra en pipe skrives hvert resultat så snart saken er vurdert. Ved lange\n"
+  "kjøringer i en terminal viser standard feil fremdriften (antall saker, saker per\n"
+  "sekund og, når størrelsen er kjent, tid igjen).\n";
+
+#define MAX_WORKERS 64
+#define SLOTS_PER_WORKER 4
+
+typedef enum { OUT_TEXT, OUT_JSON, OUT_COMPACT, OUT_HTML } out_format;
+typedef enum { J_FREE, J_READY, J_BUSY, J_DONE } job_state;
+
+/* One case in flight: its bytes in, and everything judging it produced. Buffers are kept
+** from case to case, so a long run allocates nothing once they have grown. */
+typedef struct {
+  job_state state;
+  buf name, text;
+  buf out, err;              /* the report, and messages for stderr, in order */
+  bool judged;               /* evaluated: out holds its report */
+  bool act;                  /* a brudd, avvik or ukjent finding */
+  bool usage;                /* an input that could not be judged: exit status 2 */
+  /* --audit: the record, made by the worker so the main thread only writes it */
+  buf json;                  /* the norm-resultat/1 hashed and stored (out, for --format json) */
+  char *findings;
+  buf sak_id;
+  int32_t date;
+  bool digest_ok;
+  char case_digest[65], result_digest[65];
+} job;
+
+typedef struct checker checker;
+
+typedef struct {
+  checker *k;
+  vm *m;
+  buf errors;
+  pthread_t thread;
+} worker;
+
+typedef struct {
+  bool on;
+  struct timespec start, last;
+  uint64_t total, done;      /* input bytes, when known */
+  size_t cases;
+  bool shown;
+} progress;
+
+struct checker {
+  const bc_program *p;
+  out_format format;
+  bool all, color, has_date, trace, detailed;
+  int32_t date;
+  int status;                /* worst exit status so far */
+  size_t printed;            /* text reports written (for the separator) */
+  audit_writer *audit;       /* NULL without --audit */
+  const char *graph;         /* --graph FILE, or NULL */
+  bool graph_per_case;       /* several cases: the sak_id goes into each file name */
+  graph_opts gopts;
+  GVC_t *gvc;                /* one Graphviz context for every diagram of the run */
+  bool stopped;              /* the audit log failed: judge nothing more */
+  report_html *html;         /* --format html: the document being built */
+  progress prog;
+  /* the pool: slots[seq % nslots] holds case seq; taken and written in seq order */
+  size_t nworkers, nslots;
+  worker *workers;
+  job *slots;
+  uint64_t submitted, taken, written;
+  bool quit;
+  pthread_mutex_t mu;
+  pthread_cond_t ready, done;
+};
+
+/* --graph: FILE for a single case; with several, FILE with the sak_id before its extension. */
+static void draw(checker *k, const char *name, const result *r)
+{
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", k->graph);
+  if (k->graph_per_case) {
+    char *dot = strrchr(path, '.');
+    char ext[16];
+    snprintf(ext, sizeof ext, "%s", dot);
+    *dot = 0;
+    char id[128];
+    size_t n = 0;
+    for (const char *s = r->sak_id ? r->sak_id : "uten-id"; *s && n < sizeof id - 1; s++)
+      id[n++] = (*s == '/' || *s == '\\' || (unsigned char)*s < 0x20) ? '_' : *s;
+    id[n] = 0;
+    size_t used = strlen(path);
+    snprintf(path + used, sizeof path - used, "-%s%s", id, ext);
+  }
+  /* the overview by default; every condition with --graph-detaljer, or when asked for a rule or statuses */
+  bool detailed = k->detailed || k->gopts.all || k->gopts.has_only || k->gopts.rule;
+  Agraph_t *g = detailed ? graph_case(r, &k->gopts) : graph_overview(r);
+  char *err = NULL;
+  if (!graph_write(k->gvc, g, path, &err)) {
+    fprintf(stderr, "norm: %s: diagrammet %s: %s\n", name, path, err);
+    free(err);
+    k->status = EXIT_USAGE;
+  }
+  agclose(g);
+}
+
+static void text_report(checker *k, const result *r, buf *out)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) {
+    buf_puts(out, "norm: tomt for minne\n");
+    return;
+  }
+  text_opts o = { k->color, k->all, k->trace };
+  report_text(r, f, &o);
+  fclose(f);
+  buf_put(out, text, len);
+  free(text);
+}
+
+/* What the audit log needs of a judged case, made here so that only the writing is serial. */
+static void audit_parts(job *j, const result *r, bool json_is_out)
+{
+  if (!json_is_out) {
+    buf_reset(&j->json);
+    report_json(r, &j->json);
+  } else {
+    buf_reset(&j->json);
+    buf_put(&j->json, j->out.data, j->out.len - 1);          /* without its newline */
+  }
+  uint8_t d[32];
+  bcf_sha256(j->json.data, j->json.len, d);
+  bcf_hex(d, 32, j->result_digest);
+  j->digest_ok = audit_case_digest(j->text.data, j->text.len, j->case_digest);
+  free(j->findings);
+  j->findings = audit_findings_json(r);
+  buf_reset(&j->sak_id);
+  if (r->sak_id) buf_puts(&j->sak_id, r->sak_id);
+  j->date = r->date;
+}
+
+/* Judges one case: load, evaluate, report. Runs on a worker (or inline, for HTML and
+** diagrams, which are drawn here too). */
+static void judge(worker *w, job *j, bool inline_run)
+{
+  checker *k = w->k;
+  const char *name = j->name.data;
+  buf_reset(&j->out);
+  buf_reset(&j->err);
+  j->judged = j->act = j->usage = false;
+  ncase c;
+  buf_reset(&w->errors);
+  if (!case_load(k->p, j->text.data, j->text.len, &c, &w->errors)) {
+    /* every error line names the file and the JSON path */
+    for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
+      const char *nl = strchr(line, '\n');
+      size_t n = nl ? (size_t)(nl - line) : strlen(line);
+      buf_printf(&j->err, "norm: %s: %.*s\n", name, (int)n, line);
+      line += n + (nl != NULL);
+    }
+    j->usage = true;
+    case_free(&c);
+    return;
+  }
+  int32_t date = k->has_date ? k->date : c.has_date ? c.date : date_today();
+  result r;
+  /* the compact form needs only statuses; the audit log keeps the full result */
+  eval_case_detail(w->m, &c, date, &r, k->format == OUT_COMPACT && !k->audit ? EVAL_STATUS : EVAL_FULL);
+  if (r.error != VM_OK) {
+    buf_printf(&j->err, "norm: %s: regel %s: %s\n", name, r.error_rule, vm_status_text(r.error));
+    j->usage = true;
+  } else {
+    switch (k->format) {
+    case OUT_JSON: report_json(&r, &j->out); buf_putc(&j->out, '\n'); break;
+    case OUT_COMPACT: report_compact(&r, &j->out); buf_putc(&j->out, '\n'); break;
+    case OUT_TEXT: text_report(k, &r, &j->out); break;
+    case OUT_HTML: if (inline_run) html_add(k->html, &r); break;
+    }
+    if (k->graph && inline_run) draw(k, name, &r);
+    if (k->audit) audit_parts(j, &r, k->format == OUT_JSON);
+    j->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
+    j->judged = true;
+  }
+  result_free(&r);
+  case_free(&c);
+}
+
+/* ---- progress on a terminal ---- */
+
+static double seconds(const struct timespec *a, const struct timespec *b)
+{
+  return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_step(progress *g, size_t bytes)
+{
+  g->cases++;
+  g->done += bytes;
+  if (!g->on || g->cases % 64) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (seconds(&g->last, &now) < 0.5 || seconds(&g->start, &now) < 1.0) return;
+  g->last = now;
+  double t = seconds(&g->start, &now), rate = (double)g->cases / t;
+  fprintf(stderr, "\rnorm: %zu saker vurdert, %.0f saker/s", g->cases, rate);
+  if (g->total && g->done <= g->total) {
+    double left = t * (double)(g->total - g->done) / (double)(g->done ? g->done : 1);
+    fprintf(stderr, ", %.0f %% – omtrent %.0f s igjen", 100.0 * (double)g->done / (double)g->total, left);
+  }
+  fputs("\033[K", stderr);
+  g->shown = true;
+}
+
+static void progress_end(progress *g)
+{
+  if (g->shown) fputs("\r\033[K", stderr);
+}
+
+/* ---- writing, in input order ---- */
+
+static void emit(checker *k, job *j)
+{
+  progress_step(&k->prog, j->text.len + 1);
+  if (k->stopped) return;                    /* the audit log failed: nothing more is shown */
+  if (j->err.len) {
+    fflush(stdout);
+    fwrite(j->err.data, 1, j->err.len, stderr);
+  }
+  if (j->usage) k->status = EXIT_USAGE;
+  if (!j->judged) return;
+  /* With --audit, reports wait in the writer until their records are committed. */
+  FILE *out = k->audit ? aw_out(k->audit) : stdout;
+  if (k->format == OUT_TEXT && k->printed++) fputs("\n────────────────────────────────────────\n\n", out);
+  fwrite(j->out.data, 1, j->out.len, out);
+  if (k->audit) {
+    if (!j->digest_ok) {
+      fprintf(stderr, "norm: %s: saken kan ikke leses som JSON for revisjonsloggen\n", j->name.data);
+      k->stopped = true;
+      k->status = EXIT_USAGE;
+      return;
+    }
+    aw_case rec = { j->name.data, j->text.data, j->text.len, j->json.data, j->json.len, j->findings,
+                    j->sak_id.len ? j->sak_id.data : NULL, j->date, j->case_digest, j->result_digest };
+    if (!aw_record(k->audit, &rec)) {
+      k->stopped = true;
+      k->status = EXIT_USAGE;
+      return;
+    }
+  }
+  if (j->act && k->status == EXIT_CLEAN) k->status = EXIT_FINDINGS;
+}
+
+static void *work(void *arg)
+{
+  worker *w = arg;
+  checker *k = w->k;
+  pthread_mutex_lock(&k->mu);
+  for (;;) {
+    while (!k->quit && k->taken == k->submitted) pthread_cond_wait(&k->ready, &k->mu);
+    if (k->taken == k->submitted) break;               /* quit, and nothing left */
+    job *j = &k->slots[k->taken++ % k->nslots];
+    j->state = J_BUSY;
+    pthread_mutex_unlock(&k->mu);
+    judge(w, j, false);
+    pthread_mutex_lock(&k->mu);
+    j->state = J_DONE;
+    pthread_cond_broadcast(&k->done);
+  }
+  pthread_mutex_unlock(&k->mu);
+  return NULL;
+}
+
+/* Writes the oldest case in flight, waiting for it to be judged. */
+static void write_oldest(checker *k)
+{
+  job *j = &k->slots[k->written % k->nslots];
+  pthread_mutex_lock(&k->mu);
+  while (j->state != J_DONE) pthread_cond_wait(&k->done, &k->mu);
+  pthread_mutex_unlock(&k->mu);
+  emit(k, j);
+  j->state = J_FREE;
+  k->written++;
+}
+
+/* Before input would wait (a pipe): write everything judged so far, and flush it. */
+static void drain(void *ctx)
+{
+  checker *k = ctx;
+  while (k->written < k->submitted) write_oldest(k);
+  if (k->audit && !k->stopped && !aw_flush(k->audit)) {   /* commit, so the results can be shown */
+    k->stopped = true;
+    k->status = EXIT_USAGE;
+  }
+  fflush(stdout);
+}
+
+static void submit(void *ctx, const char *name, const char *text, size_t len)
+{
+  checker *k = ctx;
+  if (k->stopped) return;
+  if (k->nworkers == 1) {                    /* inline: no threads, no copies */
+    job *j = &k->slots[0];
+    buf_reset(&j->name);
+    buf_puts(&j->name, name);
+    j->text.data = (char *)text;
+    j->text.len = len;
+    judge(&k->workers[0], j, true);
+    emit(k, j);
+    j->text.data = NULL;
+    j->text.len = 0;
+    return;
+  }
+  if (k->submitted - k->written == k->nslots) write_oldest(k);
+  job *j = &k->slots[k->submitted % k->nslots];
+  buf_reset(&j->name);
+  buf_puts(&j->name, name);
+  buf_reset(&j->text);
+  buf_put(&j->text, text, len);
+  pthread_mutex_lock(&k->mu);
+  j->state = J_READY;
+  k->submitted++;
+  pthread_cond_signal(&k->ready);
+  pthread_mutex_unlock(&k->mu);
+  /* write what is already judged, without waiting */
+  while (k->written < k->submitted) {
+    job *o = &k->slots[k->written % k->nslots];
+    pthread_mutex_lock(&k->mu);
+    bool ready = o->state == J_DONE;
+    pthread_mutex_unlock(&k->mu);
+    if (!ready) break;
+    write_oldest(k);
+  }
+}
+
+/* The cores this process may run on (taskset and containers narrow it). */
+static size_t cores(void)
+{
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return (size_t)CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (size_t)n : 1;
+}
+
+static void pool_start(checker *k, size_t n)
+{
+  k->nworkers = n;
+  k->nslots = n == 1 ? 1 : n * SLOTS_PER_WORKER;
+  k->workers = xcalloc(n, sizeof *k->workers);
+  k->slots = xcalloc(k->nslots, sizeof *k->slots);
+  pthread_mutex_init(&k->mu, NULL);
+  pthread_cond_init(&k->ready, NULL);
+  pthread_cond_init(&k->done, NULL);
+  for (size_t i = 0; i < n; i++) {
+    k->workers[i].k = k;
+    k->workers[i].m = vm_new(k->p);
+  }
+  if (n == 1) return;
+  for (size_t i = 0; i < n; i++)
+    if (pthread_create(&k->workers[i].thread, NULL, work, &k->workers[i]) != 0) {
+      fprintf(stderr, "norm check: kan ikke starte flere tråder\n");
+      exit(EXIT_USAGE);
+    }
+}
+
+static void pool_stop(checker *k)
+{
+  drain(k);
+  if (k->nworkers > 1) {
+    pthread_mutex_lock(&k->mu);
+    k->quit = true;
+    pthread_cond_broadcast(&k->ready);
+    pthread_mutex_unlock(&k->mu);
+    for (size_t i = 0; i < k->nworkers; i++) pthread_join(k->workers[i].thread, NULL);
+  }
+  for (size_t i = 0; i < k->nworkers; i++) {
+    vm_free(k->workers[i].m);
+    buf_free(&k->workers[i].errors);
+  }
+  for (size_t i = 0; i < k->nslots; i++) {
+    job *j = &k->slots[i];
+    buf_free(&j->name);
+    if (k->nworkers > 1) buf_free(&j->text);
+    buf_free(&j->out);
+    buf_free(&j->err);
+    buf_free(&j->json);
+    buf_free(&j->sak_id);
+    free(j->findings);
+  }
+  free(k->workers);
+  free(k->slots);
+  pthread_mutex_destroy(&k->mu);
+  pthread_cond_destroy(&k->ready);
+  pthread_cond_destroy(&k->done);
+}
+
+/* Progress shows only on a terminal, for results that go elsewhere, and never in CI. */
+static void progress_begin(progress *g, char **paths, int n)
+{
+  memset(g, 0, sizeof *g);
+  g->on = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) && !getenv("CI");
+  clock_gettime(CLOCK_MONOTONIC, &g->start);
+  g->last = g->start;
+  for (int i = 0; i < n; i++) {
+    struct stat st;
+    if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) g->total += (uint64_t)st.st_size;
+    else {
+      g->total = 0;                          /* a folder or a pipe: no time left to show */
+      break;
+    }
+  }
+}
+
+int cmd_check(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "rules", required_argument, 0, 'r' }, { "dato", required_argument, 0, 'd' },
+    { "format", required_argument, 0, 'f' }, { "alle", no_argument, 0, 'a' },
+    { "farge", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' },
+    { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
+    { "audit-store-case", no_argument, 0, 'S' }, { "graph", required_argument, 0, 'g' },
+    { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
+    { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' },
+    { "spor", no_argument, 0, 's' }, { "graph-detaljer", no_argument, 0, 'D' },
+    { "jobber", required_argument, 0, 'j' }, { 0, 0, 0, 0 },
+  };
+  char rules_buf[PATH_MAX];
+  const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL, *output = NULL;
+  bool store_case = false;
+  size_t jobs = 0;
+  checker k;
+  memset(&k, 0, sizeof k);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r': rules = optarg; break;
+    case 'd':
+      if (!date_parse(optarg, strlen(optarg), &k.date)) return cli_usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
+      k.has_date = true;
+      break;
+    case 'f': format = optarg; break;
+    case 'a': k.all = true; break;
+    case 's': k.trace = true; break;
+    case 'D': k.detailed = true; break;
+    case 'c': color = optarg; break;
+    case 'A': audit = optarg; break;
+    case 'O': operator_name = optarg; break;
+    case 'S': store_case = true; break;
+    case 'g': k.graph = optarg; break;
+    case 'o': output = optarg; break;
+    case 'G': k.gopts.all = true; break;
+    case 'R': k.gopts.rule = optarg; break;
+    case 'j': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || end == optarg || n < 1 || n > MAX_WORKERS)
+        return cli_usage_error("check", "-j/--jobber må være et helt tall fra 1 til 64, ikke «%s»", optarg);
+      jobs = (size_t)n;
+      break;
+    }
+    case 'y': {
+      char bad[64];
+      if (!graph_parse_only(optarg, &k.gopts, bad, sizeof bad))
+        return cli_usage_error("check", "--graph-only: ukjent status «%s» (brudd, avvik, ukjent, vurder, begrunnet_avvik, oppfylt, ikke_aktuell)", bad);
+      break;
+    }
+    case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
+    default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (!strcmp(format, "text")) k.format = OUT_TEXT;
+  else if (!strcmp(format, "json")) k.format = OUT_JSON;
+  else if (!strcmp(format, "kompakt")) k.format = OUT_COMPACT;
+  else if (!strcmp(format, "html")) k.format = OUT_HTML;
+  else return cli_usage_error("check", "--format må være text, json, kompakt eller html, ikke «%s»", format);
+  if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
+    return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
+  if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
+  if (k.graph && !graph_known_format(k.graph))
+    return cli_usage_error("check", "--graph: «%s» har ukjent filtype; bruk .dot, .svg, .png eller .pdf", k.graph);
+  if ((k.gopts.all || k.gopts.has_only || k.gopts.rule || k.detailed) && !k.graph)
+    return cli_usage_error("check", "%s", "--graph-all, --graph-only, --graph-rule og --graph-detaljer gjelder bare sammen med --graph");
+  if (k.graph) {
+    struct stat st;
+    k.graph_per_case = optind + 1 < argc || !strcmp(argv[optind], "-") || stat(argv[optind], &st) != 0 ||
+                       S_ISDIR(st.st_mode) || !str_has_suffix(argv[optind], ".json");
+  }
+  if (audit && !*audit) return cli_usage_error("check", "%s", "--audit trenger en filsti (FIL.db)");
+  if ((operator_name || store_case) && !audit)
+    return cli_usage_error("check", "%s", "--operator og --audit-store-case gjelder bare sammen med --audit");
+  if (!rules) rules = cli_default_rules(rules_buf, sizeof rules_buf);
+  if (output || k.graph) {
+    /* -o and --graph write only what they name: never an input, a device or a folder */
+    VEC(const char *) inputs = { 0 };
+    for (int i = optind; i < argc; i++) vec_push(&inputs, argv[i]);
+    vec_push(&inputs, rules);
+    if (audit) vec_push(&inputs, audit);
+    bool fine = !output || cli_output_ok("check", output, inputs.items, inputs.len);
+    if (fine && k.graph && !k.graph_per_case) fine = cli_output_ok("check", k.graph, inputs.items, inputs.len);
+    if (fine && output && k.graph && !strcmp(output, k.graph)) {
+      fprintf(stderr, "norm check: -o og --graph kan ikke skrive til samme fil\n");
+      fine = false;
+    }
+    vec_free(&inputs);
+    if (!fine) return EXIT_USAGE;
+  }
+  if (output && !freopen(output, "w", stdout)) {
+    fprintf(stderr, "norm check: kan ikke skrive %s\n", output);
+    return EXIT_USAGE;
+  }
+  bc_program p;
+  buf image;
+  buf_init(&image);
+  if (!fe_load_ruleset_image(rules, &p, &image, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
+  k.p = &p;
+  if (audit) {
+    k.audit = aw_open(audit, &p, &image, operator_name, store_case);
+    if (!k.audit) {
+      buf_free(&image);
+      bc_free(&p);
+      return EXIT_USAGE;
+    }
+  }
+  k.color = cli_use_color(color, stdout);
+  if (k.graph || k.format == OUT_HTML) k.gvc = gvContext();
+  if (k.format == OUT_HTML) k.html = html_begin(k.gvc);
+  /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
+  size_t n = k.graph || k.format == OUT_HTML ? 1 : jobs ? jobs : cores();
+  pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
+  progress_begin(&k.prog, argv + optind, argc - optind);
+  for (int i = optind; i < argc && !k.stopped; i++)
+    if (!cli_each_case_idle(argv[i], submit, drain, &k)) k.status = EXIT_USAGE;
+  pool_stop(&k);
+  progress_end(&k.prog);
+  if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
+  if (k.html) html_end(k.html, stdout);
+  if (k.gvc) gvFreeContext(k.gvc);
+  if (fflush(stdout) != 0) {
+    fprintf(stderr, "norm check: resultatet kunne ikke skrives%s%s\n", output ? " til " : "", output ? output : "");
+    k.status = EXIT_USAGE;
+  }
+  buf_free(&image);
+  bc_free(&p);
+  return k.status;
+}
