@@ -1,7 +1,8 @@
 # norm — build, demo and tests.
 #   make          release build: build/norm
 #   make demo     build and run `norm check` on the example case
-#   make test     every test: unit tests, golden CLI tests, then all again under ASan+UBSan
+#   make test     every test: unit tests, golden CLI tests, then all again under ASan+UBSan,
+#                 and the threaded batch tests under ThreadSanitizer
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
 
 CC       ?= cc
@@ -13,7 +14,10 @@ SEEDS    ?= ../shared/seeds
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
-ifeq ($(MODE),san)
+ifeq ($(MODE),tsan)
+OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+LDSAN     = -fsanitize=thread
+else ifeq ($(MODE),san)
 OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN     = -fsanitize=address,undefined
 # Graphviz and the font libraries under it keep caches they never free (tests/lsan.supp).
@@ -44,10 +48,10 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) \
 
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
              tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
-             tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c
+             tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
-.PHONY: all demo test test-release test-san deps clean
+.PHONY: all demo test test-release test-san test-tsan deps clean
 all: $(BUILD)/norm
 
 $(BUILD)/.deps: tools/install-deps.sh
@@ -103,7 +107,12 @@ test-release: $(BUILD)/norm $(BUILD)/unit-tests
 test-san:
 	$(MAKE) --no-print-directory BUILD=build/san MODE=san test-release
 
-test: test-release test-san
+# The threaded batch pipeline under ThreadSanitizer: norm check -j on the corpora.
+test-tsan:
+	$(MAKE) --no-print-directory BUILD=build/tsan MODE=tsan build/tsan/norm build/tsan/unit-tests
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch
+
+test: test-release test-san test-tsan
 
 clean:
 	rm -rf build

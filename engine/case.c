@@ -316,7 +316,7 @@ bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf 
   l.errors = errors;
   buf_init(&l.path);
   if (len > CASE_MAX_BYTES) {
-    buf_printf(errors, "saksmappen er for stor (%zu byte; grensen er %u)\n", len, CASE_MAX_BYTES);
+    buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
     return false;
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */

@@ -50,6 +50,7 @@ int th_audit_tests(void);
 int th_graph_tests(void);
 int th_explain_tests(void);
 int th_jsonw_tests(void);
+int th_batch_tests(void);
 
 /* The norm binary under test ($NORM), and running a shell command: its exit status,
 ** with stdout and stderr together in *out (caller frees). */
