@@ -1,6 +1,7 @@
 # norm — build, demo and tests.
 #   make          release build: build/norm
 #   make demo     build and run `norm check` on the example case
+#   make bench    speed against hand-written C and C++ on benchmark B (BENCHFLAGS="--cases 20000")
 #   make test     every test: unit tests, golden CLI tests, then all again under ASan+UBSan,
 #                 and the threaded batch tests under ThreadSanitizer
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
@@ -9,6 +10,8 @@ CC       ?= cc
 PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc
 BUILD    ?= build
 MODE     ?= release
+# Benchmark workload B: corpus generator, oracle and hand-written baselines (make bench).
+BENCHB   ?= ../shared/bench
 # The guideline texts the rules quote (norm lint --kilder checks every quote against them).
 SEEDS    ?= ../shared/seeds
 
@@ -51,7 +54,7 @@ TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexpa
              tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
-.PHONY: all demo test test-release test-san test-tsan deps clean
+.PHONY: all demo test test-release test-san test-tsan bench deps clean
 all: $(BUILD)/norm
 
 $(BUILD)/.deps: tools/install-deps.sh
@@ -113,6 +116,12 @@ test-tsan:
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch
 
 test: test-release test-san test-tsan
+
+# Speed, against the hand-written baselines, as ratios from one run (bench/run.py). Never
+# part of make test: tests do not depend on timing.
+bench: $(BUILD)/norm
+	@sh tools/install-deps.sh --bench
+	python3 bench/run.py $(BUILD)/norm $(BENCHB) $(BUILD)/bench $(BENCHFLAGS)
 
 clean:
 	rm -rf build

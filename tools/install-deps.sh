@@ -2,7 +2,9 @@
 # Installs the Debian packages norm builds and tests with, when any is missing.
 # Run by the Makefile before the first build; safe to run again.
 set -e
+# With --bench, also what make bench needs: the C++ baseline's simdjson, g++, python3, taskset.
 PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev fonts-dejavu-core pkg-config gcc make"
+[ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux libjansson-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
