@@ -3,6 +3,8 @@
 */
 #include "case.h"
 
+#include "bcfile.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +308,11 @@ const char *case_json_error(int code, const char *fallback)
 
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors)
 {
+  return case_load_digest(p, json, len, c, errors, NULL);
+}
+
+bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
+{
   memset(c, 0, sizeof *c);
   arena_init(&c->mem);
   c->p = p;
@@ -352,6 +359,15 @@ bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf 
       if (l.nerrors > CASE_MAX_ERRORS)
         buf_printf(errors, "… og %zu feil til\n", l.nerrors - CASE_MAX_ERRORS);
     }
+  }
+  if (ok && digest) {
+    /* the audit log's checksum of the case, from the tree already parsed (audit_case_digest) */
+    char *canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    uint8_t d[32];
+    bcf_sha256(canon ? canon : "", canon ? strlen(canon) : 0, d);
+    bcf_hex(d, 32, digest);
+    ok = canon != NULL;
+    free(canon);
   }
   json_decref(doc);
   for (size_t i = 0; i < l.refs.len; i++) free(l.refs.items[i].path);

@@ -32,6 +32,9 @@ typedef struct {
 /* Loads one case. On failure returns false and appends one line per error
 ** ("sti: melding") to errors; the case is then empty but must still be freed. */
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
+/* The same, and when it succeeds also the case's checksum for the audit log (hex SHA-256
+** of its canonical JSON, as audit_case_digest makes it) from the document already parsed. */
+bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65]);
 void case_free(ncase *c);
 
 /* A JSON parser's error code (jansson's json_error_code) in bokmål; fallback when unknown.

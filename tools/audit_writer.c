@@ -19,18 +19,10 @@ struct audit_writer {
   const buf *image;
   char *operator_name;
   bool store_case, in_tx;
-  FILE *held;                /* the reports of the open chunk */
-  char *held_text;
-  size_t held_len;
+  buf held;                  /* the reports of the open chunk, kept from chunk to chunk */
   size_t pending, written;
   int64_t first_seq, last_seq, last_committed;
 };
-
-static bool open_held(audit_writer *w)
-{
-  w->held = open_memstream(&w->held_text, &w->held_len);
-  return w->held != NULL;
-}
 
 audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, const char *operator_name,
                       bool store_case)
@@ -58,17 +50,10 @@ audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, c
   w->image = image;
   w->store_case = store_case;
   w->operator_name = xstrdup(op);
-  if (!open_held(w)) {
-    fprintf(stderr, "norm: tomt for minne\n");
-    audit_close(db);
-    free(w->operator_name);
-    free(w);
-    return NULL;
-  }
   return w;
 }
 
-FILE *aw_out(audit_writer *w) { return w->held; }
+buf *aw_out(audit_writer *w) { return &w->held; }
 
 static char *utc_now(void)
 {
@@ -87,11 +72,7 @@ static bool fail(audit_writer *w, const char *what)
   if (w->in_tx) audit_rollback(w->db);
   w->in_tx = false;
   w->pending = 0;
-  fclose(w->held);                           /* the held reports were never recorded */
-  free(w->held_text);
-  w->held_text = NULL;
-  w->held_len = 0;
-  if (!open_held(w)) abort();
+  buf_reset(&w->held);                       /* the held reports were never recorded */
   return false;
 }
 
@@ -128,16 +109,9 @@ bool aw_flush(audit_writer *w)
   w->written += w->pending;
   w->last_committed = w->last_seq;
   w->pending = 0;
-  fclose(w->held);
-  fwrite(w->held_text, 1, w->held_len, stdout);
+  fwrite(w->held.data, 1, w->held.len, stdout);
   fflush(stdout);
-  free(w->held_text);
-  w->held_text = NULL;
-  w->held_len = 0;
-  if (!open_held(w)) {
-    fprintf(stderr, "norm: tomt for minne\n");
-    return false;
-  }
+  buf_reset(&w->held);
   return true;
 }
 
@@ -149,8 +123,7 @@ bool aw_close(audit_writer *w)
   else if (ok && w->written)
     fprintf(stderr, "norm: %zu vurderinger skrevet til revisjonsloggen %s (post %lld–%lld)\n", w->written, w->path,
             (long long)w->first_seq, (long long)w->last_committed);
-  if (w->held) fclose(w->held);
-  free(w->held_text);
+  buf_free(&w->held);
   free(w->operator_name);
   audit_close(w->db);
   free(w);

@@ -16,11 +16,11 @@
 typedef struct audit_writer audit_writer;
 
 /* Opens (creating) the database and stores the rule set's .normc image in it. The
-** caller writes each case's report to aw_out(w), asked anew for every case (each commit
-** starts a new buffer). NULL with a message on stderr on failure. */
+** caller appends each case's report to aw_out(w); it reaches standard output when its
+** chunk is committed. NULL with a message on stderr on failure. */
 audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, const char *operator_name,
                       bool store_case);
-FILE *aw_out(audit_writer *w);
+buf *aw_out(audit_writer *w);
 
 /* One judged case as the audit log records it, made by whoever judged it: the case as
 ** read, its result as written (norm-resultat/1) and their checksums. */

@@ -207,7 +207,7 @@ static void audit_parts(job *j, const result *r, bool json_is_out)
   uint8_t d[32];
   bcf_sha256(j->json.data, j->json.len, d);
   bcf_hex(d, 32, j->result_digest);
-  j->digest_ok = audit_case_digest(j->text.data, j->text.len, j->case_digest);
+  j->digest_ok = true;                       /* case_load_digest made it */
   free(j->findings);
   j->findings = audit_findings_json(r);
   buf_reset(&j->sak_id);
@@ -226,7 +226,7 @@ static void judge(worker *w, job *j, bool inline_run)
   j->judged = j->act = j->usage = false;
   ncase c;
   buf_reset(&w->errors);
-  if (!case_load(k->p, j->text.data, j->text.len, &c, &w->errors)) {
+  if (!case_load_digest(k->p, j->text.data, j->text.len, &c, &w->errors, k->audit ? j->case_digest : NULL)) {
     /* every error line names the file and the JSON path */
     for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
       const char *nl = strchr(line, '\n');
@@ -305,11 +305,17 @@ static void emit(checker *k, job *j)
   if (j->usage) k->status = EXIT_USAGE;
   if (!j->judged) return;
   /* With --audit, reports wait in the writer until their records are committed. */
-  FILE *out = k->audit ? aw_out(k->audit) : stdout;
-  if (k->format == OUT_TEXT && k->printed++) fputs("\n────────────────────────────────────────\n\n", out);
-  fwrite(j->out.data, 1, j->out.len, out);
+  static const char separator[] = "\n────────────────────────────────────────\n\n";
+  bool sep = k->format == OUT_TEXT && k->printed++;
   if (k->audit) {
-    if (!j->digest_ok) {
+    if (sep) buf_puts(aw_out(k->audit), separator);
+    buf_put(aw_out(k->audit), j->out.data, j->out.len);
+  } else {
+    if (sep) fputs(separator, stdout);
+    fwrite(j->out.data, 1, j->out.len, stdout);
+  }
+  if (k->audit) {
+    if (!j->digest_ok) {                     /* cannot happen after case_load_digest; kept as a guard */
       fprintf(stderr, "norm: %s: saken kan ikke leses som JSON for revisjonsloggen\n", j->name.data);
       k->stopped = true;
       k->status = EXIT_USAGE;
