@@ -53,7 +53,7 @@ static inline void buf_put(buf *b, const void *p, size_t n)
     buf_put_grow(b, p, n);
     return;
   }
-  memcpy(b->data + b->len, p, n);
+  if (n) memcpy(b->data + b->len, p, n);
   b->len += n;
   b->data[b->len] = 0;
 }

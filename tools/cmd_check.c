@@ -309,10 +309,10 @@ static void emit(checker *k, job *j)
   bool sep = k->format == OUT_TEXT && k->printed++;
   if (k->audit) {
     if (sep) buf_puts(aw_out(k->audit), separator);
-    buf_put(aw_out(k->audit), j->out.data, j->out.len);
+    if (j->out.len) buf_put(aw_out(k->audit), j->out.data, j->out.len);
   } else {
     if (sep) fputs(separator, stdout);
-    fwrite(j->out.data, 1, j->out.len, stdout);
+    if (j->out.len) fwrite(j->out.data, 1, j->out.len, stdout);    /* HTML is written at the end */
   }
   if (k->audit) {
     if (!j->digest_ok) {                     /* cannot happen after case_load_digest; kept as a guard */

@@ -94,6 +94,16 @@ static void explanation_json(jsonw *w, const result *r, const finding *f, buf *s
   explanation_free(&e);
 }
 
+/* "oppsummering": findings per status, in the order of resultat-1.md. */
+static void summary_json(jsonw *w, const result *r)
+{
+  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
+  jw_key(w, "oppsummering");
+  jw_obj(w);
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
+  jw_obj_end(w);
+}
+
 static void finding_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 {
   const bc_program *p = r->p;
@@ -158,11 +168,7 @@ void report_json(const result *r, buf *out)
     jw_obj_end(&w);
   }
   jw_arr_end(&w);
-  jw_key(&w, "oppsummering");
-  jw_obj(&w);
-  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(&w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
-  jw_obj_end(&w);
+  summary_json(&w, r);
   jw_obj_end(&w);
   buf_free(&scratch);
 }
@@ -193,10 +199,6 @@ void report_compact(const result *r, buf *out)
     jw_obj_end(&w);
   }
   jw_arr_end(&w);
-  jw_key(&w, "oppsummering");
-  jw_obj(&w);
-  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(&w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
-  jw_obj_end(&w);
+  summary_json(&w, r);
   jw_obj_end(&w);
 }

@@ -67,6 +67,7 @@ static void test_pipe_is_judged_as_it_comes(void **state)
   free(out);
 }
 
+#ifndef UNDER_ASAN
 /* Peak RSS of a shell command and everything it waited for. */
 static long peak_kib(const char *cmd)
 {
@@ -82,6 +83,7 @@ static long peak_kib(const char *cmd)
   assert_true(WIFEXITED(st) && WEXITSTATUS(st) <= 1);
   return ru.ru_maxrss;
 }
+#endif
 
 static void test_memory_does_not_grow_with_corpus(void **state)
 {
