@@ -1,5 +1,6 @@
 /*
-** The `norm` command: check, compile, disasm, version, help. Maps outcomes to exit
+** The `norm` command: dispatch to the subcommands (check is in cmd_check.c), and
+** compile, disasm, version and help. Maps outcomes to exit
 ** statuses in one place (see exit_for): 0 nothing to act on, 1 a brudd, avvik or
 ** ukjent finding, 2 a usage error or an input that could not be read.
 */
@@ -13,17 +14,10 @@
 #include <unistd.h>
 
 #include "bcfile.h"
-#include "audit_writer.h"
 #include "cli.h"
 #include "commands.h"
-#include "case.h"
-#include "date.h"
 #include "disasm.h"
-#include "eval.h"
 #include "frontend.h"
-#include "graph.h"
-#include "report.h"
-#include "report_html.h"
 
 
 static const char *const usage_main =
