@@ -366,7 +366,10 @@ bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *
     uint8_t d[32];
     bcf_sha256(canon ? canon : "", canon ? strlen(canon) : 0, d);
     bcf_hex(d, 32, digest);
-    ok = canon != NULL;
+    if (!canon) {
+      buf_puts(errors, "tomt for minne: sakens sjekksum kunne ikke lages\n");
+      ok = false;
+    }
     free(canon);
   }
   json_decref(doc);

@@ -348,7 +348,7 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   r->date = date;
   evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)), { 0 }, detail == EVAL_FULL };
   arena_init(&r->mem);
-  r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
+  if (e.full) r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
   vm_set_case(m, c->root, c->nfacts, date);
   vm_trace_enable(m, false);
   for (uint32_t g = 0; g < c->p->guides.len; g++) {

@@ -98,11 +98,10 @@ typedef struct {
   bool act;                  /* a brudd, avvik or ukjent finding */
   bool usage;                /* an input that could not be judged: exit status 2 */
   /* --audit: the record, made by the worker so the main thread only writes it */
-  buf json;                  /* the norm-resultat/1 hashed and stored (out, for --format json) */
+  buf json;                  /* the norm-resultat/1 hashed and stored (unused for --format json: out is it) */
   char *findings;
   buf sak_id;
   int32_t date;
-  bool digest_ok;
   char case_digest[65], result_digest[65];
 } job;
 
@@ -194,20 +193,28 @@ static void text_report(checker *k, const result *r, buf *out)
   free(text);
 }
 
-/* What the audit log needs of a judged case, made here so that only the writing is serial. */
-static void audit_parts(job *j, const result *r, bool json_is_out)
+/* The result as the audit log stores it: the report itself for --format json (without
+** its newline), else made for the log. */
+static const buf *stored_json(const checker *k, const job *j, size_t *len)
 {
-  if (!json_is_out) {
+  const buf *b = k->format == OUT_JSON ? &j->out : &j->json;
+  *len = b->len - (k->format == OUT_JSON);
+  return b;
+}
+
+/* What the audit log needs of a judged case (the case's checksum came from
+** case_load_digest), made here so that only the writing is serial. */
+static void audit_parts(const checker *k, job *j, const result *r)
+{
+  if (k->format != OUT_JSON) {
     buf_reset(&j->json);
     report_json(r, &j->json);
-  } else {
-    buf_reset(&j->json);
-    buf_put(&j->json, j->out.data, j->out.len - 1);          /* without its newline */
   }
+  size_t len;
+  const buf *json = stored_json(k, j, &len);
   uint8_t d[32];
-  bcf_sha256(j->json.data, j->json.len, d);
+  bcf_sha256(json->data, len, d);
   bcf_hex(d, 32, j->result_digest);
-  j->digest_ok = true;                       /* case_load_digest made it */
   free(j->findings);
   j->findings = audit_findings_json(r);
   buf_reset(&j->sak_id);
@@ -253,7 +260,7 @@ static void judge(worker *w, job *j, bool inline_run)
     case OUT_HTML: if (inline_run) html_add(k->html, &r); break;
     }
     if (k->graph && inline_run) draw(k, name, &r);
-    if (k->audit) audit_parts(j, &r, k->format == OUT_JSON);
+    if (k->audit) audit_parts(k, j, &r);
     j->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
     j->judged = true;
   }
@@ -315,13 +322,9 @@ static void emit(checker *k, job *j)
     if (j->out.len) fwrite(j->out.data, 1, j->out.len, stdout);    /* HTML is written at the end */
   }
   if (k->audit) {
-    if (!j->digest_ok) {                     /* cannot happen after case_load_digest; kept as a guard */
-      fprintf(stderr, "norm: %s: saken kan ikke leses som JSON for revisjonsloggen\n", j->name.data);
-      k->stopped = true;
-      k->status = EXIT_USAGE;
-      return;
-    }
-    aw_case rec = { j->name.data, j->text.data, j->text.len, j->json.data, j->json.len, j->findings,
+    size_t len;
+    const buf *json = stored_json(k, j, &len);
+    aw_case rec = { j->name.data, j->text.data, j->text.len, json->data, len, j->findings,
                     j->sak_id.len ? j->sak_id.data : NULL, j->date, j->case_digest, j->result_digest };
     if (!aw_record(k->audit, &rec)) {
       k->stopped = true;
