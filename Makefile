@@ -7,7 +7,7 @@
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
 
 CC       ?= cc
-PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc
+PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc simdjson
 BUILD    ?= build
 MODE     ?= release
 # Benchmark workload B: corpus generator, oracle and hand-written baselines (make bench).
@@ -32,7 +32,10 @@ endif
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS) -pthread
-LDLIBS   += $(PKGLIBS) -lm -pthread
+LDLIBS   += $(PKGLIBS) -lstdc++ -lm -pthread
+# The one C++ file: the case loader's parser (simdjson), behind engine/json_simd.h.
+CXX      ?= g++
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Wshadow -I. -Iengine $(PKGCFLAGS) -pthread
 LDFLAGS  += $(LDSAN)
 
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
@@ -46,7 +49,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
-OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) \
+OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) $(BUILD)/obj/engine/json_simd.o \
              $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o $(BUILD)/obj/gen/stdlib_files.o
 
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
@@ -86,6 +89,10 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h
 $(BUILD)/obj/%.o: %.c $(BUILD)/gen/parser.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/engine/json_simd.o: engine/json_simd.cpp engine/json_simd.h | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/norm: $(OBJ) $(BUILD)/obj/tools/norm.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

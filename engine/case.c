@@ -1,5 +1,9 @@
 /*
-** The case loader (jansson). Replacing the JSON parser is a change to this file alone.
+** The case loader. Cases are parsed by simdjson (engine/json_simd.h) and converted straight
+** into the schema's records in the case's arena. jansson is asked only for the words of an
+** error simdjson reports, and for what simdjson accepts but the format does not (duplicate
+** keys, NUL in a key, an integer beyond 64 bits), so that every message stays as it was.
+** Replacing the JSON parser is a change to this file (and json_simd.*) alone.
 */
 #include "case.h"
 
@@ -10,12 +14,23 @@
 #include <string.h>
 
 #include "date.h"
+#include "json_simd.h"
+#include "jsonw.h"
+
+struct case_reader {
+  jsd_parser *parser;
+  VEC(jsd_val) items;        /* a stack of arrays' items, by level */
+  VEC(jsd_member) members;   /* a stack of objects' members, by level */
+  buf scratch;
+};
 
 typedef struct {
   const bc_program *p;
   ncase *c;
+  case_reader *rd;
   buf *errors;
   size_t nerrors;
+  bool strict_fail;          /* the document breaks a rule of the format simdjson does not check */
   buf path;
   /* references to check once every list's ids are known */
   VEC(struct pending_ref { char *path; const nstr *value; uint32_t type; }) refs;
@@ -34,52 +49,151 @@ static void err(loader *l, const char *fmt, ...)
   buf_putc(l->errors, '\n');
 }
 
-/* A short rendering of what was found, for error messages. */
-static void found(buf *b, const json_t *v)
+/* ---- the document as JSON text again: for messages, and the audit log's canonical form ---- */
+
+static int cmp_member(const void *a, const void *b)
 {
-  char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-  if (!s) { buf_puts(b, "?"); return; }
+  const jsd_member *x = a, *y = b;
+  int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Writes v as compact JSON, as jansson writes it; with `sorted`, object keys in byte order
+** (JSON_SORT_KEYS). Stops early once out holds more than `limit` bytes. */
+static void write_json(case_reader *rd, jsonw *w, jsd_val v, bool sorted, size_t limit)
+{
+  if (w->out->len > limit) return;
+  switch (jsd_type(v)) {
+  case JSD_NULL: jw_null(w); return;
+  case JSD_BOOL: jw_bool(w, jsd_bool(v)); return;
+  case JSD_INT: jw_int(w, (long long)jsd_int(v)); return;
+  case JSD_UINT: case JSD_REAL: jw_real(w, jsd_num(v)); return;
+  case JSD_STR: {
+    size_t n;
+    const char *s = jsd_str(v, &n);
+    jw_strn(w, s, n);
+    return;
+  }
+  case JSD_ARR: {
+    size_t n = jsd_len(v), base = rd->items.len;
+    for (size_t i = 0; i < n; i++) vec_push(&rd->items, v);
+    jsd_items(v, rd->items.items + base);
+    jw_arr(w);
+    for (size_t i = 0; i < n; i++) write_json(rd, w, rd->items.items[base + i], sorted, limit);
+    jw_arr_end(w);
+    rd->items.len = base;
+    return;
+  }
+  case JSD_OBJ: {
+    size_t n = jsd_len(v), base = rd->members.len;
+    jsd_member none = { NULL, 0, v };
+    for (size_t i = 0; i < n; i++) vec_push(&rd->members, none);
+    jsd_members(v, rd->members.items + base);
+    if (sorted) qsort(rd->members.items + base, n, sizeof none, cmp_member);
+    jw_obj(w);
+    for (size_t i = 0; i < n; i++) {
+      jsd_member m = rd->members.items[base + i];
+      jw_keyn(w, m.key, m.len);
+      write_json(rd, w, m.val, sorted, limit);
+    }
+    jw_obj_end(w);
+    rd->members.len = base;
+    return;
+  }
+  }
+}
+
+/* A short rendering of what was found, for error messages. */
+static void found(loader *l, buf *b, jsd_val v)
+{
+  buf_reset(&l->rd->scratch);
+  jsonw w;
+  jw_init(&w, &l->rd->scratch);
+  write_json(l->rd, &w, v, false, 64);
+  const char *s = l->rd->scratch.data ? l->rd->scratch.data : "";
   size_t n = strlen(s);
   if (n > 60) buf_printf(b, "%.57s…", s);
   else buf_puts(b, s);
-  free(s);
 }
 
-static const char *json_kind(const json_t *v)
+static const char *json_kind(jsd_val v)
 {
-  switch (json_typeof(v)) {
-  case JSON_OBJECT: return "et objekt";
-  case JSON_ARRAY: return "en liste";
-  case JSON_STRING: return "en tekst";
-  case JSON_INTEGER: case JSON_REAL: return "et tall";
-  case JSON_TRUE: case JSON_FALSE: return "en sannhetsverdi";
+  switch (jsd_type(v)) {
+  case JSD_OBJ: return "et objekt";
+  case JSD_ARR: return "en liste";
+  case JSD_STR: return "en tekst";
+  case JSD_INT: case JSD_UINT: case JSD_REAL: return "et tall";
+  case JSD_BOOL: return "en sannhetsverdi";
   default: return "null";
   }
 }
 
-static void expected(loader *l, const char *what, const json_t *v)
+static void expected(loader *l, const char *what, jsd_val v)
 {
   buf b;
   buf_init(&b);
-  found(&b, v);
+  found(l, &b, v);
   err(l, "forventet %s, fikk %s", what, b.data);
   buf_free(&b);
 }
 
-static int depth_of(const json_t *v, int limit)
+/* ---- what the format forbids and simdjson allows ---- */
+
+/* An object's members onto the stack; false (and strict_fail) for a duplicate key or a
+** key with a NUL, which jansson refuses with its own message. */
+static bool take_members(loader *l, jsd_val obj, size_t *base, size_t *n)
 {
-  if (limit <= 0) return 1;
+  case_reader *rd = l->rd;
+  *n = jsd_len(obj);
+  *base = rd->members.len;
+  jsd_member none = { NULL, 0, obj };
+  for (size_t i = 0; i < *n; i++) vec_push(&rd->members, none);
+  jsd_member *m = rd->members.items + *base;
+  jsd_members(obj, m);
+  for (size_t i = 0; i < *n; i++)
+    if (memchr(m[i].key, 0, m[i].len)) l->strict_fail = true;
+  if (*n <= 16) {
+    for (size_t i = 1; i < *n; i++)
+      for (size_t j = 0; j < i; j++)
+        if (m[i].len == m[j].len && !memcmp(m[i].key, m[j].key, m[i].len)) l->strict_fail = true;
+  } else {
+    /* many keys: compare neighbours in a sorted copy, so the cost stays n log n */
+    jsd_member *copy = xmalloc(*n * sizeof *copy);
+    memcpy(copy, m, *n * sizeof *copy);
+    qsort(copy, *n, sizeof *copy, cmp_member);
+    for (size_t i = 1; i < *n; i++)
+      if (!cmp_member(&copy[i - 1], &copy[i])) l->strict_fail = true;
+    free(copy);
+  }
+  return !l->strict_fail;
+}
+
+/* A value the schema does not name: its depth, and the format's rules inside it. */
+static int check_unknown(loader *l, jsd_val v, int limit)
+{
+  if (limit <= 0 || l->strict_fail) return 1;
+  jsd_kind k = jsd_type(v);
+  if (k == JSD_UINT) l->strict_fail = true;
   int d = 0;
-  if (json_is_object(v)) {
-    const char *k;
-    json_t *x;
-    json_object_foreach((json_t *)v, k, x) { int e = depth_of(x, limit - 1); if (e > d) d = e; }
+  if (k == JSD_OBJ) {
+    size_t base, n;
+    if (take_members(l, v, &base, &n))
+      for (size_t i = 0; i < n; i++) {
+        int e = check_unknown(l, l->rd->members.items[base + i].val, limit - 1);
+        if (e > d) d = e;
+      }
+    l->rd->members.len = base;
     return d + 1;
   }
-  if (json_is_array(v)) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(v, i, x) { int e = depth_of(x, limit - 1); if (e > d) d = e; }
+  if (k == JSD_ARR) {
+    size_t n = jsd_len(v), base = l->rd->items.len;
+    for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, v);
+    jsd_items(v, l->rd->items.items + base);
+    for (size_t i = 0; i < n; i++) {
+      int e = check_unknown(l, l->rd->items.items[base + i], limit - 1);
+      if (e > d) d = e;
+    }
+    l->rd->items.len = base;
     return d + 1;
   }
   return 0;
@@ -93,7 +207,7 @@ static nstr *make_str(loader *l, const char *s, size_t n)
   return t;
 }
 
-static nrec *convert_record(loader *l, uint32_t rec, const json_t *obj, const nrec *parent, uint32_t pf, int32_t index, int depth);
+static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *parent, uint32_t pf, int32_t index, int depth);
 
 static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
 {
@@ -103,30 +217,37 @@ static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
   return BC_NONE;
 }
 
-static value convert(loader *l, uint32_t type, const json_t *v, const nrec *parent, uint32_t pf, int depth)
+static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *parent, uint32_t pf, int depth)
 {
   const bc_program *p = l->p;
   const bc_type *t = &p->types.items[type];
-  if (!v || json_is_null(v)) return v_unknown();
+  if (!v || jsd_type(*v) == JSD_NULL) return v_unknown();
+  jsd_kind k = jsd_type(*v);
+  if (k == JSD_UINT) {
+    l->strict_fail = true;                   /* beyond what the format's integers hold */
+    return v_unknown();
+  }
   switch (t->kind) {
   case TK_BOOL:
-    if (!json_is_boolean(v)) { expected(l, "sann/usann (true eller false)", v); return v_unknown(); }
-    return v_bool(json_is_true(v));
+    if (k != JSD_BOOL) { expected(l, "sann/usann (true eller false)", *v); return v_unknown(); }
+    return v_bool(jsd_bool(*v));
   case TK_NUM:
-    if (!json_is_number(v)) { expected(l, "et tall", v); return v_unknown(); }
-    return v_num(json_number_value(v));
+    if (k != JSD_INT && k != JSD_REAL) { expected(l, "et tall", *v); return v_unknown(); }
+    return v_num(jsd_num(*v));
   case TK_DATE: {
     int32_t d;
-    if (!json_is_string(v) || !date_parse(json_string_value(v), json_string_length(v), &d)) {
-      expected(l, "dato (ÅÅÅÅ-MM-DD)", v);
+    size_t n;
+    const char *s = k == JSD_STR ? jsd_str(*v, &n) : NULL;
+    if (!s || !date_parse(s, n, &d)) {
+      expected(l, "dato (ÅÅÅÅ-MM-DD)", *v);
       return v_unknown();
     }
     return v_date(d);
   }
   case TK_TEXT: {
-    if (!json_is_string(v)) { expected(l, "tekst", v); return v_unknown(); }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
+    if (k != JSD_STR) { expected(l, "tekst", *v); return v_unknown(); }
+    size_t n;
+    const char *s = jsd_str(*v, &n);
     if (memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
     if (t->values.len) {
       bool ok = false;
@@ -140,7 +261,7 @@ static value convert(loader *l, uint32_t type, const json_t *v, const nrec *pare
         for (size_t i = 0; i < t->values.len; i++) buf_printf(&b, "%s\"%s\"", i ? ", " : "", bc_str(p, t->values.items[i]));
         buf f;
         buf_init(&f);
-        found(&f, v);
+        found(l, &f, *v);
         err(l, "forventet en av %s, fikk %s", b.data, f.data);
         buf_free(&b);
         buf_free(&f);
@@ -155,29 +276,32 @@ static value convert(loader *l, uint32_t type, const json_t *v, const nrec *pare
     return v_str(str);
   }
   case TK_LIST: {
-    if (!json_is_array(v)) { expected(l, "en liste", v); return v_unknown(); }
-    size_t n = json_array_size(v);
+    if (k != JSD_ARR) { expected(l, "en liste", *v); return v_unknown(); }
+    size_t n = jsd_len(*v), base = l->rd->items.len;
+    for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, *v);
+    jsd_items(*v, l->rd->items.items + base);
     nlist *list = arena_alloc(&l->c->mem, sizeof *list + n * sizeof(value));
     list->n = (uint32_t)n;
     list->parent = parent;
     list->parent_field = pf;
     size_t mark = l->path.len;
     const bc_type *et = &p->types.items[t->elem];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !l->strict_fail; i++) {
       buf_printf(&l->path, "[%zu]", i);
-      const json_t *x = json_array_get(v, i);
-      if (et->kind == TK_REC && json_is_object(x)) {
+      jsd_val x = l->rd->items.items[base + i];
+      if (et->kind == TK_REC && jsd_type(x) == JSD_OBJ) {
         nrec *r = convert_record(l, et->rec, x, parent, pf, (int32_t)i, depth + 1);
         list->items[i].tag = V_REC;
         list->items[i].u.rec = r;
       } else {
-        list->items[i] = convert(l, t->elem, x, parent, pf, depth + 1);
+        list->items[i] = convert(l, t->elem, &x, parent, pf, depth + 1);
       }
       l->path.len = mark;
       l->path.data[mark] = 0;
     }
+    l->rd->items.len = base;
     /* ids are unique within their list */
-    if (et->kind == TK_REC && p->records.items[et->rec].id_field != BC_NONE) {
+    if (et->kind == TK_REC && p->records.items[et->rec].id_field != BC_NONE && !l->strict_fail) {
       uint32_t f = p->records.items[et->rec].id_field;
       for (size_t i = 0; i < n; i++) {
         if (list->items[i].tag != V_REC) continue;
@@ -200,9 +324,9 @@ static value convert(loader *l, uint32_t type, const json_t *v, const nrec *pare
     return out;
   }
   case TK_REC: {
-    if (!json_is_object(v)) { expected(l, "et objekt", v); return v_unknown(); }
+    if (k != JSD_OBJ) { expected(l, "et objekt", *v); return v_unknown(); }
     value out = { V_REC, { 0 } };
-    out.u.rec = convert_record(l, t->rec, v, parent, pf, -1, depth + 1);
+    out.u.rec = convert_record(l, t->rec, *v, parent, pf, -1, depth + 1);
     return out;
   }
   default:
@@ -210,7 +334,7 @@ static value convert(loader *l, uint32_t type, const json_t *v, const nrec *pare
   }
 }
 
-static nrec *convert_record(loader *l, uint32_t rec, const json_t *obj, const nrec *parent, uint32_t pf, int32_t index, int depth)
+static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *parent, uint32_t pf, int32_t index, int depth)
 {
   const bc_program *p = l->p;
   const bc_record *rd = &p->records.items[rec];
@@ -227,36 +351,52 @@ static nrec *convert_record(loader *l, uint32_t rec, const json_t *obj, const nr
     err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
     return r;
   }
+  size_t base, nm;
+  if (!take_members(l, obj, &base, &nm)) {
+    l->rd->members.len = base;
+    return r;
+  }
+  /* which member each field is, and which members the schema does not name */
+  uint8_t known_small[64];
+  uint8_t *known = nm <= sizeof known_small ? known_small : xcalloc(nm, 1);
+  memset(known, 0, nm < sizeof known_small ? nm : sizeof known_small);
   size_t mark = l->path.len;
-  for (uint32_t i = 0; i < n; i++) {
-    const char *name = bc_str(p, rd->fields.items[i].name);
-    const json_t *v = json_object_get(obj, name);
+  for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
+    const nstr *name = p->strings.items[rd->fields.items[i].name];
+    const jsd_val *v = NULL;
+    for (size_t m = 0; m < nm && !v; m++) {
+      const jsd_member *mb = &l->rd->members.items[base + m];
+      if (mb->len == name->len && !memcmp(mb->key, name->s, name->len)) {
+        v = &mb->val;
+        known[m] = 1;
+      }
+    }
+    jsd_val vv;
+    if (v) vv = *v;                            /* the stack may move under convert */
     if (mark) buf_putc(&l->path, '.');
-    buf_puts(&l->path, name);
-    if (rd->fields.items[i].required && (!v || json_is_null(v)))
+    buf_put(&l->path, name->s, name->len);
+    if (rd->fields.items[i].required && (!v || jsd_type(vv) == JSD_NULL))
       err(l, "mangler, men må være med");
-    r->fields[i] = convert(l, rd->fields.items[i].type, v, r, i, depth);
+    r->fields[i] = convert(l, rd->fields.items[i].type, v ? &vv : NULL, r, i, depth);
     l->path.len = mark;
     if (l->path.data) l->path.data[mark] = 0;
   }
-  /* Keys the schema does not name are kept as written (only the root's are listed). */
-  const char *key;
-  json_t *val;
-  json_object_foreach((json_t *)obj, key, val) {
-    if (field_index(p, rec, key) != BC_NONE) continue;
-    if (depth_of(val, CASE_MAX_DEPTH - depth + 1) > CASE_MAX_DEPTH - depth) {
+  /* Keys the schema does not name: only their depth and the format's rules are checked. */
+  for (size_t m = 0; m < nm && !l->strict_fail; m++) {
+    if (known[m]) continue;
+    const jsd_member *mb = &l->rd->members.items[base + m];
+    jsd_val val = mb->val;
+    if (check_unknown(l, val, CASE_MAX_DEPTH - depth + 1) > CASE_MAX_DEPTH - depth) {
+      mb = &l->rd->members.items[base + m];
       if (mark) buf_putc(&l->path, '.');
-      buf_puts(&l->path, key);
+      buf_put(&l->path, mb->key, mb->len);
       err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
       l->path.len = mark;
       if (l->path.data) l->path.data[mark] = 0;
-      continue;
-    }
-    if (!parent && index < 0) {
-      case_extra e = { xstrdup(key), json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) };
-      vec_push(&l->c->extras, e);
     }
   }
+  if (known != known_small) free(known);
+  l->rd->members.len = base;
   return r;
 }
 
@@ -306,12 +446,43 @@ const char *case_json_error(int code, const char *fallback)
   }
 }
 
-bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors)
+case_reader *case_reader_new(void)
 {
-  return case_load_digest(p, json, len, c, errors, NULL);
+  case_reader *rd = xcalloc(1, sizeof *rd);
+  rd->parser = jsd_new();
+  if (!rd->parser) {
+    free(rd);
+    return NULL;
+  }
+  return rd;
 }
 
-bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
+void case_reader_free(case_reader *rd)
+{
+  if (!rd) return;
+  jsd_free(rd->parser);
+  vec_free(&rd->items);
+  vec_free(&rd->members);
+  buf_free(&rd->scratch);
+  free(rd);
+}
+
+/* The words for a document simdjson refused, or one that breaks a rule of the format it
+** does not check: jansson's error, in bokmål, with line and column. */
+static void parse_error(const char *json, size_t len, buf *errors)
+{
+  json_error_t je;
+  json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+  if (doc) {                                 /* jansson takes it: it was too deep for simdjson */
+    json_decref(doc);
+    buf_printf(errors, "(roten): nøstingen er dypere enn %d nivåer\n", CASE_MAX_DEPTH);
+    return;
+  }
+  buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column,
+             case_json_error(json_error_code(&je), "ugyldig JSON"));
+}
+
+bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
 {
   memset(c, 0, sizeof *c);
   arena_init(&c->mem);
@@ -320,35 +491,48 @@ bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *
   memset(&l, 0, sizeof l);
   l.p = p;
   l.c = c;
+  l.rd = rd;
   l.errors = errors;
-  buf_init(&l.path);
   if (len > CASE_MAX_BYTES) {
     buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
     return false;
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
-  json_error_t je;
-  json_t *doc = json_loadb(json + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-  if (!doc) {
-    buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column,
-               case_json_error(json_error_code(&je), "ugyldig JSON"));
+  jsd_val doc;
+  if (!jsd_parse(rd->parser, json + bom, len - bom, &doc)) {
+    parse_error(json + bom, len - bom, errors);
     return false;
   }
+  size_t mark = errors->len;
   bool ok = false;
-  if (!json_is_object(doc)) {
+  buf_init(&l.path);
+  if (jsd_type(doc) != JSD_OBJ) {
     buf_printf(errors, "(roten): forventet et objekt, fikk %s\n", json_kind(doc));
   } else {
-    const json_t *fmt = json_object_get(doc, "format");
+    jsd_val fmt;
+    bool has_fmt = false;
+    size_t base, n;
+    if (take_members(&l, doc, &base, &n))
+      for (size_t i = 0; i < n && !has_fmt; i++)
+        if (rd->members.items[base + i].len == 6 && !memcmp(rd->members.items[base + i].key, "format", 6)) {
+          fmt = rd->members.items[base + i].val;
+          has_fmt = true;
+        }
+    rd->members.len = base;
     const char *want = bc_str(p, p->format);
-    if (!json_is_string(fmt) || strcmp(json_string_value(fmt), want)) {
+    size_t fl = 0;
+    const char *fs = has_fmt && jsd_type(fmt) == JSD_STR ? jsd_str(fmt, &fl) : NULL;
+    if (l.strict_fail) {
+      /* reported below */
+    } else if (!fs || fl != strlen(want) || memcmp(fs, want, fl)) {
       buf f;
       buf_init(&f);
-      if (fmt) found(&f, fmt); else buf_puts(&f, "ingenting");
+      if (has_fmt) found(&l, &f, fmt); else buf_puts(&f, "ingenting");
       buf_printf(errors, "format: forventet \"%s\", fikk %s\n", want, f.data);
       buf_free(&f);
     } else {
       c->root = convert_record(&l, p->root, doc, NULL, 0, -1, 0);
-      check_refs(&l);
+      if (!l.strict_fail) check_refs(&l);
       uint32_t id = field_index(p, p->root, "sak_id"), date = field_index(p, p->root, "vurderingsdato");
       if (id != BC_NONE && c->root->fields[id].tag == V_STR) c->sak_id = c->root->fields[id].u.str->s;
       if (date != BC_NONE && c->root->fields[date].tag == V_DATE) {
@@ -360,32 +544,44 @@ bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *
         buf_printf(errors, "… og %zu feil til\n", l.nerrors - CASE_MAX_ERRORS);
     }
   }
-  if (ok && digest) {
-    /* the audit log's checksum of the case, from the tree already parsed (audit_case_digest) */
-    char *canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-    uint8_t d[32];
-    bcf_sha256(canon ? canon : "", canon ? strlen(canon) : 0, d);
-    bcf_hex(d, 32, digest);
-    if (!canon) {
-      buf_puts(errors, "tomt for minne: sakens sjekksum kunne ikke lages\n");
-      ok = false;
-    }
-    free(canon);
+  if (l.strict_fail) {
+    /* not JSON as the format has it, though simdjson took it: jansson says where and why */
+    errors->len = mark;
+    if (errors->data) errors->data[mark] = 0;
+    parse_error(json + bom, len - bom, errors);
+    ok = false;
   }
-  json_decref(doc);
+  if (ok && digest) {
+    /* the audit log's checksum of the case: its canonical JSON (audit_case_digest) */
+    buf_reset(&rd->scratch);
+    jsonw w;
+    jw_init(&w, &rd->scratch);
+    write_json(rd, &w, doc, true, (size_t)-1);
+    uint8_t d[32];
+    bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, d);
+    bcf_hex(d, 32, digest);
+  }
   for (size_t i = 0; i < l.refs.len; i++) free(l.refs.items[i].path);
   vec_free(&l.refs);
   buf_free(&l.path);
   return ok;
 }
 
+bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors)
+{
+  case_reader *rd = case_reader_new();
+  if (!rd) {
+    memset(c, 0, sizeof *c);
+    buf_puts(errors, "tomt for minne\n");
+    return false;
+  }
+  bool ok = case_read(rd, p, json, len, c, errors, NULL);
+  case_reader_free(rd);
+  return ok;
+}
+
 void case_free(ncase *c)
 {
-  for (size_t i = 0; i < c->extras.len; i++) {
-    free(c->extras.items[i].key);
-    free(c->extras.items[i].json);
-  }
-  vec_free(&c->extras);
   arena_free(&c->mem);
   memset(c, 0, sizeof *c);
 }

@@ -1,6 +1,6 @@
 /*
 ** Case files: JSON in, the engine's compact representation out. This is the one place
-** that knows the JSON library; the VM reads only records and lists in slots the
+** that knows the JSON parsers (simdjson, through json_simd.h; jansson for error words); the VM reads only records and lists in slots the
 ** compiler assigned. Validation is against the program's schema; each error names the
 ** JSON path. A case owns an arena; everything it returns lives until case_free.
 */
@@ -14,11 +14,6 @@
 #define CASE_MAX_ERRORS 20
 
 typedef struct {
-  char *key;
-  char *json;                /* compact JSON text of the value */
-} case_extra;
-
-typedef struct {
   arena mem;
   const bc_program *p;
   nrec *root;
@@ -26,15 +21,20 @@ typedef struct {
   const char *sak_id;        /* NULL when absent */
   bool has_date;
   int32_t date;              /* vurderingsdato in the file */
-  VEC(case_extra) extras;    /* keys the schema does not name, kept as written */
 } ncase;
 
+/* A reader holds the parser and its buffers; one per thread, reused from case to case. */
+typedef struct case_reader case_reader;
+case_reader *case_reader_new(void);             /* NULL when out of memory */
+void case_reader_free(case_reader *rd);
+
 /* Loads one case. On failure returns false and appends one line per error
-** ("sti: melding") to errors; the case is then empty but must still be freed. */
+** ("sti: melding") to errors; the case is then empty but must still be freed. With
+** digest, a case that loads also gets its checksum for the audit log (hex SHA-256 of its
+** canonical JSON, the same as audit_case_digest), from the document already parsed. */
+bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65]);
+/* case_read with a reader of its own, for one case. */
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
-/* The same, and when it succeeds also the case's checksum for the audit log (hex SHA-256
-** of its canonical JSON, as audit_case_digest makes it) from the document already parsed. */
-bool case_load_digest(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65]);
 void case_free(ncase *c);
 
 /* A JSON parser's error code (jansson's json_error_code) in bokmål; fallback when unknown.

@@ -45,10 +45,12 @@ void jw_obj_end(jsonw *w) { close_level(w, '}'); }
 void jw_arr(jsonw *w) { open(w, '['); }
 void jw_arr_end(jsonw *w) { close_level(w, ']'); }
 
-void jw_key(jsonw *w, const char *key)
+void jw_key(jsonw *w, const char *key) { jw_keyn(w, key, strlen(key)); }
+
+void jw_keyn(jsonw *w, const char *key, size_t n)
 {
   item(w);
-  jw_escape(w->out, key, strlen(key));
+  jw_escape(w->out, key, n);
   buf_putc(w->out, ':');
   w->after_key = true;
 }

@@ -25,6 +25,7 @@ void jw_obj_end(jsonw *w);
 void jw_arr(jsonw *w);
 void jw_arr_end(jsonw *w);
 void jw_key(jsonw *w, const char *key);
+void jw_keyn(jsonw *w, const char *key, size_t n);
 void jw_str(jsonw *w, const char *s);                  /* NULL writes null */
 void jw_strn(jsonw *w, const char *s, size_t n);
 void jw_null(jsonw *w);

@@ -110,6 +110,7 @@ typedef struct checker checker;
 typedef struct {
   checker *k;
   vm *m;
+  case_reader *reader;
   buf errors;
   pthread_t thread;
 } worker;
@@ -233,7 +234,7 @@ static void judge(worker *w, job *j, bool inline_run)
   j->judged = j->act = j->usage = false;
   ncase c;
   buf_reset(&w->errors);
-  if (!case_load_digest(k->p, j->text.data, j->text.len, &c, &w->errors, k->audit ? j->case_digest : NULL)) {
+  if (!case_read(w->reader, k->p, j->text.data, j->text.len, &c, &w->errors, k->audit ? j->case_digest : NULL)) {
     /* every error line names the file and the JSON path */
     for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
       const char *nl = strchr(line, '\n');
@@ -438,6 +439,11 @@ static void pool_start(checker *k, size_t n)
   for (size_t i = 0; i < n; i++) {
     k->workers[i].k = k;
     k->workers[i].m = vm_new(k->p);
+    k->workers[i].reader = case_reader_new();
+    if (!k->workers[i].reader) {
+      fprintf(stderr, "norm check: tomt for minne\n");
+      exit(EXIT_USAGE);
+    }
   }
   if (n == 1) return;
   for (size_t i = 0; i < n; i++)
@@ -459,6 +465,7 @@ static void pool_stop(checker *k)
   }
   for (size_t i = 0; i < k->nworkers; i++) {
     vm_free(k->workers[i].m);
+    case_reader_free(k->workers[i].reader);
     buf_free(&k->workers[i].errors);
   }
   for (size_t i = 0; i < k->nslots; i++) {

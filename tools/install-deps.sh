@@ -2,8 +2,8 @@
 # Installs the Debian packages norm builds and tests with, when any is missing.
 # Run by the Makefile before the first build; safe to run again.
 set -e
-# With --bench, also what make bench needs: the C++ baseline's simdjson, g++, python3, taskset.
-PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev fonts-dejavu-core pkg-config gcc make"
+# With --bench, what make bench needs besides: python3 and taskset (and the baselines' libraries).
+PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev libsimdjson-dev fonts-dejavu-core pkg-config gcc g++ make"
 [ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux libjansson-dev"
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,126 @@
+// The simdjson side of engine/json_simd.h: one dom::parser per jsd_parser, elements
+// passed to C as their 16 bytes (a dom::element is a trivially copyable tape reference).
+#include "json_simd.h"
+
+#include <cstring>
+#include <new>
+#include <type_traits>
+
+#include <simdjson.h>
+
+using simdjson::dom::element;
+
+struct jsd_parser {
+  simdjson::dom::parser parser;
+};
+
+static_assert(sizeof(element) == sizeof(jsd_val), "a handle holds a dom::element");
+static_assert(std::is_trivially_copyable<element>::value, "elements are copied as bytes");
+
+static jsd_val out(const element &e)
+{
+  jsd_val v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
+static element in(jsd_val v)
+{
+  element e;
+  std::memcpy(static_cast<void *>(&e), &v, sizeof v);
+  return e;
+}
+
+extern "C" {
+
+jsd_parser *jsd_new(void) { return new (std::nothrow) jsd_parser(); }
+
+void jsd_free(jsd_parser *p) { delete p; }
+
+bool jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root)
+{
+  element e;
+  if (p->parser.parse(s, n, true).get(e) != simdjson::SUCCESS) return false;
+  *root = out(e);
+  return true;
+}
+
+jsd_kind jsd_type(jsd_val v)
+{
+  switch (in(v).type()) {
+  case simdjson::dom::element_type::ARRAY: return JSD_ARR;
+  case simdjson::dom::element_type::OBJECT: return JSD_OBJ;
+  case simdjson::dom::element_type::INT64: return JSD_INT;
+  case simdjson::dom::element_type::UINT64: return JSD_UINT;
+  case simdjson::dom::element_type::DOUBLE: return JSD_REAL;
+  case simdjson::dom::element_type::STRING: return JSD_STR;
+  case simdjson::dom::element_type::BOOL: return JSD_BOOL;
+  default: return JSD_NULL;
+  }
+}
+
+bool jsd_bool(jsd_val v)
+{
+  bool b = false;
+  return in(v).get_bool().get(b) == simdjson::SUCCESS && b;
+}
+
+int64_t jsd_int(jsd_val v)
+{
+  int64_t i = 0;
+  return in(v).get_int64().get(i) == simdjson::SUCCESS ? i : 0;
+}
+
+double jsd_num(jsd_val v)
+{
+  double d = 0;
+  return in(v).get_double().get(d) == simdjson::SUCCESS ? d : 0;   // converts integers too
+}
+
+const char *jsd_str(jsd_val v, size_t *len)
+{
+  std::string_view s;
+  if (in(v).get_string().get(s) != simdjson::SUCCESS) {
+    *len = 0;
+    return "";
+  }
+  *len = s.size();
+  return s.data();
+}
+
+// Counted by walking: the tape's own count saturates at 2^24 - 1.
+size_t jsd_len(jsd_val v)
+{
+  element e = in(v);
+  simdjson::dom::array a;
+  simdjson::dom::object o;
+  size_t n = 0;
+  if (e.get_array().get(a) == simdjson::SUCCESS)
+    for (element x : a) (void)x, n++;
+  else if (e.get_object().get(o) == simdjson::SUCCESS)
+    for (auto kv : o) (void)kv, n++;
+  return n;
+}
+
+void jsd_items(jsd_val v, jsd_val *o)
+{
+  simdjson::dom::array a;
+  if (in(v).get_array().get(a) != simdjson::SUCCESS) return;
+  size_t i = 0;
+  for (element x : a) o[i++] = out(x);
+}
+
+void jsd_members(jsd_val v, jsd_member *o)
+{
+  simdjson::dom::object obj;
+  if (in(v).get_object().get(obj) != simdjson::SUCCESS) return;
+  size_t i = 0;
+  for (auto kv : obj) {
+    o[i].key = kv.key.data();
+    o[i].len = kv.key.size();
+    o[i].val = out(kv.value);
+    i++;
+  }
+}
+
+}
