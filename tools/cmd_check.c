@@ -83,7 +83,7 @@ const char *const usage_check =
   "sekund og, når størrelsen er kjent, tid igjen).\n";
 
 #define MAX_WORKERS 64
-#define SLOTS_PER_WORKER 4
+#define SLOTS_PER_WORKER 16
 
 typedef enum { OUT_TEXT, OUT_JSON, OUT_COMPACT, OUT_HTML } out_format;
 typedef enum { J_FREE, J_READY, J_BUSY, J_DONE } job_state;
@@ -144,6 +144,8 @@ struct checker {
   job *slots;
   uint64_t submitted, taken, written;
   bool quit;
+  size_t idle;               /* workers asleep, waiting for a case */
+  bool waiting;              /* the main thread is asleep, waiting for a case to be judged */
   pthread_mutex_t mu;
   pthread_cond_t ready, done;
 };
@@ -342,7 +344,11 @@ static void *work(void *arg)
   checker *k = w->k;
   pthread_mutex_lock(&k->mu);
   for (;;) {
-    while (!k->quit && k->taken == k->submitted) pthread_cond_wait(&k->ready, &k->mu);
+    while (!k->quit && k->taken == k->submitted) {
+      k->idle++;
+      pthread_cond_wait(&k->ready, &k->mu);
+      k->idle--;
+    }
     if (k->taken == k->submitted) break;               /* quit, and nothing left */
     job *j = &k->slots[k->taken++ % k->nslots];
     j->state = J_BUSY;
@@ -350,7 +356,7 @@ static void *work(void *arg)
     judge(w, j, false);
     pthread_mutex_lock(&k->mu);
     j->state = J_DONE;
-    pthread_cond_broadcast(&k->done);
+    if (k->waiting) pthread_cond_signal(&k->done);
   }
   pthread_mutex_unlock(&k->mu);
   return NULL;
@@ -361,7 +367,21 @@ static void write_oldest(checker *k)
 {
   job *j = &k->slots[k->written % k->nslots];
   pthread_mutex_lock(&k->mu);
-  while (j->state != J_DONE) pthread_cond_wait(&k->done, &k->mu);
+  while (j->state != J_DONE) {
+    if (k->taken < k->submitted) {
+      /* rather than wait, judge the next case here (with the main thread's own VM) */
+      job *t = &k->slots[k->taken++ % k->nslots];
+      t->state = J_BUSY;
+      pthread_mutex_unlock(&k->mu);
+      judge(&k->workers[k->nworkers], t, false);
+      pthread_mutex_lock(&k->mu);
+      t->state = J_DONE;
+    } else {
+      k->waiting = true;
+      pthread_cond_wait(&k->done, &k->mu);
+      k->waiting = false;
+    }
+  }
   pthread_mutex_unlock(&k->mu);
   emit(k, j);
   j->state = J_FREE;
@@ -405,7 +425,7 @@ static void submit(void *ctx, const char *name, const char *text, size_t len)
   pthread_mutex_lock(&k->mu);
   j->state = J_READY;
   k->submitted++;
-  pthread_cond_signal(&k->ready);
+  if (k->idle) pthread_cond_signal(&k->ready);          /* a wake-up costs a system call */
   pthread_mutex_unlock(&k->mu);
   /* write what is already judged, without waiting */
   while (k->written < k->submitted) {
@@ -431,12 +451,13 @@ static void pool_start(checker *k, size_t n)
 {
   k->nworkers = n;
   k->nslots = n == 1 ? 1 : n * SLOTS_PER_WORKER;
-  k->workers = xcalloc(n, sizeof *k->workers);
+  size_t vms = n == 1 ? 1 : n + 1;           /* with threads, the main thread judges too while it waits */
+  k->workers = xcalloc(vms, sizeof *k->workers);
   k->slots = xcalloc(k->nslots, sizeof *k->slots);
   pthread_mutex_init(&k->mu, NULL);
   pthread_cond_init(&k->ready, NULL);
   pthread_cond_init(&k->done, NULL);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < vms; i++) {
     k->workers[i].k = k;
     k->workers[i].m = vm_new(k->p);
     k->workers[i].reader = case_reader_new();
@@ -463,7 +484,7 @@ static void pool_stop(checker *k)
     pthread_mutex_unlock(&k->mu);
     for (size_t i = 0; i < k->nworkers; i++) pthread_join(k->workers[i].thread, NULL);
   }
-  for (size_t i = 0; i < k->nworkers; i++) {
+  for (size_t i = 0; i < (k->nworkers == 1 ? 1 : k->nworkers + 1); i++) {
     vm_free(k->workers[i].m);
     case_reader_free(k->workers[i].reader);
     buf_free(&k->workers[i].errors);
@@ -615,6 +636,9 @@ int cmd_check(int argc, char **argv)
     }
   }
   k.color = cli_use_color(color, stdout);
+  /* results go out in large writes, not one per 4 KB; a pipe still gets them as input pauses */
+  static char outbuf[1 << 20];
+  if (!isatty(STDOUT_FILENO)) setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   if (k.graph || k.format == OUT_HTML) k.gvc = gvContext();
   if (k.format == OUT_HTML) k.html = html_begin(k.gvc);
   /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
