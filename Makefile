@@ -17,7 +17,11 @@ SEEDS    ?= ../shared/seeds
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
-ifeq ($(MODE),tsan)
+ifeq ($(MODE),fuzz)
+OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
+LDSAN     = -fsanitize=address,undefined
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+else ifeq ($(MODE),tsan)
 OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 LDSAN     = -fsanitize=thread
 else ifeq ($(MODE),san)
@@ -57,7 +61,7 @@ TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexpa
              tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
-.PHONY: all demo test test-release test-san test-tsan bench deps clean
+.PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds bench deps clean
 all: $(BUILD)/norm
 
 $(BUILD)/.deps: tools/install-deps.sh
@@ -122,7 +126,55 @@ test-tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan MODE=tsan build/tsan/norm build/tsan/unit-tests
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch
 
-test: test-release test-san test-tsan
+test: test-release test-san test-tsan test-fuzz
+
+# libFuzzer harnesses (fuzz/, clang, ASan+UBSan) for case JSON, .normc bytes (also with the
+# digest recomputed, so the verifier is fuzzed), rule sources, rule tests and the audit
+# reader. make fuzz FUZZ_S=N runs each for N seconds on its corpus (build/fuzz/corpus/);
+# make test replays every seed and every regression (fuzz/regressions/) and fuzzes briefly.
+FUZZERS  = case normc rules ruletest audit
+FUZZ_S  ?= 60
+FUZZ_BIN = $(patsubst %,build/fuzz/fuzz-%,$(FUZZERS))
+
+# linked by clang++: the C++ parser's UBSan checks need the C++ runtime
+build/fuzz/fuzz-%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(OBJ)
+	$(CC) $(CFLAGS) -Ifuzz -Itools -c -o $@.o $<
+	$(CXX) $(LDFLAGS) -fsanitize=fuzzer -o $@ $@.o $(OBJ) $(LDLIBS)
+
+fuzz-build:
+	@command -v clang >/dev/null || { echo "make fuzz trenger clang (Debian: clang)"; exit 1; }
+	$(MAKE) --no-print-directory BUILD=build/fuzz MODE=fuzz CC=clang CXX=clang++ $(FUZZ_BIN)
+
+# Seeds made from the project's own files: the example cases, the compiled rules (as they are,
+# and marked for re-signing), the rule and test files, and a small audit log.
+fuzz-seeds: $(BUILD)/norm
+	@rm -rf build/fuzz/seeds && mkdir -p $(patsubst %,build/fuzz/seeds/%,$(FUZZERS))
+	@cp examples/saksmappe-eksempel.json examples/saker/*.json rules/testsaker/*.json build/fuzz/seeds/case/
+	@$(BUILD)/norm compile rules -o build/fuzz/seeds/r.normc 2>/dev/null
+	@{ printf '\000'; cat build/fuzz/seeds/r.normc; } > build/fuzz/seeds/normc/raw
+	@{ printf '\001'; cat build/fuzz/seeds/r.normc; } > build/fuzz/seeds/normc/resigned
+	@cp rules/*.norm stdlib/*.norm build/fuzz/seeds/rules/
+	@cp rules/*.normtest build/fuzz/seeds/ruletest/
+	@$(BUILD)/norm check --rules build/fuzz/seeds/r.normc --audit build/fuzz/seeds/audit/logg.db --operator fuzz \
+	  --audit-store-case examples/saker/01*.json examples/saker/02*.json > /dev/null 2>&1; test $$? -le 1
+	@rm -f build/fuzz/seeds/audit/logg.db-wal build/fuzz/seeds/audit/logg.db-shm build/fuzz/seeds/r.normc
+
+fuzz: fuzz-build fuzz-seeds
+	@for f in $(FUZZERS); do mkdir -p build/fuzz/corpus/$$f fuzz/regressions/$$f; \
+	  echo "fuzz-$$f: $(FUZZ_S) s"; \
+	  build/fuzz/fuzz-$$f -max_total_time=$(FUZZ_S) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $$( [ -f fuzz/$$f.dict ] && echo -dict=fuzz/$$f.dict ) -artifact_prefix=build/fuzz/funn-$$f- \
+	    build/fuzz/corpus/$$f build/fuzz/seeds/$$f fuzz/regressions/$$f > build/fuzz/fuzz-$$f.log 2>&1; st=$$?; \
+	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|#[0-9]+ *DONE)" build/fuzz/fuzz-$$f.log; \
+	  test $$st -eq 0 || { tail -40 build/fuzz/fuzz-$$f.log; echo "fuzz-$$f fant en feil: se build/fuzz/funn-$$f-*; legg inndata i fuzz/regressions/$$f/"; exit 1; }; \
+	done
+
+# In make test: every seed and regression once, then a few seconds of fuzzing each.
+test-fuzz: fuzz-build fuzz-seeds
+	@for f in $(FUZZERS); do mkdir -p fuzz/regressions/$$f; \
+	  build/fuzz/fuzz-$$f -runs=0 build/fuzz/seeds/$$f fuzz/regressions/$$f > build/fuzz/replay-$$f.log 2>&1 || \
+	    { cat build/fuzz/replay-$$f.log; exit 1; }; echo "fuzz-$$f: frø og regresjoner OK"; done
+	$(MAKE) --no-print-directory fuzz FUZZ_S=5
 
 # Speed, against the hand-written baselines, as ratios from one run (bench/run.py). Never
 # part of make test: tests do not depend on timing.

@@ -81,6 +81,17 @@ static bool check_tables(verifier *v)
         return bad(v, "felt %zu i posten «%s» er ugyldig", j, bc_str(p, r->name));
     if (r->fields.len > v->max_fields) v->max_fields = (uint32_t)r->fields.len;
   }
+  /* An id reference names a list of records with a text id: the case loader reads the ids
+  ** there (found by fuzzing: a reference to anything else read wild memory). */
+  for (size_t i = 0; i < p->types.len; i++) {
+    const bc_type *t = &p->types.items[i];
+    if (t->kind != TK_TEXT || t->ref == BC_NONE) continue;
+    const bc_type *list = &p->types.items[p->records.items[p->root].fields.items[t->ref].type];
+    const bc_type *item = list->kind == TK_LIST ? &p->types.items[list->elem] : NULL;
+    const bc_record *rec = item && item->kind == TK_REC ? &p->records.items[item->rec] : NULL;
+    if (!rec || rec->id_field == BC_NONE || p->types.items[rec->fields.items[rec->id_field].type].kind != TK_TEXT)
+      return bad(v, "type %zu viser til id-er i et felt som ikke er en liste av poster med tekst-id", i);
+  }
   for (size_t i = 0; i < p->consts.len; i++) {
     const bc_const *k = &p->consts.items[i];
     bool ok = k->kind <= K_LIST;

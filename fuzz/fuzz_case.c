@@ -1,0 +1,48 @@
+/*
+** Case JSON, all the way: the loader (simdjson, and jansson for the words of an error),
+** evaluation with the shipped rules, and every report of the result (JSON, compact, text
+** with explanations and the whole trace).
+*/
+#include "fuzz_common.h"
+
+#include "case.h"
+#include "eval.h"
+#include "report.h"
+
+static bc_program prog;
+static vm *machine;
+static case_reader *reader;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
+  fuzz_program(&prog);
+  machine = vm_new(&prog);
+  reader = case_reader_new();
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  ncase c;
+  buf errors, out;
+  buf_init(&errors);
+  buf_init(&out);
+  char digest[65];
+  if (case_read(reader, &prog, (const char *)data, size, &c, &errors, digest)) {
+    result r;
+    eval_case(machine, &c, c.has_date ? c.date : 19723, &r);
+    report_json(&r, &out);
+    report_compact(&r, &out);
+    FILE *null = fopen("/dev/null", "w");
+    text_opts o = { false, true, true };
+    report_text(&r, null, &o);
+    fclose(null);
+    result_free(&r);
+  }
+  case_free(&c);
+  buf_free(&errors);
+  buf_free(&out);
+  return 0;
+}

@@ -1,0 +1,66 @@
+/*
+** .normc bytes: the loader and the verifier. The first byte chooses how the rest is used:
+** even, as it is (the digest check must refuse any change); odd, with the SHA-256 in the
+** header recomputed and the length fixed, so that the verifier itself is what is fuzzed.
+** A program the verifier accepts is run on the example case: its promise is that any
+** accepted program is safe to run.
+*/
+#include "fuzz_common.h"
+
+#include <string.h>
+
+#include "bcfile.h"
+#include "case.h"
+#include "eval.h"
+#include "report.h"
+
+static char *example;
+static size_t example_len;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
+  const char *err;
+  example = read_file("examples/saksmappe-eksempel.json", 1u << 20, &example_len, &err);
+  if (!example) abort();
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  if (!size) return 0;
+  bool resign = data[0] & 1;
+  data++;
+  size--;
+  uint8_t *copy = malloc(size ? size : 1);
+  memcpy(copy, data, size);
+  if (resign && size >= BC_HEADER_LEN) {
+    uint64_t plen = size - BC_HEADER_LEN;
+    for (int i = 0; i < 8; i++) copy[12 + i] = (uint8_t)(plen >> (8 * i));
+    bcf_sha256(copy + BC_HEADER_LEN, plen, copy + 20);
+  }
+  bc_program p;
+  char *why = NULL;
+  if (bcf_load(copy, size, &p, &why)) {
+    vm *m = vm_new(&p);
+    ncase c;
+    buf errors, out;
+    buf_init(&errors);
+    buf_init(&out);
+    if (case_load(&p, example, example_len, &c, &errors)) {
+      result r;
+      eval_case(m, &c, 20000, &r);
+      report_json(&r, &out);
+      result_free(&r);
+    }
+    case_free(&c);
+    buf_free(&errors);
+    buf_free(&out);
+    vm_free(m);
+  }
+  free(why);
+  bc_free(&p);
+  free(copy);
+  return 0;
+}
