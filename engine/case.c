@@ -77,7 +77,7 @@ static void write_json(case_reader *rd, jsonw *w, jsd_val v, bool sorted, size_t
   case JSD_ARR: {
     size_t n = jsd_len(v), base = rd->items.len;
     for (size_t i = 0; i < n; i++) vec_push(&rd->items, v);
-    jsd_items(v, rd->items.items + base);
+    if (n) jsd_items(v, rd->items.items + base);      /* (the stack may still be empty) */
     jw_arr(w);
     for (size_t i = 0; i < n; i++) write_json(rd, w, rd->items.items[base + i], sorted, limit);
     jw_arr_end(w);
@@ -88,8 +88,8 @@ static void write_json(case_reader *rd, jsonw *w, jsd_val v, bool sorted, size_t
     size_t n = jsd_len(v), base = rd->members.len;
     jsd_member none = { NULL, 0, v };
     for (size_t i = 0; i < n; i++) vec_push(&rd->members, none);
-    jsd_members(v, rd->members.items + base);
-    if (sorted) qsort(rd->members.items + base, n, sizeof none, cmp_member);
+    if (n) jsd_members(v, rd->members.items + base);
+    if (n && sorted) qsort(rd->members.items + base, n, sizeof none, cmp_member);
     jw_obj(w);
     for (size_t i = 0; i < n; i++) {
       jsd_member m = rd->members.items[base + i];
@@ -148,6 +148,7 @@ static bool take_members(loader *l, jsd_val obj, size_t *base, size_t *n)
   *base = rd->members.len;
   jsd_member none = { NULL, 0, obj };
   for (size_t i = 0; i < *n; i++) vec_push(&rd->members, none);
+  if (!*n) return !l->strict_fail;
   jsd_member *m = rd->members.items + *base;
   jsd_members(obj, m);
   for (size_t i = 0; i < *n; i++)
@@ -188,7 +189,7 @@ static int check_unknown(loader *l, jsd_val v, int limit)
   if (k == JSD_ARR) {
     size_t n = jsd_len(v), base = l->rd->items.len;
     for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, v);
-    jsd_items(v, l->rd->items.items + base);
+    if (n) jsd_items(v, l->rd->items.items + base);
     for (size_t i = 0; i < n; i++) {
       int e = check_unknown(l, l->rd->items.items[base + i], limit - 1);
       if (e > d) d = e;
@@ -279,7 +280,7 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
     if (k != JSD_ARR) { expected(l, "en liste", *v); return v_unknown(); }
     size_t n = jsd_len(*v), base = l->rd->items.len;
     for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, *v);
-    jsd_items(*v, l->rd->items.items + base);
+    if (n) jsd_items(*v, l->rd->items.items + base);
     nlist *list = arena_alloc(&l->c->mem, sizeof *list + n * sizeof(value));
     list->n = (uint32_t)n;
     list->parent = parent;
