@@ -58,7 +58,8 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) $(BUILD)/obj/engine/
 
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
              tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
-             tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c
+             tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c \
+             tests/unit/test_limits.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
 .PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds bench deps clean
@@ -175,6 +176,13 @@ test-fuzz: fuzz-build fuzz-seeds
 	  build/fuzz/fuzz-$$f -runs=0 build/fuzz/seeds/$$f fuzz/regressions/$$f > build/fuzz/replay-$$f.log 2>&1 || \
 	    { cat build/fuzz/replay-$$f.log; exit 1; }; echo "fuzz-$$f: frø og regresjoner OK"; done
 	$(MAKE) --no-print-directory fuzz FUZZ_S=5
+
+# The worst inputs we know (tests/stress/stress.py): every rule file and case up to the size
+# limits is compiled, judged or refused within 2 s and 256 MB by the release build. Prints
+# time and peak memory for each; fails if a bound does not hold. Timing, so not in make test
+# (test_limits.c checks the same bounds there with generous CPU and memory limits).
+stress: $(BUILD)/norm
+	python3 tests/stress/stress.py $(BUILD)/norm $(BUILD)/stress
 
 # Speed, against the hand-written baselines, as ratios from one run (bench/run.py). Never
 # part of make test: tests do not depend on timing.

@@ -39,6 +39,7 @@ void bc_free(bc_program *p)
   p->regex = NULL;
   for (size_t i = 0; i < p->strings.len; i++) free(p->strings.items[i]);
   vec_free(&p->strings);
+  hindex_free(&p->string_index);
   for (size_t i = 0; i < p->consts.len; i++) vec_free(&p->consts.items[i].items);
   vec_free(&p->consts);
   for (size_t i = 0; i < p->types.len; i++) {
@@ -61,12 +62,27 @@ void bc_free(bc_program *p)
   vec_free(&p->code);
 }
 
+struct intern_key { const bc_program *p; const char *s; size_t len; };
+
+static bool intern_eq(const void *ctx, uint32_t i)
+{
+  const struct intern_key *k = ctx;
+  const nstr *t = k->p->strings.items[i];
+  return t->len == k->len && !memcmp(t->s, k->s, k->len);
+}
+
 uint32_t bc_intern(bc_program *p, const char *s, size_t len)
 {
-  for (size_t i = 0; i < p->strings.len; i++) {
-    const nstr *t = p->strings.items[i];
-    if (t->len == len && !memcmp(t->s, s, len)) return (uint32_t)i;
+  /* strings are only ever appended: index those added since the last call */
+  while (p->string_index.n < p->strings.len) {
+    const nstr *t = p->strings.items[p->string_index.n];
+    hindex_add(&p->string_index, hash_bytes(t->s, t->len), (uint32_t)p->string_index.n);
   }
+  struct intern_key key = { p, s, len };
+  uint32_t h = hash_bytes(s, len);
+  uint32_t at = hindex_find(&p->string_index, h, intern_eq, &key);
+  if (at != UINT32_MAX) return at;
+  hindex_add(&p->string_index, h, (uint32_t)p->strings.len);
   nstr *t = xmalloc(sizeof *t + len + 1);
   t->len = (uint32_t)len;
   memcpy(t->s, s, len);

@@ -151,6 +151,7 @@ typedef struct {
 
 typedef struct {
   VEC(nstr *) strings;
+  hindex string_index;       /* bc_intern's index of strings (built lazily; not serialized) */
   VEC(bc_const) consts;
   VEC(bc_type) types;
   VEC(bc_record) records;

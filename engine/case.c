@@ -32,8 +32,9 @@ typedef struct {
   size_t nerrors;
   bool strict_fail;          /* the document breaks a rule of the format simdjson does not check */
   buf path;
-  /* references to check once every list's ids are known */
-  VEC(struct pending_ref { char *path; const nstr *value; uint32_t type; }) refs;
+  /* scratch for the id checks */
+  VEC(struct keyed_id { const nstr *id; uint32_t at; }) ids;
+  VEC(struct dup { uint32_t at; uint32_t first; }) dups;
 } loader;
 
 static void err(loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -210,6 +211,65 @@ static nstr *make_str(loader *l, const char *s, size_t n)
 
 static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *parent, uint32_t pf, int32_t index, int depth);
 
+static int cmp_keyed_id(const void *a, const void *b)
+{
+  const struct keyed_id *x = a, *y = b;
+  uint32_t n = x->id->len < y->id->len ? x->id->len : y->id->len;
+  int c = memcmp(x->id->s, y->id->s, n);
+  if (c) return c;
+  if (x->id->len != y->id->len) return x->id->len < y->id->len ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The text ids (field f) of list's records, sorted, into l->ids. */
+static void sorted_ids(loader *l, const nlist *list, uint32_t f)
+{
+  l->ids.len = 0;
+  for (uint32_t i = 0; i < list->n; i++) {
+    if (list->items[i].tag != V_REC) continue;
+    value a = list->items[i].u.rec->fields[f];
+    if (a.tag != V_STR) continue;
+    struct keyed_id k = { a.u.str, i };
+    vec_push(&l->ids, k);
+  }
+  if (l->ids.len > 1) qsort(l->ids.items, l->ids.len, sizeof *l->ids.items, cmp_keyed_id);
+}
+
+static int cmp_dup(const void *a, const void *b)
+{
+  const struct dup *x = a, *y = b;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+static bool same_str(const nstr *a, const nstr *b)
+{
+  return a->len == b->len && !memcmp(a->s, b->s, a->len);
+}
+
+/* Every item whose id an earlier item in the list already has is an error, in list order. */
+static void check_unique(loader *l, const nlist *list, uint32_t f, size_t mark)
+{
+  sorted_ids(l, list, f);
+  l->dups.len = 0;
+  for (size_t i = 1, first = 0; i < l->ids.len; i++) {
+    if (!same_str(l->ids.items[i].id, l->ids.items[first].id)) {
+      first = i;
+      continue;
+    }
+    struct dup d = { l->ids.items[i].at, l->ids.items[first].at };
+    vec_push(&l->dups, d);
+  }
+  if (l->dups.len > 1) qsort(l->dups.items, l->dups.len, sizeof *l->dups.items, cmp_dup);
+  for (size_t i = 0; i < l->dups.len; i++) {
+    const struct dup *d = &l->dups.items[i];
+    buf_printf(&l->path, "[%u].id", d->at);
+    err(l, "id-en \"%s\" er allerede brukt i [%u]; id-er må være unike i listen",
+        list->items[d->at].u.rec->fields[f].u.str->s, d->first);
+    l->path.len = mark;
+    l->path.data[mark] = 0;
+  }
+}
+
 static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
 {
   const bc_record *r = &p->records.items[rec];
@@ -269,12 +329,7 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
         return v_unknown();
       }
     }
-    nstr *str = make_str(l, s, n);
-    if (t->ref != BC_NONE) {
-      struct pending_ref r = { xstrdup(l->path.data ? l->path.data : ""), str, type };
-      vec_push(&l->refs, r);
-    }
-    return v_str(str);
+    return v_str(make_str(l, s, n));
   }
   case TK_LIST: {
     if (k != JSD_ARR) { expected(l, "en liste", *v); return v_unknown(); }
@@ -301,25 +356,9 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
       l->path.data[mark] = 0;
     }
     l->rd->items.len = base;
-    /* ids are unique within their list */
-    if (et->kind == TK_REC && p->records.items[et->rec].id_field != BC_NONE && !l->strict_fail) {
-      uint32_t f = p->records.items[et->rec].id_field;
-      for (size_t i = 0; i < n; i++) {
-        if (list->items[i].tag != V_REC) continue;
-        value a = list->items[i].u.rec->fields[f];
-        if (a.tag != V_STR) continue;
-        for (size_t j = 0; j < i; j++) {
-          if (list->items[j].tag != V_REC) continue;
-          value b = list->items[j].u.rec->fields[f];
-          if (b.tag == V_STR && b.u.str->len == a.u.str->len && !memcmp(b.u.str->s, a.u.str->s, a.u.str->len)) {
-            buf_printf(&l->path, "[%zu].id", i);
-            err(l, "id-en \"%s\" er allerede brukt i [%zu]; id-er må være unike i listen", a.u.str->s, j);
-            l->path.len = mark;
-            l->path.data[mark] = 0;
-          }
-        }
-      }
-    }
+    /* ids are unique within their list: sorted, so that the check costs n log n */
+    if (et->kind == TK_REC && p->records.items[et->rec].id_field != BC_NONE && !l->strict_fail)
+      check_unique(l, list, p->records.items[et->rec].id_field, mark);
     value out = { V_LIST, { 0 } };
     out.u.list = list;
     return out;
@@ -401,34 +440,88 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
   return r;
 }
 
+/* Does the sorted ids array (n) hold s? */
+static bool has_id(const struct keyed_id *ids, size_t n, const nstr *s)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    struct keyed_id key = { s, 0 };
+    int c = cmp_keyed_id(&ids[mid], &key);
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && same_str(ids[lo].id, s);
+}
+
+/* The lists that references point into, each list's ids sorted once. */
+typedef struct {
+  struct { uint32_t field; struct keyed_id *ids; size_t n; } list[8];
+  size_t n;
+} id_lists;
+
+static const struct keyed_id *ids_of(loader *l, id_lists *ls, uint32_t field, size_t *n)
+{
+  const bc_program *p = l->p;
+  size_t at = 0;
+  while (at < ls->n && ls->list[at].field != field) at++;
+  if (at == ls->n) {
+    if (ls->n == sizeof ls->list / sizeof *ls->list) {      /* more lists than any schema has */
+      for (size_t k = 0; k < ls->n; k++) free(ls->list[k].ids);
+      ls->n = at = 0;
+    }
+    /* the verifier has checked that the field is a list of records with a text id */
+    value lv = l->c->root->fields[field];
+    const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[field].type];
+    uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
+    l->ids.len = 0;
+    if (lv.tag == V_LIST) sorted_ids(l, lv.u.list, idf);
+    ls->list[at].field = field;
+    ls->list[at].n = l->ids.len;
+    ls->list[at].ids = xmalloc((l->ids.len ? l->ids.len : 1) * sizeof *l->ids.items);
+    if (l->ids.len) memcpy(ls->list[at].ids, l->ids.items, l->ids.len * sizeof *l->ids.items);
+    ls->n++;
+  }
+  *n = ls->list[at].n;
+  return ls->list[at].ids;
+}
+
+/* v, of type `type`, read from field f of r ([index] in a list, or -1): every reference in
+** it names an id of the list its type points to, or one of the type's extra words. */
+static void refs_in(loader *l, id_lists *ls, uint32_t type, value v, const nrec *r, uint32_t f, int32_t index)
+{
+  const bc_program *p = l->p;
+  const bc_type *t = &p->types.items[type];
+  if (t->kind == TK_TEXT && t->ref != BC_NONE && v.tag == V_STR) {
+    bool ok = false;
+    for (size_t k = 0; k < t->extra.len && !ok; k++) ok = same_str(p->strings.items[t->extra.items[k]], v.u.str);
+    size_t n;
+    const struct keyed_id *ids = ok ? NULL : ids_of(l, ls, t->ref, &n);
+    if (!ok && !has_id(ids, n, v.u.str)) {
+      buf_reset(&l->path);
+      case_path(p, r, f, &l->path);
+      if (index >= 0) buf_printf(&l->path, "[%d]", index);
+      err(l, "viser til \"%s\", men det finnes ingen slik id i %s", v.u.str->s,
+          bc_str(p, p->records.items[p->root].fields.items[t->ref].name));
+    }
+  } else if (t->kind == TK_LIST && v.tag == V_LIST) {
+    for (uint32_t i = 0; i < v.u.list->n; i++) refs_in(l, ls, t->elem, v.u.list->items[i], r, f, (int32_t)i);
+  } else if (t->kind == TK_REC && v.tag == V_REC) {
+    const bc_record *rd = &p->records.items[t->rec];
+    for (uint32_t i = 0; i < rd->fields.len; i++) refs_in(l, ls, rd->fields.items[i].type, v.u.rec->fields[i], v.u.rec, i, -1);
+  }
+}
+
+/* After the whole case is read, for the ids of a list may come after what points at them.
+** Walks the case in the schema's order; each list's ids are sorted once, so the check
+** costs (n + m) log n and holds nothing per reference. */
 static void check_refs(loader *l)
 {
   const bc_program *p = l->p;
-  for (size_t i = 0; i < l->refs.len; i++) {
-    struct pending_ref *ref = &l->refs.items[i];
-    const bc_type *t = &p->types.items[ref->type];
-    bool ok = false;
-    for (size_t k = 0; k < t->extra.len && !ok; k++) {
-      const nstr *e = p->strings.items[t->extra.items[k]];
-      ok = e->len == ref->value->len && !memcmp(e->s, ref->value->s, e->len);
-    }
-    value lv = l->c->root->fields[t->ref];
-    const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[t->ref].type];
-    uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
-    if (lv.tag == V_LIST)
-      for (uint32_t k = 0; k < lv.u.list->n && !ok; k++) {
-        value item = lv.u.list->items[k];
-        if (item.tag != V_REC) continue;
-        value id = item.u.rec->fields[idf];
-        ok = id.tag == V_STR && id.u.str->len == ref->value->len && !memcmp(id.u.str->s, ref->value->s, id.u.str->len);
-      }
-    if (!ok) {
-      buf_reset(&l->path);
-      buf_puts(&l->path, ref->path);
-      err(l, "viser til \"%s\", men det finnes ingen slik id i %s", ref->value->s,
-          bc_str(p, p->records.items[p->root].fields.items[t->ref].name));
-    }
-  }
+  id_lists ls = { .n = 0 };
+  const bc_record *rd = &p->records.items[p->root];
+  for (uint32_t i = 0; i < rd->fields.len; i++) refs_in(l, &ls, rd->fields.items[i].type, l->c->root->fields[i], l->c->root, i, -1);
+  for (size_t k = 0; k < ls.n; k++) free(ls.list[k].ids);
 }
 
 const char *case_json_error(int code, const char *fallback)
@@ -562,8 +655,8 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
     bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, d);
     bcf_hex(d, 32, digest);
   }
-  for (size_t i = 0; i < l.refs.len; i++) free(l.refs.items[i].path);
-  vec_free(&l.refs);
+  vec_free(&l.ids);
+  vec_free(&l.dups);
   buf_free(&l.path);
   return ok;
 }

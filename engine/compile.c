@@ -24,6 +24,55 @@ typedef struct {
   ast_expr *subst;           /* a literal argument substituted for a definition parameter */
 } cg_var;
 
+/* Names in a hash index, so that checking and finding them costs O(1) per name. */
+typedef struct {
+  const char *name;
+  uint32_t next;             /* the next entry with the same name, or UINT32_MAX */
+  uint32_t guide, rule;      /* where: guideline and rule (for a parameter or definition,
+                                guide is its index) */
+} name_entry;
+
+typedef struct {
+  VEC(name_entry) e;
+  hindex index;              /* the first entry of each name */
+} name_table;
+
+static bool name_eq(const void *ctx, uint32_t i)
+{
+  const void *const *k = ctx;
+  const name_table *t = k[0];
+  return !strcmp(t->e.items[i].name, k[1]);
+}
+
+static uint32_t names_find(const name_table *t, const char *name)
+{
+  const void *key[2] = { t, name };
+  return hindex_find(&t->index, hash_bytes(name, strlen(name)), name_eq, key);
+}
+
+/* Adds name (after any entries with the same name); returns the first entry with it, or
+** UINT32_MAX when it is new. */
+static uint32_t names_add(name_table *t, const char *name, uint32_t guide, uint32_t rule)
+{
+  uint32_t first = names_find(t, name), at = (uint32_t)t->e.len;
+  name_entry e = { name, UINT32_MAX, guide, rule };
+  vec_push(&t->e, e);
+  if (first == UINT32_MAX) {
+    hindex_add(&t->index, hash_bytes(name, strlen(name)), at);
+  } else {
+    uint32_t k = first;
+    while (t->e.items[k].next != UINT32_MAX) k = t->e.items[k].next;
+    t->e.items[k].next = at;
+  }
+  return first;
+}
+
+static void names_free(name_table *t)
+{
+  vec_free(&t->e);
+  hindex_free(&t->index);
+}
+
 typedef struct {
   ast_unit *u;
   srcset *src;
@@ -35,6 +84,8 @@ typedef struct {
   VEC(ast_param *) evaluating;
   ast_uses *uses;            /* the rule or guideline being compiled records what it reaches */
   VEC(uint32_t) pending;     /* conditions compiled whose enclosing condition is not yet known */
+  name_table params, defs;   /* the unit's parameters and definitions by name */
+  hindex cond_index;         /* the condition table by (text, file, line, col, flags) */
   bool too_big;              /* inlining hit CG_MAX_CODE or CG_MAX_INLINE_DEPTH: stop compiling */
   char **rec_paths;          /* per record: its path from the root ("tiltak[]"), made on first use */
   uint32_t line_file;        /* only this file's lines go into the line table */
@@ -154,6 +205,15 @@ static cond_kind kind_of_cond(const ast_expr *e)
   }
 }
 
+struct cond_key { const bc_program *p; uint32_t k[5]; };
+
+static bool cond_eq(const void *ctx, uint32_t i)
+{
+  const struct cond_key *key = ctx;
+  const bc_cond *k = &key->p->conds.items[i];
+  return k->text == key->k[0] && k->file == key->k[1] && k->line == key->k[2] && k->col == key->k[3] && k->flags == key->k[4];
+}
+
 /* The condition table entry for e (one per place in the source and inlining state), made
 ** with its kind and its words (words.h) the first time. */
 static uint32_t cond_for(cg *c, const ast_expr *e)
@@ -165,10 +225,11 @@ static uint32_t cond_for(cg *c, const ast_expr *e)
   const char *fname = src_key(c->src, loc.file);
   uint32_t f = bc_intern(c->p, fname, strlen(fname));
   uint32_t flags = c->inlining.len ? COND_INLINED : 0;
-  for (size_t i = 0; i < c->p->conds.len; i++) {
-    const bc_cond *k = &c->p->conds.items[i];
-    if (k->text == s && k->file == f && k->line == loc.line && k->col == loc.col && k->flags == flags) return (uint32_t)i;
-  }
+  struct cond_key key = { c->p, { s, f, loc.line, loc.col, flags } };
+  uint32_t h = hash_bytes(key.k, sizeof key.k);
+  uint32_t at = hindex_find(&c->cond_index, h, cond_eq, &key);
+  if (at != UINT32_MAX) return at;
+  hindex_add(&c->cond_index, h, (uint32_t)c->p->conds.len);
   buf w, wf;
   buf_init(&w);
   buf_init(&wf);
@@ -219,16 +280,14 @@ static const cg_var *lookup_var(cg *c, const char *name)
 
 static ast_param *find_param(cg *c, const char *name)
 {
-  for (size_t i = 0; i < c->u->params.len; i++)
-    if (!strcmp(c->u->params.items[i]->name, name)) return c->u->params.items[i];
-  return NULL;
+  uint32_t k = names_find(&c->params, name);
+  return k == UINT32_MAX ? NULL : c->u->params.items[c->params.e.items[k].guide];
 }
 
 static ast_def *find_def(cg *c, const char *name)
 {
-  for (size_t i = 0; i < c->u->defs.len; i++)
-    if (!strcmp(c->u->defs.items[i]->name, name)) return c->u->defs.items[i];
-  return NULL;
+  uint32_t k = names_find(&c->defs, name);
+  return k == UINT32_MAX ? NULL : c->u->defs.items[c->defs.e.items[k].guide];
 }
 
 /* ---- names ---- */
@@ -1055,46 +1114,81 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
 
 /* ---- declarations and checks across them ---- */
 
+struct version { int32_t from, to; uint32_t at; };
+
+static int cmp_version(const void *a, const void *b)
+{
+  const struct version *x = a, *y = b;
+  if (x->from != y->from) return x->from < y->from ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Versions of one guideline id must not be in force at the same time: sorted by start,
+** each must start after every earlier one has ended. */
+static void check_versions(cg *c, name_table *guides)
+{
+  ast_unit *u = c->u;
+  VEC(struct version) v = { 0 };
+  for (size_t gi = 0; gi < u->guidelines.len; gi++) {
+    ast_guideline *g = u->guidelines.items[gi];
+    uint32_t first = names_find(guides, g->id);
+    if (first != gi || guides->e.items[first].next == UINT32_MAX) continue;   /* one version */
+    v.len = 0;
+    for (uint32_t k = first; k != UINT32_MAX; k = guides->e.items[k].next) {
+      ast_guideline *h = u->guidelines.items[k];
+      struct version x = { h->has_from ? h->from : INT32_MIN, h->has_to ? h->to : INT32_MAX, k };
+      vec_push(&v, x);
+    }
+    qsort(v.items, v.len, sizeof *v.items, cmp_version);
+    size_t open = 0;                          /* the version that ends last so far */
+    for (size_t k = 1; k < v.len; k++) {
+      if (v.items[k].from <= v.items[open].to) {
+        uint32_t later = v.items[k].at > v.items[open].at ? v.items[k].at : v.items[open].at;
+        error(c, u->guidelines.items[later]->loc,
+              "to versjoner av retningslinjen %s gjelder samtidig; gi dem gjelder_fra/gjelder_til som ikke overlapper",
+              g->id);
+      }
+      if (v.items[k].to > v.items[open].to) open = k;
+    }
+  }
+  vec_free(&v);
+}
+
 static void check_ids(cg *c)
 {
   ast_unit *u = c->u;
+  name_table guides = { 0 }, rules = { 0 };
+  for (size_t gi = 0; gi < u->guidelines.len; gi++) names_add(&guides, u->guidelines.items[gi]->id, (uint32_t)gi, 0);
+  check_versions(c, &guides);
+  /* A rule id may appear again in another version of the same guideline, nowhere else; an
+  ** earlier rule's aliases count as its ids. */
   for (size_t gi = 0; gi < u->guidelines.len; gi++) {
     ast_guideline *g = u->guidelines.items[gi];
-    for (size_t gj = 0; gj < gi; gj++) {
-      ast_guideline *h = u->guidelines.items[gj];
-      if (strcmp(g->id, h->id)) continue;
-      int32_t gf = g->has_from ? g->from : INT32_MIN, gt = g->has_to ? g->to : INT32_MAX;
-      int32_t hf = h->has_from ? h->from : INT32_MIN, ht = h->has_to ? h->to : INT32_MAX;
-      if (gf <= ht && hf <= gt)
-        error(c, g->loc, "to versjoner av retningslinjen %s gjelder samtidig; gi dem gjelder_fra/gjelder_til som ikke overlapper", g->id);
-    }
     for (size_t ri = 0; ri < g->rules.len; ri++) {
       ast_rule *r = g->rules.items[ri];
-      /* The same id may appear in another version of the same guideline, nowhere else. */
-      for (size_t gj = 0; gj <= gi; gj++) {
-        ast_guideline *h = u->guidelines.items[gj];
-        size_t end = gj == gi ? ri : h->rules.len;
-        for (size_t rj = 0; rj < end; rj++) {
-          ast_rule *o = h->rules.items[rj];
-          bool same = !strcmp(o->id, r->id);
-          for (size_t a = 0; a < o->aliases.len && !same; a++) same = !strcmp(o->aliases.items[a], r->id);
-          if (!same) continue;
-          if (gj == gi)
-            error(c, r->id_loc, "regel-id-en %s er allerede brukt på linje %u", r->id, o->id_loc.line);
-          else if (strcmp(h->id, g->id))
-            error(c, r->id_loc, "regel-id-en %s er allerede brukt i retningslinjen %s", r->id, h->id);
-        }
+      const ast_rule *last = NULL;
+      for (uint32_t k = names_find(&rules, r->id); k != UINT32_MAX; k = rules.e.items[k].next) {
+        ast_guideline *h = u->guidelines.items[rules.e.items[k].guide];
+        ast_rule *o = h->rules.items[rules.e.items[k].rule];
+        if (o == last) continue;                 /* its id and an alias both match */
+        last = o;
+        if (h == g)
+          error(c, r->id_loc, "regel-id-en %s er allerede brukt på linje %u", r->id, o->id_loc.line);
+        else if (strcmp(h->id, g->id))
+          error(c, r->id_loc, "regel-id-en %s er allerede brukt i retningslinjen %s", r->id, h->id);
       }
+      names_add(&rules, r->id, (uint32_t)gi, (uint32_t)ri);
+      for (size_t a = 0; a < r->aliases.len; a++) names_add(&rules, r->aliases.items[a], (uint32_t)gi, (uint32_t)ri);
     }
   }
+  names_free(&guides);
+  names_free(&rules);
   for (size_t i = 0; i < u->params.len; i++)
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(u->params.items[i]->name, u->params.items[j]->name))
-        error(c, u->params.items[i]->loc, "parameteren «%s» er allerede definert", u->params.items[i]->name);
+    if (names_add(&c->params, u->params.items[i]->name, (uint32_t)i, 0) != UINT32_MAX)
+      error(c, u->params.items[i]->loc, "parameteren «%s» er allerede definert", u->params.items[i]->name);
   for (size_t i = 0; i < u->defs.len; i++) {
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(u->defs.items[i]->name, u->defs.items[j]->name))
-        error(c, u->defs.items[i]->loc, "definisjonen «%s» er allerede definert", u->defs.items[i]->name);
+    if (names_add(&c->defs, u->defs.items[i]->name, (uint32_t)i, 0) != UINT32_MAX)
+      error(c, u->defs.items[i]->loc, "definisjonen «%s» er allerede definert", u->defs.items[i]->name);
     if (std_lookup(u->defs.items[i]->name) >= 0)
       error(c, u->defs.items[i]->loc, "«%s» er navnet på en innebygd funksjon", u->defs.items[i]->name);
   }
@@ -1199,6 +1293,9 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
   for (size_t i = 0; c.rec_paths && i < p->records.len; i++) free(c.rec_paths[i]);
   free(c.rec_paths);
   vec_free(&c.scope);
+  names_free(&c.params);
+  names_free(&c.defs);
+  hindex_free(&c.cond_index);
   vec_free(&c.inlining);
   vec_free(&c.evaluating);
   vec_free(&c.pending);

@@ -98,6 +98,17 @@ char *src_span(const srcset *s, srcloc loc)
   return buf_take(&b);
 }
 
+/* How much of a long source line an error shows: code points before the column, and in all. */
+#define DIAG_BEFORE 60
+#define DIAG_WIDTH 160
+
+static const char *next_cp(const char *q, const char *end)
+{
+  q++;
+  while (q < end && ((unsigned char)*q & 0xC0) == 0x80) q++;
+  return q;
+}
+
 static const char *level_name(diag_level l)
 {
   return l == DIAG_ERROR ? "feil" : l == DIAG_WARNING ? "advarsel" : "merknad";
@@ -121,22 +132,35 @@ void diag_print(const srcset *s, const diag *d, FILE *out, bool color)
   const char *eol = p;
   while (eol < end && *eol != '\n' && *eol != '\r') eol++;
   if (p > end) return;
-  fprintf(out, "%5u | %.*s\n", d->loc.line, (int)(eol - p), p);
-  /* Caret line: reproduce tabs so the caret lines up; count code points otherwise. */
-  fputs("      | ", out);
-  uint32_t col = 1;
-  const char *q = p;
+  /* A long line is shown as a window around the column, marked with … where cut. */
+  uint32_t col = 1, first = 1;
+  const char *from = p, *q = p;
   while (q < eol && col < d->loc.col) {
-    fputc(*q == '\t' ? '\t' : ' ', out);
-    q++;
-    while (q < eol && ((unsigned char)*q & 0xC0) == 0x80) q++;
+    q = next_cp(q, eol);
     col++;
+    if (col - first > DIAG_BEFORE) {
+      from = next_cp(from, eol);
+      first++;
+    }
   }
+  const char *to = q;
+  for (uint32_t n = col - first; to < eol && n < DIAG_WIDTH; n++) to = next_cp(to, eol);
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "%5u | %s%.*s%s\n", d->loc.line, from > p ? "…" : "", (int)(to - from), from, to < eol ? "…" : "");
+  /* Caret line: reproduce tabs so the caret lines up; count code points otherwise. */
+  buf_puts(&b, from > p ? "      |  " : "      | ");
+  for (const char *x = from; x < q; x = next_cp(x, eol)) buf_putc(&b, *x == '\t' ? '\t' : ' ');
   uint32_t last = d->loc.end_line == d->loc.line ? d->loc.end_col : (uint32_t)(d->loc.col + utf8_width(q, (size_t)(eol - q)) - 1);
+  uint32_t shown = (uint32_t)(d->loc.col + utf8_width(q, (size_t)(to - q)) - 1);
+  if (last > shown) last = shown;
   if (last < d->loc.col) last = d->loc.col;
-  fputs(lc, out);
-  for (uint32_t c = d->loc.col; c <= last; c++) fputc('^', out);
-  fprintf(out, "%s\n", reset);
+  buf_puts(&b, lc);
+  for (uint32_t c = d->loc.col; c <= last; c++) buf_putc(&b, '^');
+  buf_puts(&b, reset);
+  buf_putc(&b, '\n');
+  fwrite(b.data, 1, b.len, out);
+  buf_free(&b);
 }
 
 void diag_print_all(const srcset *s, FILE *out, bool color)

@@ -28,15 +28,26 @@ typedef struct {
   bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
 } evaluator;
 
+static void fail(evaluator *e, vm_status s, uint32_t rule)
+{
+  if (e->r->error != VM_OK) return;
+  e->r->error = s;
+  e->r->error_rule = xstrdup(rule == BC_NONE ? "" : bc_str(e->p, e->p->rules.items[rule].id));
+}
+
+/* Whether judging must stop: an error, or the next finding would be one too many. */
+static bool stopped(evaluator *e, uint32_t rule)
+{
+  if (e->r->error == VM_OK && e->r->findings.len >= EVAL_MAX_FINDINGS) fail(e, VM_ERR_FINDINGS, rule);
+  return e->r->error != VM_OK;
+}
+
 static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
 {
   if (block == BC_NONE) { *out = v_bool(true); return true; }
   vm_status s = vm_run(e->m, block, out);
   if (s != VM_OK) {
-    if (e->r->error == VM_OK) {
-      e->r->error = s;
-      e->r->error_rule = xstrdup(rule == BC_NONE ? "" : bc_str(e->p, e->p->rules.items[rule].id));
-    }
+    fail(e, s, rule);
     *out = v_unknown();
     return false;
   }
@@ -66,6 +77,13 @@ static void take_trace(evaluator *e, finding *f)
     else if (t[i].kind == TR_COND) w.path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
     else if (t[i].kind == TR_GUIDE) w.path = bc_str(e->p, t[i].cond);
     else w.path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
+    vec_push(&f->why, w);
+  }
+  uint32_t more = vm_trace_more(e->m);
+  if (more) {
+    char text[96];
+    snprintf(text, sizeof text, "regelen leste %u opplysninger til, som ikke er tatt med her", more);
+    why_entry w = { TR_MORE, arena_strndup(&e->r->mem, text, strlen(text)), v_unknown(), more, NULL, 0 };
     vec_push(&f->why, w);
   }
 }
@@ -261,6 +279,7 @@ static bool any_in_scope(evaluator *e, uint32_t rule, const nlist *list)
 static void judge_rule(evaluator *e, uint32_t rule)
 {
   const bc_rule *r = &e->p->rules.items[rule];
+  if (stopped(e, rule)) return;
   vm_set_rule(e->m, rule, NULL);
   vm_trace_begin(e->m);
   if (e->r->date < r->from || e->r->date > r->to) {
@@ -294,7 +313,7 @@ static void judge_rule(evaluator *e, uint32_t rule)
     return;
   }
   size_t before = e->r->findings.len;
-  for (uint32_t i = 0; i < list.u.list->n; i++) {
+  for (uint32_t i = 0; i < list.u.list->n && !stopped(e, rule); i++) {
     value item = list.u.list->items[i];
     const nrec *rec = item.tag == V_REC ? item.u.rec : NULL;
     vm_set_rule(e->m, rule, rec);
@@ -361,6 +380,7 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   vm_trace_enable(m, e.full);
   for (uint32_t i = 0; i < c->p->rules.len; i++) {
     const bc_rule *rule = &c->p->rules.items[i];
+    if (stopped(&e, i)) break;
     if (!guide_in_force(c->p, rule->guide, date)) {
       if (shadowed(c->p, i, date)) continue;
       vm_set_rule(m, i, NULL);

@@ -56,7 +56,13 @@ typedef struct {
   const char **fact_path;    /* per fact of the case (nrec.fact + field): its path, once made */
 } result;
 
-/* Evaluates c at `date`; vm must be made for c's program. */
+/* A case that would give more findings than this is not judged (VM_ERR_FINDINGS): a result,
+** and the report made from it, stay bounded whatever the case's lists hold. Each finding's
+** trace is bounded too (VM_TRACE_MAX_FACTS). */
+#define EVAL_MAX_FINDINGS 10000u
+
+/* Evaluates c at `date`; vm must be made for c's program. On an error (r->error) the
+** findings are incomplete and must not be reported as a result. */
 void eval_case(vm *m, const ncase *c, int32_t date, result *r);
 
 /* EVAL_STATUS decides only each finding's status (and its item): no trace, no message,

@@ -286,3 +286,52 @@ size_t edit_distance(const char *a, const char *b)
   }
   return row[lb];
 }
+
+/* ---- hash index ---- */
+
+uint32_t hash_bytes(const void *p, size_t n)
+{
+  const unsigned char *s = p;
+  uint32_t h = 2166136261u;                          /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+
+uint32_t hindex_find(const hindex *h, uint32_t hash, bool (*eq)(const void *ctx, uint32_t idx), const void *ctx)
+{
+  if (!h->cap) return UINT32_MAX;
+  for (size_t i = hash & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
+    const struct hslot *s = &h->slots[i];
+    if (!s->idx1) return UINT32_MAX;
+    if (s->hash == hash && eq(ctx, s->idx1 - 1)) return s->idx1 - 1;
+  }
+}
+
+static void hindex_put(struct hslot *slots, size_t cap, uint32_t hash, uint32_t idx1)
+{
+  size_t i = hash & (cap - 1);
+  while (slots[i].idx1) i = (i + 1) & (cap - 1);
+  slots[i].hash = hash;
+  slots[i].idx1 = idx1;
+}
+
+void hindex_add(hindex *h, uint32_t hash, uint32_t idx)
+{
+  if ((h->n + 1) * 2 > h->cap) {                     /* at most half full */
+    size_t cap = h->cap ? h->cap * 2 : 64;
+    struct hslot *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < h->cap; i++)
+      if (h->slots[i].idx1) hindex_put(slots, cap, h->slots[i].hash, h->slots[i].idx1);
+    free(h->slots);
+    h->slots = slots;
+    h->cap = cap;
+  }
+  hindex_put(h->slots, h->cap, hash, idx + 1);
+  h->n++;
+}
+
+void hindex_free(hindex *h)
+{
+  free(h->slots);
+  memset(h, 0, sizeof *h);
+}

@@ -79,6 +79,20 @@ static inline void buf_putc(buf *b, char c)
   } while (0)
 #define vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
 
+/* A hash index over the caller's array: finds an entry's place by a hash and the caller's
+** own equality test, so lookups in tables that grow with the input (strings, conditions,
+** names) cost O(1) instead of a scan. Holds only (hash, index) pairs. */
+typedef struct {
+  struct hslot { uint32_t hash, idx1; } *slots;   /* idx1 = index + 1; 0 is empty */
+  size_t cap, n;
+} hindex;
+
+uint32_t hash_bytes(const void *p, size_t n);
+/* The index of the entry with this hash for which eq(ctx, index) holds, or UINT32_MAX. */
+uint32_t hindex_find(const hindex *h, uint32_t hash, bool (*eq)(const void *ctx, uint32_t idx), const void *ctx);
+void hindex_add(hindex *h, uint32_t hash, uint32_t idx);
+void hindex_free(hindex *h);
+
 /* Reads a whole regular file; returns NULL and sets *err (static text, bokmål) on failure,
 ** also for a folder, FIFO, device or socket. Caller frees. */
 char *read_file(const char *path, size_t max, size_t *len, const char **err);

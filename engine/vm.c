@@ -26,6 +26,7 @@ struct vm {
   const bc_program *p;
   const nrec *root;
   int32_t today;
+  uint32_t budget;                   /* instructions left for this case (vm_set_case) */
   uint32_t rule;
   const nrec *item;
   value stack[BC_MAX_STACK + 4];
@@ -34,6 +35,7 @@ struct vm {
   vm_iter iters[BC_MAX_ITERS];
   /* trace */
   VEC(trace_entry) trace;
+  uint32_t trace_facts, trace_more;  /* facts recorded in this trace, and left out */
   uint32_t serial;
   uint32_t *cond_stamp;      /* 3 per condition: (serial) when recorded with usann/sann/ukjent */
   uint32_t *fact_stamp;      /* per fact of the case (nrec.fact + field): serial when recorded */
@@ -114,6 +116,7 @@ void vm_set_case(vm *m, const nrec *root, uint32_t nfacts, int32_t today)
 {
   m->root = root;
   m->today = today;
+  m->budget = VM_BUDGET;
   if (nfacts > m->fact_cap) {
     free(m->fact_stamp);
     m->fact_cap = nfacts;
@@ -144,6 +147,7 @@ void vm_set_local(vm *m, uint32_t slot, value v)
 void vm_trace_begin(vm *m)
 {
   m->trace.len = 0;
+  m->trace_facts = m->trace_more = 0;
   if (++m->serial == 0) {             /* wrapped: stamps in records would be ambiguous */
     memset(m->cond_stamp, 0, (m->p->conds.len * 3 + 1) * sizeof *m->cond_stamp);
     if (m->nfacts) memset(m->fact_stamp, 0, (size_t)m->nfacts * sizeof *m->fact_stamp);
@@ -158,6 +162,8 @@ const trace_entry *vm_trace(const vm *m, size_t *n)
   *n = m->trace.len;
   return m->trace.items;
 }
+
+uint32_t vm_trace_more(const vm *m) { return m->trace_more; }
 
 void vm_trace_note(vm *m, uint32_t str, value v)
 {
@@ -207,6 +213,11 @@ static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
   ** justifies a finding. They are recorded only when missing. */
   if (v.tag == V_REC || (v.tag == V_LIST && v.u.list->n && v.u.list->items[0].tag == V_REC)) return;
   *stamp = m->serial;
+  if (m->trace_facts == VM_TRACE_MAX_FACTS) {
+    m->trace_more++;
+    return;
+  }
+  m->trace_facts++;
   trace_entry e = { TR_FACT, r, f, 0, v };
   vec_push(&m->trace, e);
 }
@@ -361,7 +372,8 @@ const char *vm_status_text(vm_status s)
   switch (s) {
   case VM_OK: return "ok";
   case VM_ERR_TYPE: return "regelsettet bruker en verdi av feil type (intern feil i regelsettet)";
-  case VM_ERR_BUDGET: return "vurderingen ble for omfattende (grensen for antall instruksjoner er nådd)";
+  case VM_ERR_FINDINGS: return "saken gir flere funn enn grensen for én sak (10 000); listene i den er trolig uvanlig lange, og saken er ikke vurdert";
+  case VM_ERR_BUDGET: return "saken krever mer beregning enn grensen for én sak (" VM_BUDGET_WORDS "); listene i den er trolig uvanlig lange, og saken er ikke vurdert";
   }
   return "?";
 }
@@ -441,10 +453,10 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   const uint8_t *code = p->code.items + b->start;
   value *sp = m->stack;              /* next free slot */
   value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
-  uint32_t pc = 0, budget = VM_BUDGET;
+  uint32_t pc = 0, budget = m->budget;
   bool bad = false;
   for (;;) {
-    if (--budget == 0) return VM_ERR_BUDGET;
+    if (budget-- == 0) { m->budget = 0; return VM_ERR_BUDGET; }
     opcode op = (opcode)code[pc];
     uint32_t next = pc + bc_ops[op].len;
     switch (op) {
@@ -515,7 +527,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       else if (sp[-1].tag != V_LIST) bad = true;
       break;
     case OP_EMIT: sp--; vm_format(p, *sp, &m->msg); break;
-    case OP_RETURN: *result = *--sp; return VM_OK;
+    case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
     case OP__COUNT: return VM_ERR_TYPE;
     }
     if (bad) return VM_ERR_TYPE;

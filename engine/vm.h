@@ -14,12 +14,22 @@ typedef struct vm vm;
 typedef enum {
   VM_OK,
   VM_ERR_TYPE,       /* a value of the wrong kind: the program is inconsistent */
-  VM_ERR_BUDGET,     /* the instruction budget ran out */
+  VM_ERR_BUDGET,     /* the case's instruction budget ran out */
+  VM_ERR_FINDINGS,   /* (the evaluator's) the case gives more than EVAL_MAX_FINDINGS findings */
 } vm_status;
 
+/* Instructions one case may use over all its rule runs (set by vm_set_case), so that the
+** cost of a case is bounded whatever its lists hold and however the rules loop over them. */
 #define VM_BUDGET 50000000u
+#define VM_BUDGET_WORDS "50 millioner instruksjoner"
 
-typedef enum { TR_FACT, TR_COND, TR_NOTE, TR_GUIDE } trace_kind;
+/* A trace keeps at most VM_TRACE_MAX_FACTS facts (and each condition at most once per
+** truth value), so its size is bounded by the program, never by the lists a rule walked;
+** vm_trace_more says how many were left out, and a finding ends with a TR_MORE entry then
+** (cond: that count). */
+typedef enum { TR_FACT, TR_COND, TR_NOTE, TR_GUIDE, TR_MORE } trace_kind;
+
+#define VM_TRACE_MAX_FACTS 64
 
 typedef struct {
   uint32_t kind;             /* trace_kind */
@@ -53,6 +63,8 @@ void vm_cover_guide(vm *m, uint32_t guide);
 void vm_trace_begin(vm *m);
 void vm_trace_enable(vm *m, bool on);
 const trace_entry *vm_trace(const vm *m, size_t *n);
+/* How many distinct facts this trace read beyond the VM_TRACE_MAX_FACTS it kept. */
+uint32_t vm_trace_more(const vm *m);
 void vm_trace_note(vm *m, uint32_t str, value v);
 /* Records a guideline's condition (by its source text) with its value. */
 void vm_trace_guide(vm *m, uint32_t text, value v);

@@ -107,7 +107,7 @@ static void why_table(FILE *o, const result *r, const finding *f)
       esc(o, w->path);
       fputs("</code>", o);
       report_value_text(r->p, w->v, &b);
-    } else if (w->kind == TR_NOTE) {
+    } else if (w->kind == TR_NOTE || w->kind == TR_MORE) {
       fputs("merknad: ", o);
       esc(o, w->path);
     } else {

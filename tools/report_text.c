@@ -55,7 +55,7 @@ static void put_why(const result *r, const finding *f, FILE *out, const char *di
     if (w->kind == TR_FACT) {
       report_value_text(r->p, w->v, &b);
       fprintf(out, "      %s%s = %s%s\n", dim, w->path, b.data, reset);
-    } else if (w->kind == TR_NOTE) {
+    } else if (w->kind == TR_NOTE || w->kind == TR_MORE) {
       fprintf(out, "      %smerknad: %s%s\n", dim, w->path, reset);
     } else {
       int t = v_truth(w->v);

@@ -1,0 +1,176 @@
+/*
+** Bounded cost for hostile inputs (issue 14, item 3): each test is one of the inputs that
+** used to take minutes or gigabytes, run by the real binary under a CPU-time limit (and an
+** address-space limit where the sanitizers allow it) far above what the bounded code needs
+** and far below what the unbounded code took. make stress times the same inputs and more.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifdef UNDER_ASAN
+#define MEM_LIMIT ""                              /* ASan reserves terabytes of shadow */
+#else
+#define MEM_LIMIT "ulimit -v 1048576; "           /* 1 GiB */
+#endif
+#define DIR "build/q-grenser"
+
+static FILE *create(const char *name)
+{
+  char path[256];
+  snprintf(path, sizeof path, DIR "/%s", name);
+  th_runf(0, "mkdir -p " DIR);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  return f;
+}
+
+static void case_head(FILE *f)
+{
+  fputs("{\"format\":\"saksmappe/1\",\"sak_id\":\"GRENSE\",\"vurderingsdato\":\"2024-10-01\","
+        "\"barn\":{\"fodselsdato\":\"2022-03-01\"},", f);
+}
+
+/* 200,000 parents with a duplicate id, 100,000 consents and one that names no parent: the
+** ids were compared pairwise (2·10¹⁰ comparisons); now each list is sorted once. */
+static void test_ids_are_checked_in_n_log_n(void **state)
+{
+  (void)state;
+  FILE *f = create("foreldre.json");
+  case_head(f);
+  fputs("\"foreldre\":[", f);
+  for (int i = 0; i < 200000; i++) fprintf(f, "%s{\"id\":\"F%d\"}", i ? "," : "", i);
+  fputs(",{\"id\":\"F5\"}],\"tiltak\":[{\"id\":\"T1\",\"type\":\"pmto\",\"samtykker\":[", f);
+  for (int i = 0; i < 100000; i++) fprintf(f, "{\"fra\":\"F%d\"},", i * 2);
+  fputs("{\"fra\":\"F-ukjent\"}]}]}", f);
+  fclose(f);
+  char *out = th_runf(2, "ulimit -t 30; " MEM_LIMIT "%s check --rules rules " DIR "/foreldre.json", th_norm());
+  assert_non_null(strstr(out, "foreldre[200000].id: id-en \"F5\" er allerede brukt i [5]"));
+  assert_non_null(strstr(out, "tiltak[0].samtykker[100000].fra: viser til \"F-ukjent\", men det finnes ingen slik id i foreldre"));
+  free(out);
+}
+
+/* A rule that loops in a loop for each of 3,000 measures: n³ steps. The budget was per
+** rule run (every item got a fresh 50 million); it is now one budget for the whole case. */
+static void test_one_instruction_budget_per_case(void **state)
+{
+  (void)state;
+  FILE *r = create("nøstet.norm");
+  fputs("retningslinje X \"Grense\"\n"
+        "regel X-N krav \"nøstet\"\n"
+        "  for hvert t i tiltak\n"
+        "  krev finnes u i tiltak: finnes v i tiltak: u.id = v.id og v.id = t.id og t.type = \"pmto\"\n", r);
+  fclose(r);
+  FILE *f = create("nøstet.json");
+  case_head(f);
+  fputs("\"tiltak\":[", f);
+  for (int i = 0; i < 3000; i++) fprintf(f, "%s{\"id\":\"T%d\",\"type\":\"omsorgsendrende\"}", i ? "," : "", i);
+  fputs("]}", f);
+  fclose(f);
+  char *out = th_runf(0, "ulimit -t 30; " MEM_LIMIT "%s check --rules " DIR "/nøstet.norm " DIR "/nøstet.json; echo \"status $?\"", th_norm());
+  assert_non_null(strstr(out, "regel X-N: saken krever mer beregning enn grensen for én sak (50 millioner instruksjoner)"));
+  assert_non_null(strstr(out, "og saken er ikke vurdert"));
+  assert_non_null(strstr(out, "status 2"));
+  assert_null(strstr(out, "\"funn\""));                     /* no partial result */
+  free(out);
+}
+
+/* One measure and 300 evaluations of other measures: the evaluation rules read every
+** evaluation for the measure. The trace kept each fact read (the whole list, for every
+** finding); now it keeps VM_TRACE_MAX_FACTS and says how many more there were. */
+static void test_trace_does_not_grow_with_lists(void **state)
+{
+  (void)state;
+  FILE *f = create("evalueringer.json");
+  case_head(f);
+  fputs("\"tiltak\":[{\"id\":\"T1\",\"type\":\"pmto\",\"start\":\"2024-01-15\"},{\"id\":\"T2\",\"type\":\"pmto\"}],"
+        "\"evalueringer\":[", f);
+  for (int i = 0; i < 300; i++) fprintf(f, "%s{\"dato\":\"2024-%02d-%02d\",\"tiltak\":[\"T2\"]}", i ? "," : "", 1 + i % 12, 1 + i % 28);
+  fputs("]}", f);
+  fclose(f);
+  /* the finding for T1 of the first-evaluation rule, and how many facts its trace shows */
+  char *out = th_runf(0, "%s check --format json --rules rules --dato 2024-10-01 " DIR "/evalueringer.json | "
+                      "tr '{' '\\n' | awk '/\"regel\":\"OPP-FORSTE-EVALUERING\"/ && /\"gjelder\":\"T1\"/ {on=1} "
+                      "on && /\"fakta\":\"/ {n++} on && /regelen leste/ {print \"merknad:\", $0} "
+                      "on && /\"kilder\"/ {print \"fakta:\", n; exit}'", th_norm());
+  assert_non_null(strstr(out, "regelen leste "));
+  assert_non_null(strstr(out, "opplysninger til, som ikke er tatt med her"));
+  const char *n = strstr(out, "fakta: ");
+  assert_non_null(n);
+  assert_true(atoi(n + 7) <= 64);
+  assert_true(atoi(n + 7) >= 32);
+  free(out);
+}
+
+/* 1,000 measures give more findings than a result may hold: the case is refused with a
+** message, not judged into hundreds of megabytes. */
+static void test_findings_are_bounded(void **state)
+{
+  (void)state;
+  FILE *f = create("tiltak.json");
+  case_head(f);
+  fputs("\"tiltak\":[", f);
+  for (int i = 0; i < 1000; i++)
+    fprintf(f, "%s{\"id\":\"T%d\",\"type\":\"omsorgsendrende\",\"start\":\"2024-01-15\",\"samtykker\":[]}", i ? "," : "", i);
+  fputs("]}", f);
+  fclose(f);
+  char *out = th_runf(0, "ulimit -t 30; " MEM_LIMIT "%s check --format json --rules rules " DIR "/tiltak.json; echo \"status $?\"", th_norm());
+  assert_non_null(strstr(out, "saken gir flere funn enn grensen for én sak (10 000)"));
+  assert_non_null(strstr(out, "status 2"));
+  assert_null(strstr(out, "\"funn\""));
+  free(out);
+}
+
+/* 4 MiB of rules: names, strings and conditions were found by scanning every earlier one
+** (31 s); now by hash. The rule set is too large for the bytecode and is refused. */
+static void test_large_rule_file_in_linear_time(void **state)
+{
+  (void)state;
+  FILE *f = create("mange.norm");
+  fputs("retningslinje X \"Grense\"\n", f);
+  long size = 0;
+  for (int i = 0; size < (4l << 20) - 200; i++)
+    size += fprintf(f, "regel X-R%d krav \"r\"\n  krev finnes t i tiltak: t.type = \"pmto\" og skrevet(t.start) og barn.tolk_behov\n", i);
+  fclose(f);
+  char *out = th_runf(2, "ulimit -t 20; " MEM_LIMIT "%s compile " DIR "/mange.norm -o " DIR "/mange.normc", th_norm());
+  assert_non_null(strstr(out, "regelsettet er for stort"));
+  free(out);
+}
+
+/* An error in a line of a megabyte shows a window of the line around the column, not the
+** megabyte (once per error, byte by byte to an unbuffered stderr). */
+static void test_long_line_is_cut_in_messages(void **state)
+{
+  (void)state;
+  FILE *f = create("og.norm");
+  fputs("retningslinje X \"Grense\"\nregel X-A krav \"a\"\n  krev barn.tolk_behov", f);
+  for (int i = 0; i < 50000; i++) fputs(" og barn.tolk_behov", f);
+  fputs("\n", f);
+  fclose(f);
+  char *out = th_runf(2, "%s compile " DIR "/og.norm -o " DIR "/og.normc", th_norm());
+  assert_non_null(strstr(out, "uttrykket er nøstet i mer enn 500 nivåer"));
+  assert_non_null(strstr(out, "barn.tolk_behov og b…\n"));
+  assert_true(strlen(out) < 2000);
+  free(out);
+}
+
+int th_limits_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ids_are_checked_in_n_log_n),
+    cmocka_unit_test(test_one_instruction_budget_per_case),
+    cmocka_unit_test(test_trace_does_not_grow_with_lists),
+    cmocka_unit_test(test_findings_are_bounded),
+    cmocka_unit_test(test_large_rule_file_in_linear_time),
+    cmocka_unit_test(test_long_line_is_cut_in_messages),
+  };
+  return cmocka_run_group_tests_name("grenser for kostnad", tests, NULL, NULL);
+}
