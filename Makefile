@@ -44,7 +44,7 @@ LDFLAGS  += $(LDSAN)
 
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \
-             engine/case.c engine/eval.c engine/words.c engine/explain.c engine/jsonw.c engine/disasm.c engine/audit.c stdlib/builtins.c grammar/format.c \
+             engine/case.c engine/eval.c engine/words.c engine/explain.c engine/jsonw.c engine/disasm.c engine/audit.c engine/sign.c stdlib/builtins.c grammar/format.c \
              tools/report_json.c tools/report_text.c tools/cli.c tools/cmd_check.c \
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
              tools/cmd_fmt.c tools/quote.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
@@ -59,10 +59,10 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) $(BUILD)/obj/engine/
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
              tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
              tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c \
-             tests/unit/test_limits.c
+             tests/unit/test_limits.c tests/unit/test_sign.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
-.PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds bench deps clean
+.PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds stress bench deps clean
 all: $(BUILD)/norm
 
 $(BUILD)/.deps: tools/install-deps.sh

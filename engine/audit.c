@@ -21,6 +21,7 @@ struct audit_db {
   char err[512];
   int64_t head_seq;            /* chain head read by audit_begin, advanced by each append */
   char head[65];
+  bool has_signer;             /* the vurdering table has signert_av (schema 2) */
 };
 
 static const char *const schema_sql =
@@ -30,7 +31,8 @@ static const char *const schema_sql =
   "  seq INTEGER PRIMARY KEY, tid TEXT NOT NULL, norm_versjon TEXT NOT NULL,"
   "  regelsett_sha256 TEXT NOT NULL, sak_sha256 TEXT NOT NULL, sak_id TEXT NOT NULL,"
   "  vurderingsdato TEXT NOT NULL, operator TEXT NOT NULL, funn TEXT NOT NULL,"
-  "  resultat_sha256 TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+  "  resultat_sha256 TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+  "  signert_av TEXT NOT NULL DEFAULT '');"
   "CREATE TABLE IF NOT EXISTS vurdering_data ("
   "  seq INTEGER PRIMARY KEY, sak BLOB NOT NULL, resultat BLOB NOT NULL);";
 
@@ -97,8 +99,14 @@ static bool setup(audit_db *db, bool create)
   } else if (app != AUDIT_APP_ID) {
     snprintf(db->err, sizeof db->err, "databasen er ikke en revisjonslogg fra norm");
     ok = false;
-  } else if (version != AUDIT_SCHEMA) {
-    snprintf(db->err, sizeof db->err, "revisjonsloggen har skjemaversjon %lld; denne versjonen av norm leser bare versjon %d",
+  } else if (version == 1 && create) {
+    /* schema 1 had no signert_av: added, empty for the records already there (whose
+    ** hashes do not include it) */
+    char sql[160];
+    snprintf(sql, sizeof sql, "ALTER TABLE vurdering ADD COLUMN signert_av TEXT NOT NULL DEFAULT ''; PRAGMA user_version=%d;", AUDIT_SCHEMA);
+    ok = exec(db, sql, "kan ikke oppgradere revisjonsloggen til skjemaversjon 2");
+  } else if (version != AUDIT_SCHEMA && version != 1) {
+    snprintf(db->err, sizeof db->err, "revisjonsloggen har skjemaversjon %lld; denne versjonen av norm leser versjon 1 og %d",
              (long long)version, AUDIT_SCHEMA);
     ok = false;
   }
@@ -106,6 +114,7 @@ static bool setup(audit_db *db, bool create)
     sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
     return false;
   }
+  db->has_signer = pragma_int(db, "SELECT count(*) FROM pragma_table_info('vurdering') WHERE name = 'signert_av'") == 1;
   return exec(db, "COMMIT", "kan ikke lagre skjemaet");
 }
 
@@ -145,7 +154,7 @@ void audit_close(audit_db *db)
 void audit_record_free(audit_record *r)
 {
   char **fields[] = { &r->tid, &r->norm_version, &r->ruleset, &r->case_digest, &r->sak_id, &r->date,
-                      &r->operator_name, &r->findings, &r->result_digest, &r->prev, &r->hash };
+                      &r->operator_name, &r->findings, &r->result_digest, &r->prev, &r->hash, &r->signer };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
     free(*fields[i]);
     *fields[i] = NULL;
@@ -173,6 +182,7 @@ void audit_hash(const audit_record *r, char out[65])
   const char *fields[] = { seq, r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
                            r->operator_name, r->findings, r->result_digest, r->prev };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) hash_field(md, fields[i]);
+  if (r->signer && *r->signer) hash_field(md, r->signer);
   uint8_t d[32];
   unsigned int n = 32;
   EVP_DigestFinal_ex(md, d, &n);
@@ -255,8 +265,11 @@ static bool run(audit_db *db, sqlite3_stmt *st, const char *what)
 bool audit_put_ruleset(audit_db *db, const char *sha_hex, const char *name, const void *normc, size_t len)
 {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db->db, "INSERT OR IGNORE INTO regelsett (sha256, navn, normc, lagret) "
-                         "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db->db, "INSERT INTO regelsett (sha256, navn, normc, lagret) "
+                         "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                         /* the same rule set signed replaces it unsigned (same digest) */
+                         "ON CONFLICT (sha256) DO UPDATE SET normc = excluded.normc "
+                         "WHERE length(excluded.normc) > length(normc)", -1, &st, NULL) != SQLITE_OK)
     return fail(db, "kan ikke lagre regelsettet");
   sqlite3_bind_text(st, 1, sha_hex, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
@@ -276,12 +289,12 @@ bool audit_append(audit_db *db, audit_record *r, const char *case_json, size_t c
   r->hash = xstrdup(h);
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db->db, "INSERT INTO vurdering (seq, tid, norm_versjon, regelsett_sha256, sak_sha256, sak_id, "
-                         "vurderingsdato, operator, funn, resultat_sha256, forrige_hash, hash) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+                         "vurderingsdato, operator, funn, resultat_sha256, forrige_hash, hash, signert_av) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
     return fail(db, "kan ikke skrive posten");
   sqlite3_bind_int64(st, 1, r->seq);
   const char *text[] = { r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
-                         r->operator_name, r->findings, r->result_digest, r->prev, r->hash };
+                         r->operator_name, r->findings, r->result_digest, r->prev, r->hash, r->signer ? r->signer : "" };
   for (int i = 0; i < (int)(sizeof text / sizeof *text); i++) sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_TRANSIENT);
   if (!run(db, st, "kan ikke skrive posten")) return false;
   if (case_json) {
@@ -309,15 +322,16 @@ void audit_rollback(audit_db *db)
 
 /* ---- reading ---- */
 
-static const char *const select_sql =
-  "SELECT seq, tid, norm_versjon, regelsett_sha256, sak_sha256, sak_id, vurderingsdato, operator, "
-  "funn, resultat_sha256, forrige_hash, hash FROM vurdering";
+#define SELECT_RECORD(signer) \
+  "SELECT seq, tid, norm_versjon, regelsett_sha256, sak_sha256, sak_id, vurderingsdato, operator, " \
+  "funn, resultat_sha256, forrige_hash, hash, " signer " FROM vurdering"
+#define select_sql (db->has_signer ? SELECT_RECORD("signert_av") : SELECT_RECORD("''"))
 
 static void read_row(sqlite3_stmt *st, audit_record *r)
 {
   r->seq = sqlite3_column_int64(st, 0);
   char **fields[] = { &r->tid, &r->norm_version, &r->ruleset, &r->case_digest, &r->sak_id, &r->date,
-                      &r->operator_name, &r->findings, &r->result_digest, &r->prev, &r->hash };
+                      &r->operator_name, &r->findings, &r->result_digest, &r->prev, &r->hash, &r->signer };
   for (int i = 0; i < (int)(sizeof fields / sizeof *fields); i++) {
     const unsigned char *t = sqlite3_column_text(st, i + 1);
     *fields[i] = xstrdup(t ? (const char *)t : "");

@@ -14,7 +14,9 @@
 #include "eval.h"
 #include "util.h"
 
-#define AUDIT_SCHEMA 1                       /* PRAGMA user_version of a database we write */
+#define AUDIT_SCHEMA 2                       /* PRAGMA user_version of a database we write; 2 added
+                                                signert_av, and a log of version 1 is upgraded
+                                                when written to (read as it is) */
 #define AUDIT_APP_ID 0x6E6F726D              /* PRAGMA application_id: "norm" */
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -33,6 +35,8 @@ typedef struct {
   char *result_digest;         /* SHA-256 (hex) of the norm-resultat/1 line */
   char *prev;                  /* the previous record's hash; AUDIT_GENESIS for the first */
   char *hash;                  /* this record's hash */
+  char *signer;                /* key id of the Ed25519 key that signed the rule set, or ""/NULL
+                                  (hashed after prev only when not empty) */
 } audit_record;
 
 void audit_record_free(audit_record *r);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sign.h"
 #include "verify.h"
 
 void bcf_sha256(const void *data, size_t len, uint8_t out[32])
@@ -345,6 +346,16 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
                 version, BC_VERSION);
   uint64_t plen = 0;
   for (int i = 7; i >= 0; i--) plen = plen << 8 | data[12 + i];
+  /* a signed rule set ends with the signature trailer, checked here against its own key;
+  ** whether that key is trusted is the caller's question (--trust) */
+  const uint8_t *trailer = NULL;
+  if (len - BC_HEADER_LEN >= BC_SIG_LEN && plen == len - BC_HEADER_LEN - BC_SIG_LEN &&
+      !memcmp(data + len - BC_SIG_LEN, BC_SIG_MAGIC, 8)) {
+    trailer = data + len - BC_SIG_LEN;
+    if (!sign_verify(data, len - BC_SIG_LEN, trailer + 8, trailer + 8 + SIGN_KEY_LEN))
+      return fail(why, "signaturen stemmer ikke: regelsettet er endret etter at det ble signert, eller signaturen er skadet");
+    len -= BC_SIG_LEN;
+  }
   if (plen != len - BC_HEADER_LEN)
     return fail(why, "filen er avkortet eller har ekstra innhold: hodet sier %llu byte innhold, filen har %zu",
                 (unsigned long long)plen, len - BC_HEADER_LEN);
@@ -362,6 +373,11 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
   }
   memcpy(p->sha256, digest, 32);
   bcf_hex(digest, 32, p->sha256_hex);
+  if (trailer) {
+    p->is_signed = true;
+    memcpy(p->signer, trailer + 8, SIGN_KEY_LEN);
+    sign_key_id(p->signer, p->signer_id);
+  }
   if (!bc_verify(p, why)) {
     bc_free(p);
     memset(p, 0, sizeof *p);

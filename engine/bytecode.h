@@ -8,6 +8,8 @@
 ** Instruction layout: [op:u8][operands per opcodes.h], little-endian.
 ** File layout (bcfile.c):
 **   "NORMC\0\r\n" | version:u32 | payload length:u64 | SHA-256 of payload:32 bytes | payload
+**   [ "NORMSIG1" | Ed25519 public key:32 bytes | signature of header and payload:64 bytes ]
+** The trailer is there only in a signed rule set (norm compile --sign, sign.h).
 ** Version 3 appends, after the code, what explanations need: every field's label, every
 ** condition's parent, kind and words, and the top condition of each guideline and rule block.
 */
@@ -39,6 +41,8 @@ extern const op_info bc_ops[OP__COUNT];
 #define BC_MAGIC "NORMC\0\r\n"
 #define BC_VERSION 3u              /* 3 added labels and the condition tree; 2 is still read */
 #define BC_HEADER_LEN 52u
+#define BC_SIG_MAGIC "NORMSIG1"
+#define BC_SIG_LEN 104u                /* the signature trailer: magic, key, signature */
 #define BC_NONE 0xFFFFFFFFu
 #define BC_MAX_STACK 256u
 #define BC_MAX_LOCALS 256u
@@ -168,6 +172,9 @@ typedef struct {
   void **regex;              /* pcre2_code * per K_REGEX constant (else NULL), compiled by the verifier */
   uint8_t sha256[32];        /* digest of the serialized payload */
   char sha256_hex[65];
+  bool is_signed;            /* loaded with a signature that verified (bcf_load) */
+  uint8_t signer[32];        /* then: the Ed25519 public key that signed it */
+  char signer_id[17];        /* and its key id (sign_key_id), else "" */
 } bc_program;
 
 void bc_init(bc_program *p);

@@ -89,7 +89,7 @@ bool aw_record(audit_writer *w, const aw_case *c)
   audit_record rec = {
     0, utc_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(c->case_digest),
     xstrdup(c->sak_id ? c->sak_id : ""), xstrdup(date), xstrdup(w->operator_name), xstrdup(c->findings),
-    xstrdup(c->result_digest), NULL, NULL,
+    xstrdup(c->result_digest), NULL, NULL, xstrdup(w->p->signer_id),
   };
   bool ok = audit_append(w->db, &rec, w->store_case ? c->text : NULL, c->len, c->json, c->json_len);
   if (ok) {

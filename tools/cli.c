@@ -13,6 +13,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "sign.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -392,4 +393,28 @@ void cli_print_case_errors(const char *prefix, const char *name, const char *err
     fprintf(stderr, "%s: %s: %.*s\n", prefix, name, (int)n, line);
     line += n + (nl != NULL);
   }
+}
+
+bool cli_trusted(const char *cmd, const bc_program *p, const char *what, const char *trust)
+{
+  uint8_t key[SIGN_KEY_LEN];
+  char *why = NULL;
+  if (!sign_read_public(trust, key, &why)) {
+    fprintf(stderr, "norm %s: --trust: %s\n", cmd, why);
+    free(why);
+    return false;
+  }
+  char id[SIGN_ID_LEN + 1];
+  sign_key_id(key, id);
+  if (!p->is_signed) {
+    fprintf(stderr, "norm %s: regelsettet %s er ikke signert; med --trust godtas bare et regelsett signert "
+            "med nøkkelen %s (norm compile --sign)\n", cmd, what, id);
+    return false;
+  }
+  if (memcmp(p->signer, key, SIGN_KEY_LEN)) {
+    fprintf(stderr, "norm %s: regelsettet %s er signert med nøkkelen %s, ikke med den betrodde nøkkelen %s i %s\n",
+            cmd, what, p->signer_id, id, trust);
+    return false;
+  }
+  return true;
 }

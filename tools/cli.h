@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "bytecode.h"
 #include "util.h"
 
 #define NORM_VERSION "0.2.0"
@@ -44,6 +45,10 @@ bool cli_each_case_idle(const char *path, cli_case_fn fn, cli_idle_fn idle, void
 ** inputs, nor a case file inside an input folder. Nothing the user did not ask to be written
 ** is ever overwritten or truncated. A symbolic link is written through, never replaced. */
 bool cli_output_ok(const char *cmd, const char *out, const char *const *inputs, size_t ninputs);
+
+/* --trust: whether rule set p (loaded from `what`) is signed by the Ed25519 public key in
+** the PEM file `trust`; says why not on stderr. */
+bool cli_trusted(const char *cmd, const bc_program *p, const char *what, const char *trust);
 /* The file to write for out: out itself, or the file a symbolic link at out points to. */
 void cli_output_target(const char *out, char target[PATH_MAX]);
 

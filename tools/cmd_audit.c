@@ -151,6 +151,7 @@ static json_t *record_json(const audit_record *r)
   json_object_set_new(o, "resultat_sha256", json_string(r->result_digest));
   json_object_set_new(o, "forrige_hash", json_string(r->prev));
   json_object_set_new(o, "hash", json_string(r->hash));
+  if (r->signer && *r->signer) json_object_set_new(o, "signert_av", json_string(r->signer));
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "bcfile.h"
 #include "cli.h"
+#include "sign.h"
 #include "commands.h"
 #include "date.h"
 #include "report.h"
@@ -27,6 +28,9 @@ typedef struct {
   size_t same, differ, failed;
   size_t refused;            /* records after a break in the chain, not replayed */
   int64_t broken_from;       /* the first record that cannot be trusted, or 0 */
+  bool trust;                /* --trust: only rule sets signed by this key are used */
+  uint8_t trusted[SIGN_KEY_LEN];
+  char trusted_id[SIGN_ID_LEN + 1];
 } replayer;
 
 static void collect_given(void *ctx, const char *name, const char *text, size_t len)
@@ -61,6 +65,14 @@ static bool load_ruleset(replayer *rp, const audit_record *r)
     printf("post %lld: det lagrede regelsettet kan ikke brukes: %s\n", (long long)r->seq, why);
   else if (strcmp(rp->p.sha256_hex, r->ruleset)) {
     printf("post %lld: det lagrede regelsettet har sjekksum %s, ikke %s\n", (long long)r->seq, rp->p.sha256_hex, r->ruleset);
+    bc_free(&rp->p);
+  } else if (rp->trust && (!rp->p.is_signed || memcmp(rp->p.signer, rp->trusted, SIGN_KEY_LEN))) {
+    if (rp->p.is_signed)
+      printf("post %lld: regelsettet %s er signert med nøkkelen %s, ikke med den betrodde nøkkelen %s\n",
+             (long long)r->seq, r->ruleset, rp->p.signer_id, rp->trusted_id);
+    else
+      printf("post %lld: regelsettet %s er ikke signert, og --trust godtar bare nøkkelen %s\n",
+             (long long)r->seq, r->ruleset, rp->trusted_id);
     bc_free(&rp->p);
   } else {
     ok = true;
@@ -222,6 +234,8 @@ static const char *const usage_replay =
   "Valg:\n"
   "  --alle             alle postene\n"
   "  --case STI         saksmapper (fil, mappe eller NDJSON); kan gjentas\n"
+  "  --trust NØKKEL.pem etterprøv bare med regelsett signert med denne offentlige\n"
+  "                     Ed25519-nøkkelen; andre poster kan ikke etterprøves\n"
   "  -h, --help         vis denne hjelpen\n"
   "\n"
   "Utgangsstatus: 0 alle resultatene er de samme; 1 minst ett er ikke det, eller kjeden er\n"
@@ -231,9 +245,11 @@ static const char *const usage_replay =
 int audit_replay_cmd(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "alle", no_argument, 0, 'a' }, { "case", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    { "alle", no_argument, 0, 'a' }, { "case", required_argument, 0, 'c' }, { "help", no_argument, 0, 'h' },
+    { "trust", required_argument, 0, 'T' }, { 0, 0, 0, 0 },
   };
   bool all = false;
+  const char *trust = NULL;
   VEC(const char *) given = { 0 };
   int c;
   optind = 1;
@@ -246,6 +262,7 @@ int audit_replay_cmd(int argc, char **argv)
       return EXIT_CLEAN;
     case 'a': all = true; break;
     case 'c': vec_push(&given, optarg); break;
+    case 'T': trust = optarg; break;
     default: return cli_usage_error("audit", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
@@ -260,6 +277,17 @@ int audit_replay_cmd(int argc, char **argv)
   }
   replayer rp;
   memset(&rp, 0, sizeof rp);
+  if (trust) {
+    char *why = NULL;
+    if (!sign_read_public(trust, rp.trusted, &why)) {
+      fprintf(stderr, "norm audit replay: --trust: %s\n", why);
+      free(why);
+      vec_free(&given);
+      return EXIT_USAGE;
+    }
+    rp.trust = true;
+    sign_key_id(rp.trusted, rp.trusted_id);
+  }
   rp.has_given = given.len > 0;
   bool read_all = true;
   for (size_t i = 0; i < given.len; i++) read_all &= cli_each_case(given.items[i], collect_given, &rp);

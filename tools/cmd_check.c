@@ -65,6 +65,8 @@ const char *const usage_check =
   "                     avvises --audit før noe vurderes)\n"
   "  --audit-store-case lagre også selve saksmappen og resultatet i revisjonsloggen, for\n"
   "                     full etterprøving uten kildesystemet (personopplysninger!)\n"
+  "  --trust NØKKEL.pem godta bare et regelsett signert med denne offentlige Ed25519-\n"
+  "                     nøkkelen (norm compile --sign; se docs/signering.md)\n"
   "  --farge NÅR        auto (standard), alltid eller aldri\n"
   "  --graph FIL        tegn saken som oversikt (Graphviz): retningslinjene og reglene,\n"
   "                     samlet etter status; filtypen velger formatet: .dot, .svg, .png\n"
@@ -534,10 +536,11 @@ int cmd_check(int argc, char **argv)
     { "graph-all", no_argument, 0, 'G' }, { "graph-only", required_argument, 0, 'y' },
     { "graph-rule", required_argument, 0, 'R' }, { "output", required_argument, 0, 'o' },
     { "spor", no_argument, 0, 's' }, { "graph-detaljer", no_argument, 0, 'D' },
-    { "jobber", required_argument, 0, 'j' }, { 0, 0, 0, 0 },
+    { "jobber", required_argument, 0, 'j' }, { "trust", required_argument, 0, 'T' }, { 0, 0, 0, 0 },
   };
   char rules_buf[PATH_MAX];
   const char *rules = NULL, *format = "text", *color = "auto", *audit = NULL, *operator_name = NULL, *output = NULL;
+  const char *trust = NULL;
   bool store_case = false;
   size_t jobs = 0;
   checker k;
@@ -559,6 +562,7 @@ int cmd_check(int argc, char **argv)
     case 'c': color = optarg; break;
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;
+    case 'T': trust = optarg; break;
     case 'S': store_case = true; break;
     case 'g': k.graph = optarg; break;
     case 'o': output = optarg; break;
@@ -626,6 +630,11 @@ int cmd_check(int argc, char **argv)
   buf image;
   buf_init(&image);
   if (!fe_load_ruleset_image(rules, &p, &image, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
+  if (trust && !cli_trusted("check", &p, rules, trust)) {
+    buf_free(&image);
+    bc_free(&p);
+    return EXIT_USAGE;
+  }
   k.p = &p;
   if (audit) {
     k.audit = aw_open(audit, &p, &image, operator_name, store_case);

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "disasm.h"
 #include "frontend.h"
+#include "sign.h"
 
 
 static const char *const usage_main =
@@ -52,6 +53,9 @@ static const char *const usage_compile =
   "\n"
   "Valg:\n"
   "  -o, --output FIL   hvor regelsettet skrives (påkrevd)\n"
+  "  --sign NØKKEL.pem  signer regelsettet med en privat Ed25519-nøkkel, så de som\n"
+  "                     bruker det med --trust, vet hvem som har gitt det ut\n"
+  "                     (se docs/signering.md)\n"
   "  -h, --help         vis denne hjelpen\n";
 
 static const char *const usage_disasm =
@@ -69,15 +73,17 @@ static const char *const usage_disasm =
 static int cmd_compile(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    { "output", required_argument, 0, 'o' }, { "sign", required_argument, 0, 's' },
+    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
   };
-  const char *out = NULL;
+  const char *out = NULL, *key = NULL;
   int c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
     switch (c) {
     case 'o': out = optarg; break;
+    case 's': key = optarg; break;
     case 'h': fputs(usage_compile, stdout); return EXIT_CLEAN;
     default: return cli_usage_error("compile", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
@@ -104,6 +110,14 @@ static int cmd_compile(int argc, char **argv)
     buf_free(&bytes);
     return EXIT_USAGE;
   }
+  char *why = NULL;
+  size_t unsigned_len = bytes.len;
+  if (key && !sign_normc(&bytes, key, &why)) {
+    fprintf(stderr, "norm: regelsettet ble ikke signert: %s\n", why);
+    free(why);
+    buf_free(&bytes);
+    return EXIT_USAGE;
+  }
   /* Write to a temporary file and rename, so a crash never leaves half a rule set. */
   char target[PATH_MAX], tmp[PATH_MAX + 32];
   cli_output_target(out, target);            /* a symbolic link keeps pointing where it did */
@@ -119,11 +133,16 @@ static int cmd_compile(int argc, char **argv)
   }
   uint8_t digest[32];
   char hex[65];
-  bcf_sha256(bytes.data + BC_HEADER_LEN, bytes.len - BC_HEADER_LEN, digest);
+  bcf_sha256(bytes.data + BC_HEADER_LEN, unsigned_len - BC_HEADER_LEN, digest);
   bcf_hex(digest, 32, hex);
   fprintf(stderr, "norm: skrev %s (%zu byte)\n"
                   "regelsettets identitet: %s\n"
                   "(SHA-256 av innholdet etter filhodet; se docs/regelsett-id.md)\n", out, bytes.len, hex);
+  if (key) {
+    char id[SIGN_ID_LEN + 1];
+    sign_key_id((const uint8_t *)bytes.data + unsigned_len + 8, id);
+    fprintf(stderr, "signert med Ed25519-nøkkelen %s\n", id);
+  }
   buf_free(&bytes);
   return EXIT_CLEAN;
 }
