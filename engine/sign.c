@@ -25,6 +25,13 @@ static bool fail(char **why, const char *fmt, ...)
   return false;
 }
 
+/* norm never asks for a password (OpenSSL's default would prompt on the terminal). */
+static int no_password(char *b, int size, int rw, void *u)
+{
+  (void)b; (void)size; (void)rw; (void)u;
+  return -1;
+}
+
 static EVP_PKEY *read_key(const char *path, bool private, char **why)
 {
   size_t len;
@@ -38,9 +45,15 @@ static EVP_PKEY *read_key(const char *path, bool private, char **why)
     return NULL;
   }
   BIO *bio = BIO_new_mem_buf(text, (int)len);
-  EVP_PKEY *k = private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+  EVP_PKEY *k = private ? PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL) : PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
   BIO_free(bio);
+  bool encrypted = strstr(text, "ENCRYPTED") != NULL;
   free(text);
+  if (!k && encrypted) {
+    fail(why, "nøkkelen i %s er kryptert med passord, og norm spør ikke etter passord; dekrypter den "
+              "til en midlertidig fil (openssl pkey -in %s -out /dev/shm/nøkkel.pem) og slett den etterpå", path, path);
+    return NULL;
+  }
   if (!k) {
     if (private)
       fail(why, "%s er ikke en privat nøkkel i PEM-format (lag en med: openssl genpkey -algorithm ed25519 -out nøkkel.pem)", path);

@@ -16,6 +16,9 @@ typedef struct {
   bc_program *p;
   char **why;
   uint32_t max_fields;
+  uint32_t *ret;             /* per block: the type it returns (TY_ANY when not known) */
+  uint32_t *item_local;      /* per block: the local holding its rule's item, or BC_NONE */
+  uint32_t *item_type;       /* and that item's type */
 } verifier;
 
 static bool bad(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -304,11 +307,272 @@ static bool check_block(verifier *v, uint32_t bi)
   return ok;
 }
 
+/* ---- types ---- */
+
+/* The types on the stack, in the locals and of the iterators' items, per instruction: an
+** abstract interpretation over the program's type table, where TY_ANY is "not known here".
+** A value of a known type that an instruction cannot take (a field read from a date, a sum
+** of texts, a loop over a number) is refused: the VM would only find it at run time. Every
+** ITER_NEXT and ITER_END needs an ITER_INIT of its iterator on every path before it, so no
+** iterator is read that this run did not start. States are kept only where paths meet. */
+typedef struct {
+  bool set;
+  uint32_t depth;
+  uint64_t init;             /* iterators started on every path to here */
+  uint32_t *slot;            /* depth stack entries, then nlocals locals, then niters items */
+} tstate;
+
+#define TYPE_SLOTS_MAX (16u << 20)          /* stored slots per block, a bound for hostile files */
+#define TYPE_PASSES_MAX 200u
+
+static uint32_t kind_of(const bc_program *p, uint32_t t) { return p->types.items[t].kind; }
+
+static uint32_t join_t(uint32_t a, uint32_t b) { return a == b ? a : TY_ANY; }
+
+/* Joins src into dst (dst may be unset); whether dst changed. */
+static bool join_state(tstate *dst, const tstate *src, uint32_t n)
+{
+  if (!dst->set) {
+    dst->set = true;
+    dst->depth = src->depth;
+    dst->init = src->init;
+    memcpy(dst->slot, src->slot, n * sizeof *dst->slot);
+    return true;
+  }
+  bool changed = (dst->init & src->init) != dst->init;
+  dst->init &= src->init;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = join_t(dst->slot[i], src->slot[i]);
+    changed |= j != dst->slot[i];
+    dst->slot[i] = j;
+  }
+  return changed;
+}
+
+/* Whether a value of type t may be of kind k (TY_ANY may be anything). */
+static bool may_be(const bc_program *p, uint32_t t, uint32_t k)
+{
+  uint32_t tk = kind_of(p, t);
+  return tk == TK_ANY || tk == k;
+}
+
+static bool check_types(verifier *v, uint32_t bi)
+{
+  bc_program *p = v->p;
+  const bc_block *b = &p->blocks.items[bi];
+  const uint8_t *code = p->code.items + b->start;
+  uint32_t n = b->len, nl = b->nlocals, ni = b->niters;
+  uint32_t width = BC_MAX_STACK + 2 + nl + ni;         /* slots of a state, at most */
+  /* where paths meet: jump targets and loop heads */
+  uint32_t *at = xcalloc(n + 1, sizeof *at);           /* index + 1 into states, 0 = none */
+  uint32_t nstates = 0;
+  for (uint32_t pc = 0; pc < n; pc += bc_ops[code[pc]].len) {
+    const op_info *info = &bc_ops[code[pc]];
+    uint32_t next = pc + info->len, target = BC_NONE;
+    if (info->shape == SHAPE_JUMP) target = next + bc_u16(code + pc + 1);
+    else if (info->shape == SHAPE_NEXT) target = next + bc_u16(code + pc + 5);
+    else if (info->shape == SHAPE_LOOP) target = next - bc_u16(code + pc + 1);
+    if (target != BC_NONE && !at[target]) at[target] = ++nstates;
+  }
+  if ((uint64_t)nstates * width > TYPE_SLOTS_MAX) {
+    free(at);
+    return bad(v, "kodeblokk %u er for stor til å typekontrolleres", bi);
+  }
+  tstate *st = xcalloc(nstates + 1, sizeof *st);
+  uint32_t *slots = xcalloc((size_t)(nstates + 1) * width, sizeof *slots);
+  for (uint32_t i = 0; i <= nstates; i++) st[i].slot = slots + (size_t)i * width;
+  uint32_t *rec_type = xmalloc((p->records.len + 1) * sizeof *rec_type);
+  for (size_t r = 0; r < p->records.len; r++) rec_type[r] = TY_ANY;
+  for (size_t t = p->types.len; t-- > 0;)
+    if (p->types.items[t].kind == TK_REC) rec_type[p->types.items[t].rec] = (uint32_t)t;
+  tstate cur = { false, 0, 0, st[nstates].slot };     /* the last slot array is the walker's */
+  bool ok = true, changed = true, ret_first = true;
+  uint32_t pass = 0;
+#define S(i) cur.slot[(i)]
+#define LOC(i) cur.slot[BC_MAX_STACK + 2 + (i)]
+#define ITER(i) cur.slot[BC_MAX_STACK + 2 + nl + (i)]
+#define WRONG(what) (ok = bad(v, "kodeblokk %u, byte %u: %s", bi, pc, what))
+  for (; changed && ok; pass++) {
+    if (pass == TYPE_PASSES_MAX) { ok = bad(v, "kodeblokk %u: typene i løkkene finner ikke ro", bi); break; }
+    changed = false;
+    cur.set = true;
+    cur.depth = 0;
+    cur.init = 0;
+    for (uint32_t i = 0; i < width; i++) cur.slot[i] = TY_ANY;
+    if (v->item_local[bi] != BC_NONE) LOC(v->item_local[bi]) = v->item_type[bi];
+    for (uint32_t pc = 0; pc < n && ok;) {
+      uint8_t op = code[pc];
+      const op_info *info = &bc_ops[op];
+      uint32_t next = pc + info->len;
+      if (at[pc]) {
+        tstate *s = &st[at[pc] - 1];
+        if (cur.set) join_state(s, &cur, width);
+        if (s->set) {
+          cur.depth = s->depth;
+          cur.init = s->init;
+          memcpy(cur.slot, s->slot, width * sizeof *cur.slot);
+          cur.set = true;
+        }
+      }
+      if (!cur.set) { pc = next; continue; }
+      uint32_t d = cur.depth, a = info->shape != SHAPE_NONE ? bc_u16(code + pc + 1) : 0;
+      uint32_t top = d ? S(d - 1) : TY_ANY, below = d > 1 ? S(d - 2) : TY_ANY;
+      uint32_t target = BC_NONE;
+      switch (op) {
+      case OP_CONST: {
+        static const uint32_t of_kind[] = { [K_NUM] = TY_NUM, [K_STR] = TY_TEXT, [K_DATE] = TY_DATE, [K_DUR] = TY_DUR,
+                                            [K_REGEX] = TY_ANY, [K_LIST] = TY_ANY };
+        S(d) = of_kind[p->consts.items[a].kind];
+        break;
+      }
+      case OP_TRUE: case OP_FALSE: S(d) = TY_BOOL; break;
+      case OP_UNKNOWN: S(d) = TY_ANY; break;
+      case OP_ROOT: S(d) = rec_type[p->root]; break;
+      case OP_TODAY: S(d) = TY_DATE; break;
+      case OP_LOCAL: S(d) = LOC(a); break;
+      case OP_SETLOCAL: LOC(a) = top; break;
+      case OP_FIELD:
+        if (!may_be(p, top, TK_REC)) { WRONG("et felt leses fra noe som ikke er en post"); break; }
+        if (kind_of(p, top) == TK_REC) {
+          const bc_record *r = &p->records.items[p->types.items[top].rec];
+          if (a >= r->fields.len) { WRONG("feltet finnes ikke i posten"); break; }
+          S(d - 1) = r->fields.items[a].type;
+        } else {
+          S(d - 1) = TY_ANY;
+        }
+        break;
+      case OP_NEG:
+        if (!may_be(p, top, TK_NUM)) WRONG("minus foran noe som ikke er et tall");
+        S(d - 1) = TY_NUM;
+        break;
+      case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
+        if (!may_be(p, top, TK_NUM) || !may_be(p, below, TK_NUM)) WRONG("regning med noe som ikke er et tall");
+        S(d - 2) = TY_NUM;
+        break;
+      case OP_DATE_ADD: case OP_DATE_SUB:
+        if (!may_be(p, below, TK_DATE) || !may_be(p, top, TK_DUR)) WRONG("datoregning uten en dato og en varighet");
+        S(d - 2) = TY_DATE;
+        break;
+      case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        if (kind_of(p, top) != TK_ANY && kind_of(p, below) != TK_ANY && kind_of(p, top) != kind_of(p, below))
+          WRONG("sammenligning av verdier av ulike typer");
+        S(d - 2) = TY_BOOL;
+        break;
+      case OP_IN:
+        if (!may_be(p, top, TK_LIST)) WRONG("«i» med noe som ikke er en liste");
+        S(d - 2) = TY_BOOL;
+        break;
+      case OP_NOT: case OP_WRITTEN: case OP_MISSING: S(d - 1) = TY_BOOL; break;
+      case OP_AND: case OP_OR: case OP_ANY_STEP: case OP_ALL_STEP: S(d - 2) = TY_BOOL; break;
+      case OP_COUNT_STEP: S(d - 2) = TY_NUM; break;
+      case OP_MATCH:
+        if (!may_be(p, top, TK_TEXT)) WRONG("et regulært uttrykk brukt på noe som ikke er tekst");
+        S(d - 1) = TY_BOOL;
+        break;
+      case OP_OR_EMPTY:
+        if (!may_be(p, top, TK_LIST)) WRONG("«registrert» brukt på noe som ikke er en liste");
+        break;
+      case OP_RETURN:
+        v->ret[bi] = pass == 0 && ret_first ? top : join_t(v->ret[bi], top);
+        ret_first = false;
+        break;
+      case OP_ITER_INIT:
+        if (!may_be(p, top, TK_LIST)) { WRONG("en løkke over noe som ikke er en liste"); break; }
+        ITER(a) = kind_of(p, top) == TK_LIST ? p->types.items[top].elem : TY_ANY;
+        cur.init |= 1ull << a;
+        break;
+      case OP_ITER_NEXT: case OP_ITER_END:
+        if (!(cur.init & 1ull << a)) WRONG("en løkke brukes uten at den er startet på alle veier hit");
+        break;
+      case OP_CALL: {
+        const std_builtin *f = &std_builtins[a];
+        for (uint32_t i = 0; i < f->argc && ok; i++) {
+          uint32_t want = f->args[i], got = S(d - f->argc + i);
+          if (want == STD_ANY_LIST ? !may_be(p, got, TK_LIST) : want < TY__BUILTIN && want != TY_ANY && !may_be(p, got, want))
+            WRONG("en innebygd funksjon får et argument av feil type");
+        }
+        S(d - f->argc) = f->ret < TY__BUILTIN ? f->ret : TY_ANY;
+        break;
+      }
+      default: break;
+      }
+      if (!ok) break;
+      /* the state after: the stack, and where control may go */
+      uint32_t after = d - (uint32_t)(info->pop < 0 ? code[pc + 3] : info->pop) + (uint32_t)info->push;
+      if (info->shape == SHAPE_JUMP) target = next + a;
+      else if (info->shape == SHAPE_LOOP) target = next - a;
+      else if (info->shape == SHAPE_NEXT) {
+        /* the exit: the local is not assigned */
+        cur.depth = after;
+        changed |= join_state(&st[at[next + bc_u16(code + pc + 5)] - 1], &cur, width) && next + bc_u16(code + pc + 5) <= pc;
+        LOC(bc_u16(code + pc + 3)) = ITER(a);
+      }
+      cur.depth = after;
+      if (target != BC_NONE) {
+        bool grew = join_state(&st[at[target] - 1], &cur, width);
+        changed |= grew && target <= pc;                 /* a back edge: another pass */
+      }
+      if (op == OP_RETURN || op == OP_JUMP || op == OP_LOOP) cur.set = false;
+      pc = next;
+    }
+  }
+#undef S
+#undef LOC
+#undef ITER
+#undef WRONG
+  free(rec_type);
+  free(slots);
+  free(st);
+  free(at);
+  return ok;
+}
+
+/* The type of a per-item rule's item, in each block that reads it: an item of the list
+** its collection block returns. The collection blocks are typed first. */
+static void item_types(verifier *v)
+{
+  bc_program *p = v->p;
+  for (size_t i = 0; i < p->rules.len; i++) {
+    const bc_rule *r = &p->rules.items[i];
+    if (r->var_local == BC_NONE) continue;
+    uint32_t list = v->ret[r->coll], item = kind_of(p, list) == TK_LIST ? p->types.items[list].elem : TY_ANY;
+    const uint32_t blocks[] = { r->filter, r->scope, r->exception, r->check, r->message, r->message_ok };
+    for (size_t j = 0; j < sizeof blocks / sizeof *blocks; j++)
+      if (blocks[j] != BC_NONE) {
+        v->item_local[blocks[j]] = r->var_local;
+        v->item_type[blocks[j]] = item;
+      }
+    for (size_t j = 0; j < r->docs.len; j++)
+      if (r->var_local < p->blocks.items[r->docs.items[j].check].nlocals) {
+        v->item_local[r->docs.items[j].check] = r->var_local;
+        v->item_type[r->docs.items[j].check] = item;
+      }
+  }
+}
+
 bool bc_verify(bc_program *p, char **why)
 {
-  verifier v = { p, why, 0 };
+  verifier v = { p, why, 0, NULL, NULL, NULL };
   if (!check_tables(&v)) return false;
-  for (size_t i = 0; i < p->blocks.len; i++)
-    if (!check_block(&v, (uint32_t)i)) return false;
-  return check_regexes(&v);
+  bool ok = true;
+  for (size_t i = 0; i < p->blocks.len && ok; i++) ok = check_block(&v, (uint32_t)i);
+  size_t nb = p->blocks.len + 1;
+  v.ret = xmalloc(nb * sizeof *v.ret);
+  v.item_local = xmalloc(nb * sizeof *v.item_local);
+  v.item_type = xmalloc(nb * sizeof *v.item_type);
+  for (size_t i = 0; i < nb; i++) {
+    v.ret[i] = TY_ANY;
+    v.item_local[i] = BC_NONE;
+    v.item_type[i] = TY_ANY;
+  }
+  /* collection blocks first: the other blocks of a rule read their items */
+  for (size_t i = 0; i < p->blocks.len && ok; i++)
+    if (p->blocks.items[i].kind == BLOCK_COLL) ok = check_types(&v, (uint32_t)i);
+  if (ok) item_types(&v);
+  for (size_t i = 0; i < p->blocks.len && ok; i++)
+    if (p->blocks.items[i].kind != BLOCK_COLL) ok = check_types(&v, (uint32_t)i);
+  free(v.ret);
+  free(v.item_local);
+  free(v.item_type);
+  return ok && check_regexes(&v);
 }

@@ -1,7 +1,11 @@
 /*
 ** The bytecode verifier: nothing runs until it has checked every table index, every
 ** instruction, every jump, the stack depth on every path, that every loop can only
-** walk a list forward, and that every regular expression compiles under the limits.
+** walk a list forward, and that every regular expression compiles under the limits;
+** then the types on every path (abstract interpretation over the schema's types): no
+** instruction gets a value of a type it cannot take, no field index lies beyond its
+** record, and no iterator is read before this run started it. Together with the VM
+** clearing what a run did not set, nothing from one case can reach another.
 */
 #ifndef NORM_VERIFY_H
 #define NORM_VERIFY_H

@@ -455,6 +455,15 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
   uint32_t pc = 0, budget = m->budget;
   bool bad = false;
+  /* nothing a run did not set itself is read: iterators start empty, and the program-wide
+  ** block's frame is cleared (a rule's locals are cleared by vm_set_rule) */
+  for (uint32_t i = 0; i < b->niters; i++) {
+    m->iters[i].list = NULL;
+    m->iters[i].next = 0;
+    m->iters[i].unknown = false;
+  }
+  if (b->kind == BLOCK_JUSTIFIED)
+    for (uint32_t i = 0; i < b->nlocals; i++) locals[i] = v_unknown();
   for (;;) {
     if (budget-- == 0) { m->budget = 0; return VM_ERR_BUDGET; }
     opcode op = (opcode)code[pc];

@@ -27,7 +27,7 @@ static FILE *create(const char *name)
 {
   char path[256];
   snprintf(path, sizeof path, DIR "/%s", name);
-  th_runf(0, "mkdir -p " DIR);
+  free(th_runf(0, "mkdir -p " DIR));
   FILE *f = fopen(path, "w");
   assert_non_null(f);
   return f;

@@ -115,8 +115,8 @@ static void test_audit_names_the_signer(void **state)
                 th_norm());
   assert_non_null(strstr(out, "brutt"));
   free(out);
-  th_runf(0, "rm -f " DIR "/logg.db*; %s check --rules " DIR "/s.normc --audit " DIR "/logg.db --operator test "
-          "examples/saker/02-oms-spedbarn.json > /dev/null; test $? -le 1", th_norm());
+  free(th_runf(0, "rm -f " DIR "/logg.db*; %s check --rules " DIR "/s.normc --audit " DIR "/logg.db --operator test "
+               "examples/saker/02-oms-spedbarn.json > /dev/null; test $? -le 1", th_norm()));
   out = th_runf(0, "%s audit replay " DIR "/logg.db 1 --case examples/saker --trust " DIR "/bufdir.pub", th_norm());
   assert_non_null(strstr(out, "identisk resultat"));
   free(out);

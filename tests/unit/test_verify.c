@@ -14,7 +14,9 @@ static const char *const rules =
   "regel X-EN bør \"En\"\n"
   "  for hvert t i tiltak der t.type = \"omsorgsendrende\"\n"
   "  krev t.planlagt_slutt >= t.start + grense og samsvarer(t.id, \"^T\\d+$\")\n"
-  "  melding \"Tiltak {t.id}\"\n";
+  "  melding \"Tiltak {t.id}\"\n"
+  "regel X-TO krav \"To\"\n"
+  "  krev finnes e i evalueringer: e.dato >= vurderingsdato\n";
 
 static void compiled(buf *bytes)
 {
@@ -85,15 +87,15 @@ static void reseal(buf *b)
   bcf_sha256(b->data + BC_HEADER_LEN, b->len - BC_HEADER_LEN, (uint8_t *)b->data + 20);
 }
 
-/* Finds the byte offset of the first instruction `op` in the check block of X-EN. */
-static size_t find_op(const buf *b, opcode op)
+/* Finds the byte offset of the first instruction `op` in the check block of rule `id`. */
+static size_t find_op_in(const buf *b, const char *id, opcode op)
 {
   bc_program p;
   char *why = NULL;
   assert_true(bcf_load((const uint8_t *)b->data, b->len, &p, &why));
   const bc_block *blk = NULL;
   for (size_t i = 0; i < p.rules.len; i++)
-    if (!strcmp(bc_str(&p, p.rules.items[i].id), "X-EN")) blk = &p.blocks.items[p.rules.items[i].check];
+    if (!strcmp(bc_str(&p, p.rules.items[i].id), id)) blk = &p.blocks.items[p.rules.items[i].check];
   assert_non_null(blk);
   size_t at = 0;
   for (uint32_t pc = 0; pc < blk->len; pc += bc_ops[p.code.items[blk->start + pc]].len)
@@ -106,6 +108,8 @@ static size_t find_op(const buf *b, opcode op)
   assert_true(at > 0 || op == OP_ROOT);
   return code_off + at;
 }
+
+static size_t find_op(const buf *b, opcode op) { return find_op_in(b, "X-EN", op); }
 
 static void expect_refused(buf *b, const char *reason)
 {
@@ -162,6 +166,46 @@ static void test_correct_digest_bad_operand_and_constant(void **state)
   buf_free(&a);
 }
 
+/* The verifier types the program: an instruction of the right shape but the wrong meaning
+** is refused before it runs (found by the adversarial review, issue 14). */
+static void test_correct_digest_wrong_types(void **state)
+{
+  (void)state;
+  buf a;
+  /* ITER_INIT replaced by an instruction of the same shape: ITER_NEXT would walk the
+  ** iterator left from an earlier run (another case's list) */
+  compiled(&a);
+  size_t at = find_op_in(&a, "X-TO", OP_ITER_INIT);
+  a.data[at] = OP_SETLOCAL;
+  expect_refused(&a, "en løkke brukes uten at den er startet på alle veier hit");
+  buf_free(&a);
+  /* a field read from a duration: the measure's local replaced by the constant «grense» */
+  compiled(&a);
+  size_t k = find_op(&a, OP_CONST);
+  at = find_op(&a, OP_LOCAL);
+  a.data[at] = OP_CONST;
+  a.data[at + 1] = a.data[k + 1];
+  a.data[at + 2] = a.data[k + 2];
+  expect_refused(&a, "et felt leses fra noe som ikke er en post");
+  buf_free(&a);
+  /* date arithmetic with a record instead of a duration */
+  compiled(&a);
+  at = find_op(&a, OP_CONST);
+  size_t l = find_op(&a, OP_LOCAL);
+  a.data[at] = OP_LOCAL;
+  a.data[at + 1] = a.data[l + 1];
+  a.data[at + 2] = a.data[l + 2];
+  expect_refused(&a, "datoregning uten en dato og en varighet");
+  buf_free(&a);
+  /* a field index beyond the record's fields */
+  compiled(&a);
+  at = find_op(&a, OP_FIELD);
+  a.data[at + 1] = 12;            /* below the largest record's 13 fields, above a measure's 11 */
+  a.data[at + 2] = 0;
+  expect_refused(&a, "feltet finnes ikke i posten");
+  buf_free(&a);
+}
+
 static void test_wrong_magic_and_version(void **state)
 {
   (void)state;
@@ -188,6 +232,7 @@ int th_verify_tests(void)
     cmocka_unit_test(test_truncation_is_refused),
     cmocka_unit_test(test_correct_digest_bad_jump),
     cmocka_unit_test(test_correct_digest_bad_operand_and_constant),
+    cmocka_unit_test(test_correct_digest_wrong_types),
     cmocka_unit_test(test_wrong_magic_and_version),
   };
   return cmocka_run_group_tests_name("bytekode og verifikator", tests, NULL, NULL);
