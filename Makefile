@@ -7,7 +7,7 @@
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
 
 CC       ?= cc
-PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc simdjson
+PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc simdjson libmicrohttpd
 BUILD    ?= build
 MODE     ?= release
 # Benchmark workload B: corpus generator, oracle and hand-written baselines (make bench).
@@ -16,7 +16,7 @@ BENCHB   ?= ../shared/bench
 SEEDS    ?= ../shared/seeds
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
-BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
+BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. -Iinclude -Iengine -Igrammar -I$(BUILD)/gen -Istdlib
 ifeq ($(MODE),fuzz)
 OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
 LDSAN     = -fsanitize=address,undefined
@@ -49,7 +49,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
              tools/cmd_fmt.c tools/quote.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_summary.c tools/graph_rules.c tools/cmd_graph.c \
-             tools/report_html.c
+             tools/report_html.c tools/cmd_serve.c engine/api.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -59,11 +59,11 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) $(BUILD)/obj/engine/
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
              tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
              tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c \
-             tests/unit/test_limits.c tests/unit/test_sign.c
+             tests/unit/test_limits.c tests/unit/test_sign.c tests/unit/test_serve.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
 .PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds stress bench deps clean
-all: $(BUILD)/norm
+all: $(BUILD)/norm $(BUILD)/libnorm.a
 
 $(BUILD)/.deps: tools/install-deps.sh
 	@mkdir -p $(BUILD)
@@ -102,6 +102,14 @@ $(BUILD)/obj/engine/json_simd.o: engine/json_simd.cpp engine/json_simd.h | $(BUI
 $(BUILD)/norm: $(OBJ) $(BUILD)/obj/tools/norm.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The engine as a library: include/norm.h is its interface (examples/norm-api.c uses only it).
+$(BUILD)/libnorm.a: $(OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/norm-api: examples/norm-api.c include/norm.h $(BUILD)/libnorm.a
+	$(CC) -std=c11 $(OPT) $(WARN) -Iinclude $(LDFLAGS) -o $@ examples/norm-api.c $(BUILD)/libnorm.a $(LDLIBS)
+
 $(BUILD)/unit-tests: $(OBJ) $(TEST_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -110,8 +118,10 @@ demo: $(BUILD)/norm
 
 # Each test binary runs from the project root; golden files live in tests/golden/.
 # The shipped rules' own tests must pass with full coverage.
-test-release: $(BUILD)/norm $(BUILD)/unit-tests
+test-release: $(BUILD)/norm $(BUILD)/unit-tests $(BUILD)/norm-api
 	NORM=$(BUILD)/norm $(BUILD)/unit-tests
+	$(BUILD)/norm-api rules examples/saksmappe-eksempel.json > $(BUILD)/norm-api.txt; test $$? -eq 1 && \
+	  grep -q "^2024-0193: 4 brudd, 3 avvik, 1 ukjent" $(BUILD)/norm-api.txt
 	$(BUILD)/norm test --krev-dekning rules/ > $(BUILD)/regeltester.txt || { cat $(BUILD)/regeltester.txt; exit 1; }
 	@tail -1 $(BUILD)/regeltester.txt
 	@if [ -d $(SEEDS) ]; then echo "$(BUILD)/norm lint --kilder $(SEEDS) rules"; $(BUILD)/norm lint --kilder $(SEEDS) rules; \
@@ -122,10 +132,10 @@ test-release: $(BUILD)/norm $(BUILD)/unit-tests
 test-san:
 	$(MAKE) --no-print-directory BUILD=build/san MODE=san test-release
 
-# The threaded batch pipeline under ThreadSanitizer: norm check -j on the corpora.
+# The threaded code under ThreadSanitizer: norm check -j on the corpora, and norm serve.
 test-tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan MODE=tsan build/tsan/norm build/tsan/unit-tests
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch serve
 
 test: test-release test-san test-tsan test-fuzz
 

@@ -372,7 +372,8 @@ static bool check_types(verifier *v, uint32_t bi)
     if (info->shape == SHAPE_JUMP) target = next + bc_u16(code + pc + 1);
     else if (info->shape == SHAPE_NEXT) target = next + bc_u16(code + pc + 5);
     else if (info->shape == SHAPE_LOOP) target = next - bc_u16(code + pc + 1);
-    if (target != BC_NONE && !at[target]) at[target] = ++nstates;
+    /* jumps in unreachable code were not checked (check_block): they may point anywhere */
+    if (target < n && !at[target]) at[target] = ++nstates;
   }
   if ((uint64_t)nstates * width > TYPE_SLOTS_MAX) {
     free(at);

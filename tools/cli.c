@@ -1,6 +1,8 @@
 /*
 ** Shared pieces of the `norm` command (see cli.h).
 */
+#define _GNU_SOURCE                          /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -417,4 +419,12 @@ bool cli_trusted(const char *cmd, const bc_program *p, const char *what, const c
     return false;
   }
   return true;
+}
+
+size_t cli_cores(void)
+{
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return (size_t)CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (size_t)n : 1;
 }

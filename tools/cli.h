@@ -46,6 +46,9 @@ bool cli_each_case_idle(const char *path, cli_case_fn fn, cli_idle_fn idle, void
 ** is ever overwritten or truncated. A symbolic link is written through, never replaced. */
 bool cli_output_ok(const char *cmd, const char *out, const char *const *inputs, size_t ninputs);
 
+/* The cores this process may run on (taskset and containers narrow it): -j's default. */
+size_t cli_cores(void);
+
 /* --trust: whether rule set p (loaded from `what`) is signed by the Ed25519 public key in
 ** the PEM file `trust`; says why not on stderr. */
 bool cli_trusted(const char *cmd, const bc_program *p, const char *what, const char *trust);

@@ -440,15 +440,6 @@ static void submit(void *ctx, const char *name, const char *text, size_t len)
   }
 }
 
-/* The cores this process may run on (taskset and containers narrow it). */
-static size_t cores(void)
-{
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return (size_t)CPU_COUNT(&set);
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (size_t)n : 1;
-}
-
 static void pool_start(checker *k, size_t n)
 {
   k->nworkers = n;
@@ -651,7 +642,7 @@ int cmd_check(int argc, char **argv)
   if (k.graph || k.format == OUT_HTML) k.gvc = gvContext();
   if (k.format == OUT_HTML) k.html = html_begin(k.gvc);
   /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
-  size_t n = k.graph || k.format == OUT_HTML ? 1 : jobs ? jobs : cores();
+  size_t n = k.graph || k.format == OUT_HTML ? 1 : jobs ? jobs : cli_cores();
   pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
   progress_begin(&k.prog, argv + optind, argc - optind);
   for (int i = optind; i < argc && !k.stopped; i++)

@@ -26,6 +26,9 @@ int cmd_fmt(int argc, char **argv);
 extern const char *const usage_graph;
 int cmd_graph(int argc, char **argv);
 
+extern const char *const usage_serve;
+int cmd_serve(int argc, char **argv);
+
 extern const char *const usage_audit;
 int cmd_audit(int argc, char **argv);
 int audit_replay_cmd(int argc, char **argv);   /* argv starts at "replay" */

@@ -37,6 +37,7 @@ static const char *const usage_main =
   "  fmt       skriv regelfilene i den faste formen (--check: bare kontroller)\n"
   "  graph     tegn regelsettet: regler og hva de avhenger av (Graphviz)\n"
   "  audit     revisjonsloggen: verify, show, replay og export\n"
+  "  serve     kjør norm som HTTP-tjeneste for fagsystemer\n"
   "  version   vis versjonen\n"
   "  help      vis hjelp for en kommando: norm help check\n"
   "\n"
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
     else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
     else if (!strcmp(topic, "audit")) fputs(usage_audit, stdout);
+    else if (!strcmp(topic, "serve")) fputs(usage_serve, stdout);
     else if (!strcmp(topic, "graph")) fputs(usage_graph, stdout);
     else if (!strcmp(topic, "version")) fputs(usage_version, stdout);
     else if (!*topic) fputs(usage_main, stdout);
@@ -254,6 +256,7 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
   if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }

@@ -53,6 +53,7 @@ int th_jsonw_tests(void);
 int th_batch_tests(void);
 int th_limits_tests(void);
 int th_sign_tests(void);
+int th_serve_tests(void);
 
 /* The norm binary under test ($NORM), and running a shell command: its exit status,
 ** with stdout and stderr together in *out (caller frees). */

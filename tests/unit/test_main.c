@@ -157,6 +157,7 @@ int main(int argc, char **argv)
     { "format", th_format_tests }, { "audit", th_audit_tests }, { "graph", th_graph_tests },
     { "explain", th_explain_tests }, { "jsonw", th_jsonw_tests }, { "batch", th_batch_tests },
     { "limits", th_limits_tests }, { "sign", th_sign_tests },
+    { "serve", th_serve_tests },
   };
   int failed = 0, ran = 0;
   for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {

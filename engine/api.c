@@ -1,0 +1,276 @@
+/*
+** The library interface (include/norm.h) over the engine: the frontend and loader for rule
+** sets, the case reader, the evaluator and the reports. Nothing here prints or exits.
+*/
+#include "norm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcfile.h"
+#include "case.h"
+#include "date.h"
+#include "eval.h"
+#include "frontend.h"
+#include "jsonw.h"
+#include "tools/report.h"
+#include "sign.h"
+#include "vm.h"
+
+struct norm_rules {
+  bc_program p;
+  buf json;                  /* norm_rules_json, made once at load (read by any thread) */
+};
+
+struct norm_judge {
+  const norm_rules *r;
+  vm *m;
+  case_reader *rd;
+  buf errors, out;
+  char sak_id[256];
+};
+
+static norm_status set_err(norm_error *err, norm_status code, const char *msg, const char *where)
+{
+  if (!err) return code;
+  err->code = code;
+  snprintf(err->message, sizeof err->message, "%s", msg ? msg : "");
+  size_t n = strlen(err->message);
+  while (n && err->message[n - 1] == '\n') err->message[--n] = 0;
+  snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+  return code;
+}
+
+static const char *const strength_key[] = { "krav", "bor", "kan" };
+
+static void validity(jsonw *w, int32_t from, int32_t to)
+{
+  char d[11];
+  if (from != INT32_MIN) { date_format(from, d); jw_kstr(w, "gjelder_fra", d); }
+  if (to != INT32_MAX) { date_format(to, d); jw_kstr(w, "gjelder_til", d); }
+}
+
+static void describe(norm_rules *r)
+{
+  const bc_program *p = &r->p;
+  jsonw w;
+  jw_init(&w, &r->json);
+  jw_obj(&w);
+  jw_kstr(&w, "navn", bc_str(p, p->name));
+  jw_kstr(&w, "sha256", p->sha256_hex);
+  if (p->is_signed) jw_kstr(&w, "signert_av", p->signer_id);
+  jw_key(&w, "retningslinjer");
+  jw_arr(&w);
+  for (size_t i = 0; i < p->guides.len; i++) {
+    const bc_guide *g = &p->guides.items[i];
+    jw_obj(&w);
+    jw_kstr(&w, "id", bc_str(p, g->id));
+    jw_kstr(&w, "tittel", bc_str(p, g->title));
+    if (g->version != BC_NONE) jw_kstr(&w, "versjon", bc_str(p, g->version));
+    validity(&w, g->from, g->to);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_key(&w, "regler");
+  jw_arr(&w);
+  for (size_t i = 0; i < p->rules.len; i++) {
+    const bc_rule *rule = &p->rules.items[i];
+    jw_obj(&w);
+    jw_kstr(&w, "id", bc_str(p, rule->id));
+    jw_kstr(&w, "retningslinje", bc_str(p, p->guides.items[rule->guide].id));
+    jw_kstr(&w, "styrke", strength_key[rule->strength]);
+    jw_kstr(&w, "tittel", bc_str(p, rule->title));
+    validity(&w, rule->from, rule->to);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_obj_end(&w);
+}
+
+static norm_rules *finish(norm_rules *r)
+{
+  buf_init(&r->json);
+  describe(r);
+  return r;
+}
+
+norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
+{
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *msgs = open_memstream(&text, &len);
+  norm_rules *r = xcalloc(1, sizeof *r);
+  bool ok = fe_load_ruleset(path, &r->p, msgs, false);
+  if (msgs) fclose(msgs);
+  if (!ok) {
+    /* the first diagnostic names where: "file:line:col: feil: …" or "norm: file: …" */
+    char where[256] = "";
+    if (text) {
+      const char *colon = strstr(text, ": feil:");
+      if (colon && (size_t)(colon - text) < sizeof where && !memchr(text, '\n', (size_t)(colon - text)))
+        snprintf(where, sizeof where, "%.*s", (int)(colon - text), text);
+    }
+    set_err(err, NORM_ERR_RULES, text && *text ? text : "regelsettet kan ikke leses", where);
+    free(text);
+    free(r);
+    return NORM_ERR_RULES;
+  }
+  free(text);
+  *out = finish(r);
+  return NORM_OK;
+}
+
+norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **out, norm_error *err)
+{
+  *out = NULL;
+  norm_rules *r = xcalloc(1, sizeof *r);
+  char *why = NULL;
+  if (len > BCF_MAX_FILE || !bcf_load(bytes, len, &r->p, &why)) {
+    set_err(err, NORM_ERR_RULES, why ? why : "regelsettet er større enn grensen for en .normc-fil", "");
+    free(why);
+    free(r);
+    return NORM_ERR_RULES;
+  }
+  *out = finish(r);
+  return NORM_OK;
+}
+
+void norm_rules_free(norm_rules *r)
+{
+  if (!r) return;
+  bc_free(&r->p);
+  buf_free(&r->json);
+  free(r);
+}
+
+const char *norm_rules_digest(const norm_rules *r) { return r->p.sha256_hex; }
+const char *norm_rules_name(const norm_rules *r) { return bc_str(&r->p, r->p.name); }
+const char *norm_rules_signer(const norm_rules *r) { return r->p.signer_id; }
+
+norm_status norm_rules_check_trust(const norm_rules *r, const char *public_key_path, norm_error *err)
+{
+  uint8_t key[SIGN_KEY_LEN];
+  char *why = NULL;
+  if (!sign_read_public(public_key_path, key, &why)) {
+    set_err(err, NORM_ERR_RULES, why, public_key_path);
+    free(why);
+    return NORM_ERR_RULES;
+  }
+  char id[SIGN_ID_LEN + 1], msg[256];
+  sign_key_id(key, id);
+  if (!r->p.is_signed) {
+    snprintf(msg, sizeof msg, "regelsettet er ikke signert; bare et regelsett signert med nøkkelen %s godtas", id);
+    return set_err(err, NORM_ERR_RULES, msg, "");
+  }
+  if (memcmp(r->p.signer, key, SIGN_KEY_LEN)) {
+    snprintf(msg, sizeof msg, "regelsettet er signert med nøkkelen %s, ikke med den betrodde nøkkelen %s", r->p.signer_id, id);
+    return set_err(err, NORM_ERR_RULES, msg, "");
+  }
+  return NORM_OK;
+}
+
+const char *norm_rules_json(const norm_rules *r, size_t *len)
+{
+  if (len) *len = r->json.len;
+  return r->json.data;
+}
+
+norm_judge *norm_judge_new(const norm_rules *r)
+{
+  norm_judge *j = xcalloc(1, sizeof *j);
+  j->r = r;
+  j->m = vm_new(&r->p);
+  j->rd = case_reader_new();
+  if (!j->rd) {
+    norm_judge_free(j);
+    return NULL;
+  }
+  return j;
+}
+
+void norm_judge_free(norm_judge *j)
+{
+  if (!j) return;
+  if (j->m) vm_free(j->m);
+  if (j->rd) case_reader_free(j->rd);
+  buf_free(&j->errors);
+  buf_free(&j->out);
+  free(j);
+}
+
+/* The loader's first problem: its JSON path (before ": "), and what kind of problem. */
+static norm_status case_problem(const char *text, char *where, size_t n)
+{
+  where[0] = 0;
+  if (strstr(text, "større enn grensen")) return NORM_ERR_LIMIT;
+  if (!strncmp(text, "linje ", 6) || strstr(text, "ugyldig JSON") || strstr(text, "ikke et JSON-objekt")) return NORM_ERR_JSON;
+  const char *sep = strstr(text, ": ");
+  const char *nl = strchr(text, '\n');
+  if (sep && (!nl || sep < nl) && (size_t)(sep - text) < n) snprintf(where, n, "%.*s", (int)(sep - text), text);
+  return NORM_ERR_CASE;
+}
+
+norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
+                            norm_result *out, norm_error *err)
+{
+  memset(out, 0, sizeof *out);
+  out->text = out->sak_id = "";
+  norm_format format = o ? o->format : NORM_FORMAT_JSON;
+  if (format > NORM_FORMAT_TEXT) return set_err(err, NORM_ERR_USAGE, "ukjent format", "");
+  int32_t date = 0;
+  bool has_date = o && o->date;
+  if (has_date && !date_parse(o->date, strlen(o->date), &date))
+    return set_err(err, NORM_ERR_USAGE, "datoen må skrives ÅÅÅÅ-MM-DD", "dato");
+  const bc_program *p = &j->r->p;
+  ncase c;
+  buf_reset(&j->errors);
+  if (!case_read(j->rd, p, json, len, &c, &j->errors, NULL)) {
+    char where[256];
+    const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
+    norm_status s = case_problem(text, where, sizeof where);
+    set_err(err, s, text, where);
+    case_free(&c);
+    return s;
+  }
+  if (!has_date) date = c.has_date ? c.date : date_today();
+  snprintf(j->sak_id, sizeof j->sak_id, "%s", c.sak_id ? c.sak_id : "");
+  out->sak_id = j->sak_id;
+  result r;
+  eval_case_detail(j->m, &c, date, &r, format == NORM_FORMAT_COMPACT ? EVAL_STATUS : EVAL_FULL);
+  norm_status s = NORM_OK;
+  if (r.error != VM_OK) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "regel %s: %s", r.error_rule, vm_status_text(r.error));
+    s = set_err(err, NORM_ERR_LIMIT, b.data, r.error_rule);
+    buf_free(&b);
+  } else {
+    buf_reset(&j->out);
+    if (format == NORM_FORMAT_JSON) {
+      report_json(&r, &j->out);
+    } else if (format == NORM_FORMAT_COMPACT) {
+      report_compact(&r, &j->out);
+    } else {
+      char *text = NULL;
+      size_t n = 0;
+      FILE *f = open_memstream(&text, &n);
+      if (f) {
+        text_opts to = { false, false, false };
+        report_text(&r, f, &to);
+        fclose(f);
+        buf_put(&j->out, text, n);
+      }
+      free(text);
+    }
+    out->text = j->out.data ? j->out.data : "";
+    out->len = j->out.len;
+    static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
+    for (size_t i = 0; i < 7; i++) out->counts[i] = r.counts[order[i]];
+    out->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
+  }
+  result_free(&r);
+  case_free(&c);
+  return s;
+}

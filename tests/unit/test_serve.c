@@ -1,0 +1,233 @@
+/*
+** norm serve over real HTTP (curl against the binary): every route and error status,
+** tokens, a reload during traffic and a failing one, and a clean stop on SIGTERM. The
+** server picks a free port (--listen 127.0.0.1:0) and says which on stderr.
+*/
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+#define DIR "build/q-serve"
+
+typedef struct {
+  pid_t pid;
+  int port;
+  char log[128];
+} served;
+
+/* The server a test started, so that a failing test does not leave it running. */
+static pid_t running;
+
+static int kill_running(void **state)
+{
+  (void)state;
+  if (running > 0) {
+    kill(running, SIGKILL);
+    waitpid(running, NULL, 0);
+  }
+  running = 0;
+  return 0;
+}
+
+/* Starts norm serve with the arguments; waits (at most 30 s) until it listens. */
+static void start(served *s, const char *name, const char *args)
+{
+  free(th_runf(0, "mkdir -p " DIR));
+  snprintf(s->log, sizeof s->log, DIR "/%s.log", name);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "exec %s serve --listen 127.0.0.1:0 %s 2> %s", th_norm(), args, s->log);
+  s->pid = fork();
+  assert_true(s->pid >= 0);
+  if (s->pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  running = s->pid;
+  s->port = 0;
+  for (int i = 0; i < 300 && !s->port; i++) {
+    usleep(100000);
+    FILE *f = fopen(s->log, "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+      const char *at = strstr(line, "lytter på 127.0.0.1:");
+      if (at) s->port = atoi(at + strlen("lytter på 127.0.0.1:"));
+    }
+    if (f) fclose(f);
+  }
+  if (!s->port) fail_msg("norm serve startet ikke: %s", th_slurp(s->log));
+}
+
+/* Stops it with SIGTERM; it must exit 0. */
+static void stop(served *s)
+{
+  kill(s->pid, SIGTERM);
+  int st = 0;
+  assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
+  running = 0;
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* curl with the status code last: "… 200". */
+#define CURL "curl -s -S --max-time 60 -w ' %%{http_code}'"
+
+static void test_routes_and_errors(void **state)
+{
+  (void)state;
+  served s;
+  start(&s, "ruter", "--rules rules -j 2");
+  char *out = th_runf(0, CURL " -D - -X POST --data-binary @examples/saksmappe-eksempel.json http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "X-Norm-Regelsett: "));
+  assert_non_null(strstr(out, "\"format\":\"norm-resultat/1\",\"sak_id\":\"2024-0193\""));
+  assert_non_null(strstr(out, "}\n 200"));
+  free(out);
+  /* the same bytes as norm check */
+  char *served_json = th_runf(0, "curl -s -X POST --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?dato=2024-09-01'", s.port);
+  char *cli_json = th_runf(1, "%s check --format json --dato 2024-09-01 --rules rules examples/saksmappe-eksempel.json", th_norm());
+  assert_string_equal(served_json, cli_json);
+  free(served_json);
+  free(cli_json);
+  out = th_runf(0, CURL " -X POST --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=kompakt'", s.port);
+  assert_non_null(strstr(out, "norm-kompakt/1"));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/helse", s.port);
+  assert_non_null(strstr(out, "\"status\":\"ok\""));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, "\"navn\":\"bufdir-hjelpetiltak\""));
+  assert_non_null(strstr(out, "{\"id\":\"OMS-PLAN\",\"retningslinje\":\"OMS\",\"styrke\":\"krav\""));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/finnes/ikke", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"finnes_ikke\""));
+  assert_non_null(strstr(out, " 404"));
+  free(out);
+  out = th_runf(0, CURL " -D - http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "Allow: POST"));
+  assert_non_null(strstr(out, " 405"));
+  free(out);
+  out = th_runf(0, CURL " -X DELETE http://127.0.0.1:%d/helse", s.port);
+  assert_non_null(strstr(out, " 405"));
+  free(out);
+  out = th_runf(0, CURL " -X POST --data '{\"format\": [' http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"ugyldig_json\",\"melding\":\"linje 1, kolonne"));
+  assert_non_null(strstr(out, " 400"));
+  free(out);
+  out = th_runf(0, CURL " -X POST --data '{\"format\":\"saksmappe/1\",\"sak_id\":\"S\",\"barn\":{\"fodselsdato\":\"i går\"}}' "
+                "http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"ugyldig_sak\""));
+  assert_non_null(strstr(out, "\"sti\":\"barn.fodselsdato\""));
+  assert_non_null(strstr(out, " 422"));
+  free(out);
+  out = th_runf(0, CURL " -X POST --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?dato=1.10.2024'", s.port);
+  assert_non_null(strstr(out, "ÅÅÅÅ-MM-DD"));
+  assert_non_null(strstr(out, " 400"));
+  free(out);
+  /* a body over the limit for one case */
+  out = th_runf(0, "head -c 17000000 /dev/zero | tr '\\0' ' ' > " DIR "/stor.json && "
+                CURL " -X POST --data-binary @" DIR "/stor.json http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"for_stor\""));
+  assert_non_null(strstr(out, " 413"));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/metrikker", s.port);
+  assert_non_null(strstr(out, "norm_foresporsler_total{rute=\"/v1/vurdering\",status=\"200\"} 3"));
+  assert_non_null(strstr(out, "norm_foresporsler_total{rute=\"/v1/vurdering\",status=\"422\"} 1"));
+  assert_non_null(strstr(out, "norm_vurdering_sekunder_count "));
+  assert_non_null(strstr(out, "norm_regelsett_info{sha256=\""));
+  free(out);
+  stop(&s);
+}
+
+static void test_tokens(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR " && printf '# klienter\\nvurdering fagsystem-0123456789abcdef\\nadmin drift-0123456789abcdef\\n' > " DIR "/tokens"));
+  served s;
+  start(&s, "tokens", "--rules rules --tokens " DIR "/tokens");
+  char *out = th_runf(0, CURL " http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, " 401"));
+  free(out);
+  out = th_runf(0, CURL " -H 'Authorization: Bearer fagsystem-0123456789abcdeX' http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, " 401"));
+  free(out);
+  out = th_runf(0, CURL " -H 'Authorization: Bearer fagsystem-0123456789abcdef' -X POST --data-binary @examples/saksmappe-eksempel.json "
+                "http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/helse", s.port);      /* liveness needs no token */
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  stop(&s);
+  /* outside the machine only with tokens; a token file must make sense */
+  out = th_runf(2, "%s serve --listen 0.0.0.0:0 --rules rules", th_norm());
+  assert_non_null(strstr(out, "oppgi --tokens FIL"));
+  free(out);
+  out = th_runf(2, "printf 'leser kort\\n' > " DIR "/tokens2 && %s serve --rules rules --tokens " DIR "/tokens2", th_norm());
+  assert_non_null(strstr(out, "tokens2:1: en linje er «ROLLE TOKEN»"));
+  free(out);
+  out = th_runf(2, "%s serve --listen 127.0.0.1 --rules rules", th_norm());
+  assert_non_null(strstr(out, "--listen må være ADRESSE:PORT"));
+  free(out);
+}
+
+/* SIGHUP swaps the rule set while cases are judged: every answer is 200 and names one of
+** the two digests; a reload that fails keeps the old rule set serving. */
+static void test_reload_during_traffic(void **state)
+{
+  (void)state;
+  char *out = th_runf(0, "mkdir -p " DIR " && %s compile rules -o " DIR "/a.normc 2>&1 && "
+                      "%s compile rules/oms.norm -o " DIR "/b.normc 2>&1 && cp " DIR "/a.normc " DIR "/i-bruk.normc",
+                      th_norm(), th_norm());
+  free(out);
+  served s;
+  start(&s, "omlasting", "--rules " DIR "/i-bruk.normc -j 2");
+  char *a = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
+  /* 300 requests from two clients while the rule set is swapped five times */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "for k in 1 2; do (for i in $(seq 150); do curl -s -o /dev/null -D - -X POST --data-binary @examples/saksmappe-eksempel.json "
+           "http://127.0.0.1:%d/v1/vurdering | grep -E '^(HTTP|X-Norm)' | tr -d '\\r'; done > " DIR "/trafikk$k.txt) & done; "
+           "for r in 1 2 3 4 5; do sleep 0.2; if [ $((r %% 2)) = 1 ]; then cp " DIR "/b.normc " DIR "/ny.normc; "
+           "else cp " DIR "/a.normc " DIR "/ny.normc; fi; mv " DIR "/ny.normc " DIR "/i-bruk.normc; kill -HUP %d; done; wait; "
+           "cat " DIR "/trafikk1.txt " DIR "/trafikk2.txt | sort | uniq -c", s.port, (int)s.pid);
+  out = th_runf(0, "%s", cmd);
+  /* only 200s, and only the two rule sets' digests */
+  assert_null(strstr(out, "HTTP/1.1 4"));
+  assert_null(strstr(out, "HTTP/1.1 5"));
+  assert_non_null(strstr(out, "300 HTTP/1.1 200 OK"));
+  size_t digests = 0;
+  for (const char *p = out; (p = strstr(p, "X-Norm-Regelsett: ")); p++) digests++;
+  assert_true(digests >= 1 && digests <= 2);
+  free(out);
+  char *b = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
+  assert_string_not_equal(a, b);                          /* b.normc after five swaps */
+  /* a broken rule set: the old one keeps serving, and the failure is counted */
+  free(th_runf(0, "printf 'ikke et regelsett' > " DIR "/i-bruk.normc && kill -HUP %d && sleep 1", (int)s.pid));
+  char *c = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
+  assert_string_equal(b, c);
+  out = th_runf(0, "curl -s http://127.0.0.1:%d/metrikker", s.port);
+  assert_non_null(strstr(out, "norm_omlastinger_total{resultat=\"ok\"} 5"));
+  assert_non_null(strstr(out, "norm_omlastinger_total{resultat=\"feil\"} 1"));
+  free(out);
+  stop(&s);
+  out = th_slurp(s.log);
+  assert_non_null(strstr(out, "omlastingen mislyktes; det forrige regelsettet brukes fortsatt"));
+  free(out);
+  free(a);
+  free(b);
+  free(c);
+}
+
+int th_serve_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_teardown(test_routes_and_errors, kill_running),
+    cmocka_unit_test_teardown(test_tokens, kill_running),
+    cmocka_unit_test_teardown(test_reload_during_traffic, kill_running),
+  };
+  return cmocka_run_group_tests_name("norm serve", tests, NULL, NULL);
+}

@@ -1,0 +1,576 @@
+/*
+** norm serve: the engine as an HTTP service for case-handling systems (GNU libmicrohttpd),
+** on the library interface (include/norm.h) only. A thread pool sized to the cores judges;
+** each thread keeps its own judge. The rule set is swapped on SIGHUP without stopping:
+** requests in flight finish on the rule set they started with, and every answer names the
+** digest it was judged by. Routes and operation: docs/drift.md.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "cli.h"
+#include "commands.h"
+#include "jsonw.h"
+#include "norm.h"
+#include "util.h"
+
+const char *const usage_serve =
+  "Bruk: norm serve [--listen ADRESSE:PORT] [--rules STI] [--tokens FIL] [VALG]\n"
+  "\n"
+  "Kjører norm som en HTTP-tjeneste for fagsystemer: de sender en saksmappe og får\n"
+  "resultatet tilbake (norm-resultat/1), mens saksbehandleren er i saken. Regelsettet\n"
+  "lastes på nytt ved SIGHUP uten at tjenesten stopper; SIGTERM stopper den etter at\n"
+  "forespørslene som er i gang, er besvart. Se docs/drift.md.\n"
+  "\n"
+  "  POST /v1/vurdering     én saksmappe inn, resultatet ut (?dato=ÅÅÅÅ-MM-DD,\n"
+  "                        ?format=json|kompakt|tekst)\n"
+  "  GET  /v1/regelsett     regelsettets navn, sjekksum, retningslinjer og regler\n"
+  "  GET  /helse            om tjenesten lever og har et regelsett\n"
+  "  GET  /metrikker        målinger i Prometheus-format\n"
+  "\n"
+  "Valg:\n"
+  "  --listen ADR:PORT  hvor tjenesten lytter (standard: 127.0.0.1:8080); en adresse\n"
+  "                     utenfor maskinen krever --tokens\n"
+  "  --rules STI        regelsettet: regelfiler, en mappe eller en .normc (standard: rules/)\n"
+  "  --tokens FIL       tilgang: én linje «ROLLE TOKEN» per klient (roller: vurdering,\n"
+  "                     admin); da krever alt unntatt /helse «Authorization: Bearer TOKEN»\n"
+  "  --trust NØKKEL.pem godta bare et regelsett signert med denne offentlige nøkkelen\n"
+  "  -j, --jobber N     tråder som vurderer (standard: antall kjerner)\n"
+  "  -h, --help         vis denne hjelpen\n";
+
+#define SERVE_MAX_INFLIGHT_PER_THREAD 64
+#define SERVE_TIMEOUT_S 15                    /* a connection idle this long is closed */
+
+/* ---- the rule set in use, swapped whole ---- */
+
+typedef struct live {
+  norm_rules *rules;
+  atomic_int refs;           /* the server's own reference while current, and each user's */
+} live;
+
+static void live_release(live *l)
+{
+  if (l && atomic_fetch_sub(&l->refs, 1) == 1) {
+    norm_rules_free(l->rules);
+    free(l);
+  }
+}
+
+/* ---- metrics ---- */
+
+enum { R_VURDERING, R_REGELSETT, R_HELSE, R_METRIKKER, R_ANNET, R__COUNT };
+static const char *const route_name[] = { "/v1/vurdering", "/v1/regelsett", "/helse", "/metrikker", "annet" };
+static const int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 422, 500, 503 };
+#define NSTATUS (sizeof statuses / sizeof *statuses)
+static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
+#define NBUCKET (sizeof buckets / sizeof *buckets)
+static const char *const finding_name[] = { "brudd", "avvik", "begrunnet_avvik", "vurder", "ukjent", "oppfylt", "ikke_aktuell" };
+
+typedef struct {
+  atomic_ullong requests[R__COUNT][NSTATUS];
+  atomic_ullong latency[NBUCKET + 1];         /* per bucket (not cumulative); the last is +Inf */
+  atomic_ullong latency_us;
+  atomic_ullong findings[7];
+  atomic_ullong reloads_ok, reloads_failed;
+} metrics;
+
+/* ---- the server ---- */
+
+typedef struct { char role[16]; char *token; } token;
+
+typedef struct {
+  pthread_mutex_t lock;
+  live *current;
+  const char *rules_path, *trust;
+  VEC(token) tokens;
+  metrics m;
+  atomic_int inflight;
+  int max_inflight;
+  pthread_key_t judge_key;
+} server;
+
+/* Each pool thread's judge, for the rule set it was made for. */
+typedef struct {
+  live *l;
+  norm_judge *j;
+} thread_judge;
+
+static void thread_judge_free(void *p)
+{
+  thread_judge *t = p;
+  if (!t) return;
+  norm_judge_free(t->j);
+  live_release(t->l);
+  free(t);
+}
+
+static live *acquire(server *s)
+{
+  pthread_mutex_lock(&s->lock);
+  live *l = s->current;
+  atomic_fetch_add(&l->refs, 1);
+  pthread_mutex_unlock(&s->lock);
+  return l;
+}
+
+/* This thread's judge for rule set l (made again when the rule set has changed). */
+static norm_judge *judge_for(server *s, live *l)
+{
+  thread_judge *t = pthread_getspecific(s->judge_key);
+  if (t && t->l == l) return t->j;
+  if (!t) {
+    t = xcalloc(1, sizeof *t);
+    pthread_setspecific(s->judge_key, t);
+  }
+  norm_judge_free(t->j);
+  live_release(t->l);
+  atomic_fetch_add(&l->refs, 1);
+  t->l = l;
+  t->j = norm_judge_new(l->rules);
+  return t->j;
+}
+
+/* ---- requests ---- */
+
+typedef struct {
+  buf body;
+  bool too_big;
+  struct timespec start;
+} request;
+
+static int status_index(int status)
+{
+  for (size_t i = 0; i < NSTATUS; i++)
+    if (statuses[i] == status) return (int)i;
+  return (int)NSTATUS - 2;                    /* counted as 500 */
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
+                            const char *digest, const char *allow)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  if (!r) return MHD_NO;
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (digest) MHD_add_response_header(r, "X-Norm-Regelsett", digest);
+  if (allow) MHD_add_response_header(r, "Allow", allow);
+  if (status == 503) MHD_add_response_header(r, "Retry-After", "1");
+  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+  enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+/* A JSON error: {"feil": {"kode": …, "melding": …, "sti": …}}. */
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *code, const char *msg,
+                                  const char *where, const char *digest, const char *allow)
+{
+  buf b;
+  buf_init(&b);
+  jsonw w;
+  jw_init(&w, &b);
+  jw_obj(&w);
+  jw_key(&w, "feil");
+  jw_obj(&w);
+  jw_kstr(&w, "kode", code);
+  jw_kstr(&w, "melding", msg);
+  if (where && *where) jw_kstr(&w, "sti", where);
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+  buf_putc(&b, '\n');
+  enum MHD_Result ok = respond(c, status, "application/json; charset=utf-8", b.data, b.len, digest, allow);
+  buf_free(&b);
+  return ok;
+}
+
+/* Whether the request carries a token of the role (any role for "vurdering"). */
+static bool authorized(server *s, struct MHD_Connection *c, const char *role)
+{
+  if (!s->tokens.len) return true;
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  if (!h || strncmp(h, "Bearer ", 7)) return false;
+  const char *given = h + 7;
+  size_t n = strlen(given);
+  bool ok = false;
+  for (size_t i = 0; i < s->tokens.len; i++) {
+    const token *t = &s->tokens.items[i];
+    size_t tn = strlen(t->token);
+    /* every token compared in full, in constant time for its length */
+    bool same = tn == n && CRYPTO_memcmp(t->token, given, n) == 0;
+    ok |= same && (!strcmp(role, "vurdering") || !strcmp(t->role, role));
+  }
+  return ok;
+}
+
+static const char *format_param(struct MHD_Connection *c, norm_format *f)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+  if (!v || !strcmp(v, "json")) *f = NORM_FORMAT_JSON;
+  else if (!strcmp(v, "kompakt")) *f = NORM_FORMAT_COMPACT;
+  else if (!strcmp(v, "tekst")) *f = NORM_FORMAT_TEXT;
+  else return v;
+  return NULL;
+}
+
+static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, request *q, int *status)
+{
+  live *l = acquire(s);
+  const char *digest = norm_rules_digest(l->rules);
+  enum MHD_Result ok;
+  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON };
+  const char *bad_format = format_param(c, &o.format);
+  norm_judge *j = judge_for(s, l);
+  norm_result res;
+  norm_error err;
+  if (bad_format) {
+    *status = 400;
+    ok = send_error(c, 400, "feil_bruk", "format må være json, kompakt eller tekst", "format", digest, NULL);
+  } else if (!j) {
+    *status = 503;
+    ok = send_error(c, 503, "opptatt", "tjenesten har ikke minne til flere vurderinger nå", NULL, digest, NULL);
+  } else {
+    norm_status st = norm_judge_case(j, q->body.data ? q->body.data : "", q->body.len, &o, &res, &err);
+    if (st == NORM_OK) {
+      *status = 200;
+      for (size_t i = 0; i < 7; i++) atomic_fetch_add(&s->m.findings[i], res.counts[i]);
+      buf b;
+      buf_init(&b);
+      buf_put(&b, res.text, res.len);
+      if (o.format != NORM_FORMAT_TEXT) buf_putc(&b, '\n');
+      ok = respond(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+                b.data, b.len, digest, NULL);
+      buf_free(&b);
+    } else {
+      static const char *const code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk" };
+      *status = st == NORM_ERR_JSON || st == NORM_ERR_USAGE ? 400 : st == NORM_ERR_CASE || st == NORM_ERR_LIMIT ? 422 : 500;
+      ok = send_error(c, *status, code[st], err.message, err.where, digest, NULL);
+    }
+  }
+  live_release(l);
+  return ok;
+}
+
+static void metrics_text(server *s, buf *b)
+{
+  live *l = acquire(s);
+  buf_puts(b, "# HELP norm_foresporsler_total HTTP-forespørsler etter rute og status.\n# TYPE norm_foresporsler_total counter\n");
+  for (int r = 0; r < R__COUNT; r++)
+    for (size_t i = 0; i < NSTATUS; i++) {
+      unsigned long long n = atomic_load(&s->m.requests[r][i]);
+      if (n) buf_printf(b, "norm_foresporsler_total{rute=\"%s\",status=\"%d\"} %llu\n", route_name[r], statuses[i], n);
+    }
+  buf_puts(b, "# HELP norm_vurdering_sekunder Tid per vurdering (POST /v1/vurdering).\n# TYPE norm_vurdering_sekunder histogram\n");
+  unsigned long long cum = 0;
+  for (size_t i = 0; i <= NBUCKET; i++) {
+    cum += atomic_load(&s->m.latency[i]);
+    if (i < NBUCKET) buf_printf(b, "norm_vurdering_sekunder_bucket{le=\"%g\"} %llu\n", buckets[i], cum);
+    else buf_printf(b, "norm_vurdering_sekunder_bucket{le=\"+Inf\"} %llu\n", cum);
+  }
+  buf_printf(b, "norm_vurdering_sekunder_sum %.6f\nnorm_vurdering_sekunder_count %llu\n",
+             (double)atomic_load(&s->m.latency_us) / 1e6, cum);
+  buf_puts(b, "# HELP norm_funn_total Funn i svarene, etter status.\n# TYPE norm_funn_total counter\n");
+  for (size_t i = 0; i < 7; i++) buf_printf(b, "norm_funn_total{status=\"%s\"} %llu\n", finding_name[i], atomic_load(&s->m.findings[i]));
+  buf_puts(b, "# HELP norm_regelsett_info Regelsettet som brukes nå.\n# TYPE norm_regelsett_info gauge\n");
+  buf_printf(b, "norm_regelsett_info{sha256=\"%s\",navn=\"", norm_rules_digest(l->rules));
+  for (const char *p = norm_rules_name(l->rules); *p; p++) {
+    if (*p == '"' || *p == '\\') buf_putc(b, '\\');
+    if (*p == '\n') { buf_puts(b, "\\n"); continue; }
+    buf_putc(b, *p);
+  }
+  buf_puts(b, "\"} 1\n");
+  buf_puts(b, "# HELP norm_omlastinger_total Omlastinger av regelsettet.\n# TYPE norm_omlastinger_total counter\n");
+  buf_printf(b, "norm_omlastinger_total{resultat=\"ok\"} %llu\nnorm_omlastinger_total{resultat=\"feil\"} %llu\n",
+             atomic_load(&s->m.reloads_ok), atomic_load(&s->m.reloads_failed));
+  live_release(l);
+}
+
+static double since(const struct timespec *t0)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+  (void)version;
+  server *s = cls;
+  request *q = *ctx;
+  if (!q) {                                   /* the headers have arrived */
+    q = xcalloc(1, sizeof *q);
+    clock_gettime(CLOCK_MONOTONIC, &q->start);
+    *ctx = q;
+    return MHD_YES;
+  }
+  if (*upload_size) {                         /* a piece of the body */
+    if (q->body.len + *upload_size > CASE_MAX_BYTES) q->too_big = true;
+    else buf_put(&q->body, upload, *upload_size);
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
+            : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER : R_ANNET;
+  bool post = !strcmp(method, "POST"), get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+  int status = 500;
+  enum MHD_Result ok;
+  live *l = acquire(s);
+  const char *digest = norm_rules_digest(l->rules);
+  if (route == R_ANNET) {
+    status = 404;
+    ok = send_error(c, 404, "finnes_ikke", "ukjent adresse; se GET /v1/regelsett, POST /v1/vurdering", NULL, digest, NULL);
+  } else if (route == R_VURDERING ? !post : !get) {
+    status = 405;
+    ok = send_error(c, 405, "feil_metode", route == R_VURDERING ? "bruk POST" : "bruk GET", NULL, digest,
+                    route == R_VURDERING ? "POST" : "GET, HEAD");
+  } else if (route != R_HELSE && !authorized(s, c, "vurdering")) {
+    status = 401;
+    ok = send_error(c, 401, "ikke_tilgang", "mangler eller ugyldig «Authorization: Bearer TOKEN»", NULL, NULL, NULL);
+  } else if (route == R_VURDERING && q->too_big) {
+    status = 413;
+    ok = send_error(c, 413, "for_stor", "saksmappen er større enn grensen på 16 MiB for én sak", NULL, digest, NULL);
+  } else if (route == R_VURDERING) {
+    int n = atomic_fetch_add(&s->inflight, 1);
+    if (n >= s->max_inflight) {
+      status = 503;
+      ok = send_error(c, 503, "opptatt", "for mange vurderinger på en gang; prøv igjen om litt", NULL, digest, NULL);
+    } else {
+      ok = judge_request(s, c, q, &status);
+      double t = since(&q->start);
+      size_t b = 0;
+      while (b < NBUCKET && t > buckets[b]) b++;
+      atomic_fetch_add(&s->m.latency[b], 1);
+      atomic_fetch_add(&s->m.latency_us, (unsigned long long)(t * 1e6));
+    }
+    atomic_fetch_sub(&s->inflight, 1);
+  } else {
+    buf b;
+    buf_init(&b);
+    const char *type = "application/json; charset=utf-8";
+    if (route == R_REGELSETT) {
+      size_t n;
+      const char *json = norm_rules_json(l->rules, &n);
+      buf_put(&b, json, n);
+      buf_putc(&b, '\n');
+    } else if (route == R_HELSE) {
+      buf_printf(&b, "{\"status\":\"ok\",\"regelsett\":\"%s\"}\n", digest);
+    } else {
+      metrics_text(s, &b);
+      type = "text/plain; version=0.0.4; charset=utf-8";
+    }
+    status = 200;
+    ok = respond(c, 200, type, b.data, b.len, digest, NULL);
+    buf_free(&b);
+  }
+  live_release(l);
+  atomic_fetch_add(&s->m.requests[route][status_index(status)], 1);
+  return ok;
+}
+
+static void request_done(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode why)
+{
+  (void)cls; (void)c; (void)why;
+  request *q = *ctx;
+  if (!q) return;
+  buf_free(&q->body);
+  free(q);
+  *ctx = NULL;
+}
+
+/* ---- setup ---- */
+
+static bool read_tokens(server *s, const char *path)
+{
+  size_t len;
+  const char *e;
+  char *text = read_file(path, 1 << 20, &len, &e);
+  if (!text) {
+    fprintf(stderr, "norm serve: --tokens %s: %s\n", path, e);
+    return false;
+  }
+  bool ok = true;
+  unsigned line = 0;
+  for (char *p = text, *next; p && *p && ok; p = next) {
+    next = strchr(p, '\n');
+    if (next) *next++ = 0;
+    line++;
+    char role[16], tok[512];
+    if (*p == '#' || strspn(p, " \t\r") == strlen(p)) continue;
+    int n = sscanf(p, "%15s %511s", role, tok);
+    if (n != 2 || (strcmp(role, "vurdering") && strcmp(role, "admin")) || strlen(tok) < 16) {
+      fprintf(stderr, "norm serve: %s:%u: en linje er «ROLLE TOKEN», der ROLLE er vurdering eller admin "
+              "og TOKEN har minst 16 tegn\n", path, line);
+      ok = false;
+      break;
+    }
+    token t;
+    snprintf(t.role, sizeof t.role, "%s", role);
+    t.token = xstrdup(tok);
+    vec_push(&s->tokens, t);
+  }
+  free(text);
+  if (ok && !s->tokens.len) {
+    fprintf(stderr, "norm serve: %s har ingen tokener\n", path);
+    ok = false;
+  }
+  return ok;
+}
+
+static bool load_rules(server *s, live **out)
+{
+  norm_rules *r;
+  norm_error err;
+  if (norm_rules_load(s->rules_path, &r, &err) != NORM_OK) {
+    fprintf(stderr, "norm serve: regelsettet %s kan ikke brukes:\n%s\n", s->rules_path, err.message);
+    return false;
+  }
+  if (s->trust) {
+    if (norm_rules_check_trust(r, s->trust, &err) != NORM_OK) {
+      fprintf(stderr, "norm serve: regelsettet %s avvises: %s\n", s->rules_path, err.message);
+      norm_rules_free(r);
+      return false;
+    }
+  }
+  live *l = xcalloc(1, sizeof *l);
+  l->rules = r;
+  atomic_init(&l->refs, 1);
+  *out = l;
+  return true;
+}
+
+static bool parse_listen(const char *arg, struct sockaddr_in *sa)
+{
+  char host[64];
+  const char *colon = strrchr(arg, ':');
+  if (!colon || (size_t)(colon - arg) >= sizeof host) return false;
+  snprintf(host, sizeof host, "%.*s", (int)(colon - arg), arg);
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || port < 0 || port > 65535 || colon[1] == 0) return false;
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons((uint16_t)port);
+  if (!strcmp(host, "localhost")) snprintf(host, sizeof host, "127.0.0.1");
+  return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "listen", required_argument, 0, 'l' }, { "rules", required_argument, 0, 'r' },
+    { "tokens", required_argument, 0, 't' }, { "trust", required_argument, 0, 'T' },
+    { "jobber", required_argument, 0, 'j' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+  };
+  const char *listen_at = "127.0.0.1:8080", *tokens = NULL;
+  char rules_buf[PATH_MAX];
+  server s;
+  memset(&s, 0, sizeof s);
+  int threads = (int)(cli_cores() < 64 ? cli_cores() : 64), c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'l': listen_at = optarg; break;
+    case 'r': s.rules_path = optarg; break;
+    case 't': tokens = optarg; break;
+    case 'T': s.trust = optarg; break;
+    case 'j': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || n < 1 || n > 64) return cli_usage_error("serve", "%s", "-j/--jobber må være et helt tall fra 1 til 64");
+      threads = (int)n;
+      break;
+    }
+    case 'h': fputs(usage_serve, stdout); return EXIT_CLEAN;
+    default: return cli_usage_error("serve", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
+    }
+  }
+  if (optind < argc) return cli_usage_error("serve", "uventet argument «%s»", argv[optind]);
+  struct sockaddr_in sa;
+  if (!parse_listen(listen_at, &sa))
+    return cli_usage_error("serve", "--listen må være ADRESSE:PORT med en IPv4-adresse, ikke «%s»", listen_at);
+  bool loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
+  if (!loopback && !tokens) {
+    fprintf(stderr, "norm serve: %s er tilgjengelig utenfor maskinen; oppgi --tokens FIL så bare "
+            "kjente klienter får svar (se docs/drift.md)\n", listen_at);
+    return EXIT_USAGE;
+  }
+  if (tokens && !read_tokens(&s, tokens)) return EXIT_USAGE;
+  if (!s.rules_path) s.rules_path = cli_default_rules(rules_buf, sizeof rules_buf);
+  int status = EXIT_USAGE;
+  if (!load_rules(&s, &s.current)) goto out;
+  pthread_mutex_init(&s.lock, NULL);
+  pthread_key_create(&s.judge_key, thread_judge_free);
+  s.max_inflight = threads * SERVE_MAX_INFLIGHT_PER_THREAD;
+  /* signals go to the main thread only, which waits for them below */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGHUP);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  struct MHD_Daemon *d = MHD_start_daemon(
+    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, &s,
+    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_TIMEOUT_S,
+    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(threads * 256),
+    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
+    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+    MHD_OPTION_END);
+  if (!d) {
+    fprintf(stderr, "norm serve: kan ikke lytte på %s (%s)\n", listen_at, strerror(errno));
+    goto out_rules;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  char addr[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
+  fprintf(stderr, "norm serve: lytter på %s:%u med regelsettet %s (%s), %d tråder\n", addr,
+          info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), norm_rules_name(s.current->rules),
+          norm_rules_digest(s.current->rules), threads);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&sigs, &sig)) continue;
+    if (sig != SIGHUP) break;
+    live *next;
+    if (load_rules(&s, &next)) {
+      pthread_mutex_lock(&s.lock);
+      live *old = s.current;
+      s.current = next;
+      pthread_mutex_unlock(&s.lock);
+      live_release(old);                      /* freed when the last request on it is done */
+      atomic_fetch_add(&s.m.reloads_ok, 1);
+      fprintf(stderr, "norm serve: lastet regelsettet på nytt: %s\n", norm_rules_digest(next->rules));
+    } else {
+      atomic_fetch_add(&s.m.reloads_failed, 1);
+      fprintf(stderr, "norm serve: omlastingen mislyktes; det forrige regelsettet brukes fortsatt\n");
+    }
+  }
+  fprintf(stderr, "norm serve: stopper etter forespørslene som er i gang\n");
+  MHD_stop_daemon(d);                         /* finishes what is in flight, joins the pool */
+  status = EXIT_CLEAN;
+out_rules:
+  live_release(s.current);
+  pthread_key_delete(s.judge_key);
+  pthread_mutex_destroy(&s.lock);
+out:
+  for (size_t i = 0; i < s.tokens.len; i++) free(s.tokens.items[i].token);
+  vec_free(&s.tokens);
+  return status;
+}
