@@ -4,10 +4,13 @@
 */
 #include "norm.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "audit.h"
 #include "bcfile.h"
 #include "case.h"
 #include "date.h"
@@ -16,19 +19,42 @@
 #include "jsonw.h"
 #include "tools/report.h"
 #include "sign.h"
+#include "version.h"
 #include "vm.h"
 
 struct norm_rules {
   bc_program p;
   buf json;                  /* norm_rules_json, made once at load (read by any thread) */
+  buf image;                 /* the .normc bytes, for the audit log */
 };
 
 struct norm_judge {
   const norm_rules *r;
   vm *m;
   case_reader *rd;
-  buf errors, out;
+  buf errors, out, json;
   char sak_id[256];
+};
+
+/* One decision waiting for its record to be committed. */
+typedef struct pending {
+  audit_record rec;
+  const norm_rules *rules;
+  bool done, ok;
+  struct pending *next;
+} pending;
+
+/* Group commit: a judge that finds no one writing becomes the writer and commits every
+** record queued by then in one transaction; the others wait for it. */
+struct norm_audit {
+  pthread_mutex_t lock;
+  pthread_cond_t done;
+  audit_db *db;
+  char *path, *operator_name;
+  pending *head, *tail;      /* queued, not yet taken by a writer */
+  bool writing;
+  bool broken;               /* a commit failed: nothing more is recorded or answered */
+  char why[512];
 };
 
 static norm_status set_err(norm_error *err, norm_status code, const char *msg, const char *where)
@@ -102,7 +128,8 @@ norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
   size_t len = 0;
   FILE *msgs = open_memstream(&text, &len);
   norm_rules *r = xcalloc(1, sizeof *r);
-  bool ok = fe_load_ruleset(path, &r->p, msgs, false);
+  buf_init(&r->image);
+  bool ok = fe_load_ruleset_image(path, &r->p, &r->image, msgs, false);
   if (msgs) fclose(msgs);
   if (!ok) {
     /* the first diagnostic names where: "file:line:col: feil: …" or "norm: file: …" */
@@ -114,6 +141,7 @@ norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
     }
     set_err(err, NORM_ERR_RULES, text && *text ? text : "regelsettet kan ikke leses", where);
     free(text);
+    buf_free(&r->image);
     free(r);
     return NORM_ERR_RULES;
   }
@@ -133,6 +161,8 @@ norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **ou
     free(r);
     return NORM_ERR_RULES;
   }
+  buf_init(&r->image);
+  buf_put(&r->image, bytes, len);
   *out = finish(r);
   return NORM_OK;
 }
@@ -142,6 +172,7 @@ void norm_rules_free(norm_rules *r)
   if (!r) return;
   bc_free(&r->p);
   buf_free(&r->json);
+  buf_free(&r->image);
   free(r);
 }
 
@@ -197,7 +228,118 @@ void norm_judge_free(norm_judge *j)
   if (j->rd) case_reader_free(j->rd);
   buf_free(&j->errors);
   buf_free(&j->out);
+  buf_free(&j->json);
   free(j);
+}
+
+/* ---- the audit log ---- */
+
+norm_status norm_audit_open(const char *path, const char *operator_name, norm_audit **out, norm_error *err)
+{
+  *out = NULL;
+  if (!operator_name || !*operator_name)
+    return set_err(err, NORM_ERR_USAGE, "revisjonsloggen trenger navnet på den som vurderer (operator)", path);
+  char *why = NULL;
+  audit_db *db = audit_open(path, true, &why);
+  if (!db) {
+    set_err(err, NORM_ERR_AUDIT, why, path);
+    free(why);
+    return NORM_ERR_AUDIT;
+  }
+  norm_audit *a = xcalloc(1, sizeof *a);
+  pthread_mutex_init(&a->lock, NULL);
+  pthread_cond_init(&a->done, NULL);
+  a->db = db;
+  a->path = xstrdup(path);
+  a->operator_name = xstrdup(operator_name);
+  *out = a;
+  return NORM_OK;
+}
+
+void norm_audit_close(norm_audit *a)
+{
+  if (!a) return;
+  audit_close(a->db);
+  pthread_cond_destroy(&a->done);
+  pthread_mutex_destroy(&a->lock);
+  free(a->path);
+  free(a->operator_name);
+  free(a);
+}
+
+/* Writes a batch in one transaction (called by the writer, without the lock). */
+static bool commit_batch(norm_audit *a, pending *batch)
+{
+  if (!audit_begin(a->db)) return false;
+  const norm_rules *stored[8];
+  size_t nstored = 0;
+  for (pending *q = batch; q; q = q->next) {
+    bool known = false;
+    for (size_t i = 0; i < nstored && !known; i++) known = stored[i] == q->rules;
+    if (!known) {
+      const bc_program *p = &q->rules->p;
+      if (!audit_put_ruleset(a->db, p->sha256_hex, bc_str(p, p->name), q->rules->image.data, q->rules->image.len)) {
+        audit_rollback(a->db);
+        return false;
+      }
+      if (nstored < sizeof stored / sizeof *stored) stored[nstored++] = q->rules;
+    }
+    if (!audit_append(a->db, &q->rec, NULL, 0, NULL, 0)) {
+      audit_rollback(a->db);
+      return false;
+    }
+  }
+  return audit_commit(a->db);
+}
+
+/* Queues the record and returns when it is committed (or the log has failed). */
+static bool record(norm_audit *a, pending *me)
+{
+  pthread_mutex_lock(&a->lock);
+  if (a->tail) a->tail->next = me;
+  else a->head = me;
+  a->tail = me;
+  while (!me->done) {
+    if (a->broken) {
+      me->done = true;
+      me->ok = false;
+      break;
+    }
+    if (a->writing) {
+      pthread_cond_wait(&a->done, &a->lock);
+      continue;
+    }
+    /* no one is writing: this judge writes everything queued so far */
+    pending *batch = a->head;
+    a->head = a->tail = NULL;
+    a->writing = true;
+    pthread_mutex_unlock(&a->lock);
+    bool ok = commit_batch(a, batch);
+    pthread_mutex_lock(&a->lock);
+    if (!ok) {
+      a->broken = true;
+      snprintf(a->why, sizeof a->why, "%s", audit_errmsg(a->db));
+    }
+    for (pending *q = batch; q; q = q->next) {
+      q->done = true;
+      q->ok = ok;
+    }
+    a->writing = false;
+    pthread_cond_broadcast(&a->done);
+  }
+  bool ok = me->ok;
+  pthread_mutex_unlock(&a->lock);
+  return ok;
+}
+
+static char *utc_now(void)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  char s[32];
+  gmtime_r(&t, &tm);
+  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return xstrdup(s);
 }
 
 /* The loader's first problem: its JSON path (before ": "), and what kind of problem. */
@@ -226,7 +368,9 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
   const bc_program *p = &j->r->p;
   ncase c;
   buf_reset(&j->errors);
-  if (!case_read(j->rd, p, json, len, &c, &j->errors, NULL)) {
+  char case_digest[65] = "";
+  norm_audit *audit = o ? o->audit : NULL;
+  if (!case_read(j->rd, p, json, len, &c, &j->errors, audit ? case_digest : NULL)) {
     char where[256];
     const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
     norm_status s = case_problem(text, where, sizeof where);
@@ -238,7 +382,7 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
   snprintf(j->sak_id, sizeof j->sak_id, "%s", c.sak_id ? c.sak_id : "");
   out->sak_id = j->sak_id;
   result r;
-  eval_case_detail(j->m, &c, date, &r, format == NORM_FORMAT_COMPACT ? EVAL_STATUS : EVAL_FULL);
+  eval_case_detail(j->m, &c, date, &r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL);
   norm_status s = NORM_OK;
   if (r.error != VM_OK) {
     buf b;
@@ -269,6 +413,35 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
     static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
     for (size_t i = 0; i < 7; i++) out->counts[i] = r.counts[order[i]];
     out->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
+    if (audit) {
+      /* the record: the result as norm-resultat/1 names it, whatever format was asked for */
+      const buf *line = &j->out;
+      if (format != NORM_FORMAT_JSON) {
+        buf_reset(&j->json);
+        report_json(&r, &j->json);
+        line = &j->json;
+      }
+      uint8_t d[32];
+      char result_digest[65], day[11];
+      bcf_sha256(line->data ? line->data : "", line->len, d);
+      bcf_hex(d, 32, result_digest);
+      date_format(date, day);
+      pending me = { { 0, utc_now(), xstrdup(NORM_VERSION), xstrdup(p->sha256_hex), xstrdup(case_digest),
+                       xstrdup(j->sak_id), xstrdup(day), xstrdup(audit->operator_name), audit_findings_json(&r),
+                       xstrdup(result_digest), NULL, NULL, xstrdup(p->signer_id) }, j->r, false, false, NULL };
+      if (record(audit, &me)) {
+        out->audit_seq = me.rec.seq;
+      } else {
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "vurderingen kunne ikke lagres i revisjonsloggen %s (%s), og gis derfor ikke", audit->path, audit->why);
+        s = set_err(err, NORM_ERR_AUDIT, b.data, audit->path);
+        buf_free(&b);
+        out->text = "";
+        out->len = 0;
+      }
+      audit_record_free(&me.rec);
+    }
   }
   result_free(&r);
   case_free(&c);

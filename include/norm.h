@@ -24,6 +24,7 @@ typedef enum {
   NORM_ERR_CASE,       /* the case is JSON but not a valid case of the rule set's format */
   NORM_ERR_LIMIT,      /* the case is larger or costlier than the limits for one case */
   NORM_ERR_USAGE,      /* a bad argument (an unknown format, a bad date) */
+  NORM_ERR_AUDIT,      /* the decision could not be recorded in the audit log: it must not be used */
 } norm_status;
 
 typedef struct {
@@ -34,6 +35,7 @@ typedef struct {
 
 typedef struct norm_rules norm_rules;
 typedef struct norm_judge norm_judge;
+typedef struct norm_audit norm_audit;
 
 /* From rule files (a file or a folder of .norm files) or a compiled .normc. */
 norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err);
@@ -64,6 +66,7 @@ typedef enum {
 typedef struct {
   const char *date;    /* the assessment date (YYYY-MM-DD), or NULL: the case's own, else today */
   norm_format format;
+  norm_audit *audit;   /* or NULL: record the decision in this audit log before returning */
 } norm_options;
 
 typedef struct {
@@ -73,7 +76,15 @@ typedef struct {
   bool act;            /* a finding calls for action: brudd, avvik or ukjent */
   size_t counts[7];    /* findings by status: brudd, avvik, begrunnet_avvik, vurder, ukjent,
                           oppfylt, ikke_aktuell */
+  long long audit_seq; /* with options.audit: the record's number in the log (docs/revisjon.md) */
 } norm_result;
+
+/* The audit log (docs/revisjon.md) for judges on any number of threads: with options.audit,
+** norm_judge_case returns only after the decision's record is committed, and records from
+** judges deciding at the same time share one commit (and one fsync). A failing log makes
+** norm_judge_case fail (NORM_ERR_AUDIT): no decision is answered that is not recorded. */
+norm_status norm_audit_open(const char *path, const char *operator_name, norm_audit **out, norm_error *err);
+void norm_audit_close(norm_audit *a);
 
 /* Judges one case (its JSON bytes) with the judge's rule set. */
 norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,

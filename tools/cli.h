@@ -13,7 +13,7 @@
 #include "bytecode.h"
 #include "util.h"
 
-#define NORM_VERSION "0.2.0"
+#include "version.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 

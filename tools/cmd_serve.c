@@ -49,6 +49,11 @@ const char *const usage_serve =
   "  --tokens FIL       tilgang: én linje «ROLLE TOKEN» per klient (roller: vurdering,\n"
   "                     admin); da krever alt unntatt /helse «Authorization: Bearer TOKEN»\n"
   "  --trust NØKKEL.pem godta bare et regelsett signert med denne offentlige nøkkelen\n"
+  "  --audit FIL.db     skriv hver vurdering i revisjonsloggen før den besvares (svaret\n"
+  "                     har postens nummer i hodet X-Norm-Revisjon); vurderinger som skjer\n"
+  "                     samtidig, lagres i samme transaksjon\n"
+  "  --operator NAVN    hvem som vurderer, til revisjonsloggen (standard: $NORM_OPERATOR,\n"
+  "                     ellers $USER)\n"
   "  -j, --jobber N     tråder som vurderer (standard: antall kjerner)\n"
   "  -h, --help         vis denne hjelpen\n";
 
@@ -96,6 +101,7 @@ typedef struct {
   pthread_mutex_t lock;
   live *current;
   const char *rules_path, *trust;
+  norm_audit *audit;         /* --audit, or NULL */
   VEC(token) tokens;
   metrics m;
   atomic_int inflight;
@@ -159,11 +165,12 @@ static int status_index(int status)
   return (int)NSTATUS - 2;                    /* counted as 500 */
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
-                            const char *digest, const char *allow)
+static enum MHD_Result respond_full(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
+                                    const char *digest, const char *allow, const char *seq)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
   if (!r) return MHD_NO;
+  if (seq) MHD_add_response_header(r, "X-Norm-Revisjon", seq);
   MHD_add_response_header(r, "Content-Type", type);
   MHD_add_response_header(r, "Cache-Control", "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -174,6 +181,19 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, const char 
   enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
   MHD_destroy_response(r);
   return ok;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
+                               const char *digest, const char *allow)
+{
+  return respond_full(c, status, type, body, len, digest, allow, NULL);
+}
+
+/* A decision, with its audit record's number when there is a log. */
+static enum MHD_Result respond_seq(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
+                                   const char *digest, const char *seq)
+{
+  return respond_full(c, status, type, body, len, digest, NULL, seq);
 }
 
 /* A JSON error: {"feil": {"kode": …, "melding": …, "sti": …}}. */
@@ -232,7 +252,7 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   live *l = acquire(s);
   const char *digest = norm_rules_digest(l->rules);
   enum MHD_Result ok;
-  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON };
+  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON, s->audit };
   const char *bad_format = format_param(c, &o.format);
   norm_judge *j = judge_for(s, l);
   norm_result res;
@@ -252,11 +272,13 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
       buf_init(&b);
       buf_put(&b, res.text, res.len);
       if (o.format != NORM_FORMAT_TEXT) buf_putc(&b, '\n');
-      ok = respond(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
-                b.data, b.len, digest, NULL);
+      char seq[32] = "";
+      if (s->audit) snprintf(seq, sizeof seq, "%lld", res.audit_seq);
+      ok = respond_seq(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+                       b.data, b.len, digest, *seq ? seq : NULL);
       buf_free(&b);
     } else {
-      static const char *const code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk" };
+      static const char *const code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk", "revisjonslogg" };
       *status = st == NORM_ERR_JSON || st == NORM_ERR_USAGE ? 400 : st == NORM_ERR_CASE || st == NORM_ERR_LIMIT ? 422 : 500;
       ok = send_error(c, *status, code[st], err.message, err.where, digest, NULL);
     }
@@ -474,9 +496,10 @@ int cmd_serve(int argc, char **argv)
   static const struct option opts[] = {
     { "listen", required_argument, 0, 'l' }, { "rules", required_argument, 0, 'r' },
     { "tokens", required_argument, 0, 't' }, { "trust", required_argument, 0, 'T' },
-    { "jobber", required_argument, 0, 'j' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    { "jobber", required_argument, 0, 'j' }, { "help", no_argument, 0, 'h' },
+    { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' }, { 0, 0, 0, 0 },
   };
-  const char *listen_at = "127.0.0.1:8080", *tokens = NULL;
+  const char *listen_at = "127.0.0.1:8080", *tokens = NULL, *audit = NULL, *operator_name = NULL;
   char rules_buf[PATH_MAX];
   server s;
   memset(&s, 0, sizeof s);
@@ -489,6 +512,8 @@ int cmd_serve(int argc, char **argv)
     case 'r': s.rules_path = optarg; break;
     case 't': tokens = optarg; break;
     case 'T': s.trust = optarg; break;
+    case 'A': audit = optarg; break;
+    case 'O': operator_name = optarg; break;
     case 'j': {
       char *end;
       long n = strtol(optarg, &end, 10);
@@ -513,6 +538,20 @@ int cmd_serve(int argc, char **argv)
   if (tokens && !read_tokens(&s, tokens)) return EXIT_USAGE;
   if (!s.rules_path) s.rules_path = cli_default_rules(rules_buf, sizeof rules_buf);
   int status = EXIT_USAGE;
+  if (audit) {
+    const char *op = operator_name;
+    if (!op || !*op) op = getenv("NORM_OPERATOR");
+    if (!op || !*op) op = getenv("USER");
+    if (!op || !*op) op = getenv("LOGNAME");
+    norm_error err;
+    if (!*audit || norm_audit_open(audit, op, &s.audit, &err) != NORM_OK) {
+      fprintf(stderr, "norm serve: revisjonsloggen %s: %s\n", audit, *audit ? err.message : "oppgi en filsti");
+      goto out;
+    }
+  } else if (operator_name) {
+    cli_usage_error("serve", "%s", "--operator gjelder bare sammen med --audit");
+    goto out;
+  }
   if (!load_rules(&s, &s.current)) goto out;
   pthread_mutex_init(&s.lock, NULL);
   pthread_key_create(&s.judge_key, thread_judge_free);
@@ -570,6 +609,7 @@ out_rules:
   pthread_key_delete(s.judge_key);
   pthread_mutex_destroy(&s.lock);
 out:
+  norm_audit_close(s.audit);
   for (size_t i = 0; i < s.tokens.len; i++) free(s.tokens.items[i].token);
   vec_free(&s.tokens);
   return status;

@@ -222,12 +222,48 @@ static void test_reload_during_traffic(void **state)
   free(c);
 }
 
+/* With --audit, a decision is answered only after its record is committed: clients judging
+** concurrently, the server killed with SIGKILL mid-load, and every answer they got (200,
+** with its record's number) is in a log whose chain verifies. */
+static void test_audit_every_answer_survives_kill_9(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR " && rm -f " DIR "/drept.db* " DIR "/svar*.txt"));
+  served s;
+  start(&s, "drept", "--rules rules -j 2 --audit " DIR "/drept.db --operator test");
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "for k in 1 2 3 4; do (for i in $(seq 400); do curl -s -o /dev/null -D - -X POST "
+           "--data-binary @$(ls examples/saker/0$k-*.json) http://127.0.0.1:%d/v1/vurdering 2>/dev/null | "
+           "tr -d '\r' | grep '^X-Norm-Revisjon: '; done > " DIR "/svar$k.txt) & done; "
+           "sleep 2; kill -9 %d; wait; cat " DIR "/svar*.txt | wc -l", s.port, (int)s.pid);
+  char *out = th_runf(0, "%s", cmd);
+  int answered = atoi(out);
+  free(out);
+  waitpid(s.pid, NULL, 0);
+  running = 0;
+  assert_true(answered > 0);
+  /* the records are 1…n: every number a client got must be at most n */
+  out = th_runf(0, "%s audit verify " DIR "/drept.db && sqlite3 " DIR "/drept.db 'SELECT max(seq) FROM vurdering' && "
+                "cat " DIR "/svar*.txt | sed 's/X-Norm-Revisjon: //' | sort -n | tail -1", th_norm());
+  assert_non_null(strstr(out, "kjeden er hel"));
+  const char *line2 = strchr(out, '\n');
+  assert_non_null(line2);
+  const char *line3 = strchr(line2 + 1, '\n');
+  assert_non_null(line3);
+  long long n = atoll(line2 + 1), top = atoll(line3 + 1);
+  assert_true(n >= answered);
+  assert_true(top <= n);
+  free(out);
+}
+
 int th_serve_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(test_routes_and_errors, kill_running),
     cmocka_unit_test_teardown(test_tokens, kill_running),
     cmocka_unit_test_teardown(test_reload_during_traffic, kill_running),
+    cmocka_unit_test_teardown(test_audit_every_answer_survives_kill_9, kill_running),
   };
   return cmocka_run_group_tests_name("norm serve", tests, NULL, NULL);
 }
