@@ -614,3 +614,9 @@ out:
   vec_free(&s.tokens);
   return status;
 }
+
+/* The executable norm-serve: `norm serve ARGS` runs it as `norm-serve ARGS`. */
+int main(int argc, char **argv)
+{
+  return cmd_serve(argc, argv);
+}

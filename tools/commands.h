@@ -26,6 +26,7 @@ int cmd_fmt(int argc, char **argv);
 extern const char *const usage_graph;
 int cmd_graph(int argc, char **argv);
 
+/* norm-serve (tools/cmd_serve.c), a separate executable that `norm serve` runs */
 extern const char *const usage_serve;
 int cmd_serve(int argc, char **argv);
 

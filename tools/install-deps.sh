@@ -2,9 +2,9 @@
 # Installs the Debian packages norm builds and tests with, when any is missing.
 # Run by the Makefile before the first build; safe to run again.
 set -e
-# With --bench, what make bench needs besides: python3 and taskset (and the baselines' libraries).
+# With --bench, what make bench needs besides: python3, taskset, GNU time (and the baselines' libraries).
 PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev libsimdjson-dev libmicrohttpd-dev curl openssl fonts-dejavu-core pkg-config gcc g++ make clang libclang-rt-14-dev"
-[ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux libjansson-dev"
+[ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux time libjansson-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

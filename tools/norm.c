@@ -221,6 +221,26 @@ static int cmd_version(int argc, char **argv)
   return EXIT_CLEAN;
 }
 
+/* norm serve is the executable norm-serve beside this one: the HTTP server's libraries are
+** loaded only there. */
+static int run_serve(int argc, char **argv)
+{
+  (void)argc;
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 16);
+  if (n <= 0) {
+    fprintf(stderr, "norm serve: finner ikke hvor norm ligger (%s)\n", strerror(errno));
+    return EXIT_USAGE;
+  }
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  snprintf(slash ? slash + 1 : self, sizeof self - (size_t)(slash ? slash + 1 - self : 0), "norm-serve");
+  argv[0] = self;
+  execv(self, argv);
+  fprintf(stderr, "norm serve: %s kan ikke startes (%s); norm-serve skal ligge ved siden av norm\n", self, strerror(errno));
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -240,7 +260,10 @@ int main(int argc, char **argv)
     else if (!strcmp(topic, "lint")) fputs(usage_lint, stdout);
     else if (!strcmp(topic, "fmt")) fputs(usage_fmt, stdout);
     else if (!strcmp(topic, "audit")) fputs(usage_audit, stdout);
-    else if (!strcmp(topic, "serve")) fputs(usage_serve, stdout);
+    else if (!strcmp(topic, "serve")) {
+      char *args[] = { (char *)"serve", (char *)"--help", NULL };
+      return run_serve(2, args);
+    }
     else if (!strcmp(topic, "graph")) fputs(usage_graph, stdout);
     else if (!strcmp(topic, "version")) fputs(usage_version, stdout);
     else if (!*topic) fputs(usage_main, stdout);
@@ -256,7 +279,7 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "lint")) return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
-  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+  if (!strcmp(cmd, "serve")) return run_serve(argc - 1, argv + 1);
   if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
   return cli_usage_error(NULL, "ukjent kommando «%s»", cmd);
 }
