@@ -62,7 +62,7 @@ TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexpa
              tests/unit/test_limits.c tests/unit/test_sign.c tests/unit/test_serve.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
-.PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds stress bench deps clean
+.PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds stress bench bench-serve deps clean
 all: $(BUILD)/norm $(BUILD)/norm-serve $(BUILD)/libnorm.a
 
 $(BUILD)/.deps: tools/install-deps.sh
@@ -209,6 +209,12 @@ stress: $(BUILD)/norm
 bench: $(BUILD)/norm
 	@sh tools/install-deps.sh --bench
 	python3 bench/run.py $(BUILD)/norm $(BENCHB) $(BUILD)/bench $(BENCHFLAGS)
+
+# norm serve under wrk (bench/serve.py): decisions/s and latency at 1, 16 and 64 connections,
+# without and with --audit, beside the server's constant-body floor. Timing: not in make test.
+bench-serve: $(BUILD)/norm $(BUILD)/norm-serve
+	@sh tools/install-deps.sh --bench
+	python3 bench/serve.py $(BUILD)/norm $(BUILD)/bench-serve
 
 clean:
 	rm -rf build

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bcfile.h"
 #include "case.h"
 #include "cli.h"
 #include "commands.h"
@@ -39,6 +40,7 @@ const char *const usage_serve =
   "  POST /v1/vurdering     én saksmappe inn, resultatet ut (?dato=ÅÅÅÅ-MM-DD,\n"
   "                        ?format=json|kompakt|tekst)\n"
   "  GET  /v1/regelsett     regelsettets navn, sjekksum, retningslinjer og regler\n"
+  "  PUT  /v1/regelsett     nytt regelsett (.normc i kroppen; krever --tokens og admin)\n"
   "  GET  /helse            om tjenesten lever og har et regelsett\n"
   "  GET  /metrikker        målinger i Prometheus-format\n"
   "\n"
@@ -155,6 +157,7 @@ static norm_judge *judge_for(server *s, live *l)
 typedef struct {
   buf body;
   bool too_big;
+  size_t limit;              /* the largest body this route takes */
   struct timespec start;
 } request;
 
@@ -287,6 +290,55 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   return ok;
 }
 
+static bool load_rules_from(server *s, norm_rules *r, live **out, char *why, size_t n);
+
+/* Makes l the rule set in use; requests in flight finish on the one they started with. */
+static void swap_rules(server *s, live *next)
+{
+  pthread_mutex_lock(&s->lock);
+  live *old = s->current;
+  s->current = next;
+  pthread_mutex_unlock(&s->lock);
+  live_release(old);                          /* freed when the last request on it is done */
+  atomic_fetch_add(&s->m.reloads_ok, 1);
+  fprintf(stderr, "norm serve: nytt regelsett i bruk: %s\n", norm_rules_digest(next->rules));
+}
+
+/* PUT /v1/regelsett: a .normc in the body, verified (and its signer checked with --trust)
+** off to the side, then swapped in. A rule set that fails keeps the old one serving. */
+static enum MHD_Result put_rules(server *s, struct MHD_Connection *c, request *q, int *status)
+{
+  norm_rules *r = NULL;
+  norm_error err;
+  char why[1024] = "";
+  live *next = NULL;
+  if (q->too_big) {
+    snprintf(why, sizeof why, "regelsettet er større enn grensen på 64 MiB");
+  } else if (norm_rules_load_normc(q->body.data ? q->body.data : "", q->body.len, &r, &err) != NORM_OK) {
+    snprintf(why, sizeof why, "%s", err.message);
+  } else {
+    load_rules_from(s, r, &next, why, sizeof why);
+  }
+  live *l = acquire(s);
+  enum MHD_Result ok;
+  if (!next) {
+    atomic_fetch_add(&s->m.reloads_failed, 1);
+    fprintf(stderr, "norm serve: regelsettet fra PUT /v1/regelsett avvises; det forrige brukes fortsatt\n");
+    *status = q->too_big ? 413 : 422;
+    ok = send_error(c, *status, "regelsett", why, NULL, norm_rules_digest(l->rules), NULL);
+  } else {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "{\"sha256\":\"%s\",\"forrige\":\"%s\"}\n", norm_rules_digest(next->rules), norm_rules_digest(l->rules));
+    swap_rules(s, next);
+    *status = 200;
+    ok = respond(c, 200, "application/json; charset=utf-8", b.data, b.len, norm_rules_digest(next->rules), NULL);
+    buf_free(&b);
+  }
+  live_release(l);
+  return ok;
+}
+
 static void metrics_text(server *s, buf *b)
 {
   live *l = acquire(s);
@@ -337,11 +389,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (!q) {                                   /* the headers have arrived */
     q = xcalloc(1, sizeof *q);
     clock_gettime(CLOCK_MONOTONIC, &q->start);
+    q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE : CASE_MAX_BYTES;
     *ctx = q;
     return MHD_YES;
   }
   if (*upload_size) {                         /* a piece of the body */
-    if (q->body.len + *upload_size > CASE_MAX_BYTES) q->too_big = true;
+    if (q->body.len + *upload_size > q->limit) q->too_big = true;
     else buf_put(&q->body, upload, *upload_size);
     *upload_size = 0;
     return MHD_YES;
@@ -349,6 +402,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
             : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER : R_ANNET;
   bool post = !strcmp(method, "POST"), get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+  bool put = route == R_REGELSETT && !strcmp(method, "PUT");
   int status = 500;
   enum MHD_Result ok;
   live *l = acquire(s);
@@ -356,10 +410,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (route == R_ANNET) {
     status = 404;
     ok = send_error(c, 404, "finnes_ikke", "ukjent adresse; se GET /v1/regelsett, POST /v1/vurdering", NULL, digest, NULL);
-  } else if (route == R_VURDERING ? !post : !get) {
+  } else if (route == R_VURDERING ? !post : !get && !put) {
     status = 405;
-    ok = send_error(c, 405, "feil_metode", route == R_VURDERING ? "bruk POST" : "bruk GET", NULL, digest,
-                    route == R_VURDERING ? "POST" : "GET, HEAD");
+    ok = send_error(c, 405, "feil_metode", route == R_VURDERING ? "bruk POST" : route == R_REGELSETT ? "bruk GET eller PUT" : "bruk GET",
+                    NULL, digest, route == R_VURDERING ? "POST" : route == R_REGELSETT ? "GET, HEAD, PUT" : "GET, HEAD");
+  } else if (put && !s->tokens.len) {
+    status = 403;
+    ok = send_error(c, 403, "ikke_tilgang", "et nytt regelsett over HTTP krever at tjenesten kjører med --tokens "
+                    "og en admin-token; uten dem: SIGHUP", NULL, digest, NULL);
+  } else if (put && !authorized(s, c, "admin")) {
+    status = s->tokens.len && authorized(s, c, "vurdering") ? 403 : 401;
+    ok = send_error(c, status, "ikke_tilgang", "et nytt regelsett krever en admin-token", NULL, digest, NULL);
+  } else if (put) {
+    ok = put_rules(s, c, q, &status);
   } else if (route != R_HELSE && !authorized(s, c, "vurdering")) {
     status = 401;
     ok = send_error(c, 401, "ikke_tilgang", "mangler eller ugyldig «Authorization: Bearer TOKEN»", NULL, NULL, NULL);
@@ -453,25 +516,35 @@ static bool read_tokens(server *s, const char *path)
   return ok;
 }
 
-static bool load_rules(server *s, live **out)
+/* Takes r (freed on failure) if --trust allows it. */
+static bool load_rules_from(server *s, norm_rules *r, live **out, char *why, size_t n)
 {
-  norm_rules *r;
   norm_error err;
-  if (norm_rules_load(s->rules_path, &r, &err) != NORM_OK) {
-    fprintf(stderr, "norm serve: regelsettet %s kan ikke brukes:\n%s\n", s->rules_path, err.message);
+  if (s->trust && norm_rules_check_trust(r, s->trust, &err) != NORM_OK) {
+    snprintf(why, n, "%s", err.message);
+    norm_rules_free(r);
     return false;
-  }
-  if (s->trust) {
-    if (norm_rules_check_trust(r, s->trust, &err) != NORM_OK) {
-      fprintf(stderr, "norm serve: regelsettet %s avvises: %s\n", s->rules_path, err.message);
-      norm_rules_free(r);
-      return false;
-    }
   }
   live *l = xcalloc(1, sizeof *l);
   l->rules = r;
   atomic_init(&l->refs, 1);
   *out = l;
+  return true;
+}
+
+static bool load_rules(server *s, live **out)
+{
+  norm_rules *r;
+  norm_error err;
+  char why[1024];
+  if (norm_rules_load(s->rules_path, &r, &err) != NORM_OK) {
+    fprintf(stderr, "norm serve: regelsettet %s kan ikke brukes:\n%s\n", s->rules_path, err.message);
+    return false;
+  }
+  if (!load_rules_from(s, r, out, why, sizeof why)) {
+    fprintf(stderr, "norm serve: regelsettet %s avvises: %s\n", s->rules_path, why);
+    return false;
+  }
   return true;
 }
 
@@ -589,13 +662,7 @@ int cmd_serve(int argc, char **argv)
     if (sig != SIGHUP) break;
     live *next;
     if (load_rules(&s, &next)) {
-      pthread_mutex_lock(&s.lock);
-      live *old = s.current;
-      s.current = next;
-      pthread_mutex_unlock(&s.lock);
-      live_release(old);                      /* freed when the last request on it is done */
-      atomic_fetch_add(&s.m.reloads_ok, 1);
-      fprintf(stderr, "norm serve: lastet regelsettet på nytt: %s\n", norm_rules_digest(next->rules));
+      swap_rules(&s, next);
     } else {
       atomic_fetch_add(&s.m.reloads_failed, 1);
       fprintf(stderr, "norm serve: omlastingen mislyktes; det forrige regelsettet brukes fortsatt\n");

@@ -4,7 +4,7 @@
 set -e
 # With --bench, what make bench needs besides: python3, taskset, GNU time (and the baselines' libraries).
 PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev libsimdjson-dev libmicrohttpd-dev curl openssl fonts-dejavu-core pkg-config gcc g++ make clang libclang-rt-14-dev"
-[ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux time libjansson-dev"
+[ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux time wrk libjansson-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

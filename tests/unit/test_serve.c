@@ -113,6 +113,10 @@ static void test_routes_and_errors(void **state)
   out = th_runf(0, CURL " -X DELETE http://127.0.0.1:%d/helse", s.port);
   assert_non_null(strstr(out, " 405"));
   free(out);
+  out = th_runf(0, CURL " -X PUT --data-binary @examples/saksmappe-eksempel.json http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, "krever at tjenesten kjører med --tokens"));
+  assert_non_null(strstr(out, " 403"));
+  free(out);
   out = th_runf(0, CURL " -X POST --data '{\"format\": [' http://127.0.0.1:%d/v1/vurdering", s.port);
   assert_non_null(strstr(out, "\"kode\":\"ugyldig_json\",\"melding\":\"linje 1, kolonne"));
   assert_non_null(strstr(out, " 400"));
@@ -161,6 +165,28 @@ static void test_tokens(void **state)
   out = th_runf(0, CURL " http://127.0.0.1:%d/helse", s.port);      /* liveness needs no token */
   assert_non_null(strstr(out, " 200"));
   free(out);
+  /* a new rule set over HTTP: only with an admin token; a broken one changes nothing */
+  free(th_runf(0, "%s compile rules/oms.norm -o " DIR "/oms.normc 2>&1", th_norm()));
+  out = th_runf(0, CURL " -X PUT -H 'Authorization: Bearer fagsystem-0123456789abcdef' --data-binary @" DIR "/oms.normc "
+                "http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, "krever en admin-token"));
+  assert_non_null(strstr(out, " 403"));
+  free(out);
+  out = th_runf(0, CURL " -X PUT -H 'Authorization: Bearer drift-0123456789abcdef' --data-binary 'ikke et regelsett' "
+                "http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"regelsett\""));
+  assert_non_null(strstr(out, " 422"));
+  free(out);
+  char *before = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
+  out = th_runf(0, CURL " -X PUT -H 'Authorization: Bearer drift-0123456789abcdef' --data-binary @" DIR "/oms.normc "
+                "http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, "\"forrige\":\""));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  char *after = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
+  assert_string_not_equal(before, after);
+  free(before);
+  free(after);
   stop(&s);
   /* outside the machine only with tokens; a token file must make sense */
   out = th_runf(2, "%s serve --listen 0.0.0.0:0 --rules rules", th_norm());
