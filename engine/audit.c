@@ -22,6 +22,7 @@ struct audit_db {
   int64_t head_seq;            /* chain head read by audit_begin, advanced by each append */
   char head[65];
   bool has_signer;             /* the vurdering table has signert_av (schema 2) */
+  sqlite3_stmt *insert;        /* the record INSERT, prepared once */
 };
 
 static const char *const schema_sql =
@@ -147,6 +148,7 @@ audit_db *audit_open(const char *path, bool create, char **err)
 void audit_close(audit_db *db)
 {
   if (!db) return;
+  sqlite3_finalize(db->insert);
   sqlite3_close(db->db);
   free(db);
 }
@@ -287,16 +289,20 @@ bool audit_append(audit_db *db, audit_record *r, const char *case_json, size_t c
   audit_hash(r, h);
   free(r->hash);
   r->hash = xstrdup(h);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db->db, "INSERT INTO vurdering (seq, tid, norm_versjon, regelsett_sha256, sak_sha256, sak_id, "
+  if (!db->insert &&
+      sqlite3_prepare_v2(db->db, "INSERT INTO vurdering (seq, tid, norm_versjon, regelsett_sha256, sak_sha256, sak_id, "
                          "vurderingsdato, operator, funn, resultat_sha256, forrige_hash, hash, signert_av) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &db->insert, NULL) != SQLITE_OK)
     return fail(db, "kan ikke skrive posten");
+  sqlite3_stmt *st = db->insert;
   sqlite3_bind_int64(st, 1, r->seq);
   const char *text[] = { r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
                          r->operator_name, r->findings, r->result_digest, r->prev, r->hash, r->signer ? r->signer : "" };
   for (int i = 0; i < (int)(sizeof text / sizeof *text); i++) sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_TRANSIENT);
-  if (!run(db, st, "kan ikke skrive posten")) return false;
+  bool inserted = sqlite3_step(st) == SQLITE_DONE || fail(db, "kan ikke skrive posten");
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (!inserted) return false;
   if (case_json) {
     if (sqlite3_prepare_v2(db->db, "INSERT INTO vurdering_data (seq, sak, resultat) VALUES (?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
       return fail(db, "kan ikke lagre saken");

@@ -56,7 +56,8 @@ const char *const usage_serve =
   "                     samtidig, lagres i samme transaksjon\n"
   "  --operator NAVN    hvem som vurderer, til revisjonsloggen (standard: $NORM_OPERATOR,\n"
   "                     ellers $USER)\n"
-  "  -j, --jobber N     tråder som vurderer (standard: antall kjerner)\n"
+  "  -j, --jobber N     tråder som vurderer (standard: antall kjerner; med --audit åtte\n"
+  "                     per kjerne, så flere vurderinger deler én skriving til disken)\n"
   "  -h, --help         vis denne hjelpen\n";
 
 #define SERVE_MAX_INFLIGHT_PER_THREAD 64
@@ -576,7 +577,7 @@ int cmd_serve(int argc, char **argv)
   char rules_buf[PATH_MAX];
   server s;
   memset(&s, 0, sizeof s);
-  int threads = (int)(cli_cores() < 64 ? cli_cores() : 64), c;
+  int threads = 0, c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
@@ -599,6 +600,12 @@ int cmd_serve(int argc, char **argv)
     }
   }
   if (optind < argc) return cli_usage_error("serve", "uventet argument «%s»", argv[optind]);
+  if (!threads) {
+    /* with --audit a thread mostly waits for the commit, and the more that wait together,
+    ** the more records share one fsync: eight per core */
+    size_t n = cli_cores() * (audit ? 8 : 1);
+    threads = (int)(n < 64 ? n : 64);
+  }
   struct sockaddr_in sa;
   if (!parse_listen(listen_at, &sa))
     return cli_usage_error("serve", "--listen må være ADRESSE:PORT med en IPv4-adresse, ikke «%s»", listen_at);
