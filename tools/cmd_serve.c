@@ -660,9 +660,11 @@ int cmd_serve(int argc, char **argv)
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   char addr[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
+  live *first = acquire(&s);                  /* requests (PUT) may swap it already */
   fprintf(stderr, "norm serve: lytter på %s:%u med regelsettet %s (%s), %d tråder\n", addr,
-          info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), norm_rules_name(s.current->rules),
-          norm_rules_digest(s.current->rules), threads);
+          info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), norm_rules_name(first->rules),
+          norm_rules_digest(first->rules), threads);
+  live_release(first);
   for (;;) {
     int sig = 0;
     if (sigwait(&sigs, &sig)) continue;
