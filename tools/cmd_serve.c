@@ -39,6 +39,8 @@ const char *const usage_serve =
   "\n"
   "  POST /v1/vurdering     én saksmappe inn, resultatet ut (?dato=ÅÅÅÅ-MM-DD,\n"
   "                        ?format=json|kompakt|tekst)\n"
+  "  POST /v1/vurderinger   NDJSON inn (én sak per linje), NDJSON ut, svar etter hvert\n"
+  "                        (?dato=, ?format=json|kompakt)\n"
   "  GET  /v1/regelsett     regelsettets navn, sjekksum, retningslinjer og regler\n"
   "  PUT  /v1/regelsett     nytt regelsett (.normc i kroppen; krever --tokens og admin)\n"
   "  GET  /helse            om tjenesten lever og har et regelsett\n"
@@ -62,6 +64,7 @@ const char *const usage_serve =
 
 #define SERVE_MAX_INFLIGHT_PER_THREAD 64
 #define SERVE_TIMEOUT_S 15                    /* a connection idle this long is closed */
+#define SERVE_MAX_BATCH (64u << 20)           /* the largest NDJSON body of POST /v1/vurderinger */
 
 /* ---- the rule set in use, swapped whole ---- */
 
@@ -80,8 +83,8 @@ static void live_release(live *l)
 
 /* ---- metrics ---- */
 
-enum { R_VURDERING, R_REGELSETT, R_HELSE, R_METRIKKER, R_ANNET, R__COUNT };
-static const char *const route_name[] = { "/v1/vurdering", "/v1/regelsett", "/helse", "/metrikker", "annet" };
+enum { R_VURDERING, R_VURDERINGER, R_REGELSETT, R_HELSE, R_METRIKKER, R_ANNET, R__COUNT };
+static const char *const route_name[] = { "/v1/vurdering", "/v1/vurderinger", "/v1/regelsett", "/helse", "/metrikker", "annet" };
 static const int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 422, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
@@ -291,6 +294,123 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   return ok;
 }
 
+/* POST /v1/vurderinger: the cases of an NDJSON body, judged one at a time as the client reads
+** the answer (chunked), so the answer is never held whole: one line per case, the result, or
+** {"linje": N, "feil": {…}} for a case that cannot be judged. */
+typedef struct {
+  server *s;
+  live *l;                   /* the rule set the batch started with */
+  buf body;                  /* the cases, taken from the request */
+  size_t pos;                /* the next line starts here */
+  unsigned line;
+  buf out;                   /* answers not yet read by the client */
+  size_t sent;
+  norm_options o;
+  char date[16];
+} batch;
+
+static void batch_error(batch *b, const norm_error *err, int code)
+{
+  static const char *const name[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk", "revisjonslogg" };
+  jsonw w;
+  jw_init(&w, &b->out);
+  jw_obj(&w);
+  jw_kint(&w, "linje", b->line);
+  jw_key(&w, "feil");
+  jw_obj(&w);
+  jw_kstr(&w, "kode", name[code]);
+  jw_kstr(&w, "melding", err->message);
+  if (*err->where) jw_kstr(&w, "sti", err->where);
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+  buf_putc(&b->out, '\n');
+}
+
+/* Judges the next non-empty line into b->out; false when there are no more. */
+static bool batch_next(batch *b)
+{
+  while (b->pos < b->body.len) {
+    const char *start = b->body.data + b->pos, *nl = memchr(start, '\n', b->body.len - b->pos);
+    size_t len = nl ? (size_t)(nl - start) : b->body.len - b->pos;
+    b->pos += len + (nl != NULL);
+    b->line++;
+    size_t n = len;
+    while (n && (start[n - 1] == '\r' || start[n - 1] == ' ' || start[n - 1] == '\t')) n--;
+    if (!n) continue;
+    norm_judge *j = judge_for(b->s, b->l);
+    norm_result res;
+    norm_error err;
+    norm_status st = j ? norm_judge_case(j, start, n, &b->o, &res, &err) : NORM_ERR_AUDIT;
+    if (st == NORM_OK) {
+      for (size_t i = 0; i < 7; i++) atomic_fetch_add(&b->s->m.findings[i], res.counts[i]);
+      buf_put(&b->out, res.text, res.len);
+      buf_putc(&b->out, '\n');
+    } else {
+      if (!j) snprintf(err.message, sizeof err.message, "tjenesten har ikke minne til flere vurderinger nå"), err.where[0] = 0;
+      batch_error(b, &err, st);
+    }
+    return true;
+  }
+  return false;
+}
+
+static ssize_t batch_read(void *cls, uint64_t pos, char *to, size_t max)
+{
+  (void)pos;
+  batch *b = cls;
+  while (b->sent == b->out.len) {
+    buf_reset(&b->out);
+    b->sent = 0;
+    if (!batch_next(b)) return MHD_CONTENT_READER_END_OF_STREAM;
+  }
+  size_t n = b->out.len - b->sent < max ? b->out.len - b->sent : max;
+  memcpy(to, b->out.data + b->sent, n);
+  b->sent += n;
+  return (ssize_t)n;
+}
+
+static void batch_free(void *cls)
+{
+  batch *b = cls;
+  live_release(b->l);
+  buf_free(&b->body);
+  buf_free(&b->out);
+  free(b);
+}
+
+static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request *q, int *status)
+{
+  batch *b = xcalloc(1, sizeof *b);
+  b->s = s;
+  b->l = acquire(s);
+  b->body = q->body;                          /* taken: the request keeps nothing */
+  buf_init(&q->body);
+  const char *date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato");
+  if (date) snprintf(b->date, sizeof b->date, "%s", date);
+  b->o.date = date ? b->date : NULL;
+  b->o.audit = s->audit;
+  const char *bad_format = format_param(c, &b->o.format);
+  const char *digest = norm_rules_digest(b->l->rules);
+  if (bad_format || b->o.format == NORM_FORMAT_TEXT) {
+    *status = 400;
+    enum MHD_Result ok = send_error(c, 400, "feil_bruk", "format må være json eller kompakt", "format", digest, NULL);
+    batch_free(b);
+    return ok;
+  }
+  struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 << 10, batch_read, b, batch_free);
+  if (!r) {
+    batch_free(b);
+    return MHD_NO;
+  }
+  MHD_add_response_header(r, "Content-Type", "application/x-ndjson; charset=utf-8");
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Norm-Regelsett", digest);
+  *status = 200;
+  enum MHD_Result ok = MHD_queue_response(c, 200, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
 static bool load_rules_from(server *s, norm_rules *r, live **out, char *why, size_t n);
 
 /* Makes l the rule set in use; requests in flight finish on the one they started with. */
@@ -390,7 +510,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (!q) {                                   /* the headers have arrived */
     q = xcalloc(1, sizeof *q);
     clock_gettime(CLOCK_MONOTONIC, &q->start);
-    q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE : CASE_MAX_BYTES;
+    q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE
+             : !strcmp(url, "/v1/vurderinger") ? SERVE_MAX_BATCH : CASE_MAX_BYTES;
     *ctx = q;
     return MHD_YES;
   }
@@ -400,7 +521,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     *upload_size = 0;
     return MHD_YES;
   }
-  int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
+  int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/vurderinger") ? R_VURDERINGER
+            : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
             : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER : R_ANNET;
   bool post = !strcmp(method, "POST"), get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
   bool put = route == R_REGELSETT && !strcmp(method, "PUT");
@@ -411,10 +533,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (route == R_ANNET) {
     status = 404;
     ok = send_error(c, 404, "finnes_ikke", "ukjent adresse; se GET /v1/regelsett, POST /v1/vurdering", NULL, digest, NULL);
-  } else if (route == R_VURDERING ? !post : !get && !put) {
+  } else if (route == R_VURDERING || route == R_VURDERINGER ? !post : !get && !put) {
+    bool posts = route == R_VURDERING || route == R_VURDERINGER;
     status = 405;
-    ok = send_error(c, 405, "feil_metode", route == R_VURDERING ? "bruk POST" : route == R_REGELSETT ? "bruk GET eller PUT" : "bruk GET",
-                    NULL, digest, route == R_VURDERING ? "POST" : route == R_REGELSETT ? "GET, HEAD, PUT" : "GET, HEAD");
+    ok = send_error(c, 405, "feil_metode", posts ? "bruk POST" : route == R_REGELSETT ? "bruk GET eller PUT" : "bruk GET",
+                    NULL, digest, posts ? "POST" : route == R_REGELSETT ? "GET, HEAD, PUT" : "GET, HEAD");
   } else if (put && !s->tokens.len) {
     status = 403;
     ok = send_error(c, 403, "ikke_tilgang", "et nytt regelsett over HTTP krever at tjenesten kjører med --tokens "
@@ -430,6 +553,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   } else if (route == R_VURDERING && q->too_big) {
     status = 413;
     ok = send_error(c, 413, "for_stor", "saksmappen er større enn grensen på 16 MiB for én sak", NULL, digest, NULL);
+  } else if (route == R_VURDERINGER && q->too_big) {
+    status = 413;
+    ok = send_error(c, 413, "for_stor", "kroppen er større enn grensen på 64 MiB; del sakene på flere forespørsler", NULL, digest, NULL);
+  } else if (route == R_VURDERINGER) {
+    ok = stream_batch(s, c, q, &status);
   } else if (route == R_VURDERING) {
     int n = atomic_fetch_add(&s->inflight, 1);
     if (n >= s->max_inflight) {

@@ -94,6 +94,21 @@ static void test_routes_and_errors(void **state)
   out = th_runf(0, CURL " -X POST --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=kompakt'", s.port);
   assert_non_null(strstr(out, "norm-kompakt/1"));
   free(out);
+  /* NDJSON in, NDJSON out: the corpus gives the bytes norm check gives; a line that is not a
+  ** case gives an error line naming it, and the others are still judged */
+  served_json = th_runf(0, "for f in examples/saker/*.json; do tr -d '\\n' < $f; echo; done > " DIR "/korpus.ndjson && "
+                        "curl -s -X POST --data-binary @" DIR "/korpus.ndjson 'http://127.0.0.1:%d/v1/vurderinger?dato=2024-09-01'", s.port);
+  cli_json = th_runf(1, "%s check --format json --dato 2024-09-01 --rules rules " DIR "/korpus.ndjson", th_norm());
+  assert_string_equal(served_json, cli_json);
+  assert_true(strlen(served_json) > 47 * 1000);
+  free(served_json);
+  free(cli_json);
+  out = th_runf(0, "printf '%%s\\n\\n{\"format\":\\n' \"$(tr -d '\\n' < examples/saksmappe-eksempel.json)\" | "
+                CURL " -X POST --data-binary @- 'http://127.0.0.1:%d/v1/vurderinger?format=kompakt'", s.port);
+  assert_non_null(strstr(out, "{\"format\":\"norm-kompakt/1\",\"sak_id\":\"2024-0193\""));
+  assert_non_null(strstr(out, "{\"linje\":3,\"feil\":{\"kode\":\"ugyldig_json\""));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
   out = th_runf(0, CURL " http://127.0.0.1:%d/helse", s.port);
   assert_non_null(strstr(out, "\"status\":\"ok\""));
   assert_non_null(strstr(out, " 200"));
