@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "bcfile.h"
@@ -332,15 +331,6 @@ static bool record(norm_audit *a, pending *me)
   return ok;
 }
 
-static char *utc_now(void)
-{
-  time_t t = time(NULL);
-  struct tm tm;
-  char s[32];
-  gmtime_r(&t, &tm);
-  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return xstrdup(s);
-}
 
 /* The loader's first problem: its JSON path (before ": "), and what kind of problem. */
 static norm_status case_problem(const char *text, char *where, size_t n)
@@ -426,7 +416,7 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
       bcf_sha256(line->data ? line->data : "", line->len, d);
       bcf_hex(d, 32, result_digest);
       date_format(date, day);
-      pending me = { { 0, utc_now(), xstrdup(NORM_VERSION), xstrdup(p->sha256_hex), xstrdup(case_digest),
+      pending me = { { 0, audit_now(), xstrdup(NORM_VERSION), xstrdup(p->sha256_hex), xstrdup(case_digest),
                        xstrdup(j->sak_id), xstrdup(day), xstrdup(audit->operator_name), audit_findings_json(&r),
                        xstrdup(result_digest), NULL, NULL, xstrdup(p->signer_id) }, j->r, false, false, NULL };
       if (record(audit, &me)) {

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -151,6 +152,16 @@ void audit_close(audit_db *db)
   sqlite3_finalize(db->insert);
   sqlite3_close(db->db);
   free(db);
+}
+
+char *audit_now(void)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  char s[32];
+  gmtime_r(&t, &tm);
+  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return xstrdup(s);
 }
 
 void audit_record_free(audit_record *r)

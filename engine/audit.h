@@ -40,6 +40,8 @@ typedef struct {
 } audit_record;
 
 void audit_record_free(audit_record *r);
+/* The current time as a record's tid: UTC, 2026-11-22T17:59:03Z (caller frees). */
+char *audit_now(void);
 
 /* Opens (create: creating it when missing) the database at path. On failure returns NULL
 ** with a Norwegian reason in *err (caller frees). A database of another application or

@@ -3,7 +3,6 @@
 */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "audit_writer.h"
@@ -55,15 +54,6 @@ audit_writer *aw_open(const char *path, const bc_program *p, const buf *image, c
 
 buf *aw_out(audit_writer *w) { return &w->held; }
 
-static char *utc_now(void)
-{
-  time_t t = time(NULL);
-  struct tm tm;
-  char s[32];
-  gmtime_r(&t, &tm);
-  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return xstrdup(s);
-}
 
 static bool fail(audit_writer *w, const char *what)
 {
@@ -87,7 +77,7 @@ bool aw_record(audit_writer *w, const aw_case *c)
   char date[11];
   date_format(c->date, date);
   audit_record rec = {
-    0, utc_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(c->case_digest),
+    0, audit_now(), xstrdup(NORM_VERSION), xstrdup(w->p->sha256_hex), xstrdup(c->case_digest),
     xstrdup(c->sak_id ? c->sak_id : ""), xstrdup(date), xstrdup(w->operator_name), xstrdup(c->findings),
     xstrdup(c->result_digest), NULL, NULL, xstrdup(w->p->signer_id),
   };

@@ -19,6 +19,15 @@
 
 #include <stdlib.h>
 
+/* Built with AddressSanitizer: address-space limits (ulimit -v) do not apply. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* Compiles `src` as a rule file named `name`; returns the .normc bytes in *bytes (or
 ** the printed diagnostics in *diags when it fails). */
 bool th_compile(const char *name, const char *src, buf *bytes, buf *diags);
