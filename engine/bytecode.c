@@ -37,6 +37,8 @@ void bc_free(bc_program *p)
     for (size_t i = 0; i < p->consts.len; i++) pcre2_code_free(p->regex[i]);
   free(p->regex);
   p->regex = NULL;
+  free(p->same_id);
+  p->same_id = NULL;
   for (size_t i = 0; i < p->strings.len; i++) free(p->strings.items[i]);
   vec_free(&p->strings);
   hindex_free(&p->string_index);

@@ -170,6 +170,7 @@ typedef struct {
   uint32_t justified;        /* block: is a deviation justified on file? BC_NONE if none */
   VEC(uint8_t) code;
   void **regex;              /* pcre2_code * per K_REGEX constant (else NULL), compiled by the verifier */
+  uint32_t *same_id;         /* per rule: the next rule with the same id, in a cycle (the verifier) */
   uint8_t sha256[32];        /* digest of the serialized payload */
   char sha256_hex[65];
   bool is_signed;            /* loaded with a signature that verified (bcf_load) */

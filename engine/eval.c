@@ -341,17 +341,13 @@ static bool guide_in_force(const bc_program *p, uint32_t g, int32_t date)
   return p->guides.items[g].from <= date && date <= p->guides.items[g].to;
 }
 
-static bool same_str(const bc_program *p, uint32_t a, uint32_t b) { return !strcmp(bc_str(p, a), bc_str(p, b)); }
 
 /* A rule of a version not in force is reported (ikke_aktuell) only when no version in
 ** force has a rule with that id, and only once per id. */
 static bool shadowed(const bc_program *p, uint32_t rule, int32_t date)
 {
-  const bc_rule *r = &p->rules.items[rule];
-  for (size_t i = 0; i < p->rules.len; i++) {
-    const bc_rule *o = &p->rules.items[i];
-    if (i == rule || !same_str(p, o->id, r->id)) continue;
-    if (guide_in_force(p, o->guide, date)) return true;
+  for (uint32_t i = p->same_id[rule]; i != rule; i = p->same_id[i]) {
+    if (guide_in_force(p, p->rules.items[i].guide, date)) return true;
     if (i < rule) return true;
   }
   return false;

@@ -551,6 +551,34 @@ static void item_types(verifier *v)
   }
 }
 
+struct id_key { const bc_program *p; const char *id; };
+
+static bool id_eq(const void *ctx, uint32_t i)
+{
+  const struct id_key *k = ctx;
+  return !strcmp(bc_str(k->p, k->p->rules.items[i].id), k->id);
+}
+
+/* The rules that share an id (versions of a guideline), linked in a cycle, so that the
+** evaluator finds a rule's other versions without comparing every pair of rules per case. */
+static void link_same_ids(bc_program *p)
+{
+  p->same_id = xmalloc((p->rules.len + 1) * sizeof *p->same_id);
+  hindex h = { 0 };
+  for (uint32_t i = 0; i < p->rules.len; i++) {
+    struct id_key key = { p, bc_str(p, p->rules.items[i].id) };
+    uint32_t hash = hash_bytes(key.id, strlen(key.id)), k = hindex_find(&h, hash, id_eq, &key);
+    if (k == UINT32_MAX) {
+      p->same_id[i] = i;
+      hindex_add(&h, hash, i);
+    } else {
+      p->same_id[i] = p->same_id[k];
+      p->same_id[k] = i;
+    }
+  }
+  hindex_free(&h);
+}
+
 bool bc_verify(bc_program *p, char **why)
 {
   verifier v = { p, why, 0, NULL, NULL, NULL };
@@ -575,5 +603,6 @@ bool bc_verify(bc_program *p, char **why)
   free(v.ret);
   free(v.item_local);
   free(v.item_type);
+  if (ok) link_same_ids(p);
   return ok && check_regexes(&v);
 }
