@@ -320,29 +320,17 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
   if (!r->bad && r->pos != r->len) { r->section = "slutten"; r->bad = true; }
 }
 
-static bool fail(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool fail(char **why, const char *fmt, ...)
-{
-  buf b;
-  buf_init(&b);
-  va_list ap;
-  va_start(ap, fmt);
-  buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  *why = buf_take(&b);
-  return false;
-}
 
 bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
 {
   memset(p, 0, sizeof *p);           /* on any failure p holds nothing (bc_free is still safe) */
   if (len < 8 || memcmp(data, BC_MAGIC, 8))
-    return fail(why, "dette er ikke en kompilert norm-regelsettfil (.normc)");
+    return why_printf(why, "dette er ikke en kompilert norm-regelsettfil (.normc)");
   if (len < BC_HEADER_LEN)
-    return fail(why, "filen er avkortet (%zu byte; hodet alene er %u byte)", len, BC_HEADER_LEN);
+    return why_printf(why, "filen er avkortet (%zu byte; hodet alene er %u byte)", len, BC_HEADER_LEN);
   uint32_t version = (uint32_t)data[8] | (uint32_t)data[9] << 8 | (uint32_t)data[10] << 16 | (uint32_t)data[11] << 24;
   if (version != BC_VERSION && version != 2)
-    return fail(why, "formatversjon %u støttes ikke (denne norm leser versjon 2 og %u); kompiler regelsettet på nytt",
+    return why_printf(why, "formatversjon %u støttes ikke (denne norm leser versjon 2 og %u); kompiler regelsettet på nytt",
                 version, BC_VERSION);
   uint64_t plen = 0;
   for (int i = 7; i >= 0; i--) plen = plen << 8 | data[12 + i];
@@ -353,23 +341,23 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
       !memcmp(data + len - BC_SIG_LEN, BC_SIG_MAGIC, 8)) {
     trailer = data + len - BC_SIG_LEN;
     if (!sign_verify(data, len - BC_SIG_LEN, trailer + 8, trailer + 8 + SIGN_KEY_LEN))
-      return fail(why, "signaturen stemmer ikke: regelsettet er endret etter at det ble signert, eller signaturen er skadet");
+      return why_printf(why, "signaturen stemmer ikke: regelsettet er endret etter at det ble signert, eller signaturen er skadet");
     len -= BC_SIG_LEN;
   }
   if (plen != len - BC_HEADER_LEN)
-    return fail(why, "filen er avkortet eller har ekstra innhold: hodet sier %llu byte innhold, filen har %zu",
+    return why_printf(why, "filen er avkortet eller har ekstra innhold: hodet sier %llu byte innhold, filen har %zu",
                 (unsigned long long)plen, len - BC_HEADER_LEN);
   uint8_t digest[32];
   bcf_sha256(data + BC_HEADER_LEN, (size_t)plen, digest);
   if (memcmp(digest, data + 20, 32))
-    return fail(why, "sjekksummen (SHA-256) stemmer ikke: filen er endret eller skadet");
+    return why_printf(why, "sjekksummen (SHA-256) stemmer ikke: filen er endret eller skadet");
   reader r = { data + BC_HEADER_LEN, (size_t)plen, 0, "", false };
   bc_init(p);
   read_payload(&r, p, version);
   if (r.bad) {
     bc_free(p);
     memset(p, 0, sizeof *p);
-    return fail(why, "innholdet er ødelagt i seksjonen «%s» (ved byte %zu)", r.section, r.pos + BC_HEADER_LEN);
+    return why_printf(why, "innholdet er ødelagt i seksjonen «%s» (ved byte %zu)", r.section, r.pos + BC_HEADER_LEN);
   }
   memcpy(p->sha256, digest, 32);
   bcf_hex(digest, 32, p->sha256_hex);

@@ -5,25 +5,12 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bcfile.h"
 #include "bytecode.h"
 
-static bool fail(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool fail(char **why, const char *fmt, ...)
-{
-  buf b;
-  buf_init(&b);
-  va_list ap;
-  va_start(ap, fmt);
-  buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  *why = buf_take(&b);
-  return false;
-}
 
 /* norm never asks for a password (OpenSSL's default would prompt on the terminal). */
 static int no_password(char *b, int size, int rw, void *u)
@@ -50,21 +37,21 @@ static EVP_PKEY *read_key(const char *path, bool private, char **why)
   bool encrypted = strstr(text, "ENCRYPTED") != NULL;
   free(text);
   if (!k && encrypted) {
-    fail(why, "nøkkelen i %s er kryptert med passord, og norm spør ikke etter passord; dekrypter den "
+    why_printf(why, "nøkkelen i %s er kryptert med passord, og norm spør ikke etter passord; dekrypter den "
               "til en midlertidig fil (openssl pkey -in %s -out /dev/shm/nøkkel.pem) og slett den etterpå", path, path);
     return NULL;
   }
   if (!k) {
     if (private)
-      fail(why, "%s er ikke en privat nøkkel i PEM-format (lag en med: openssl genpkey -algorithm ed25519 -out nøkkel.pem)", path);
+      why_printf(why, "%s er ikke en privat nøkkel i PEM-format (lag en med: openssl genpkey -algorithm ed25519 -out nøkkel.pem)", path);
     else
-      fail(why, "%s er ikke en offentlig nøkkel i PEM-format (lag den fra den private med: "
+      why_printf(why, "%s er ikke en offentlig nøkkel i PEM-format (lag den fra den private med: "
                 "openssl pkey -in nøkkel.pem -pubout -out offentlig.pem)", path);
     return NULL;
   }
   if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(k);
-    fail(why, "nøkkelen i %s er ikke en Ed25519-nøkkel; norm signerer bare med Ed25519", path);
+    why_printf(why, "nøkkelen i %s er ikke en Ed25519-nøkkel; norm signerer bare med Ed25519", path);
     return NULL;
   }
   return k;
@@ -81,7 +68,7 @@ bool sign_normc(buf *normc, const char *key_path, char **why)
 {
   const uint8_t *d = (const uint8_t *)normc->data;
   if (normc->len < BC_HEADER_LEN || payload_len(d) != normc->len - BC_HEADER_LEN)
-    return fail(why, "%s", "regelsettet er allerede signert eller ikke en .normc");
+    return why_printf(why, "%s", "regelsettet er allerede signert eller ikke en .normc");
   EVP_PKEY *k = read_key(key_path, true, why);
   if (!k) return false;
   uint8_t key[SIGN_KEY_LEN], sig[SIGN_SIG_LEN];
@@ -92,7 +79,7 @@ bool sign_normc(buf *normc, const char *key_path, char **why)
             EVP_DigestSign(md, sig, &slen, d, normc->len) == 1 && slen == sizeof sig;
   EVP_MD_CTX_free(md);
   EVP_PKEY_free(k);
-  if (!ok) return fail(why, "signeringen med nøkkelen i %s mislyktes", key_path);
+  if (!ok) return why_printf(why, "signeringen med nøkkelen i %s mislyktes", key_path);
   buf_put(normc, BC_SIG_MAGIC, 8);
   buf_put(normc, key, sizeof key);
   buf_put(normc, sig, sizeof sig);
@@ -118,7 +105,7 @@ bool sign_read_public(const char *path, uint8_t key[SIGN_KEY_LEN], char **why)
   size_t n = SIGN_KEY_LEN;
   bool ok = EVP_PKEY_get_raw_public_key(k, key, &n) == 1 && n == SIGN_KEY_LEN;
   EVP_PKEY_free(k);
-  return ok || fail(why, "kan ikke lese den offentlige nøkkelen i %s", path);
+  return ok || why_printf(why, "kan ikke lese den offentlige nøkkelen i %s", path);
 }
 
 void sign_key_id(const uint8_t key[SIGN_KEY_LEN], char out[SIGN_ID_LEN + 1])

@@ -335,3 +335,21 @@ void hindex_free(hindex *h)
   free(h->slots);
   memset(h, 0, sizeof *h);
 }
+
+bool why_vprintf(char **why, const char *fmt, va_list ap)
+{
+  buf b;
+  buf_init(&b);
+  buf_vprintf(&b, fmt, ap);
+  *why = buf_take(&b);
+  return false;
+}
+
+bool why_printf(char **why, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  why_vprintf(why, fmt, ap);
+  va_end(ap);
+  return false;
+}

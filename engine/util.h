@@ -46,6 +46,10 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *buf_take(buf *b);                           /* caller frees; buffer becomes empty */
 
+/* A failure's reason: sets *why to the formatted text (caller frees) and returns false. */
+bool why_printf(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool why_vprintf(char **why, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 /* Appending is on every output path, so the common case (it fits) is inline. */
 static inline void buf_put(buf *b, const void *p, size_t n)
 {

@@ -24,13 +24,10 @@ typedef struct {
 static bool bad(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool bad(verifier *v, const char *fmt, ...)
 {
-  buf b;
-  buf_init(&b);
   va_list ap;
   va_start(ap, fmt);
-  buf_vprintf(&b, fmt, ap);
+  why_vprintf(v->why, fmt, ap);
   va_end(ap);
-  *v->why = buf_take(&b);
   return false;
 }
 
