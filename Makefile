@@ -109,7 +109,7 @@ MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 $(BUILD)/obj/tools/cmd_serve.o: CFLAGS += $(MHD_CFLAGS)
 
-$(BUILD)/norm-serve: $(OBJ) $(BUILD)/obj/tools/cmd_serve.o
+$(BUILD)/norm-serve: $(OBJ) $(BUILD)/obj/tools/cmd_serve.o $(BUILD)/obj/tools/serve_page.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(MHD_LIBS) $(LDLIBS)
 
 # The engine as a library: include/norm.h is its interface (examples/norm-api.c uses only it).
@@ -145,7 +145,7 @@ test-san:
 # The threaded code under ThreadSanitizer: norm check -j on the corpora, and norm serve.
 test-tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan MODE=tsan build/tsan/norm build/tsan/norm-serve build/tsan/unit-tests
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66 NORM=build/tsan/norm build/tsan/unit-tests batch serve
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$(CURDIR)/tests/tsan.supp NORM=build/tsan/norm build/tsan/unit-tests batch serve
 
 test: test-release test-san test-tsan test-fuzz
 

@@ -17,6 +17,7 @@
 #include "frontend.h"
 #include "jsonw.h"
 #include "tools/report.h"
+#include "tools/report_html.h"
 #include "sign.h"
 #include "version.h"
 #include "vm.h"
@@ -33,6 +34,12 @@ struct norm_judge {
   case_reader *rd;
   buf errors, out, json;
   char sak_id[256];
+};
+
+/* Graphviz's state is the process's; one context, used by one report at a time. */
+struct norm_drawer {
+  pthread_mutex_t lock;
+  GVC_t *gvc;
 };
 
 /* One decision waiting for its record to be committed. */
@@ -231,6 +238,27 @@ void norm_judge_free(norm_judge *j)
   free(j);
 }
 
+norm_drawer *norm_drawer_new(void)
+{
+  norm_drawer *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->gvc = gvContext();
+  if (!d->gvc) {
+    free(d);
+    return NULL;
+  }
+  pthread_mutex_init(&d->lock, NULL);
+  return d;
+}
+
+void norm_drawer_free(norm_drawer *d)
+{
+  if (!d) return;
+  gvFreeContext(d->gvc);
+  pthread_mutex_destroy(&d->lock);
+  free(d);
+}
+
 /* ---- the audit log ---- */
 
 norm_status norm_audit_open(const char *path, const char *operator_name, norm_audit **out, norm_error *err)
@@ -350,7 +378,9 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
   memset(out, 0, sizeof *out);
   out->text = out->sak_id = "";
   norm_format format = o ? o->format : NORM_FORMAT_JSON;
-  if (format > NORM_FORMAT_TEXT) return set_err(err, NORM_ERR_USAGE, "ukjent format", "");
+  if (format > NORM_FORMAT_HTML) return set_err(err, NORM_ERR_USAGE, "ukjent format", "");
+  if (format == NORM_FORMAT_HTML && !o->drawer)
+    return set_err(err, NORM_ERR_USAGE, "HTML-rapporten trenger en tegner (norm_drawer_new)", "");
   int32_t date = 0;
   bool has_date = o && o->date;
   if (has_date && !date_parse(o->date, strlen(o->date), &date))
@@ -390,12 +420,18 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
       char *text = NULL;
       size_t n = 0;
       FILE *f = open_memstream(&text, &n);
-      if (f) {
+      if (f && format == NORM_FORMAT_TEXT) {
         text_opts to = { false, false, false };
         report_text(&r, f, &to);
-        fclose(f);
-        buf_put(&j->out, text, n);
+      } else if (f) {
+        pthread_mutex_lock(&o->drawer->lock);
+        report_html *h = html_begin(o->drawer->gvc);
+        html_add(h, &r);
+        html_end(h, f);
+        pthread_mutex_unlock(&o->drawer->lock);
       }
+      if (f && fclose(f) == 0) buf_put(&j->out, text, n);
+      else s = set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å skrive rapporten", "");
       free(text);
     }
     out->text = j->out.data ? j->out.data : "";
@@ -403,7 +439,10 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
     static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
     for (size_t i = 0; i < 7; i++) out->counts[i] = r.counts[order[i]];
     out->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
-    if (audit) {
+    if (s != NORM_OK) {
+      out->text = "";
+      out->len = 0;
+    } else if (audit) {
       /* the record: the result as norm-resultat/1 names it, whatever format was asked for */
       const buf *line = &j->out;
       if (format != NORM_FORMAT_JSON) {

@@ -25,6 +25,7 @@ typedef enum {
   NORM_ERR_LIMIT,      /* the case is larger or costlier than the limits for one case */
   NORM_ERR_USAGE,      /* a bad argument (an unknown format, a bad date) */
   NORM_ERR_AUDIT,      /* the decision could not be recorded in the audit log: it must not be used */
+  NORM_ERR_MEMORY,     /* out of memory: the case was not judged (try again later) */
 } norm_status;
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
 typedef struct norm_rules norm_rules;
 typedef struct norm_judge norm_judge;
 typedef struct norm_audit norm_audit;
+typedef struct norm_drawer norm_drawer;
 
 /* From rule files (a file or a folder of .norm files) or a compiled .normc. */
 norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err);
@@ -61,12 +63,20 @@ typedef enum {
   NORM_FORMAT_JSON,    /* norm-resultat/1, one line */
   NORM_FORMAT_COMPACT, /* norm-kompakt/1, one line */
   NORM_FORMAT_TEXT,    /* the text report for people */
+  NORM_FORMAT_HTML,    /* the HTML report (as norm check --format html): needs options.drawer */
 } norm_format;
+
+/* What draws the decision-path diagrams of the HTML report (Graphviz). Graphviz keeps state
+** of its own for the whole process and is not thread-safe: make one drawer per process and
+** pass it to every judge; it draws one report at a time and the others wait. */
+norm_drawer *norm_drawer_new(void);   /* NULL when out of memory */
+void norm_drawer_free(norm_drawer *d);
 
 typedef struct {
   const char *date;    /* the assessment date (YYYY-MM-DD), or NULL: the case's own, else today */
   norm_format format;
   norm_audit *audit;   /* or NULL: record the decision in this audit log before returning */
+  norm_drawer *drawer; /* for NORM_FORMAT_HTML; otherwise may be NULL */
 } norm_options;
 
 typedef struct {

@@ -11,9 +11,13 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "norm.h"
+#include "serve_page.h"
 #include "util.h"
 
 const char *const usage_serve =
@@ -38,13 +43,15 @@ const char *const usage_serve =
   "forespørslene som er i gang, er besvart. Se docs/drift.md.\n"
   "\n"
   "  POST /v1/vurdering     én saksmappe inn, resultatet ut (?dato=ÅÅÅÅ-MM-DD,\n"
-  "                        ?format=json|kompakt|tekst)\n"
+  "                        ?format=json|kompakt|tekst|html)\n"
   "  POST /v1/vurderinger   NDJSON inn (én sak per linje), NDJSON ut, svar etter hvert\n"
   "                        (?dato=, ?format=json|kompakt)\n"
   "  GET  /v1/regelsett     regelsettets navn, sjekksum, retningslinjer og regler\n"
   "  PUT  /v1/regelsett     nytt regelsett (.normc i kroppen; krever --tokens og admin)\n"
   "  GET  /helse            om tjenesten lever og har et regelsett\n"
   "  GET  /metrikker        målinger i Prometheus-format\n"
+  "  GET  /                 en side for folk: lim inn eller last opp en saksmappe og se\n"
+  "                        HTML-rapporten (med --tokens: tokenet som passord)\n"
   "\n"
   "Valg:\n"
   "  --listen ADR:PORT  hvor tjenesten lytter (standard: 127.0.0.1:8080); en adresse\n"
@@ -52,6 +59,8 @@ const char *const usage_serve =
   "  --rules STI        regelsettet: regelfiler, en mappe eller en .normc (standard: rules/)\n"
   "  --tokens FIL       tilgang: én linje «ROLLE TOKEN» per klient (roller: vurdering,\n"
   "                     admin); da krever alt unntatt /helse «Authorization: Bearer TOKEN»\n"
+  "  --tls-cert FIL.pem  sertifikatkjeden (PEM) for HTTPS; sammen med --tls-key\n"
+  "  --tls-key FIL.pem   den private nøkkelen (PEM, ukryptert) til sertifikatet\n"
   "  --trust NØKKEL.pem godta bare et regelsett signert med denne offentlige nøkkelen\n"
   "  --audit FIL.db     skriv hver vurdering i revisjonsloggen før den besvares (svaret\n"
   "                     har postens nummer i hodet X-Norm-Revisjon); vurderinger som skjer\n"
@@ -83,8 +92,11 @@ static void live_release(live *l)
 
 /* ---- metrics ---- */
 
-enum { R_VURDERING, R_VURDERINGER, R_REGELSETT, R_HELSE, R_METRIKKER, R_ANNET, R__COUNT };
-static const char *const route_name[] = { "/v1/vurdering", "/v1/vurderinger", "/v1/regelsett", "/helse", "/metrikker", "annet" };
+enum { R_VURDERING, R_VURDERINGER, R_REGELSETT, R_HELSE, R_METRIKKER, R_SIDE, R_ANNET, R__COUNT };
+static const char *const route_name[] = { "/v1/vurdering", "/v1/vurderinger", "/v1/regelsett", "/helse", "/metrikker", "/", "annet" };
+/* norm_status → the error's "kode" in an answer */
+static const char *const error_code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk",
+                                          "revisjonslogg", "minne" };
 static const int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 422, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
@@ -108,6 +120,7 @@ typedef struct {
   live *current;
   const char *rules_path, *trust;
   norm_audit *audit;         /* --audit, or NULL */
+  norm_drawer *drawer;       /* draws the page's reports, one at a time */
   VEC(token) tokens;
   metrics m;
   atomic_int inflight;
@@ -163,6 +176,11 @@ typedef struct {
   bool too_big;
   size_t limit;              /* the largest body this route takes */
   struct timespec start;
+  /* POST / (the page's form): its fields, as the post processor finds them */
+  struct MHD_PostProcessor *pp;
+  buf pasted, file;
+  char date[16];
+  bool bad_form;
 } request;
 
 static int status_index(int status)
@@ -203,6 +221,26 @@ static enum MHD_Result respond_seq(struct MHD_Connection *c, int status, const c
   return respond_full(c, status, type, body, len, digest, NULL, seq);
 }
 
+/* An HTML page or report: only its own inline styles and images may load. */
+static enum MHD_Result respond_page(struct MHD_Connection *c, int status, const buf *b, const char *digest, const char *seq)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(b->len, b->data ? b->data : (char *)"", MHD_RESPMEM_MUST_COPY);
+  if (!r) return MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+  MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Referrer-Policy", "same-origin");   /* "no-referrer" would make the form's Origin "null" */
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (digest) MHD_add_response_header(r, "X-Norm-Regelsett", digest);
+  if (seq) MHD_add_response_header(r, "X-Norm-Revisjon", seq);
+  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"norm\", charset=\"UTF-8\"");
+  if (status == 503) MHD_add_response_header(r, "Retry-After", "1");
+  enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
 /* A JSON error: {"feil": {"kode": …, "melding": …, "sti": …}}. */
 static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *code, const char *msg,
                                   const char *where, const char *digest, const char *allow)
@@ -225,13 +263,29 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
   return ok;
 }
 
+/* The token a request carries: "Authorization: Bearer TOKEN", or HTTP Basic with the token
+** as the password (what a browser sends for the page at /, after asking its user). */
+static char *given_token(struct MHD_Connection *c)
+{
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  if (!h) return NULL;
+  if (!strncmp(h, "Bearer ", 7)) return xstrdup(h + 7);
+  char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
+  char *t = pass ? xstrdup(pass) : NULL;
+  if (pass) {
+    OPENSSL_cleanse(pass, strlen(pass));
+    MHD_free(pass);
+  }
+  if (user) MHD_free(user);
+  return t;
+}
+
 /* Whether the request carries a token of the role (any role for "vurdering"). */
 static bool authorized(server *s, struct MHD_Connection *c, const char *role)
 {
   if (!s->tokens.len) return true;
-  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-  if (!h || strncmp(h, "Bearer ", 7)) return false;
-  const char *given = h + 7;
+  char *given = given_token(c);
+  if (!given) return false;
   size_t n = strlen(given);
   bool ok = false;
   for (size_t i = 0; i < s->tokens.len; i++) {
@@ -241,6 +295,8 @@ static bool authorized(server *s, struct MHD_Connection *c, const char *role)
     bool same = tn == n && CRYPTO_memcmp(t->token, given, n) == 0;
     ok |= same && (!strcmp(role, "vurdering") || !strcmp(t->role, role));
   }
+  OPENSSL_cleanse(given, n);
+  free(given);
   return ok;
 }
 
@@ -250,8 +306,19 @@ static const char *format_param(struct MHD_Connection *c, norm_format *f)
   if (!v || !strcmp(v, "json")) *f = NORM_FORMAT_JSON;
   else if (!strcmp(v, "kompakt")) *f = NORM_FORMAT_COMPACT;
   else if (!strcmp(v, "tekst")) *f = NORM_FORMAT_TEXT;
+  else if (!strcmp(v, "html")) *f = NORM_FORMAT_HTML;
   else return v;
   return NULL;
+}
+
+static int http_status(norm_status st)
+{
+  switch (st) {
+  case NORM_ERR_JSON: case NORM_ERR_USAGE: return 400;
+  case NORM_ERR_CASE: case NORM_ERR_LIMIT: return 422;
+  case NORM_ERR_MEMORY: return 503;
+  default: return 500;
+  }
 }
 
 static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, request *q, int *status)
@@ -259,14 +326,14 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   live *l = acquire(s);
   const char *digest = norm_rules_digest(l->rules);
   enum MHD_Result ok;
-  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON, s->audit };
+  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON, s->audit, s->drawer };
   const char *bad_format = format_param(c, &o.format);
   norm_judge *j = judge_for(s, l);
   norm_result res;
   norm_error err;
   if (bad_format) {
     *status = 400;
-    ok = send_error(c, 400, "feil_bruk", "format må være json, kompakt eller tekst", "format", digest, NULL);
+    ok = send_error(c, 400, "feil_bruk", "format må være json, kompakt, tekst eller html", "format", digest, NULL);
   } else if (!j) {
     *status = 503;
     ok = send_error(c, 503, "opptatt", "tjenesten har ikke minne til flere vurderinger nå", NULL, digest, NULL);
@@ -278,16 +345,16 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
       buf b;
       buf_init(&b);
       buf_put(&b, res.text, res.len);
-      if (o.format != NORM_FORMAT_TEXT) buf_putc(&b, '\n');
+      if (o.format != NORM_FORMAT_TEXT && o.format != NORM_FORMAT_HTML) buf_putc(&b, '\n');
       char seq[32] = "";
       if (s->audit) snprintf(seq, sizeof seq, "%lld", res.audit_seq);
-      ok = respond_seq(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+      if (o.format == NORM_FORMAT_HTML) ok = respond_page(c, 200, &b, digest, *seq ? seq : NULL);
+      else ok = respond_seq(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
                        b.data, b.len, digest, *seq ? seq : NULL);
       buf_free(&b);
     } else {
-      static const char *const code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk", "revisjonslogg" };
-      *status = st == NORM_ERR_JSON || st == NORM_ERR_USAGE ? 400 : st == NORM_ERR_CASE || st == NORM_ERR_LIMIT ? 422 : 500;
-      ok = send_error(c, *status, code[st], err.message, err.where, digest, NULL);
+      *status = http_status(st);
+      ok = send_error(c, *status, error_code[st], err.message, err.where, digest, NULL);
     }
   }
   live_release(l);
@@ -311,14 +378,13 @@ typedef struct {
 
 static void batch_error(batch *b, const norm_error *err, int code)
 {
-  static const char *const name[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk", "revisjonslogg" };
   jsonw w;
   jw_init(&w, &b->out);
   jw_obj(&w);
   jw_kint(&w, "linje", b->line);
   jw_key(&w, "feil");
   jw_obj(&w);
-  jw_kstr(&w, "kode", name[code]);
+  jw_kstr(&w, "kode", error_code[code]);
   jw_kstr(&w, "melding", err->message);
   if (*err->where) jw_kstr(&w, "sti", err->where);
   jw_obj_end(&w);
@@ -391,7 +457,7 @@ static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request
   b->o.audit = s->audit;
   const char *bad_format = format_param(c, &b->o.format);
   const char *digest = norm_rules_digest(b->l->rules);
-  if (bad_format || b->o.format == NORM_FORMAT_TEXT) {
+  if (bad_format || b->o.format == NORM_FORMAT_TEXT || b->o.format == NORM_FORMAT_HTML) {
     *status = 400;
     enum MHD_Result ok = send_error(c, 400, "feil_bruk", "format må være json eller kompakt", "format", digest, NULL);
     batch_free(b);
@@ -408,6 +474,134 @@ static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request
   *status = 200;
   enum MHD_Result ok = MHD_queue_response(c, 200, r);
   MHD_destroy_response(r);
+  return ok;
+}
+
+/* ---- the page at / (serve_page.h) ---- */
+
+#define PAGE_KEEP (1u << 20)                  /* pasted text up to this size is kept in the form after an error */
+
+/* The form, with why the case could not be judged above it when msg is not NULL. */
+static enum MHD_Result page(server *s, struct MHD_Connection *c, live *l, int status, const char *msg,
+                            const char *where, const request *q)
+{
+  buf b;
+  buf_init(&b);
+  page_info i = { l->rules, s->audit != NULL, msg, where,
+                  q && q->pasted.len <= PAGE_KEEP ? q->pasted.data : NULL, q && *q->date ? q->date : NULL };
+  page_form(&b, &i);
+  enum MHD_Result ok = respond_page(c, status, &b, norm_rules_digest(l->rules), NULL);
+  buf_free(&b);
+  return ok;
+}
+
+/* The form's fields as they arrive: the pasted case (sak), the uploaded one (fil), the date. */
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                                  const char *content_type, const char *transfer_encoding, const char *data,
+                                  uint64_t off, size_t size)
+{
+  (void)kind; (void)filename; (void)content_type; (void)transfer_encoding;
+  request *q = cls;
+  if (!strcmp(key, "dato")) {
+    if (off + size >= sizeof q->date) q->bad_form = true;
+    else {
+      memcpy(q->date + off, data, size);
+      q->date[off + size] = 0;
+    }
+    return MHD_YES;
+  }
+  buf *to = !strcmp(key, "sak") ? &q->pasted : !strcmp(key, "fil") ? &q->file : NULL;
+  if (!to) return MHD_YES;                    /* other fields are not ours: ignored */
+  if (to->len + size > CASE_MAX_BYTES) q->too_big = true;
+  else buf_put(to, data, size);
+  return MHD_YES;
+}
+
+/* A form may be posted only from the page itself: a browser says where a form came from
+** (Sec-Fetch-Site, Origin), and one from another site is refused, so no other page the
+** user has open can make decisions (and audit records) in the user's name. */
+static bool same_origin(struct MHD_Connection *c)
+{
+  const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+  if (site && strcmp(site, "same-origin") && strcmp(site, "none")) return false;
+  const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+  if (!origin) return true;
+  const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+  const char *sep = strstr(origin, "://");
+  return host && sep && !strcmp(sep + 3, host);
+}
+
+/* POST /: the case from the form judged into the HTML report. */
+static enum MHD_Result judge_page(server *s, struct MHD_Connection *c, request *q, live *l, int *status)
+{
+  const buf *in = q->file.len ? &q->file : &q->pasted;
+  size_t n = in->len;
+  while (n && strchr(" \t\r\n", in->data[n - 1])) n--;
+  if (q->too_big) {
+    *status = 413;
+    return page(s, c, l, 413, "saksmappen er større enn grensen på 16 MiB for én sak", NULL, NULL);
+  }
+  if (q->bad_form) {
+    *status = 400;
+    return page(s, c, l, 400, "skjemaet kunne ikke leses; send det fra siden på nytt", NULL, q);
+  }
+  if (!n) {
+    *status = 400;
+    return page(s, c, l, 400, "lim inn en saksmappe eller velg en fil", NULL, q);
+  }
+  norm_options o = { *q->date ? q->date : NULL, NORM_FORMAT_HTML, s->audit, s->drawer };
+  norm_judge *j = judge_for(s, l);
+  norm_result res;
+  norm_error err;
+  norm_status st = j ? norm_judge_case(j, in->data, n, &o, &res, &err) : NORM_ERR_MEMORY;
+  if (st != NORM_OK) {
+    if (!j) snprintf(err.message, sizeof err.message, "tjenesten har ikke minne til flere vurderinger nå"), err.where[0] = 0;
+    *status = http_status(st);
+    return page(s, c, l, *status, err.message, err.where, q);
+  }
+  for (size_t i = 0; i < 7; i++) atomic_fetch_add(&s->m.findings[i], res.counts[i]);
+  char seq[32] = "";
+  if (s->audit) snprintf(seq, sizeof seq, "%lld", res.audit_seq);
+  buf b = { (char *)res.text, res.len, 0 };   /* borrowed: respond_page copies it */
+  *status = 200;
+  return respond_page(c, 200, &b, norm_rules_digest(l->rules), *seq ? seq : NULL);
+}
+
+/* GET / (the form) and POST / (the case judged into the report). */
+static enum MHD_Result serve_page(server *s, struct MHD_Connection *c, request *q, live *l, bool get, bool post, int *status)
+{
+  if (!get && !post) {
+    *status = 405;
+    return send_error(c, 405, "feil_metode", "bruk GET eller POST", NULL, norm_rules_digest(l->rules), "GET, HEAD, POST");
+  }
+  if (!authorized(s, c, "vurdering")) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Ingen tilgang – norm</title>\n"
+                 "</head>\n<body>\n<main>\n<h1>Ingen tilgang</h1>\n<p>Siden krever et token: oppgi det som passord "
+                 "(brukernavnet kan være hva som helst).</p>\n</main>\n</body>\n</html>\n");
+    *status = 401;
+    enum MHD_Result ok = respond_page(c, 401, &b, NULL, NULL);
+    buf_free(&b);
+    return ok;
+  }
+  if (get) {
+    *status = 200;
+    return page(s, c, l, 200, NULL, NULL, NULL);
+  }
+  if (!same_origin(c)) {
+    *status = 403;
+    return page(s, c, l, 403, "skjemaet ble sendt fra en annen side enn denne tjenestens egen, og avvises", NULL, NULL);
+  }
+  int n = atomic_fetch_add(&s->inflight, 1);
+  enum MHD_Result ok;
+  if (n >= s->max_inflight) {
+    *status = 503;
+    ok = page(s, c, l, 503, "for mange vurderinger på en gang; prøv igjen om litt", NULL, q);
+  } else {
+    ok = judge_page(s, c, q, l, status);
+  }
+  atomic_fetch_sub(&s->inflight, 1);
   return ok;
 }
 
@@ -512,25 +706,39 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     clock_gettime(CLOCK_MONOTONIC, &q->start);
     q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE
              : !strcmp(url, "/v1/vurderinger") ? SERVE_MAX_BATCH : CASE_MAX_BYTES;
+    if (!strcmp(url, "/") && !strcmp(method, "POST")) {
+      /* the form: url-encoded or multipart (a file), parsed as it arrives; its fields are
+      ** held, not the body, and each is limited to the size of one case */
+      q->pp = MHD_create_post_processor(c, 64 << 10, form_field, q);
+      if (!q->pp) q->bad_form = true;
+    }
     *ctx = q;
     return MHD_YES;
   }
   if (*upload_size) {                         /* a piece of the body */
-    if (q->body.len + *upload_size > q->limit) q->too_big = true;
-    else buf_put(&q->body, upload, *upload_size);
+    if (q->pp) {
+      if (!q->too_big && !q->bad_form && MHD_post_process(q->pp, upload, *upload_size) != MHD_YES) q->bad_form = true;
+    } else if (q->body.len + *upload_size > q->limit) {
+      q->too_big = true;
+    } else {
+      buf_put(&q->body, upload, *upload_size);
+    }
     *upload_size = 0;
     return MHD_YES;
   }
   int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/vurderinger") ? R_VURDERINGER
             : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
-            : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER : R_ANNET;
+            : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER
+            : !strcmp(url, "/") ? R_SIDE : R_ANNET;
   bool post = !strcmp(method, "POST"), get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
   bool put = route == R_REGELSETT && !strcmp(method, "PUT");
   int status = 500;
   enum MHD_Result ok;
   live *l = acquire(s);
   const char *digest = norm_rules_digest(l->rules);
-  if (route == R_ANNET) {
+  if (route == R_SIDE) {
+    ok = serve_page(s, c, q, l, get, post, &status);
+  } else if (route == R_ANNET) {
     status = 404;
     ok = send_error(c, 404, "finnes_ikke", "ukjent adresse; se GET /v1/regelsett, POST /v1/vurdering", NULL, digest, NULL);
   } else if (route == R_VURDERING || route == R_VURDERINGER ? !post : !get && !put) {
@@ -601,6 +809,9 @@ static void request_done(void *cls, struct MHD_Connection *c, void **ctx, enum M
   (void)cls; (void)c; (void)why;
   request *q = *ctx;
   if (!q) return;
+  if (q->pp) MHD_destroy_post_processor(q->pp);
+  buf_free(&q->pasted);
+  buf_free(&q->file);
   buf_free(&q->body);
   free(q);
   *ctx = NULL;
@@ -677,6 +888,54 @@ static bool load_rules(server *s, live **out)
   return true;
 }
 
+/* --tls-cert and --tls-key, read whole (PEM); a key others may read is named on stderr. */
+static bool read_tls(const char *cert_path, const char *key_path, char **cert, char **key)
+{
+  if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+    fprintf(stderr, "norm serve: libmicrohttpd på denne maskinen er bygd uten TLS\n");
+    return false;
+  }
+  size_t len;
+  const char *e;
+  *cert = read_file(cert_path, 1 << 20, &len, &e);
+  if (!*cert) {
+    fprintf(stderr, "norm serve: --tls-cert %s: %s\n", cert_path, e);
+    return false;
+  }
+  if (!strstr(*cert, "-----BEGIN CERTIFICATE-----")) {
+    fprintf(stderr, "norm serve: --tls-cert %s: ikke et sertifikat i PEM-format (-----BEGIN CERTIFICATE-----)\n", cert_path);
+    return false;
+  }
+  *key = read_file(key_path, 1 << 20, &len, &e);
+  if (!*key) {
+    fprintf(stderr, "norm serve: --tls-key %s: %s\n", key_path, e);
+    return false;
+  }
+  if (!strstr(*key, "PRIVATE KEY-----") || strstr(*key, "ENCRYPTED")) {
+    fprintf(stderr, "norm serve: --tls-key %s: ikke en ukryptert privat nøkkel i PEM-format "
+            "(-----BEGIN PRIVATE KEY-----)\n", key_path);
+    return false;
+  }
+  /* GnuTLS would find a key that does not belong to the certificate only at the first
+  ** connection: OpenSSL checks the pair now */
+  BIO *cb = BIO_new_mem_buf(*cert, -1), *kb = BIO_new_mem_buf(*key, -1);
+  X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+  EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+  bool pair = x && k && X509_check_private_key(x, k) == 1;
+  if (!x) fprintf(stderr, "norm serve: --tls-cert %s: sertifikatet kan ikke leses\n", cert_path);
+  else if (!k) fprintf(stderr, "norm serve: --tls-key %s: nøkkelen kan ikke leses\n", key_path);
+  else if (!pair) fprintf(stderr, "norm serve: --tls-key %s hører ikke til sertifikatet i %s\n", key_path, cert_path);
+  X509_free(x);
+  EVP_PKEY_free(k);
+  BIO_free(cb);
+  BIO_free(kb);
+  if (!pair) return false;
+  struct stat st;
+  if (stat(key_path, &st) == 0 && (st.st_mode & 077))
+    fprintf(stderr, "norm serve: advarsel: --tls-key %s kan leses av andre enn eieren (chmod 600)\n", key_path);
+  return true;
+}
+
 static bool parse_listen(const char *arg, struct sockaddr_in *sa)
 {
   char host[64];
@@ -699,9 +958,12 @@ int cmd_serve(int argc, char **argv)
     { "listen", required_argument, 0, 'l' }, { "rules", required_argument, 0, 'r' },
     { "tokens", required_argument, 0, 't' }, { "trust", required_argument, 0, 'T' },
     { "jobber", required_argument, 0, 'j' }, { "help", no_argument, 0, 'h' },
-    { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' }, { 0, 0, 0, 0 },
+    { "audit", required_argument, 0, 'A' }, { "operator", required_argument, 0, 'O' },
+    { "tls-cert", required_argument, 0, 'C' }, { "tls-key", required_argument, 0, 'K' }, { 0, 0, 0, 0 },
   };
   const char *listen_at = "127.0.0.1:8080", *tokens = NULL, *audit = NULL, *operator_name = NULL;
+  const char *tls_cert = NULL, *tls_key = NULL;
+  char *cert_pem = NULL, *key_pem = NULL;
   char rules_buf[PATH_MAX];
   server s;
   memset(&s, 0, sizeof s);
@@ -716,6 +978,8 @@ int cmd_serve(int argc, char **argv)
     case 'T': s.trust = optarg; break;
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;
+    case 'C': tls_cert = optarg; break;
+    case 'K': tls_key = optarg; break;
     case 'j': {
       char *end;
       long n = strtol(optarg, &end, 10);
@@ -743,9 +1007,12 @@ int cmd_serve(int argc, char **argv)
             "kjente klienter får svar (se docs/drift.md)\n", listen_at);
     return EXIT_USAGE;
   }
+  if (!tls_cert != !tls_key)
+    return cli_usage_error("serve", "%s", "--tls-cert og --tls-key hører sammen: oppgi begge eller ingen");
   if (tokens && !read_tokens(&s, tokens)) return EXIT_USAGE;
   if (!s.rules_path) s.rules_path = cli_default_rules(rules_buf, sizeof rules_buf);
   int status = EXIT_USAGE;
+  if (tls_cert && !read_tls(tls_cert, tls_key, &cert_pem, &key_pem)) goto out;
   if (audit) {
     const char *op = operator_name;
     if (!op || !*op) op = getenv("NORM_OPERATOR");
@@ -761,6 +1028,12 @@ int cmd_serve(int argc, char **argv)
     goto out;
   }
   if (!load_rules(&s, &s.current)) goto out;
+  s.drawer = norm_drawer_new();
+  if (!s.drawer) {
+    fprintf(stderr, "norm serve: ikke nok minne til å starte\n");
+    live_release(s.current);
+    goto out;
+  }
   pthread_mutex_init(&s.lock, NULL);
   pthread_key_create(&s.judge_key, thread_judge_free);
   s.max_inflight = threads * SERVE_MAX_INFLIGHT_PER_THREAD;
@@ -772,8 +1045,15 @@ int cmd_serve(int argc, char **argv)
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
+  struct MHD_OptionItem tls[] = {
+    { MHD_OPTION_HTTPS_MEM_CERT, 0, cert_pem }, { MHD_OPTION_HTTPS_MEM_KEY, 0, key_pem },
+    { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+    { MHD_OPTION_END, 0, NULL },
+  };
+  struct MHD_OptionItem no_tls[] = { { MHD_OPTION_END, 0, NULL } };
   struct MHD_Daemon *d = MHD_start_daemon(
-    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, &s,
+    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (cert_pem ? MHD_USE_TLS : 0), 0, NULL, NULL, handle, &s,
+    MHD_OPTION_ARRAY, cert_pem ? tls : no_tls,
     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_TIMEOUT_S,
@@ -782,16 +1062,18 @@ int cmd_serve(int argc, char **argv)
     MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
     MHD_OPTION_END);
   if (!d) {
-    fprintf(stderr, "norm serve: kan ikke lytte på %s (%s)\n", listen_at, strerror(errno));
+    if (cert_pem) fprintf(stderr, "norm serve: kan ikke lytte med TLS på %s: sjekk at --tls-cert og --tls-key er et "
+                          "sertifikat og nøkkelen som hører til det (PEM)\n", listen_at);
+    else fprintf(stderr, "norm serve: kan ikke lytte på %s (%s)\n", listen_at, strerror(errno));
     goto out_rules;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   char addr[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
   live *first = acquire(&s);                  /* requests (PUT) may swap it already */
-  fprintf(stderr, "norm serve: lytter på %s:%u med regelsettet %s (%s), %d tråder\n", addr,
-          info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), norm_rules_name(first->rules),
-          norm_rules_digest(first->rules), threads);
+  fprintf(stderr, "norm serve: lytter på %s:%u%s med regelsettet %s (%s), %d tråder\n", addr,
+          info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), cert_pem ? " (https)" : "",
+          norm_rules_name(first->rules), norm_rules_digest(first->rules), threads);
   live_release(first);
   for (;;) {
     int sig = 0;
@@ -813,6 +1095,12 @@ out_rules:
   pthread_key_delete(s.judge_key);
   pthread_mutex_destroy(&s.lock);
 out:
+  free(cert_pem);
+  if (key_pem) {
+    OPENSSL_cleanse(key_pem, strlen(key_pem));
+    free(key_pem);
+  }
+  norm_drawer_free(s.drawer);
   norm_audit_close(s.audit);
   for (size_t i = 0; i < s.tokens.len; i++) free(s.tokens.items[i].token);
   vec_free(&s.tokens);

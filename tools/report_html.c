@@ -39,15 +39,18 @@ static void esc(FILE *out, const char *s)
   }
 }
 
-static void esc_buf(buf *b, const char *s)
+void html_escape(buf *b, const char *s)
 {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&text, &len);
-  esc(m, s);
-  fclose(m);
-  buf_put(b, text, len);
-  free(text);
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '&': buf_puts(b, "&amp;"); break;
+    case '<': buf_puts(b, "&lt;"); break;
+    case '>': buf_puts(b, "&gt;"); break;
+    case '"': buf_puts(b, "&quot;"); break;
+    case '\'': buf_puts(b, "&#39;"); break;
+    default: buf_putc(b, *s);
+    }
+  }
 }
 
 report_html *html_begin(GVC_t *gvc)
@@ -199,7 +202,7 @@ static void summary_row(report_html *h, const result *r, const char *anchor)
   char d[11];
   date_format_nb(r->date, d);
   buf_printf(&h->index, "<tr><th scope=\"row\"><a href=\"#%s\">", anchor);
-  esc_buf(&h->index, r->sak_id ? r->sak_id : "(uten sak_id)");
+  html_escape(&h->index, r->sak_id ? r->sak_id : "(uten sak_id)");
   buf_printf(&h->index, "</a></th><td>%s</td>", d);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_UKJENT, F_VURDER, F_BEGRUNNET, F_OPPFYLT, F_IKKE_AKTUELL };
   for (size_t i = 0; i < 7; i++) buf_printf(&h->index, "<td>%zu</td>", r->counts[order[i]]);

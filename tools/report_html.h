@@ -17,4 +17,7 @@ report_html *html_begin(GVC_t *gvc);       /* gvc draws the diagrams; the caller
 void html_add(report_html *h, const result *r);
 void html_end(report_html *h, FILE *out);
 
+/* s with & < > " ' written as HTML entities, for text and attribute values alike. */
+void html_escape(buf *b, const char *s);
+
 #endif

@@ -177,6 +177,18 @@ static void test_tokens(void **state)
                 "http://127.0.0.1:%d/v1/vurdering", s.port);
   assert_non_null(strstr(out, " 200"));
   free(out);
+  /* the page: a browser asks its user, and sends the token as the password (HTTP Basic) */
+  out = th_runf(0, CURL " -D - http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "WWW-Authenticate: Basic realm=\"norm\""));
+  assert_non_null(strstr(out, " 401"));
+  free(out);
+  out = th_runf(0, CURL " -u saksbehandler:fagsystem-0123456789abcdeX http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, " 401"));
+  free(out);
+  out = th_runf(0, CURL " -u saksbehandler:fagsystem-0123456789abcdef http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "<label for=\"sak\">"));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
   out = th_runf(0, CURL " http://127.0.0.1:%d/helse", s.port);      /* liveness needs no token */
   assert_non_null(strstr(out, " 200"));
   free(out);
@@ -298,6 +310,162 @@ static void test_audit_every_answer_survives_kill_9(void **state)
   free(out);
 }
 
+/* The page at /: the form, and the case from it judged into the same report as norm check
+** --format html, byte for byte; a case that cannot be judged brings the form back with the
+** reason and the text kept; a form posted from another site is refused. */
+static void test_page(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR " && rm -f " DIR "/side.db*"));
+  served s;
+  start(&s, "side", "--rules rules -j 2 --audit " DIR "/side.db --operator test");
+  char *out = th_runf(0, CURL " -D - http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "Content-Type: text/html; charset=utf-8"));
+  assert_non_null(strstr(out, "Content-Security-Policy: default-src 'none'"));
+  assert_non_null(strstr(out, "<form method=\"post\" action=\"/\" enctype=\"multipart/form-data\">"));
+  assert_non_null(strstr(out, "<label for=\"sak\">"));
+  assert_non_null(strstr(out, "<label for=\"fil\">"));
+  assert_non_null(strstr(out, "skrives i revisjonsloggen"));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  /* an uploaded file: the report norm check writes */
+  char *page = th_runf(0, "curl -s -F fil=@examples/saksmappe-eksempel.json -F dato=2024-09-01 http://127.0.0.1:%d/", s.port);
+  char *cli = th_runf(1, "%s check --rules rules --format html --dato 2024-09-01 examples/saksmappe-eksempel.json", th_norm());
+  assert_string_equal(page, cli);
+  free(page);
+  free(cli);
+  /* pasted text (url-encoded), with the audit record's number in the answer */
+  out = th_runf(0, CURL " -D - --data-urlencode sak@examples/saksmappe-eksempel.json http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "<h2>Sak 2024-0193</h2>"));
+  assert_non_null(strstr(out, "X-Norm-Revisjon: 2"));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, CURL " --data-urlencode 'sak={\"format\": [' http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "<div class=\"feil\" role=\"alert\">"));
+  assert_non_null(strstr(out, "ugyldig JSON"));
+  assert_non_null(strstr(out, ">{&quot;format&quot;: [</textarea>"));       /* the text is kept */
+  assert_non_null(strstr(out, " 400"));
+  free(out);
+  out = th_runf(0, CURL " --data-urlencode 'sak={\"format\":\"saksmappe/1\",\"sak_id\":\"S\",\"barn\":{\"fodselsdato\":\"i går\"}}' "
+                "http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "Hvor i saksmappen: <code>barn.fodselsdato</code>"));
+  assert_non_null(strstr(out, " 422"));
+  free(out);
+  out = th_runf(0, CURL " --data-urlencode 'sak=  ' http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "lim inn en saksmappe eller velg en fil"));
+  assert_non_null(strstr(out, " 400"));
+  free(out);
+  out = th_runf(0, CURL " -F fil=@examples/saksmappe-eksempel.json -F dato=1.9.2024 http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "ÅÅÅÅ-MM-DD"));
+  assert_non_null(strstr(out, "value=\"1.9.2024\""));
+  assert_non_null(strstr(out, " 400"));
+  free(out);
+  /* another site's form, in a browser the user has open, cannot judge in the user's name */
+  out = th_runf(0, CURL " -H 'Origin: https://annen.example' --data-urlencode sak@examples/saksmappe-eksempel.json "
+                "http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "fra en annen side"));
+  assert_non_null(strstr(out, " 403"));
+  free(out);
+  out = th_runf(0, CURL " -H 'Sec-Fetch-Site: cross-site' --data-urlencode sak@examples/saksmappe-eksempel.json "
+                "http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, " 403"));
+  free(out);
+  out = th_runf(0, CURL " -D - -X DELETE http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "Allow: GET, HEAD, POST"));
+  assert_non_null(strstr(out, " 405"));
+  free(out);
+  /* the HTML report from the API too */
+  page = th_runf(0, "curl -s --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=html&dato=2024-09-01'", s.port);
+  cli = th_runf(1, "%s check --rules rules --format html --dato 2024-09-01 examples/saksmappe-eksempel.json", th_norm());
+  assert_string_equal(page, cli);
+  free(page);
+  free(cli);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/metrikker", s.port);
+  assert_non_null(strstr(out, "norm_foresporsler_total{rute=\"/\",status=\"200\"} 3"));
+  free(out);
+  stop(&s);
+  out = th_runf(0, "%s audit verify " DIR "/side.db", th_norm());
+  assert_non_null(strstr(out, "kjeden er hel"));
+  free(out);
+}
+
+/* The page as a person uses it: headless Chromium opens /, the case is typed into the field
+** and the button pressed with the keyboard, and the report it shows names every rule the
+** case was judged by. The screenshots of the form and the report stay in build/q-serve/. */
+static void test_page_in_a_real_browser(void **state)
+{
+  (void)state;
+  char *out;
+  if (th_run("command -v chromium", &out) != 0) {
+    free(out);
+    if (th_run("sh tools/install-chromium.sh", &out) != 0) {
+      print_message("HOPPER OVER nettlesertesten av siden: Chromium er ikke installert og kan ikke installeres her: %s", out);
+      free(out);
+      skip();
+    }
+  }
+  free(out);
+  free(th_runf(0, "mkdir -p " DIR " && rm -rf " DIR "/profil " DIR "/side-dom.html " DIR "/side*.png"));
+  served s;
+  start(&s, "nettleser", "--rules rules -j 2");
+  out = th_runf(0, "timeout 200 python3 tests/browser/page.py chromium http://127.0.0.1:%d/ examples/saksmappe-eksempel.json "
+                DIR "/side-dom.html " DIR "/side.png " DIR "/profil 2>&1", s.port);
+  free(out);
+  stop(&s);
+  char *dom = th_slurp(DIR "/side-dom.html");
+  assert_non_null(strstr(dom, "<h1>Vurdering etter Bufdirs faglige retningslinjer</h1>"));
+  assert_non_null(strstr(dom, "<h2>Sak 2024-0193</h2>"));
+  char *json = th_runf(1, "%s check --rules rules --format json examples/saksmappe-eksempel.json", th_norm());
+  size_t failing = 0;
+  for (const char *p = strstr(json, "\"regel\":\""); p; p = strstr(p + 1, "\"regel\":\"")) {
+    char id[64], status[32] = "";
+    assert_int_equal(sscanf(p + 9, "%63[^\"]", id), 1);
+    const char *st = strstr(p, "\"status\":\"");
+    if (st) sscanf(st + 10, "%31[^\"]", status);
+    if (!strstr(dom, id)) fail_msg("the report in the browser does not show %s", id);
+    failing += !strcmp(status, "brudd") || !strcmp(status, "avvik") || !strcmp(status, "ukjent");
+  }
+  assert_true(failing >= 8);
+  free(json);
+  free(dom);
+  free(th_runf(0, "test -s " DIR "/side.png && test -s " DIR "/side-skjema.png"));
+}
+
+/* HTTPS with --tls-cert/--tls-key (a certificate made here with openssl): the API answers
+** over TLS 1.2 or later and not in plain HTTP; a key that is not the certificate's is
+** refused before the server starts. */
+static void test_tls(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR " && cd " DIR " && rm -f tls-*.pem && "
+               "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls-nokkel.pem -out tls-sert.pem "
+               "-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>&1 && "
+               "openssl genpkey -algorithm ed25519 -out tls-annen.pem 2>&1 && chmod 600 tls-*.pem"));
+  served s;
+  start(&s, "tls", "--rules rules --tls-cert " DIR "/tls-sert.pem --tls-key " DIR "/tls-nokkel.pem");
+  char *out = th_slurp(s.log);
+  assert_non_null(strstr(out, "(https)"));
+  free(out);
+  out = th_runf(0, CURL " --cacert " DIR "/tls-sert.pem -X POST --data-binary @examples/saksmappe-eksempel.json "
+                      "https://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"sak_id\":\"2024-0193\""));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, "curl -s --max-time 20 --tls-max 1.1 --cacert " DIR "/tls-sert.pem https://127.0.0.1:%d/helse; echo \" rc=$?\"", s.port);
+  assert_null(strstr(out, "\"status\":\"ok\""));
+  free(out);
+  out = th_runf(0, "curl -s --max-time 20 http://127.0.0.1:%d/helse; echo \" rc=$?\"", s.port);
+  assert_null(strstr(out, "\"status\":\"ok\""));
+  free(out);
+  stop(&s);
+  out = th_runf(2, "%s serve --listen 127.0.0.1:0 --rules rules --tls-cert " DIR "/tls-sert.pem --tls-key " DIR "/tls-annen.pem", th_norm());
+  assert_non_null(strstr(out, "tls-annen.pem hører ikke til sertifikatet"));
+  free(out);
+  out = th_runf(2, "%s serve --listen 127.0.0.1:0 --rules rules --tls-cert " DIR "/tls-sert.pem", th_norm());
+  assert_non_null(strstr(out, "oppgi begge eller ingen"));
+  free(out);
+}
+
 int th_serve_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -305,6 +473,9 @@ int th_serve_tests(void)
     cmocka_unit_test_teardown(test_tokens, kill_running),
     cmocka_unit_test_teardown(test_reload_during_traffic, kill_running),
     cmocka_unit_test_teardown(test_audit_every_answer_survives_kill_9, kill_running),
+    cmocka_unit_test_teardown(test_page, kill_running),
+    cmocka_unit_test_teardown(test_tls, kill_running),
+    cmocka_unit_test_teardown(test_page_in_a_real_browser, kill_running),
   };
   return cmocka_run_group_tests_name("norm serve", tests, NULL, NULL);
 }
