@@ -43,6 +43,7 @@ void ast_unit_free(ast_unit *u)
   }
   for (size_t i = 0; i < u->typespecs.len; i++) {
     vec_free(&u->typespecs.items[i]->args);
+    vec_free(&u->typespecs.items[i]->arg_labels);
     vec_free(&u->typespecs.items[i]->idargs);
   }
   vec_free(&u->typespecs);

@@ -172,6 +172,7 @@ struct ast_typespec {
   char *name;                  /* TS_NAME/TS_CALL: tekst, tall, dato, sannhet, a record, valg, id */
   ast_typespec *elem;          /* TS_LIST */
   VEC(ast_string) args;        /* TS_CALL: valg("a","b") / id(liste, "ekstra") */
+  VEC(ast_string) arg_labels;  /* per arg: valg("hoy" = "høy"): what people call the value (s NULL: none) */
   VEC(char *) idargs;
 };
 

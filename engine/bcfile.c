@@ -132,6 +132,8 @@ static void write_payload(const bc_program *p, buf *b)
     const bc_rule *r = &p->rules.items[i];
     w_u32(b, r->filter_top); w_u32(b, r->scope_top); w_u32(b, r->exception_top); w_u32(b, r->check_top);
   }
+  /* version 4: what people call each value of a choice */
+  for (size_t i = 0; i < p->types.len; i++) w_ids(b, p->types.items[i].labels.items, p->types.items[i].labels.len);
 }
 
 void bcf_write(const bc_program *p, buf *out)
@@ -317,6 +319,9 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
     r->pos += n;
   }
   if (version >= 3) read_explanations(r, p);
+  r->section = "verdinavn";
+  if (version >= 4)
+    for (size_t i = 0; i < p->types.len && !r->bad; i++) R_IDS(r, &p->types.items[i].labels);
   if (!r->bad && r->pos != r->len) { r->section = "slutten"; r->bad = true; }
 }
 
@@ -329,8 +334,8 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
   if (len < BC_HEADER_LEN)
     return why_printf(why, "filen er avkortet (%zu byte; hodet alene er %u byte)", len, BC_HEADER_LEN);
   uint32_t version = (uint32_t)data[8] | (uint32_t)data[9] << 8 | (uint32_t)data[10] << 16 | (uint32_t)data[11] << 24;
-  if (version != BC_VERSION && version != 2)
-    return why_printf(why, "formatversjon %u støttes ikke (denne norm leser versjon 2 og %u); kompiler regelsettet på nytt",
+  if (version < 2 || version > BC_VERSION)
+    return why_printf(why, "formatversjon %u støttes ikke (denne norm leser versjon 2 til %u); kompiler regelsettet på nytt",
                 version, BC_VERSION);
   uint64_t plen = 0;
   for (int i = 7; i >= 0; i--) plen = plen << 8 | data[12 + i];

@@ -46,6 +46,7 @@ void bc_free(bc_program *p)
   vec_free(&p->consts);
   for (size_t i = 0; i < p->types.len; i++) {
     vec_free(&p->types.items[i].values);
+    vec_free(&p->types.items[i].labels);
     vec_free(&p->types.items[i].extra);
   }
   vec_free(&p->types);
@@ -96,6 +97,33 @@ uint32_t bc_intern(bc_program *p, const char *s, size_t len)
 const char *bc_str(const bc_program *p, uint32_t id)
 {
   return id < p->strings.len ? p->strings.items[id]->s : "";
+}
+
+/* A list type's item type, down to the first type that is not a list (the verifier makes
+** sure the chain ends; the bound keeps an unverified program from looping). */
+static uint32_t item_type(const bc_program *p, uint32_t t)
+{
+  for (size_t k = 0; t < p->types.len && p->types.items[t].kind == TK_LIST && k <= p->types.len; k++)
+    t = p->types.items[t].elem;
+  return t;
+}
+
+bool bc_has_labels(const bc_program *p, uint32_t t)
+{
+  t = item_type(p, t);
+  return t < p->types.len && p->types.items[t].kind == TK_TEXT && p->types.items[t].labels.len;
+}
+
+const char *bc_choice_label(const bc_program *p, uint32_t t, const char *s, size_t len)
+{
+  t = item_type(p, t);
+  if (!bc_has_labels(p, t)) return NULL;
+  const bc_type *ty = &p->types.items[t];
+  for (size_t i = 0; i < ty->values.len && i < ty->labels.len; i++) {
+    const nstr *v = p->strings.items[ty->values.items[i]];
+    if (v->len == len && !memcmp(v->s, s, len)) return ty->labels.items[i] == BC_NONE ? NULL : bc_str(p, ty->labels.items[i]);
+  }
+  return NULL;
 }
 
 uint32_t bc_type_new(bc_program *p, uint32_t kind)

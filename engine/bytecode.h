@@ -39,7 +39,8 @@ typedef struct {
 extern const op_info bc_ops[OP__COUNT];
 
 #define BC_MAGIC "NORMC\0\r\n"
-#define BC_VERSION 3u              /* 3 added labels and the condition tree; 2 is still read */
+#define BC_VERSION 4u              /* 3 added labels and the condition tree, 4 the choices' labels;
+                                      2 and 3 are still read */
 #define BC_HEADER_LEN 52u
 #define BC_SIG_MAGIC "NORMSIG1"
 #define BC_SIG_LEN 104u                /* the signature trailer: magic, key, signature */
@@ -60,6 +61,7 @@ typedef struct {
   uint32_t elem;             /* TK_LIST: element type */
   uint32_t rec;              /* TK_REC: record index */
   VEC(uint32_t) values;      /* TK_TEXT: allowed values (string ids); none = any text */
+  VEC(uint32_t) labels;      /* per value: what people call it (string id), or BC_NONE; may be empty */
   uint32_t ref;              /* TK_TEXT: root field (a list) whose item ids it must name, or BC_NONE */
   VEC(uint32_t) extra;       /* TK_TEXT with ref: further allowed values */
 } bc_type;
@@ -182,6 +184,10 @@ void bc_init(bc_program *p);
 void bc_free(bc_program *p);
 uint32_t bc_intern(bc_program *p, const char *s, size_t len);
 const char *bc_str(const bc_program *p, uint32_t id);   /* "" for BC_NONE */
+/* What people call value s of choice type t (valg("hoy" = "høy")), or NULL when it has no
+** label; t may be a list of such a choice. bc_has_labels: whether t (or its items) has any. */
+const char *bc_choice_label(const bc_program *p, uint32_t t, const char *s, size_t len);
+bool bc_has_labels(const bc_program *p, uint32_t t);
 uint32_t bc_type_new(bc_program *p, uint32_t kind);
 uint32_t bc_list_of(bc_program *p, uint32_t elem);
 const char *bc_type_name(const bc_program *p, uint32_t t, buf *out);

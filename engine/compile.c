@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -962,6 +963,20 @@ static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
       continue;
     }
     if (i < n && s[i] != '{') { buf_putc(&lit, s[i++]); continue; }
+    /* «hver {intervall}»: the word goes with the duration, which says it in the right form */
+    bool every = false;
+    char word[8] = "";
+    if (i < n) {
+      size_t cut = lit.len >= 6 && !strncasecmp(lit.data + lit.len - 6, "hvert ", 6) ? 6
+                 : lit.len >= 5 && !strncasecmp(lit.data + lit.len - 5, "hver ", 5) ? 5 : 0;
+      if (cut && (lit.len == cut || lit.data[lit.len - cut - 1] == ' ')) {
+        every = true;
+        memcpy(word, lit.data + lit.len - cut, cut);         /* as written, for a value that is not a duration */
+        word[cut] = 0;
+        lit.len -= cut;
+        lit.data[lit.len] = 0;
+      }
+    }
     if (lit.len) {
       bc_const k;
       memset(&k, 0, sizeof k);
@@ -991,8 +1006,21 @@ static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
       if (c->u->parsed_expr == NULL && len == 0) error(c, m->loc, "tom {} i meldingen");
       c->ok = false;
     } else {
-      cg_expr(c, c->u->parsed_expr);
-      emit_op(c, OP_EMIT, m->loc);
+      uint32_t t = cg_expr(c, c->u->parsed_expr);
+      if (every && t == TY_DUR) {
+        emit_op(c, OP_EMIT_EVERY, m->loc);
+      } else {
+        if (every) {                            /* not a duration: the word stays as written */
+          bc_const k;
+          memset(&k, 0, sizeof k);
+          k.kind = K_STR;
+          k.str = bc_intern(c->p, word, strlen(word));
+          emit_u16(c, OP_CONST, add_const(c, k), m->loc);
+          emit_op(c, OP_EMIT, m->loc);           /* emitted before the value under it */
+        }
+        if (t <= 0xFFFF && bc_has_labels(c->p, t)) emit_u16(c, OP_EMIT_LABEL, (uint16_t)t, m->loc);
+        else emit_op(c, OP_EMIT, m->loc);
+      }
     }
     i = j + 1;
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "words.h"
 
 const char *const fstatus_name[F__COUNT] = {
   "brudd", "avvik", "ukjent", "vurder", "begrunnet_avvik", "oppfylt", "ikke_aktuell",
@@ -112,13 +113,20 @@ static void missing_message(evaluator *e, finding *f)
   buf b;
   buf_init(&b);
   size_t n = 0;
+  buf name;
+  buf_init(&name);
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
-    if (w->kind == TR_FACT && w->v.tag == V_UNKNOWN) {
-      buf_puts(&b, n++ ? ", " : "Kan ikke vurderes: mangler ");
-      buf_puts(&b, w->path);
-    }
+    if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
+    /* the fact by what people call it (the JSON path is in the trace), each name once */
+    buf_reset(&name);
+    if (w->rec) words_field(e->p, w->rec->type, w->field, &name);
+    else buf_puts(&name, w->path);
+    if (b.data && strstr(b.data, name.data)) continue;
+    buf_puts(&b, n++ ? ", " : "Kan ikke vurderes: mangler ");
+    buf_puts(&b, name.data);
   }
+  buf_free(&name);
   for (size_t i = 0; i < f->why.len && !n; i++)
     if (f->why.items[i].kind == TR_NOTE) {
       buf_printf(&b, "Kan ikke vurderes: %s", f->why.items[i].path);

@@ -29,22 +29,33 @@ typedef struct {
   size_t dropped;            /* lines past EXPLAIN_MAX_LINES */
 } ex;
 
-void explain_value(const bc_program *p, value v, buf *out)
+void explain_value(const bc_program *p, uint32_t type, value v, buf *out)
 {
+  const char *label;
   if (v.tag == V_UNKNOWN) {
     buf_puts(out, "ikke registrert");
   } else if (v.tag == V_LIST && v.u.list->n == 0) {
     buf_puts(out, "ingen");
+  } else if (v.tag == V_STR && (label = bc_choice_label(p, type, v.u.str->s, v.u.str->len))) {
+    buf_puts(out, label);
   } else if (v.tag == V_STR) {
     for (uint32_t i = 0; i < v.u.str->len; i++) buf_putc(out, v.u.str->s[i] == '_' ? ' ' : v.u.str->s[i]);
   } else if (v.tag == V_LIST) {
     for (uint32_t i = 0; i < v.u.list->n; i++) {
       if (i) buf_puts(out, ", ");
-      explain_value(p, v.u.list->items[i], out);
+      explain_value(p, type, v.u.list->items[i], out);
     }
   } else {
     vm_format(p, v, out);
   }
+}
+
+/* The schema type of the fact a trace entry read, or BC_NONE. */
+static uint32_t fact_type(const bc_program *p, const why_entry *w)
+{
+  if (!w->rec || w->rec->type >= p->records.len) return BC_NONE;
+  const bc_record *rd = &p->records.items[w->rec->type];
+  return w->field < rd->fields.len ? rd->fields.items[w->field].type : BC_NONE;
 }
 
 static int truth_bit(int t) { return 1 << (t + 1); }     /* -1 → 1, 0 → 2, 1 → 4 */
@@ -88,7 +99,7 @@ static void fill(ex *x, const char *words, buf *out)
     for (size_t i = 0; i < x->f->why.len && !done; i++) {
       const why_entry *w = &x->f->why.items[i];
       if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
-        explain_value(x->p, w->v, out);
+        explain_value(x->p, fact_type(x->p, w), w->v, out);
         done = true;
       }
     }
@@ -113,7 +124,7 @@ static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
   buf_init(&b);
   if (w->rec) words_field(x->p, w->rec->type, w->field, &b);
   else buf_puts(&b, w->path);
-  expl_fact fact = { xstrdup(w->path), buf_take(&b), w->v };
+  expl_fact fact = { xstrdup(w->path), buf_take(&b), w->v, fact_type(x->p, w) };
   vec_push(&l->facts, fact);
 }
 
@@ -163,6 +174,85 @@ static void say(ex *x, const char *text)
   if (l->text[0] >= 'a' && l->text[0] <= 'z') l->text[0] = (char)(l->text[0] - 'a' + 'A');
 }
 
+/* The item of the collection a run of facts was read for: the list element (not the
+** finding's own item) nearest the root among the records the facts are in. The trace
+** records a condition's value once, so a run may hold items that passed before the one
+** that failed: of equals, the one read last. */
+static const nrec *item_of(const ex *x, size_t from, size_t to)
+{
+  const nrec *best = NULL;
+  int best_depth = 0;
+  for (size_t i = from; i < to; i++) {
+    const why_entry *w = &x->f->why.items[i];
+    if (w->kind != TR_FACT) continue;
+    for (const nrec *r = w->rec; r; r = r->parent) {
+      if (r->index < 0) continue;
+      uint32_t idf = r->type < x->p->records.len ? x->p->records.items[r->type].id_field : BC_NONE;
+      bool own = x->f->item && idf < r->nfields && r->fields[idf].tag == V_STR && !strcmp(r->fields[idf].u.str->s, x->f->item);
+      if (own) continue;
+      int depth = 0;
+      for (const nrec *q = r->parent; q; q = q->parent) depth++;
+      if (!best || depth <= best_depth) best = r, best_depth = depth;   /* on a tie the nearest the condition */
+    }
+  }
+  return best;
+}
+
+/* «alle» that is false: the items it failed for, by id (or number), at most three, and
+** only the facts read for them. In the trace the body's condition is recorded once per
+** item, after the facts read for that item; its last part is the body (a filter, «der»,
+** comes first). */
+static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
+{
+  const u32s *parts = &x->parts[slot(x, c)];
+  if (!parts->len) return;
+  uint32_t body = parts->items[parts->len - 1];
+  const why_entry *why = x->f->why.items;
+  size_t n = x->f->why.len, seg = 0, named = 0, others = 0;
+  bool begun = false;
+  const nrec *items[EXPLAIN_MAX_FACTS];
+  uint8_t *failed = xcalloc(n ? n : 1, 1);
+  for (size_t i = 0; i < n; i++) {
+    if (why[i].kind != TR_COND || why[i].cond >= x->p->conds.len) continue;
+    /* Before the first item, every condition ends a run of facts; from then on only the
+    ** filter's and the body's do (the conditions of a definition the body uses are
+    ** shared by all its uses, so where they belong cannot be told from them). */
+    bool part = x->p->conds.items[why[i].cond].parent == c;
+    if (!part && begun) continue;
+    begun |= part;
+    if (why[i].cond == body && v_truth(why[i].v) != 1) {
+      const nrec *it = item_of(x, seg, i);
+      for (size_t j = seg; j < i; j++)       /* the facts read for that item */
+        for (const nrec *r = why[j].rec; r && !failed[j]; r = r->parent) failed[j] = r == it || !it;
+      bool known = false;
+      for (size_t k = 0; k < named && it; k++) known |= items[k] == it;
+      if (it && !known) {
+        if (named < EXPLAIN_MAX_FACTS) items[named++] = it;
+        else others++;
+      }
+    }
+    seg = i + 1;
+  }
+  /* the facts are those read for the failing items; what held for the others is not why */
+  for (size_t i = 0; i < l->facts.len; i++) {
+    free(l->facts.items[i].path);
+    free(l->facts.items[i].label);
+  }
+  l->facts.len = 0;
+  *more = 0;
+  for (size_t j = 0; j < n; j++)
+    if (failed[j] && why[j].kind == TR_FACT) add_fact(x, l, j, more);
+  free(failed);
+  for (size_t k = 0; k < named; k++) {
+    const nrec *r = items[k];
+    uint32_t idf = x->p->records.items[r->type].id_field;
+    buf_puts(b, k == 0 ? " – ikke for " : k + 1 == named && !others ? " og " : ", ");
+    if (idf < r->nfields && r->fields[idf].tag == V_STR) buf_puts(b, r->fields[idf].u.str->s);
+    else buf_printf(b, "nr. %d", r->index + 1);
+  }
+  if (others) buf_printf(b, " og %zu til", others);
+}
+
 /* One line: the condition as it came out (want: 1 holds, 0 does not, -1 unknown). */
 static void leaf(ex *x, uint32_t c, int want)
 {
@@ -179,20 +269,7 @@ static void leaf(ex *x, uint32_t c, int want)
   size_t more = 0;
   gather(x, c, l, &more, 0);
   if (w != BC_NONE) named_facts(x, bc_str(x->p, w), l, &more);
-  /* «alle» that is false: only the items that failed it, not those that held */
-  if (k->kind == CK_ALL && want == 0) {
-    size_t kept = 0;
-    for (size_t i = 0; i < l->facts.len; i++) {
-      expl_fact *fa = &l->facts.items[i];
-      if (fa->v.tag == V_BOOL && fa->v.u.b) {
-        free(fa->path);
-        free(fa->label);
-      } else {
-        l->facts.items[kept++] = *fa;
-      }
-    }
-    l->facts.len = kept;
-  }
+  if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, &b, &more);
   if (more) buf_printf(&b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
   buf_putc(&b, '.');
   l->text = buf_take(&b);
@@ -254,15 +331,16 @@ static void justified_by(ex *x, int32_t after)
   if (note) {
     const bc_record *rd = &p->records.items[note->type];
     value type = v_unknown(), date = v_unknown(), text = v_unknown();
+    uint32_t type_type = BC_NONE;
     for (uint32_t i = 0; i < rd->fields.len && i < note->nfields; i++) {
       const char *n = bc_str(p, rd->fields.items[i].name);
-      if (!strcmp(n, "type")) type = note->fields[i];
+      if (!strcmp(n, "type")) type = note->fields[i], type_type = rd->fields.items[i].type;
       else if (!strcmp(n, "dato")) date = note->fields[i];
       else if (!strcmp(n, "tekst")) text = note->fields[i];
     }
     buf_puts(&b, ": notatet");
-    if (type.tag == V_STR) { buf_puts(&b, " av typen «"); explain_value(p, type, &b); buf_puts(&b, "»"); }
-    if (date.tag == V_DATE) { buf_puts(&b, " fra "); explain_value(p, date, &b); }
+    if (type.tag == V_STR) { buf_puts(&b, " av typen «"); explain_value(p, type_type, type, &b); buf_puts(&b, "»"); }
+    if (date.tag == V_DATE) { buf_puts(&b, " fra "); explain_value(p, BC_NONE, date, &b); }
     if (text.tag == V_STR) {
       buf_puts(&b, ", som begynner «");
       size_t n = 0, words = 0;

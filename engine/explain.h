@@ -20,6 +20,7 @@ typedef struct {
   char *path;                /* JSON path in the case: tiltak[0].planlagt_slutt */
   char *label;               /* what people call it: «planlagt slutt» */
   value v;
+  uint32_t type;             /* its type in the schema (for the names of choices), or BC_NONE */
 } expl_fact;
 
 typedef struct {
@@ -36,7 +37,8 @@ typedef struct {
 void explain_finding(const result *r, const finding *f, explanation *out);
 void explanation_free(explanation *e);
 
-/* A fact's value as a caseworker reads it: 15.05.2024, «ikke registrert», «ingen», ja/nei. */
-void explain_value(const bc_program *p, value v, buf *out);
+/* A fact's value as a caseworker reads it: 15.05.2024, «ikke registrert», «ingen», ja/nei, a
+** choice by its label (type is the fact's type in the schema, or BC_NONE). */
+void explain_value(const bc_program *p, uint32_t type, value v, buf *out);
 
 #endif

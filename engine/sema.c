@@ -27,9 +27,18 @@ static uint32_t resolve_call(ast_unit *u, bc_program *p, ast_typespec *t, bool *
       return TY_ERROR;
     }
     uint32_t ty = bc_type_new(p, TK_TEXT);
+    bool labelled = false;
+    for (size_t i = 0; i < t->args.len; i++) labelled |= t->arg_labels.items[i].s != NULL;
     for (size_t i = 0; i < t->args.len; i++) {
       uint32_t s = bc_intern(p, t->args.items[i].s, t->args.items[i].len);
       vec_push(&p->types.items[ty].values, s);
+      const ast_string *l = &t->arg_labels.items[i];
+      if (l->s && !l->len) {
+        diag_at(u->src, DIAG_ERROR, l->loc, "navnet på verdien «%s» er tomt; skriv hva folk kaller den, eller ta bort = \"\"",
+                t->args.items[i].s);
+        *ok = false;
+      }
+      if (labelled) vec_push(&p->types.items[ty].labels, l->s ? bc_intern(p, l->s, l->len) : BC_NONE);
     }
     return ty;
   }
@@ -39,6 +48,11 @@ static uint32_t resolve_call(ast_unit *u, bc_program *p, ast_typespec *t, bool *
       *ok = false;
       return TY_ERROR;
     }
+    for (size_t i = 0; i < t->arg_labels.len; i++)
+      if (t->arg_labels.items[i].s) {
+        diag_at(u->src, DIAG_ERROR, t->arg_labels.items[i].loc, "bare verdiene i valg(…) kan få et navn med =");
+        *ok = false;
+      }
     uint32_t ty = bc_type_new(p, TK_TEXT);
     /* The list is a root field; resolved once the root record's fields are known. */
     p->types.items[ty].ref = bc_intern(p, t->idargs.items[0], strlen(t->idargs.items[0]));

@@ -61,6 +61,8 @@ static bool check_tables(verifier *v)
     if (t->kind == TK_LIST) ok = ok && t->elem < p->types.len && t->elem != i;
     if (t->kind == TK_REC) ok = ok && t->rec < p->records.len;
     ok = ok && ids_ok(v, t->values.items, t->values.len) && ids_ok(v, t->extra.items, t->extra.len);
+    ok = ok && (!t->labels.len || (t->kind == TK_TEXT && t->labels.len == t->values.len));
+    for (size_t k = 0; k < t->labels.len && ok; k++) ok = str_ok(v, t->labels.items[k], true);
     if (t->kind == TK_TEXT && t->ref != BC_NONE) ok = ok && p->root < p->records.len && t->ref < p->records.items[p->root].fields.len;
     if (!ok) return bad(v, "type %zu er ugyldig", i);
   }
@@ -237,6 +239,7 @@ static bool check_block(verifier *v, uint32_t bi)
       case OP_COND: ok = a < p->conds.len; break;
       case OP_ITER_INIT: case OP_ITER_END: ok = a < b->niters; break;
       case OP_MATCH: ok = a < p->consts.len && p->consts.items[a].kind == K_REGEX; break;
+      case OP_EMIT_LABEL: ok = a < p->types.len; break;
       default: ok = false;
       }
       if (!ok) ok = bad(v, "kodeblokk %u, byte %u: %s har et operand (%u) utenfor gyldig område", bi, pc, info->name, a);

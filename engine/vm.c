@@ -356,6 +356,46 @@ void vm_format(const bc_program *p, value v, buf *b)
   }
 }
 
+void vm_format_every(const bc_program *p, value v, buf *b)
+{
+  if (v.tag != V_DUR) {
+    buf_puts(b, "hver ");
+    vm_format(p, v, b);
+    return;
+  }
+  int32_t mo = v.u.dur.months, d = v.u.dur.days;
+  if (mo > 0 && mo % 12 == 0 && !d) {
+    if (mo == 12) buf_puts(b, "hvert år");
+    else buf_printf(b, "hvert %d. år", mo / 12);
+  } else if (mo > 0 && !d) {
+    if (mo == 1) buf_puts(b, "hver måned");
+    else buf_printf(b, "hver %d. måned", mo);
+  } else if (!mo && d > 0 && d % 7 == 0) {
+    if (d == 7) buf_puts(b, "hver uke");
+    else buf_printf(b, "hver %d. uke", d / 7);
+  } else if (!mo && d > 0) {
+    if (d == 1) buf_puts(b, "hver dag");
+    else buf_printf(b, "hver %d. dag", d);
+  } else {
+    buf_puts(b, "hver gang det har gått ");
+    vm_format(p, v, b);
+  }
+}
+
+void vm_format_choice(const bc_program *p, uint32_t t, value v, buf *b)
+{
+  if (v.tag == V_LIST) {
+    for (uint32_t i = 0; i < v.u.list->n; i++) {
+      if (i) buf_puts(b, ", ");
+      vm_format_choice(p, t, v.u.list->items[i], b);
+    }
+    return;
+  }
+  const char *label = v.tag == V_STR ? bc_choice_label(p, t, v.u.str->s, v.u.str->len) : NULL;
+  if (label) buf_puts(b, label);
+  else vm_format(p, v, b);
+}
+
 const char *vm_note_text(const trace_entry *e)
 {
   switch ((int)e->v.u.num) {
@@ -536,6 +576,17 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       else if (sp[-1].tag != V_LIST) bad = true;
       break;
     case OP_EMIT: sp--; vm_format(p, *sp, &m->msg); break;
+    case OP_EMIT_EVERY: {
+      /* at the start of a sentence the word is «Hver» */
+      size_t at = m->msg.len, e = at;
+      while (e && m->msg.data[e - 1] == ' ') e--;
+      bool start = !e || strchr(".!?", m->msg.data[e - 1]);
+      sp--;
+      vm_format_every(p, *sp, &m->msg);
+      if (start && m->msg.len > at) m->msg.data[at] = 'H';
+      break;
+    }
+    case OP_EMIT_LABEL: sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
     case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
     case OP__COUNT: return VM_ERR_TYPE;
     }

@@ -84,5 +84,10 @@ bool vm_is_current_rule(const vm *m, const nstr *s);
 bool vm_is_current_item(const vm *m, const nstr *s);
 /* Formats v for people (dates DD.MM.ÅÅÅÅ, durations "6 måneder", ja/nei) into b. */
 void vm_format(const bc_program *p, value v, buf *b);
+/* A duration as how often («hver 3. måned», «hver uke», «hvert 2. år»): a message's
+** «hver {intervall}» (or «hvert {…}») is compiled to this. */
+void vm_format_every(const bc_program *p, value v, buf *b);
+/* The same for a value of choice type t (or a list of them): each value by its label. */
+void vm_format_choice(const bc_program *p, uint32_t t, value v, buf *b);
 
 #endif

@@ -19,6 +19,33 @@ static void spaced(const char *s, size_t n, buf *out)
   for (size_t i = 0; i < n; i++) buf_putc(out, s[i] == '_' ? ' ' : s[i]);
 }
 
+/* A text in the rules as words. Compared with a choice (type t), the choice's name for it;
+** elsewhere (t is BC_NONE: an argument to a definition), the name every choice that has the
+** value agrees on; otherwise the text with spaces for underscores. */
+static void literal(const bc_program *p, uint32_t t, const char *s, size_t n, buf *out)
+{
+  const char *label = t != BC_NONE ? bc_choice_label(p, t, s, n) : NULL;
+  for (size_t i = 0; i < p->types.len && t == BC_NONE; i++) {
+    const bc_type *ty = &p->types.items[i];
+    for (size_t k = 0; k < ty->values.len; k++) {
+      const nstr *v = p->strings.items[ty->values.items[k]];
+      if (v->len != n || memcmp(v->s, s, n)) continue;
+      const char *l = k < ty->labels.len && ty->labels.items[k] != BC_NONE ? bc_str(p, ty->labels.items[k]) : NULL;
+      if (!l || (label && strcmp(label, l))) { label = NULL; t = 0; break; }   /* no name, or names disagree */
+      label = l;
+    }
+  }
+  if (label) buf_puts(out, label);
+  else spaced(s, n, out);
+}
+
+/* A side of a comparison: a text by the name the other side's choice gives it. */
+static void compared(const bc_program *p, const ast_expr *e, const ast_expr *other, buf *out)
+{
+  if (e->kind == AST_STR && bc_has_labels(p, other->type)) literal(p, other->type, e->u.str.s, e->u.str.len, out);
+  else value_words(p, e, out);
+}
+
 void words_field(const bc_program *p, uint32_t rec, uint32_t f, buf *out)
 {
   if (rec >= p->records.len || f >= p->records.items[rec].fields.len) {
@@ -163,7 +190,7 @@ static void value_words(const bc_program *p, const ast_expr *e, buf *out)
   char d[16];
   switch (e->kind) {
   case AST_NUM: number(e->u.num, out); return;
-  case AST_STR: spaced(e->u.str.s, e->u.str.len, out); return;
+  case AST_STR: literal(p, BC_NONE, e->u.str.s, e->u.str.len, out); return;
   case AST_DATE: date_format_nb(e->u.date, d); buf_puts(out, d); return;
   case AST_DUR: duration(e->u.dur.months, e->u.dur.days, out); return;
   case AST_BOOL: buf_puts(out, e->u.boolean ? "ja" : "nei"); return;
@@ -346,7 +373,7 @@ void words_cond(const bc_program *p, const ast_expr *e, bool holds, buf *out)
       buf_puts(out, holds ? " er " : " er verken ");
       for (size_t i = 0; i < e->u.bin.r->u.list.len; i++) {
         if (i) buf_puts(out, i + 1 == e->u.bin.r->u.list.len ? " eller " : ", ");
-        value_words(p, e->u.bin.r->u.list.items[i], out);
+        compared(p, e->u.bin.r->u.list.items[i], e->u.bin.l, out);
       }
       return;
     }
@@ -359,9 +386,9 @@ void words_cond(const bc_program *p, const ast_expr *e, bool holds, buf *out)
       return;
     }
     bool dates = kind_of(p, e->u.bin.l->type) == TK_DATE || kind_of(p, e->u.bin.r->type) == TK_DATE;
-    value_words(p, e->u.bin.l, out);
+    compared(p, e->u.bin.l, e->u.bin.r, out);
     buf_printf(out, " %s ", compare_verb(op, dates, holds));
-    value_words(p, e->u.bin.r, out);
+    compared(p, e->u.bin.r, e->u.bin.l, out);
     /* an age is counted in years */
     const ast_expr *l = e->u.bin.l;
     if (l->kind == AST_CALL && !l->u.call.def && (!strcmp(l->u.call.name, "alder") || !strcmp(l->u.call.name, "alder_ved")) &&

@@ -312,7 +312,8 @@ typeargs
   ;
 
 typearg
-  : string                  { vec_push(&pc->ts->args, $1); }
+  : string                  { vec_push(&pc->ts->args, $1); ast_string none = { 0 }; vec_push(&pc->ts->arg_labels, none); }
+  | string '=' string       { vec_push(&pc->ts->args, $1); vec_push(&pc->ts->arg_labels, $3); }
   | IDENT                   { vec_push(&pc->ts->idargs, $1); }
   ;
 

@@ -277,6 +277,15 @@ static void run_lint(void *ctx, ast_unit *u, const bc_program *p)
     if (!a->used && !is_std(u->src, a->loc))
       diag_at(l->src, DIAG_WARNING, a->loc, "parameteren «%s» brukes ikke av noen regel", a->name);
   }
+  /* a choice value written as code (rad_og_veiledning) reaches people unless it has a name */
+  for (size_t i = 0; i < u->typespecs.len; i++) {
+    const ast_typespec *t = u->typespecs.items[i];
+    if (strcmp(t->name, "valg") || is_std(u->src, t->loc)) continue;
+    for (size_t k = 0; k < t->args.len; k++)
+      if (!t->arg_labels.items[k].s && memchr(t->args.items[k].s, '_', t->args.items[k].len))
+        diag_at(l->src, DIAG_WARNING, t->args.items[k].loc, "verdien «%s» har ikke noe navn, og vises slik i meldinger "
+                "og forklaringer; skriv \"%s\" = \"det folk kaller den\"", t->args.items[k].s, t->args.items[k].s);
+  }
   for (size_t i = 0; i < u->defs.len; i++) {
     const ast_def *d = u->defs.items[i];
     if (!is_std(u->src, d->loc)) {

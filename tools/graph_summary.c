@@ -114,7 +114,7 @@ Agraph_t *graph_finding(const result *r, size_t fi)
     for (size_t k = 0; k < l->facts.len; k++) {
       buf_reset(&b);
       buf_printf(&b, "%s: ", l->facts.items[k].label);
-      explain_value(p, l->facts.items[k].v, &b);
+      explain_value(p, l->facts.items[k].type, l->facts.items[k].v, &b);
       snprintf(name, sizeof name, "fakta:%zu:%zu", i, k);
       Agnode_t *fn = gr_node(g, name, b.data);
       agsafeset(fn, "shape", "note", "");

@@ -78,7 +78,7 @@ static void explanation_list(FILE *o, const result *r, const finding *f)
       fputs(" <span class=\"fakta\">(", o);
       for (size_t k = 0; k < l->facts.len; k++) {
         buf_reset(&b);
-        explain_value(r->p, l->facts.items[k].v, &b);
+        explain_value(r->p, l->facts.items[k].type, l->facts.items[k].v, &b);
         if (k) fputs("; ", o);
         esc(o, l->facts.items[k].label);
         fputs(": ", o);

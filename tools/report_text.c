@@ -35,7 +35,7 @@ static void put_explanation(const result *r, const finding *f, FILE *out, const 
     size_t shown = l->names_facts ? 0 : l->facts.len;
     for (size_t k = 0; k < shown; k++) {
       buf_reset(&b);
-      explain_value(r->p, l->facts.items[k].v, &b);
+      explain_value(r->p, l->facts.items[k].type, l->facts.items[k].v, &b);
       fprintf(out, "%s%s%s: %s", k ? "; " : " (", dim, l->facts.items[k].label, b.data);
       fputs(reset, out);
     }

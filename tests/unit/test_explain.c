@@ -17,12 +17,15 @@ static const char *const rules =
   "  t.start <= vurderingsdato\n"
   "regel X-OG krav \"og\"\n  for hvert t i tiltak\n  krev i_gang(t) og skrevet(t.planlagt_slutt)\n"
   "regel X-ALLE krav \"alle\"\n  krev alle m i moter: m.tolk_brukt\n"
+  "regel X-ALLE-ID krav \"alle, med id\"\n  krev alle f i foreldre: f.daglig_omsorg\n"
   "regel X-FINNES krav \"finnes\"\n  krev finnes e i registrert(evalueringer): e.mal_vurdert\n"
   "regel X-UKJENT krav \"ukjent\"\n  krev barn.tolk_behov\n"
   "regel X-UNNTAK krav \"unntak\"\n  unntak barn.funksjonsnedsettelse eller barn.tolk_behov\n  krev usann\n"
   "regel X-BOR bør \"bør\"\n  for hvert t i tiltak\n  krev t.sted = \"hjemme\"\n"
   "regel X-KAN kan \"kan\"\n  krev skrevet(plan.formal)\n"
-  "regel X-MANGLER krav \"mangler\"\n  krev mangler(plan.formal)\n";
+  "regel X-MANGLER krav \"mangler\"\n  krev mangler(plan.formal)\n"
+  "regel X-VALG krav \"valg\"\n  for hvert t i tiltak\n  krev t.sted != \"dogn\"\n"
+  "  melding \"Tiltak {t.id} gis som {t.sted} ({t.tilnarminger}).\"\n";
 
 /* The explanation of the first finding of rule `id`, its lines joined by " | ". */
 static char *explained(const bc_program *p, const char *members, const char *id)
@@ -48,7 +51,7 @@ static char *explained(const bc_program *p, const char *members, const char *id)
       for (size_t j = 0; j < e.lines.items[k].facts.len; j++) {
         buf vb;
         buf_init(&vb);
-        explain_value(p, e.lines.items[k].facts.items[j].v, &vb);
+        explain_value(p, e.lines.items[k].facts.items[j].type, e.lines.items[k].facts.items[j].v, &vb);
         buf_printf(&out, " [%s=%s]", e.lines.items[k].facts.items[j].label, vb.data);
         buf_free(&vb);
       }
@@ -82,7 +85,11 @@ static void test_each_construct(void **state)
       "Tiltak T1 har ikke startet. [start=15.12.2024]");
   /* alle that is false, finnes that is false */
   pin(&p, "\"moter\": [{\"tolk_brukt\": true}, {\"tolk_brukt\": false}]", "X-ALLE",
-      "Ikke alle møtene: tolk brukt: ja. [tolk brukt=nei]");
+      "Ikke alle møtene: tolk brukt: ja – ikke for nr. 2. [tolk brukt=nei]");
+  /* … the item that failed by its id, and only the facts read for it (not those that held) */
+  pin(&p, "\"foreldre\": [{\"id\": \"F1\", \"rolle\": \"mor\", \"daglig_omsorg\": true}, "
+          "{\"id\": \"F2\", \"rolle\": \"far\", \"daglig_omsorg\": false}, {\"id\": \"F3\", \"rolle\": \"annen\", \"daglig_omsorg\": true}]",
+      "X-ALLE-ID", "Ikke alle foreldrene: daglig omsorg: ja – ikke for F2. [daglig omsorg=nei]");
   pin(&p, "\"evalueringer\": []", "X-FINNES", "Ingen av evalueringene: målene vurdert: ja. [evalueringene=ingen]");
   /* ukjent: every missing fact by name */
   pin(&p, "\"barn\": {}", "X-UKJENT", "Ikke registrert i saksmappen: barnets behov for tolk. [barnets behov for tolk=ikke registrert]");
@@ -99,6 +106,89 @@ static void test_each_construct(void **state)
           "\"gjelder\": \"X-BOR\", \"dato\": \"2024-06-01\", \"tekst\": \"Boforholdene gjør hjemmebesøk utrygt.\"}]",
       "X-BOR", "Sted er ikke hjemme. [sted=senter] | Avviket er begrunnet i saksmappen: notatet av typen «avviksbegrunnelse» "
                "fra 01.06.2024, som begynner «Boforholdene gjør hjemmebesøk utrygt.». [notatet gjelder=X-BOR] [notattekst=Boforholdene gjør hjemmebesøk utrygt.]");
+  bc_free(&p);
+}
+
+/* A choice's values by the names the schema gives them (valg("dogn" = "døgn")): in the
+** rule's message, in the explanation's words and in its facts; a value without a name as it
+** is. The case and the trace keep the value itself. */
+static void test_choice_names(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(rules, &p);
+  const char *members = "\"tiltak\": [{\"id\": \"T1\", \"sted\": \"dogn\", "
+                        "\"tilnarminger\": [\"praktisk_ovelse\", \"samtale\", \"grunnleggende_omsorg\"]}]";
+  pin(&p, members, "X-VALG", "Sted er døgn. [sted=døgn]");
+  char *json = th_case(members);
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  assert_true(case_load(&p, json, strlen(json), &c, &errors));
+  vm *m = vm_new(&p);
+  result r;
+  int32_t day;
+  assert_true(date_parse("2024-10-01", 10, &day));
+  eval_case(m, &c, day, &r);
+  const finding *f = NULL;
+  for (size_t i = 0; i < r.findings.len; i++)
+    if (!strcmp(bc_str(&p, p.rules.items[r.findings.items[i].rule].id), "X-VALG")) f = &r.findings.items[i];
+  assert_non_null(f);
+  assert_string_equal(f->message, "Tiltak T1 gis som døgn (praktisk øvelse, samtale, grunnleggende omsorg).");
+  bool raw = false;
+  for (size_t i = 0; i < f->why.len; i++)
+    raw |= f->why.items[i].kind == TR_FACT && f->why.items[i].v.tag == V_STR && !strcmp(f->why.items[i].v.u.str->s, "dogn");
+  assert_true(raw);
+  result_free(&r);
+  vm_free(m);
+  case_free(&c);
+  buf_free(&errors);
+  free(json);
+  bc_free(&p);
+  /* only a choice's values take names */
+  char *d = th_errors("skjema_test.norm", "", "post x\n  a: id(tiltak, \"b\" = \"c\")\n");
+  assert_non_null(strstr(d, "bare verdiene i valg(…) kan få et navn"));
+  free(d);
+}
+
+/* The message of rule `id` on a small case (caller frees). */
+static char *message_of(const bc_program *p, const char *id)
+{
+  char *json = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}");
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  assert_true(case_load(p, json, strlen(json), &c, &errors));
+  int32_t day;
+  assert_true(date_parse("2024-10-01", 10, &day));
+  vm *m = vm_new(p);
+  result r;
+  eval_case(m, &c, day, &r);
+  char *msg = NULL;
+  for (size_t i = 0; i < r.findings.len && !msg; i++)
+    if (!strcmp(bc_str(p, p->rules.items[r.findings.items[i].rule].id), id)) msg = xstrdup(r.findings.items[i].message);
+  assert_non_null(msg);
+  result_free(&r);
+  vm_free(m);
+  case_free(&c);
+  buf_free(&errors);
+  free(json);
+  return msg;
+}
+
+/* «hver {intervall}» in a message says how often in the right form; «hver» before anything
+** but a duration stays as written. */
+static void test_every_duration(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"T\"\nregel X-HVER krav \"hver\"\n  krev usann\n"
+             "  melding \"Hver {1 måneder}, hver {3 måneder}, hvert {12 måneder}, hvert {2 år}, hver {7 dager}, "
+             "hver {14 dager}, hver {1 dager}, hver {10 dager}; hver {barn.fodselsdato}; om {6 måneder}.\"\n", &p);
+  char *msg = message_of(&p, "X-HVER");
+  assert_string_equal(msg, "Hver måned, hver 3. måned, hvert år, hvert 2. år, hver uke, hver 2. uke, hver dag, hver 10. dag; "
+                           "hver 01.03.2022; om 6 måneder.");
+  free(msg);
   bc_free(&p);
 }
 
@@ -143,6 +233,9 @@ static void test_corpus_explanations_are_plain(void **state)
       json_t *fk = json_object_get(f, "forklaring");
       const char *rule = json_string_value(json_object_get(f, "regel"));
       if (!json_is_array(fk) || !json_array_size(fk)) fail_msg("%s (%s): ingen forklaring", rule, status);
+      /* the message a caseworker reads has no JSON paths or values written as code either */
+      const char *msg = json_string_value(json_object_get(f, "melding"));
+      if (msg && regexec(&syntax, msg, 0, NULL, 0) == 0) fail_msg("%s: regelspråk eller JSON-sti i meldingen: «%s»", rule, msg);
       if (json_array_size(fk) > 6) fail_msg("%s: %zu linjer", rule, json_array_size(fk));
       size_t k;
       json_t *l;
@@ -194,6 +287,8 @@ int th_explain_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_each_construct),
+    cmocka_unit_test(test_choice_names),
+    cmocka_unit_test(test_every_duration),
     cmocka_unit_test(test_corpus_explanations_are_plain),
   };
   return cmocka_run_group_tests_name("forklaringer", tests, NULL, NULL);

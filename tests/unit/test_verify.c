@@ -100,9 +100,10 @@ static size_t find_op_in(const buf *b, const char *id, opcode op)
   size_t at = 0;
   for (uint32_t pc = 0; pc < blk->len; pc += bc_ops[p.code.items[blk->start + pc]].len)
     if (p.code.items[blk->start + pc] == op) { at = blk->start + pc; break; }
-  /* the code is followed by version 3's explanation section (bcfile.c) */
+  /* the code is followed by version 3's explanation section and version 4's value names (bcfile.c) */
   size_t tail = p.conds.len * 16 + p.guides.len * 4 + p.rules.len * 16;
   for (size_t i = 0; i < p.records.len; i++) tail += p.records.items[i].fields.len * 4;
+  for (size_t i = 0; i < p.types.len; i++) tail += 4 + p.types.items[i].labels.len * 4;
   size_t code_off = b->len - tail - p.code.len;
   bc_free(&p);
   assert_true(at > 0 || op == OP_ROOT);

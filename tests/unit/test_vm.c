@@ -145,7 +145,14 @@ static void test_unknown_names_missing_path(void **state)
   date_parse("2024-10-01", 10, &d);
   eval_case(m, &k, d, &r);
   assert_int_equal(r.findings.items[0].status, F_UKJENT);
-  assert_string_equal(r.findings.items[0].message, "Kan ikke vurderes: mangler tiltak[0].planlagt_slutt.");
+  /* the message names the fact as people call it; the trace keeps where it is in the case */
+  assert_string_equal(r.findings.items[0].message, "Kan ikke vurderes: mangler planlagt slutt.");
+  bool traced = false;
+  for (size_t i = 0; i < r.findings.items[0].why.len; i++) {
+    const why_entry *w = &r.findings.items[0].why.items[i];
+    traced |= w->kind == TR_FACT && w->v.tag == V_UNKNOWN && !strcmp(w->path, "tiltak[0].planlagt_slutt");
+  }
+  assert_true(traced);
   result_free(&r);
   vm_free(m);
   case_free(&k);
