@@ -38,9 +38,24 @@ static const char *const schema_sql =
   "CREATE TABLE IF NOT EXISTS vurdering_data ("
   "  seq INTEGER PRIMARY KEY, sak BLOB NOT NULL, resultat BLOB NOT NULL);";
 
+/* SQLite's messages are in English: the common causes in Norwegian, the rest with SQLite's. */
 static bool fail(audit_db *db, const char *what)
 {
-  snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->db));
+  const char *why;
+  switch (sqlite3_errcode(db->db)) {
+  case SQLITE_BUSY: case SQLITE_LOCKED: why = "databasen er låst av en annen prosess"; break;
+  case SQLITE_NOTADB: why = "filen er ikke en SQLite-database"; break;
+  case SQLITE_CORRUPT: why = "databasefilen er skadet"; break;
+  case SQLITE_FULL: why = "disken er full"; break;
+  case SQLITE_READONLY: why = "databasen kan bare leses"; break;
+  case SQLITE_CANTOPEN: why = "databasefilen kan ikke åpnes (finnes mappen, og er det tilgang?)"; break;
+  case SQLITE_IOERR: why = "lese- eller skrivefeil på disken"; break;
+  case SQLITE_PERM: case SQLITE_AUTH: why = "mangler tilgang"; break;
+  case SQLITE_NOMEM: why = "ikke nok minne"; break;
+  default: why = NULL;
+  }
+  if (why) snprintf(db->err, sizeof db->err, "%s: %s", what, why);
+  else snprintf(db->err, sizeof db->err, "%s: SQLite sier «%s»", what, sqlite3_errmsg(db->db));
   return false;
 }
 

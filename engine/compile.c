@@ -500,6 +500,30 @@ static const ast_expr *constant_string(cg *c, ast_expr *e)
   return NULL;
 }
 
+/* What is wrong with a pattern, in Norwegian: PCRE2's own messages are in English. The
+** common mistakes are named; the rest by PCRE2's number (its documentation lists them). */
+static const char *regex_problem(int code, char *tmp, size_t n)
+{
+  switch (code) {
+  case PCRE2_ERROR_END_BACKSLASH: return "mønsteret slutter med \\ (skriv \\\\ for en bakstrek)";
+  case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER: return "tallene i {…} står i feil rekkefølge";
+  case PCRE2_ERROR_QUANTIFIER_TOO_BIG: return "tallet i {…} er for stort";
+  case PCRE2_ERROR_MISSING_SQUARE_BRACKET: return "[ uten avsluttende ]";
+  case PCRE2_ERROR_CLASS_RANGE_ORDER: case PCRE2_ERROR_CLASS_INVALID_RANGE: return "et tegnområde i […] går baklengs eller er ugyldig";
+  case PCRE2_ERROR_QUANTIFIER_INVALID: return "*, + eller ? står der det ikke er noe å gjenta";
+  case PCRE2_ERROR_INVALID_AFTER_PARENS_QUERY: return "ukjent konstruksjon etter (?";
+  case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS: return "( uten avsluttende )";
+  case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return ") uten ( foran";
+  case PCRE2_ERROR_MISSING_COMMENT_CLOSING: return "(?# uten avsluttende )";
+  case PCRE2_ERROR_PARENTHESES_NEST_TOO_DEEP: return "parentesene er nøstet for dypt";
+  case PCRE2_ERROR_PATTERN_TOO_LARGE: case PCRE2_ERROR_PATTERN_TOO_COMPLICATED: return "mønsteret er for stort eller sammensatt";
+  default:
+    if (code < 0) return "mønsteret er ikke gyldig UTF-8";
+    snprintf(tmp, n, "mønsteret kan ikke brukes (PCRE2-feil %d)", code);
+    return tmp;
+  }
+}
+
 static uint32_t cg_match(cg *c, ast_expr *e)
 {
   ast_expr **a = e->u.call.args.items;
@@ -515,9 +539,8 @@ static uint32_t cg_match(cg *c, ast_expr *e)
   PCRE2_SIZE off;
   pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat->u.str.s, pat->u.str.len, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
   if (!re) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    error(c, pat->loc, "ugyldig regulært uttrykk ved tegn %zu: %s", (size_t)off, (char *)msg);
+    char tmp[64];
+    error(c, pat->loc, "ugyldig regulært uttrykk ved tegn %zu: %s", (size_t)off, regex_problem(code, tmp, sizeof tmp));
     return TY_BOOL;
   }
   pcre2_code_free(re);

@@ -163,7 +163,7 @@ char *read_file(const char *path, size_t max, size_t *len, const char **err)
   /* Opened without blocking, so a FIFO with no writer is refused instead of waited for. */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    *err = errno == ENOENT ? "finnes ikke" : errno == EACCES ? "mangler lesetilgang" : "kan ikke åpnes";
+    *err = errno == ENOENT ? "finnes ikke" : errno == EACCES ? "mangler lesetilgang" : sys_error(errno);
     return NULL;
   }
   struct stat st;
@@ -352,4 +352,28 @@ bool why_printf(char **why, const char *fmt, ...)
   why_vprintf(why, fmt, ap);
   va_end(ap);
   return false;
+}
+
+const char *sys_error(int err)
+{
+  switch (err) {
+  case ENOENT: return "finnes ikke";
+  case EACCES: case EPERM: return "mangler tilgang";
+  case ENOSPC: return "disken er full";
+  case EDQUOT: return "diskkvoten er brukt opp";
+  case EROFS: return "filsystemet kan bare leses";
+  case EISDIR: return "er en mappe";
+  case ENOTDIR: return "en del av stien er ikke en mappe";
+  case EEXIST: return "finnes fra før";
+  case ENAMETOOLONG: return "stien er for lang";
+  case ELOOP: return "for mange symbolske lenker i stien";
+  case EMFILE: case ENFILE: return "for mange åpne filer";
+  case ENOMEM: return "ikke nok minne";
+  case EIO: return "lese- eller skrivefeil på disken";
+  case EADDRINUSE: return "adressen er allerede i bruk";
+  case EADDRNOTAVAIL: return "adressen finnes ikke på denne maskinen";
+  case ENOEXEC: return "er ikke et program som kan kjøres";
+  case EINVAL: return "ugyldig argument";
+  default: return strerror(err);          /* rare: in the C locale's words */
+  }
 }

@@ -100,6 +100,8 @@ void hindex_free(hindex *h);
 /* Reads a whole regular file; returns NULL and sets *err (static text, bokmål) on failure,
 ** also for a folder, FIFO, device or socket. Caller frees. */
 char *read_file(const char *path, size_t max, size_t *len, const char **err);
+/* What an errno value means, in Norwegian (strerror speaks the C locale's English). */
+const char *sys_error(int err);
 
 /* The length of a UTF-8 byte-order mark at the start of s (3), or 0. Windows tools often
 ** write one; files that start with it are read as if it were not there. */

@@ -247,7 +247,7 @@ static bool each_line(walker *w, const char *name, int fd, bool whole_doc_ok)
     w->cases++;
   }
   buf_free(&r.b);
-  if (r.failed) fprintf(stderr, "norm: %s: kunne ikke leses (%s)\n", name, strerror(errno));
+  if (r.failed) fprintf(stderr, "norm: %s: kunne ikke leses (%s)\n", name, sys_error(errno));
   return !r.failed;
 }
 

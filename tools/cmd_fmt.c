@@ -95,7 +95,7 @@ static void format_text(fmt_run *r, const char *name, const char *path, char *te
     } else if (write_atomically(path, out.data, out.len)) {
       printf("%s: formatert\n", name);
     } else {
-      fprintf(stderr, "norm fmt: %s: kan ikke skrive filen (%s); den er ikke endret\n", name, strerror(errno));
+      fprintf(stderr, "norm fmt: %s: kan ikke skrive filen (%s); den er ikke endret\n", name, sys_error(errno));
       r->failed++;
     }
   }

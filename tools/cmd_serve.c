@@ -1064,7 +1064,7 @@ int cmd_serve(int argc, char **argv)
   if (!d) {
     if (cert_pem) fprintf(stderr, "norm serve: kan ikke lytte med TLS på %s: sjekk at --tls-cert og --tls-key er et "
                           "sertifikat og nøkkelen som hører til det (PEM)\n", listen_at);
-    else fprintf(stderr, "norm serve: kan ikke lytte på %s (%s)\n", listen_at, strerror(errno));
+    else fprintf(stderr, "norm serve: kan ikke lytte på %s (%s)\n", listen_at, sys_error(errno));
     goto out_rules;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -127,7 +127,7 @@ static int cmd_compile(int argc, char **argv)
   bool written = f && fwrite(bytes.data, 1, bytes.len, f) == bytes.len;
   if (f && fclose(f)) written = false;
   if (!written || rename(tmp, target)) {
-    fprintf(stderr, "norm: %s: kunne ikke skrives (%s)\n", out, strerror(errno));
+    fprintf(stderr, "norm: %s: kunne ikke skrives (%s)\n", out, sys_error(errno));
     unlink(tmp);
     buf_free(&bytes);
     return EXIT_USAGE;
@@ -229,7 +229,7 @@ static int run_serve(int argc, char **argv)
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 16);
   if (n <= 0) {
-    fprintf(stderr, "norm serve: finner ikke hvor norm ligger (%s)\n", strerror(errno));
+    fprintf(stderr, "norm serve: finner ikke hvor norm ligger (%s)\n", sys_error(errno));
     return EXIT_USAGE;
   }
   self[n] = 0;
@@ -237,7 +237,7 @@ static int run_serve(int argc, char **argv)
   snprintf(slash ? slash + 1 : self, sizeof self - (size_t)(slash ? slash + 1 - self : 0), "norm-serve");
   argv[0] = self;
   execv(self, argv);
-  fprintf(stderr, "norm serve: %s kan ikke startes (%s); norm-serve skal ligge ved siden av norm\n", self, strerror(errno));
+  fprintf(stderr, "norm serve: %s kan ikke startes (%s); norm-serve skal ligge ved siden av norm\n", self, sys_error(errno));
   return EXIT_USAGE;
 }
 

@@ -220,6 +220,7 @@ static void test_schema_versions(void **state)
   fputs("dette er ikke en database, men en tekstfil som er lang nok til å ha en topptekst\n", f);
   fclose(f);
   assert_null(audit_open(DIR "/tekst.db", true, &err));
+  assert_non_null(strstr(err, "filen er ikke en SQLite-database"));           /* not SQLite's English */
   free(err);
 }
 
