@@ -107,6 +107,12 @@ static void fill(ex *x, const char *words, buf *out)
       buf_puts(out, x->f->item);
       done = true;
     }
+    if (!done && rec < x->p->records.len && x->p->records.items[rec].id_field == field) {
+      /* an item's id that was never read (no item is meant): «tiltak {t.id} pågår» is
+      ** «tiltak pågår», not «tiltak tiltaket pågår» */
+      if (out->len && out->data[out->len - 1] == ' ' && (!*s || strchr(" .,:;)", *s))) out->data[--out->len] = 0;
+      done = true;
+    }
     if (!done) words_field(x->p, rec, field, out);
   }
 }
@@ -460,7 +466,19 @@ void explain_finding(const result *r, const finding *f, explanation *out)
     if (f->by_exception && came_out(&x, rule->exception_top, 1)) why_not(&x, rule->exception_top, 1, 0);
     else if (came_out(&x, g->cond_top, 0)) why_not(&x, g->cond_top, 0, 0);
     else if (came_out(&x, rule->scope_top, 0)) why_not(&x, rule->scope_top, 0, 0);
-    else say(&x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
+    else if (!f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
+             strstr(f->message, "ingen elementer")) {
+      /* no item passed the rule's «der»: say what it asks for */
+      buf b;
+      buf_init(&b);
+      buf_puts(&b, "Ingen elementer i saken der ");
+      fill(&x, bc_str(p, p->conds.items[rule->filter_top].words), &b);
+      buf_putc(&b, '.');
+      say(&x, b.data);
+      buf_free(&b);
+    } else {
+      say(&x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
+    }
     break;
   default:
     break;

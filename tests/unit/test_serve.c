@@ -38,6 +38,7 @@ static void start(served *s, const char *name, const char *args)
 {
   free(th_runf(0, "mkdir -p " DIR));
   snprintf(s->log, sizeof s->log, DIR "/%s.log", name);
+  unlink(s->log);          /* else a slow start reads the port of the last run's server */
   char cmd[1024];
   snprintf(cmd, sizeof cmd, "exec %s serve --listen 127.0.0.1:0 %s 2> %s", th_norm(), args, s->log);
   s->pid = fork();
