@@ -365,6 +365,7 @@ static norm_status case_problem(const char *text, char *where, size_t n)
 {
   where[0] = 0;
   if (strstr(text, "større enn grensen")) return NORM_ERR_LIMIT;
+  if (strstr(text, CASE_NO_MEMORY)) return NORM_ERR_MEMORY;
   if (!strncmp(text, "linje ", 6) || strstr(text, "ugyldig JSON") || strstr(text, "ikke et JSON-objekt")) return NORM_ERR_JSON;
   const char *sep = strstr(text, ": ");
   const char *nl = strchr(text, '\n');

@@ -593,7 +593,12 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
   jsd_val doc;
-  if (!jsd_parse(rd->parser, json + bom, len - bom, &doc)) {
+  jsd_status st = jsd_parse(rd->parser, json + bom, len - bom, &doc);
+  if (st == JSD_NOMEM) {
+    buf_printf(errors, "%s\n", CASE_NO_MEMORY);
+    return false;
+  }
+  if (st != JSD_OK) {
     parse_error(json + bom, len - bom, errors);
     return false;
   }

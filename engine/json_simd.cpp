@@ -37,12 +37,18 @@ jsd_parser *jsd_new(void) { return new (std::nothrow) jsd_parser(); }
 
 void jsd_free(jsd_parser *p) { delete p; }
 
-bool jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root)
+jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root)
 {
   element e;
-  if (p->parser.parse(s, n, true).get(e) != simdjson::SUCCESS) return false;
+  try {
+    simdjson::error_code err = p->parser.parse(s, n, true).get(e);
+    if (err == simdjson::MEMALLOC) return JSD_NOMEM;
+    if (err != simdjson::SUCCESS) return JSD_INVALID;
+  } catch (const std::bad_alloc &) {          // no exception crosses into C
+    return JSD_NOMEM;
+  }
   *root = out(e);
-  return true;
+  return JSD_OK;
 }
 
 jsd_kind jsd_type(jsd_val v)

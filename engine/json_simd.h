@@ -24,9 +24,11 @@ typedef enum { JSD_NULL, JSD_BOOL, JSD_INT, JSD_UINT, JSD_REAL, JSD_STR, JSD_ARR
 jsd_parser *jsd_new(void);                       /* NULL when out of memory */
 void jsd_free(jsd_parser *p);
 
-/* Parses s[0..n); true with the root in *root, false for anything simdjson refuses (the
+/* Parses s[0..n): JSD_OK with the root in *root; JSD_NOMEM when there was not memory for
+** it (the document may well be valid); JSD_INVALID for anything else simdjson refuses (the
 ** caller asks a slower parser for the words to say why). */
-bool jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root);
+typedef enum { JSD_OK, JSD_INVALID, JSD_NOMEM } jsd_status;
+jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root);
 
 jsd_kind jsd_type(jsd_val v);
 bool jsd_bool(jsd_val v);

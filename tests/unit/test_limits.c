@@ -155,6 +155,65 @@ static void test_long_line_is_cut_in_messages(void **state)
   free(out);
 }
 
+/* Out of memory is never a result (issue 14): a batch of small cases with a 15 MB one in the
+** middle, run under address-space limits from too little to start to plenty. Every run
+** either gives the whole, right answer; or does not judge the large case (its reader had no
+** memory: exit 2, the others judged); or stops, exit 2, with only whole results of the
+** cases before. Never a crash, never a result with something missing. */
+static void test_out_of_memory_is_not_a_result(void **state)
+{
+  (void)state;
+#ifdef UNDER_ASAN
+  skip();                                       /* ulimit -v and ASan's shadow memory do not mix */
+#endif
+  FILE *f = create("minne.ndjson");
+  for (int i = 0; i < 6; i++) {
+    char *small = th_runf(0, "cat examples/saker/0%d-*.json | tr -d '\\n'", i + 1);   /* (sh expands no glob after <) */
+    if (i == 3) {                               /* the large one: 60,000 notes */
+      case_head(f);
+      fputs("\"dokumentasjon\":[", f);
+      for (int k = 0; k < 60000; k++)
+        fprintf(f, "%s{\"type\":\"annet\",\"dato\":\"2024-05-01\",\"tekst\":\"%0200d\"}", k ? "," : "", k);
+      fputs("]}\n", f);
+    }
+    fprintf(f, "%s\n", small);
+    free(small);
+  }
+  fclose(f);
+  char *full = th_runf(1, "%s check -j 1 --format json --rules rules " DIR "/minne.ndjson", th_norm());
+  char *without = th_runf(1, "sed 4d " DIR "/minne.ndjson > " DIR "/uten.ndjson && %s check -j 1 --format json --rules rules "
+                          DIR "/uten.ndjson", th_norm());
+  int stopped = 0, unread = 0;
+  for (int mb = 16; mb <= 160; mb += 4) {
+    char *out;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ulimit -v %d; %s check -j 1 --format json --rules rules " DIR "/minne.ndjson 2> " DIR "/minne.err",
+             mb * 1024, th_norm());
+    int st = th_run(cmd, &out);
+    char *err = th_slurp(DIR "/minne.err");
+    if (st == 127 && strstr(err, "error while loading shared libraries")) {
+      /* too little to start at all: the dynamic loader's refusal, before norm runs */
+    } else if (st == 1) {
+      if (strcmp(out, full)) fail_msg("%d MB: a different result than without a limit", mb);
+    } else if (st == 2 && strstr(err, "minne.ndjson:4: ikke nok minne til å lese saksmappen; den er ikke vurdert")) {
+      if (strcmp(out, without)) fail_msg("%d MB: the other cases' results are not whole", mb);
+      unread++;
+    } else if (st == 2 && strstr(err, "norm: tom for minne: vurderingen ble avbrutt")) {
+      /* only whole results, of the first cases */
+      size_t n = strlen(out);
+      if (strncmp(out, full, n) || (n && out[n - 1] != '\n')) fail_msg("%d MB: stopped with a partial result", mb);
+      stopped++;
+    } else {
+      fail_msg("%d MB: exit %d: %s", mb, st, err);
+    }
+    free(err);
+    free(out);
+  }
+  assert_true(stopped > 0 || unread > 0);
+  free(full);
+  free(without);
+}
+
 int th_limits_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -164,6 +223,7 @@ int th_limits_tests(void)
     cmocka_unit_test(test_findings_are_bounded),
     cmocka_unit_test(test_large_rule_file_in_linear_time),
     cmocka_unit_test(test_long_line_is_cut_in_messages),
+    cmocka_unit_test(test_out_of_memory_is_not_a_result),
   };
   return cmocka_run_group_tests_name("grenser for kostnad", tests, NULL, NULL);
 }
