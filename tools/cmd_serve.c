@@ -190,19 +190,27 @@ static int status_index(int status)
   return (int)NSTATUS - 2;                    /* counted as 500 */
 }
 
-static enum MHD_Result respond_full(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
-                                    const char *digest, const char *allow, const char *seq)
+/* Every answer: the body, no caching, the digest it was judged by; an HTML page or report
+** (html) also says that only its own inline styles and images may load. A 401 asks for the
+** token the way the route's clients give it: Bearer for systems, Basic for a browser. */
+static enum MHD_Result answer(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
+                              const char *digest, const char *allow, const char *seq, bool html)
 {
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
   if (!r) return MHD_NO;
   if (seq) MHD_add_response_header(r, "X-Norm-Revisjon", seq);
-  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Content-Type", html ? "text/html; charset=utf-8" : type);
+  if (html) {
+    MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");   /* "no-referrer" would make the form's Origin "null" */
+  }
   MHD_add_response_header(r, "Cache-Control", "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (digest) MHD_add_response_header(r, "X-Norm-Regelsett", digest);
   if (allow) MHD_add_response_header(r, "Allow", allow);
   if (status == 503) MHD_add_response_header(r, "Retry-After", "1");
-  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", html ? "Basic realm=\"norm\", charset=\"UTF-8\"" : "Bearer");
   enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
   MHD_destroy_response(r);
   return ok;
@@ -211,34 +219,20 @@ static enum MHD_Result respond_full(struct MHD_Connection *c, int status, const 
 static enum MHD_Result respond(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
                                const char *digest, const char *allow)
 {
-  return respond_full(c, status, type, body, len, digest, allow, NULL);
+  return answer(c, status, type, body, len, digest, allow, NULL, false);
 }
 
 /* A decision, with its audit record's number when there is a log. */
 static enum MHD_Result respond_seq(struct MHD_Connection *c, int status, const char *type, const char *body, size_t len,
                                    const char *digest, const char *seq)
 {
-  return respond_full(c, status, type, body, len, digest, NULL, seq);
+  return answer(c, status, type, body, len, digest, NULL, seq, false);
 }
 
-/* An HTML page or report: only its own inline styles and images may load. */
+/* An HTML page or report. */
 static enum MHD_Result respond_page(struct MHD_Connection *c, int status, const buf *b, const char *digest, const char *seq)
 {
-  struct MHD_Response *r = MHD_create_response_from_buffer(b->len, b->data ? b->data : (char *)"", MHD_RESPMEM_MUST_COPY);
-  if (!r) return MHD_NO;
-  MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
-  MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
-  MHD_add_response_header(r, "X-Frame-Options", "DENY");
-  MHD_add_response_header(r, "Referrer-Policy", "same-origin");   /* "no-referrer" would make the form's Origin "null" */
-  MHD_add_response_header(r, "Cache-Control", "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  if (digest) MHD_add_response_header(r, "X-Norm-Regelsett", digest);
-  if (seq) MHD_add_response_header(r, "X-Norm-Revisjon", seq);
-  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"norm\", charset=\"UTF-8\"");
-  if (status == 503) MHD_add_response_header(r, "Retry-After", "1");
-  enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
-  MHD_destroy_response(r);
-  return ok;
+  return answer(c, status, NULL, b->data, b->len, digest, NULL, seq, true);
 }
 
 /* A JSON error: {"feil": {"kode": …, "melding": …, "sti": …}}. */

@@ -67,6 +67,9 @@ int th_serve_tests(void);
 /* The norm binary under test ($NORM), and running a shell command: its exit status,
 ** with stdout and stderr together in *out (caller frees). */
 const char *th_norm(void);
+/* Whether Chromium is there for a browser test (installed when missing and this machine
+** allows it); when not, says why, and the test skips. */
+bool th_chromium(void);
 int th_run(const char *cmd, char **out);
 int th_rules_tests(void);
 

@@ -215,16 +215,7 @@ static void test_bad_graph_options(void **state)
 static void test_report_in_a_real_browser(void **state)
 {
   (void)state;
-  char *out;
-  if (th_run("command -v chromium", &out) != 0) {
-    free(out);
-    if (th_run("sh tools/install-chromium.sh", &out) != 0) {
-      print_message("HOPPER OVER nettlesertesten: Chromium er ikke installert og kan ikke installeres her: %s", out);
-      free(out);
-      skip();
-    }
-  }
-  free(out);
+  if (!th_chromium()) skip();
   free(th_runf(0, "rm -rf build/q-browser && mkdir -p build/q-browser"));
   free(th_runf(1, "%s check --rules rules --format html -o build/q-browser/rapport.html examples/saksmappe-eksempel.json", th_norm()));
   static const char chrome[] = "timeout 180 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "

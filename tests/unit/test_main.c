@@ -69,6 +69,23 @@ void th_program(const char *src, bc_program *p)
   buf_free(&diags);
 }
 
+bool th_chromium(void)
+{
+  char *out;
+  if (th_run("command -v chromium", &out) == 0) {
+    free(out);
+    return true;
+  }
+  free(out);
+  if (th_run("sh tools/install-chromium.sh", &out) == 0) {
+    free(out);
+    return true;
+  }
+  print_message("HOPPER OVER nettlesertesten: Chromium er ikke installert og kan ikke installeres her: %s", out);
+  free(out);
+  return false;
+}
+
 const char *th_status(const bc_program *p, const char *json, const char *date, const char *id, size_t index)
 {
   ncase c;
