@@ -257,7 +257,10 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
     if (idf < r->nfields && r->fields[idf].tag == V_STR) buf_puts(b, r->fields[idf].u.str->s);
     else buf_printf(b, "nr. %d", r->index + 1);
   }
-  if (others) buf_printf(b, " og %zu til", others);
+  if (others) {
+    buf_puts(b, " og flere");                 /* the trace stops looking at the fourth */
+    *more = 0;                                /* (its facts are those «flere») */
+  }
 }
 
 /* One line: the condition as it came out (want: 1 holds, 0 does not, -1 unknown). */

@@ -20,7 +20,13 @@ typedef struct {
   const nlist *list;
   uint32_t next;
   bool unknown;
+  uint32_t fails;            /* «alle» with a trace: the items that failed it so far */
 } vm_iter;
+
+/* With a trace, «alle» goes on past the first item that fails it, so the explanation can
+** name three and say whether there are more; its value is usann all the same. (It then
+** looks at no more items than an «alle» that holds.) */
+#define VM_ALL_TRACE_FAILS 4
 
 struct vm {
   const bc_program *p;
@@ -41,6 +47,7 @@ struct vm {
   uint32_t *fact_stamp;      /* per fact of the case (nrec.fact + field): serial when recorded */
   uint32_t nfacts, fact_cap;
   bool tracing;
+  uint32_t last_cond;        /* the condition recorded last (even when the trace had it), or BC_NONE */
   uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
   uint32_t cover_owner;
   buf msg;
@@ -91,6 +98,7 @@ vm *vm_new(const bc_program *p)
   m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
   if (m->jit) pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
   m->tracing = true;
+  m->last_cond = BC_NONE;
   buf_init(&m->msg);
   return m;
 }
@@ -148,6 +156,7 @@ void vm_trace_begin(vm *m)
 {
   m->trace.len = 0;
   m->trace_facts = m->trace_more = 0;
+  m->last_cond = BC_NONE;
   if (++m->serial == 0) {             /* wrapped: stamps in records would be ambiguous */
     memset(m->cond_stamp, 0, (m->p->conds.len * 3 + 1) * sizeof *m->cond_stamp);
     if (m->nfacts) memset(m->fact_stamp, 0, (size_t)m->nfacts * sizeof *m->fact_stamp);
@@ -224,6 +233,7 @@ static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
 
 static void record_cond(vm *m, uint32_t c, value v)
 {
+  m->last_cond = c;
   if (m->cover) m->cover[(size_t)m->cover_owner * m->p->conds.len + c] |= (uint8_t)(1u << (v_truth(v) + 1));
   if (!m->tracing) return;
   uint32_t k = c * 3 + (uint32_t)(v_truth(v) + 1);
@@ -501,6 +511,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
     m->iters[i].list = NULL;
     m->iters[i].next = 0;
     m->iters[i].unknown = false;
+    m->iters[i].fails = 0;
   }
   if (b->kind == BLOCK_JUSTIFIED)
     for (uint32_t i = 0; i < b->nlocals; i++) locals[i] = v_unknown();
@@ -539,6 +550,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       vm_iter *it = &m->iters[READ_U16(pc + 1)];
       value l = *--sp;
       it->next = 0;
+      it->fails = 0;
       it->unknown = l.tag == V_UNKNOWN;
       it->list = l.tag == V_LIST ? l.u.list : NULL;
       if (l.tag != V_LIST && l.tag != V_UNKNOWN) bad = true;
@@ -552,7 +564,23 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
     }
     case OP_ITER_END: if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
     case OP_ANY_STEP: sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
-    case OP_ALL_STEP: sp--; sp[-1] = kleene_and(sp[-1], sp[0]); if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
+    case OP_ALL_STEP: {
+      sp--;
+      int item = v_truth(sp[0]);
+      sp[-1] = kleene_and(sp[-1], sp[0]);
+      if (v_truth(sp[-1]) != 0) break;
+      /* the loop's iterator, from the ITER_END the exit jumps to (the compiler's layout;
+      ** any other program just stops at the first failure) */
+      uint32_t to = next + READ_U16(pc + 1);
+      vm_iter *it = m->tracing && to + 3 <= b->len && code[to] == OP_ITER_END ? &m->iters[READ_U16(to + 1)] : NULL;
+      if (it && item == 0 && ++it->fails > 1 && m->last_cond != BC_NONE) {
+        /* a later item that fails: its condition again, though that value was recorded */
+        trace_entry e = { TR_COND, NULL, 0, m->last_cond, sp[0] };
+        vec_push(&m->trace, e);
+      }
+      if (!it || it->fails >= VM_ALL_TRACE_FAILS) next = to;
+      break;
+    }
     case OP_COUNT_STEP: {
       sp--;
       int t = v_truth(sp[0]);

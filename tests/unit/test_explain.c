@@ -90,6 +90,13 @@ static void test_each_construct(void **state)
   pin(&p, "\"foreldre\": [{\"id\": \"F1\", \"rolle\": \"mor\", \"daglig_omsorg\": true}, "
           "{\"id\": \"F2\", \"rolle\": \"far\", \"daglig_omsorg\": false}, {\"id\": \"F3\", \"rolle\": \"annen\", \"daglig_omsorg\": true}]",
       "X-ALLE-ID", "Ikke alle foreldrene: daglig omsorg: ja – ikke for F2. [daglig omsorg=nei]");
+  /* … up to three of them, and whether there are more (the evaluation went on past the first) */
+  pin(&p, "\"foreldre\": [{\"id\": \"F1\", \"daglig_omsorg\": true}, {\"id\": \"F2\", \"daglig_omsorg\": false}, "
+          "{\"id\": \"F3\", \"daglig_omsorg\": true}, {\"id\": \"F4\", \"daglig_omsorg\": false}, {\"id\": \"F5\", \"daglig_omsorg\": false}]",
+      "X-ALLE-ID", "Ikke alle foreldrene: daglig omsorg: ja – ikke for F2, F4 og F5. [daglig omsorg=nei] [daglig omsorg=nei] [daglig omsorg=nei]");
+  pin(&p, "\"foreldre\": [{\"id\": \"F1\", \"daglig_omsorg\": false}, {\"id\": \"F2\", \"daglig_omsorg\": false}, "
+          "{\"id\": \"F3\", \"daglig_omsorg\": false}, {\"id\": \"F4\", \"daglig_omsorg\": false}, {\"id\": \"F5\", \"daglig_omsorg\": false}]",
+      "X-ALLE-ID", "Ikke alle foreldrene: daglig omsorg: ja – ikke for F1, F2, F3 og flere. [daglig omsorg=nei] [daglig omsorg=nei] [daglig omsorg=nei]");
   pin(&p, "\"evalueringer\": []", "X-FINNES", "Ingen av evalueringene: målene vurdert: ja. [evalueringene=ingen]");
   /* ukjent: every missing fact by name */
   pin(&p, "\"barn\": {}", "X-UKJENT", "Ikke registrert i saksmappen: barnets behov for tolk. [barnets behov for tolk=ikke registrert]");
