@@ -206,9 +206,9 @@ static const nrec *item_of(const ex *x, size_t from, size_t to)
 
 /* «alle» that is false: the items it failed for, by id (or number), at most three, and
 ** only the facts read for them. In the trace the body's condition comes after the facts
-** read for an item, recorded the first time it has each value (so a later item that fails
-** the same way is not there to be named); its last part is the body (a filter, «der»,
-** comes first). */
+** read for an item: the first time it has each value, and again for each later item that
+** fails (the VM goes on to the fourth failure when it traces); its last part is the body
+** (a filter, «der», comes first). */
 static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
 {
   const u32s *parts = &x->parts[slot(x, c)];
