@@ -122,7 +122,7 @@ static void missing_message(evaluator *e, finding *f)
     buf_reset(&name);
     if (w->rec) words_field(e->p, w->rec->type, w->field, &name);
     else buf_puts(&name, w->path);
-    if (b.data && strstr(b.data, name.data)) continue;
+    if (n && list_has(b.data + strlen("Kan ikke vurderes: mangler "), name.data, ", ")) continue;
     buf_puts(&b, n++ ? ", " : "Kan ikke vurderes: mangler ");
     buf_puts(&b, name.data);
   }

@@ -392,7 +392,7 @@ static void missing(ex *x)
     buf_init(&lb);
     if (w->rec) words_field(x->p, w->rec->type, w->field, &lb);
     else buf_puts(&lb, w->path);
-    if (!b.data || !strstr(b.data, lb.data)) {
+    if (!n || !list_has(b.data + strlen("Ikke registrert i saksmappen: "), lb.data, ", ")) {
       buf_puts(&b, n++ ? ", " : "Ikke registrert i saksmappen: ");
       buf_puts(&b, lb.data);
     }

@@ -385,3 +385,15 @@ const char *sys_error(int err)
   default: return strerror(err);          /* rare: in the C locale's words */
   }
 }
+
+bool list_has(const char *list, const char *item, const char *sep)
+{
+  size_t n = strlen(item), k = strlen(sep);
+  for (const char *p = list; p && *p;) {
+    const char *end = k ? strstr(p, sep) : NULL;
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len == n && !memcmp(p, item, n)) return true;
+    p = end ? end + k : NULL;
+  }
+  return false;
+}

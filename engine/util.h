@@ -100,6 +100,9 @@ void hindex_free(hindex *h);
 /* Reads a whole regular file; returns NULL and sets *err (static text, bokmål) on failure,
 ** also for a folder, FIFO, device or socket. Caller frees. */
 char *read_file(const char *path, size_t max, size_t *len, const char **err);
+/* Whether item is one of the items of list, which are separated by sep (a whole item, not
+** a part of one: «sted» is not in «barnet til stede»). */
+bool list_has(const char *list, const char *item, const char *sep);
 /* What an errno value means, in Norwegian (strerror speaks the C locale's English). */
 const char *sys_error(int err);
 

@@ -20,6 +20,7 @@ static const char *const rules =
   "regel X-ALLE-ID krav \"alle, med id\"\n  krev alle f i foreldre: f.daglig_omsorg\n"
   "regel X-FINNES krav \"finnes\"\n  krev finnes e i registrert(evalueringer): e.mal_vurdert\n"
   "regel X-UKJENT krav \"ukjent\"\n  krev barn.tolk_behov\n"
+  "regel X-UKJENT-TO krav \"to ukjente\"\n  for hvert t i tiltak\n  krev (alle m i moter: m.barnet_til_stede) og t.sted = \"hjemme\"\n"
   "regel X-UNNTAK krav \"unntak\"\n  unntak barn.funksjonsnedsettelse eller barn.tolk_behov\n  krev usann\n"
   "regel X-BOR bør \"bør\"\n  for hvert t i tiltak\n  krev t.sted = \"hjemme\"\n"
   "regel X-KAN kan \"kan\"\n  krev skrevet(plan.formal)\n"
@@ -73,6 +74,31 @@ static void pin(const bc_program *p, const char *members, const char *id, const 
   free(got);
 }
 
+/* The message of rule `id` on a case with these members (caller frees). */
+static char *message_of(const bc_program *p, const char *members, const char *id)
+{
+  char *json = th_case(members);
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  assert_true(case_load(p, json, strlen(json), &c, &errors));
+  int32_t day;
+  assert_true(date_parse("2024-10-01", 10, &day));
+  vm *m = vm_new(p);
+  result r;
+  eval_case(m, &c, day, &r);
+  char *msg = NULL;
+  for (size_t i = 0; i < r.findings.len && !msg; i++)
+    if (!strcmp(bc_str(p, p->rules.items[r.findings.items[i].rule].id), id)) msg = xstrdup(r.findings.items[i].message);
+  assert_non_null(msg);
+  result_free(&r);
+  vm_free(m);
+  case_free(&c);
+  buf_free(&errors);
+  free(json);
+  return msg;
+}
+
 static void test_each_construct(void **state)
 {
   (void)state;
@@ -100,6 +126,12 @@ static void test_each_construct(void **state)
   pin(&p, "\"evalueringer\": []", "X-FINNES", "Ingen av evalueringene: målene vurdert: ja. [evalueringene=ingen]");
   /* ukjent: every missing fact by name */
   pin(&p, "\"barn\": {}", "X-UKJENT", "Ikke registrert i saksmappen: barnets behov for tolk. [barnets behov for tolk=ikke registrert]");
+  /* … each by its whole name, once: «sted» is not left out for being part of «barnet til stede» */
+  const char *two = "\"moter\": [{\"dato\": \"2024-06-01\"}], \"tiltak\": [{\"id\": \"T1\"}]";
+  pin(&p, two, "X-UKJENT-TO", "Ikke registrert i saksmappen: barnet til stede, sted. [barnet til stede=ikke registrert] [sted=ikke registrert]");
+  char *msg = message_of(&p, two, "X-UKJENT-TO");
+  assert_string_equal(msg, "Kan ikke vurderes: mangler barnet til stede, sted.");
+  free(msg);
   /* an exception that held: eller that is true, one true part */
   pin(&p, "\"barn\": {\"funksjonsnedsettelse\": true, \"tolk_behov\": true}", "X-UNNTAK",
       "Barnets funksjonsnedsettelse: ja. [barnets funksjonsnedsettelse=ja]");
@@ -158,31 +190,6 @@ static void test_choice_names(void **state)
   free(d);
 }
 
-/* The message of rule `id` on a small case (caller frees). */
-static char *message_of(const bc_program *p, const char *id)
-{
-  char *json = th_case("\"barn\": {\"fodselsdato\": \"2022-03-01\"}");
-  ncase c;
-  buf errors;
-  buf_init(&errors);
-  assert_true(case_load(p, json, strlen(json), &c, &errors));
-  int32_t day;
-  assert_true(date_parse("2024-10-01", 10, &day));
-  vm *m = vm_new(p);
-  result r;
-  eval_case(m, &c, day, &r);
-  char *msg = NULL;
-  for (size_t i = 0; i < r.findings.len && !msg; i++)
-    if (!strcmp(bc_str(p, p->rules.items[r.findings.items[i].rule].id), id)) msg = xstrdup(r.findings.items[i].message);
-  assert_non_null(msg);
-  result_free(&r);
-  vm_free(m);
-  case_free(&c);
-  buf_free(&errors);
-  free(json);
-  return msg;
-}
-
 /* «hver {intervall}» in a message says how often in the right form; «hver» before anything
 ** but a duration stays as written. */
 static void test_every_duration(void **state)
@@ -192,7 +199,7 @@ static void test_every_duration(void **state)
   th_program("retningslinje X \"T\"\nregel X-HVER krav \"hver\"\n  krev usann\n"
              "  melding \"Hver {1 måneder}, hver {3 måneder}, hvert {12 måneder}, hvert {2 år}, hver {7 dager}, "
              "hver {14 dager}, hver {1 dager}, hver {10 dager}; hver {barn.fodselsdato}; om {6 måneder}.\"\n", &p);
-  char *msg = message_of(&p, "X-HVER");
+  char *msg = message_of(&p, "\"barn\": {\"fodselsdato\": \"2022-03-01\"}", "X-HVER");
   assert_string_equal(msg, "Hver måned, hver 3. måned, hvert år, hvert 2. år, hver uke, hver 2. uke, hver dag, hver 10. dag; "
                            "hver 01.03.2022; om 6 måneder.");
   free(msg);
