@@ -5,6 +5,7 @@
 #include "norm.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ typedef struct pending {
   audit_record rec;
   const norm_rules *rules;
   bool done, ok;
+  bool no_memory;            /* not ok because memory ran out while committing: try again */
   struct pending *next;
 } pending;
 
@@ -120,23 +122,49 @@ static void describe(norm_rules *r)
   jw_obj_end(&w);
 }
 
-static norm_rules *finish(norm_rules *r)
+static void finish(norm_rules *r)
 {
-  buf_init(&r->json);
   describe(r);
-  return r;
 }
+
+/* A rule set being loaded, and the compiler's messages: let go together if memory runs out. */
+typedef struct {
+  norm_rules *r;
+  FILE *msgs;
+  char *text;
+  size_t len;
+} loading;
+
+static void free_loading(void *arg)
+{
+  loading *ld = arg;
+  norm_rules_free(ld->r);
+  if (ld->msgs) fclose(ld->msgs);
+  free(ld->text);
+}
+
+static const char no_memory_for_rules[] = "ikke nok minne til å lese regelsettet";
 
 norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
 {
   *out = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *msgs = open_memstream(&text, &len);
-  norm_rules *r = xcalloc(1, sizeof *r);
-  buf_init(&r->image);
-  bool ok = fe_load_ruleset_image(path, &r->p, &r->image, msgs, false);
-  if (msgs) fclose(msgs);
+  loading ld = { NULL, NULL, NULL, 0 };
+  oom_trap trap;
+  oom_cleanup hold;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, path);
+  oom_push(&hold, free_loading, &ld);
+  if (!(ld.msgs = open_memstream(&ld.text, &ld.len))) oom_raise();
+  ld.r = xcalloc(1, sizeof *ld.r);
+  bool ok = fe_load_ruleset_image(path, &ld.r->p, &ld.r->image, ld.msgs, false);
+  FILE *msgs = ld.msgs;
+  ld.msgs = NULL;
+  if (fclose(msgs) != 0) oom_raise();   /* the messages are not whole */
+  char *text = ld.text;
+  norm_rules *r = ld.r;
+  if (ok) finish(r);
+  oom_pop(&hold);
+  oom_trap_clear(&trap);
   if (!ok) {
     /* the first diagnostic names where: "file:line:col: feil: …" or "norm: file: …" */
     char where[256] = "";
@@ -147,29 +175,40 @@ norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
     }
     set_err(err, NORM_ERR_RULES, text && *text ? text : "regelsettet kan ikke leses", where);
     free(text);
-    buf_free(&r->image);
-    free(r);
+    norm_rules_free(r);
     return NORM_ERR_RULES;
   }
   free(text);
-  *out = finish(r);
+  *out = r;
   return NORM_OK;
 }
 
 norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **out, norm_error *err)
 {
   *out = NULL;
-  norm_rules *r = xcalloc(1, sizeof *r);
+  loading ld = { NULL, NULL, NULL, 0 };
+  oom_trap trap;
+  oom_cleanup hold;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, "");
+  oom_push(&hold, free_loading, &ld);
+  ld.r = xcalloc(1, sizeof *ld.r);
   char *why = NULL;
-  if (len > BCF_MAX_FILE || !bcf_load(bytes, len, &r->p, &why)) {
+  bool ok = len <= BCF_MAX_FILE && bcf_load(bytes, len, &ld.r->p, &why);
+  if (ok) {
+    buf_put(&ld.r->image, bytes, len);
+    finish(ld.r);
+  }
+  norm_rules *r = ld.r;
+  oom_pop(&hold);
+  oom_trap_clear(&trap);
+  if (!ok) {
     set_err(err, NORM_ERR_RULES, why ? why : "regelsettet er større enn grensen for en .normc-fil", "");
     free(why);
-    free(r);
+    norm_rules_free(r);
     return NORM_ERR_RULES;
   }
-  buf_init(&r->image);
-  buf_put(&r->image, bytes, len);
-  *out = finish(r);
+  *out = r;
   return NORM_OK;
 }
 
@@ -214,16 +253,22 @@ const char *norm_rules_json(const norm_rules *r, size_t *len)
   return r->json.data;
 }
 
+static void free_judge(void *j) { norm_judge_free(j); }
+
 norm_judge *norm_judge_new(const norm_rules *r)
 {
-  norm_judge *j = xcalloc(1, sizeof *j);
+  norm_judge *j = NULL;
+  oom_trap trap;
+  oom_cleanup hold;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return NULL;
+  j = xcalloc(1, sizeof *j);
+  oom_push(&hold, free_judge, j);
   j->r = r;
   j->m = vm_new(&r->p);
-  j->rd = case_reader_new();
-  if (!j->rd) {
-    norm_judge_free(j);
-    return NULL;
-  }
+  if (!(j->rd = case_reader_new())) oom_raise();
+  oom_pop(&hold);
+  oom_trap_clear(&trap);
   return j;
 }
 
@@ -294,8 +339,27 @@ void norm_audit_close(norm_audit *a)
   free(a);
 }
 
-/* Writes a batch in one transaction (called by the writer, without the lock). */
-static bool commit_batch(norm_audit *a, pending *batch)
+typedef enum { COMMIT_OK, COMMIT_FAILED, COMMIT_NO_MEMORY } commit_status;
+
+static bool write_batch(norm_audit *a, pending *batch);
+
+/* Writes a batch in one transaction (called by the writer, without the lock). Memory that
+** runs out midway rolls the transaction back: the batch is not recorded, and the log is
+** as it was (the next transaction reads its head again). */
+static commit_status commit_batch(norm_audit *a, pending *batch)
+{
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    audit_rollback(a->db);
+    return COMMIT_NO_MEMORY;
+  }
+  commit_status s = write_batch(a, batch) ? COMMIT_OK : COMMIT_FAILED;
+  oom_trap_clear(&trap);
+  return s;
+}
+
+static bool write_batch(norm_audit *a, pending *batch)
 {
   if (!audit_begin(a->db)) return false;
   const norm_rules *stored[8];
@@ -341,15 +405,16 @@ static bool record(norm_audit *a, pending *me)
     a->head = a->tail = NULL;
     a->writing = true;
     pthread_mutex_unlock(&a->lock);
-    bool ok = commit_batch(a, batch);
+    commit_status cs = commit_batch(a, batch);
     pthread_mutex_lock(&a->lock);
-    if (!ok) {
+    if (cs == COMMIT_FAILED) {
       a->broken = true;
       snprintf(a->why, sizeof a->why, "%s", audit_errmsg(a->db));
     }
     for (pending *q = batch; q; q = q->next) {
       q->done = true;
-      q->ok = ok;
+      q->ok = cs == COMMIT_OK;
+      q->no_memory = cs == COMMIT_NO_MEMORY;
     }
     a->writing = false;
     pthread_cond_broadcast(&a->done);
@@ -373,6 +438,127 @@ static norm_status case_problem(const char *text, char *where, size_t n)
   return NORM_ERR_CASE;
 }
 
+static void free_case(void *c) { case_free(c); }
+static void free_result(void *r) { result_free(r); }
+static void free_record(void *rec) { audit_record_free(rec); }
+static void unlock(void *mu) { pthread_mutex_unlock(mu); }
+
+/* The HTML report is written to a memory stream. */
+typedef struct {
+  FILE *f;
+  char *text;
+  size_t n;
+  report_html *h;
+} stream;
+
+static void free_stream(void *arg)
+{
+  stream *st = arg;
+  if (st->h) html_free(st->h);
+  if (st->f) fclose(st->f);
+  free(st->text);
+}
+
+/* The report in the format asked for, into j->out. */
+static void render(norm_judge *j, const result *r, norm_format format, const norm_options *o)
+{
+  buf_reset(&j->out);
+  if (format == NORM_FORMAT_JSON) {
+    report_json(r, &j->out);
+    return;
+  }
+  if (format == NORM_FORMAT_COMPACT) {
+    report_compact(r, &j->out);
+    return;
+  }
+  if (format == NORM_FORMAT_TEXT) {
+    text_opts to = { false, false, false };
+    report_text_buf(r, &to, &j->out);
+    return;
+  }
+  stream st = { NULL, NULL, 0, NULL };
+  oom_cleanup hold;
+  oom_push(&hold, free_stream, &st);
+  st.f = open_memstream(&st.text, &st.n);
+  if (!st.f) oom_raise();
+  /* one report at a time draws with Graphviz; the lock is let go if memory runs out */
+  oom_cleanup locked;
+  pthread_mutex_lock(&o->drawer->lock);
+  oom_push(&locked, unlock, &o->drawer->lock);
+  st.h = html_begin(o->drawer->gvc);
+  html_add(st.h, r);
+  report_html *h = st.h;
+  st.h = NULL;
+  html_end(h, st.f);
+  oom_pop(&locked);
+  pthread_mutex_unlock(&o->drawer->lock);
+  FILE *f = st.f;
+  st.f = NULL;
+  bool ok = fclose(f) == 0;
+  if (ok) buf_put(&j->out, st.text, st.n);
+  oom_pop(&hold);
+  free_stream(&st);
+  if (!ok) oom_raise();           /* the stream could not grow: memory ran out in libc */
+}
+
+/* What norm_judge_case does inside its trap: read, judge, report and make the audit
+** record; everything that holds memory is the caller's (c, r, rec) or the judge's. */
+static norm_status decide(norm_judge *j, const char *json, size_t len, const norm_options *o, norm_format format,
+                          const int32_t *date_given, norm_result *out, norm_error *err, ncase *c, result *r,
+                          audit_record *rec)
+{
+  const bc_program *p = &j->r->p;
+  buf_reset(&j->errors);
+  char case_digest[65] = "";
+  norm_audit *audit = o ? o->audit : NULL;
+  if (!case_read(j->rd, p, json, len, c, &j->errors, audit ? case_digest : NULL)) {
+    char where[256];
+    const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
+    norm_status s = case_problem(text, where, sizeof where);
+    return set_err(err, s, text, where);
+  }
+  int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
+  snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
+  out->sak_id = j->sak_id;
+  eval_case_detail(j->m, c, date, r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL);
+  if (r->error != VM_OK) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "regel %s: %s", r->error_rule, vm_status_text(r->error));
+    return set_err(err, NORM_ERR_LIMIT, msg, r->error_rule);
+  }
+  render(j, r, format, o);
+  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
+  for (size_t i = 0; i < 7; i++) out->counts[i] = r->counts[order[i]];
+  out->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
+  if (audit) {
+    /* the record: the result as norm-resultat/1 names it, whatever format was asked for */
+    const buf *line = &j->out;
+    if (format != NORM_FORMAT_JSON) {
+      buf_reset(&j->json);
+      report_json(r, &j->json);
+      line = &j->json;
+    }
+    uint8_t d[32];
+    char result_digest[65], day[11];
+    bcf_sha256(line->data ? line->data : "", line->len, d);
+    bcf_hex(d, 32, result_digest);
+    date_format(date, day);
+    rec->tid = audit_now();
+    rec->norm_version = xstrdup(NORM_VERSION);
+    rec->ruleset = xstrdup(p->sha256_hex);
+    rec->case_digest = xstrdup(case_digest);
+    rec->sak_id = xstrdup(j->sak_id);
+    rec->date = xstrdup(day);
+    rec->operator_name = xstrdup(audit->operator_name);
+    rec->findings = audit_findings_json(r);
+    rec->result_digest = xstrdup(result_digest);
+    rec->signer = xstrdup(p->signer_id);
+  }
+  out->text = j->out.data ? j->out.data : "";
+  out->len = j->out.len;
+  return NORM_OK;
+}
+
 norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
                             norm_result *out, norm_error *err)
 {
@@ -386,93 +572,47 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
   bool has_date = o && o->date;
   if (has_date && !date_parse(o->date, strlen(o->date), &date))
     return set_err(err, NORM_ERR_USAGE, "datoen må skrives ÅÅÅÅ-MM-DD", "dato");
-  const bc_program *p = &j->r->p;
   ncase c;
-  buf_reset(&j->errors);
-  char case_digest[65] = "";
-  norm_audit *audit = o ? o->audit : NULL;
-  if (!case_read(j->rd, p, json, len, &c, &j->errors, audit ? case_digest : NULL)) {
-    char where[256];
-    const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
-    norm_status s = case_problem(text, where, sizeof where);
-    set_err(err, s, text, where);
-    case_free(&c);
-    return s;
-  }
-  if (!has_date) date = c.has_date ? c.date : date_today();
-  snprintf(j->sak_id, sizeof j->sak_id, "%s", c.sak_id ? c.sak_id : "");
-  out->sak_id = j->sak_id;
   result r;
-  eval_case_detail(j->m, &c, date, &r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL);
-  norm_status s = NORM_OK;
-  if (r.error != VM_OK) {
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "regel %s: %s", r.error_rule, vm_status_text(r.error));
-    s = set_err(err, NORM_ERR_LIMIT, b.data, r.error_rule);
-    buf_free(&b);
-  } else {
-    buf_reset(&j->out);
-    if (format == NORM_FORMAT_JSON) {
-      report_json(&r, &j->out);
-    } else if (format == NORM_FORMAT_COMPACT) {
-      report_compact(&r, &j->out);
+  pending me;
+  memset(&c, 0, sizeof c);
+  memset(&r, 0, sizeof r);
+  memset(&me, 0, sizeof me);
+  /* Out of memory anywhere in reading, judging or reporting: this case is not judged, the
+  ** judge stays usable, and nothing is kept (issue 14). */
+  oom_trap trap;
+  oom_cleanup hold_c, hold_r, hold_rec;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    memset(out, 0, sizeof *out);
+    out->text = out->sak_id = "";
+    return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å vurdere saken; den er ikke vurdert", "");
+  }
+  oom_push(&hold_c, free_case, &c);
+  oom_push(&hold_r, free_result, &r);
+  oom_push(&hold_rec, free_record, &me.rec);
+  norm_status s = decide(j, json, len, o, format, has_date ? &date : NULL, out, err, &c, &r, &me.rec);
+  oom_trap_clear(&trap);
+  norm_audit *audit = o ? o->audit : NULL;
+  if (s == NORM_OK && audit) {
+    /* Recording is outside this trap: the group commit has its own (commit_batch), so
+    ** the queue and its lock are never left half done. */
+    me.rules = j->r;
+    if (record(audit, &me)) {
+      out->audit_seq = me.rec.seq;
+    } else if (me.no_memory) {
+      s = set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å lagre vurderingen i revisjonsloggen; den er ikke gitt", audit->path);
     } else {
-      char *text = NULL;
-      size_t n = 0;
-      FILE *f = open_memstream(&text, &n);
-      if (f && format == NORM_FORMAT_TEXT) {
-        text_opts to = { false, false, false };
-        report_text(&r, f, &to);
-      } else if (f) {
-        pthread_mutex_lock(&o->drawer->lock);
-        report_html *h = html_begin(o->drawer->gvc);
-        html_add(h, &r);
-        html_end(h, f);
-        pthread_mutex_unlock(&o->drawer->lock);
-      }
-      if (f && fclose(f) == 0) buf_put(&j->out, text, n);
-      else s = set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å skrive rapporten", "");
-      free(text);
-    }
-    out->text = j->out.data ? j->out.data : "";
-    out->len = j->out.len;
-    static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-    for (size_t i = 0; i < 7; i++) out->counts[i] = r.counts[order[i]];
-    out->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
-    if (s != NORM_OK) {
-      out->text = "";
-      out->len = 0;
-    } else if (audit) {
-      /* the record: the result as norm-resultat/1 names it, whatever format was asked for */
-      const buf *line = &j->out;
-      if (format != NORM_FORMAT_JSON) {
-        buf_reset(&j->json);
-        report_json(&r, &j->json);
-        line = &j->json;
-      }
-      uint8_t d[32];
-      char result_digest[65], day[11];
-      bcf_sha256(line->data ? line->data : "", line->len, d);
-      bcf_hex(d, 32, result_digest);
-      date_format(date, day);
-      pending me = { { 0, audit_now(), xstrdup(NORM_VERSION), xstrdup(p->sha256_hex), xstrdup(case_digest),
-                       xstrdup(j->sak_id), xstrdup(day), xstrdup(audit->operator_name), audit_findings_json(&r),
-                       xstrdup(result_digest), NULL, NULL, xstrdup(p->signer_id) }, j->r, false, false, NULL };
-      if (record(audit, &me)) {
-        out->audit_seq = me.rec.seq;
-      } else {
-        buf b;
-        buf_init(&b);
-        buf_printf(&b, "vurderingen kunne ikke lagres i revisjonsloggen %s (%s), og gis derfor ikke", audit->path, audit->why);
-        s = set_err(err, NORM_ERR_AUDIT, b.data, audit->path);
-        buf_free(&b);
-        out->text = "";
-        out->len = 0;
-      }
-      audit_record_free(&me.rec);
+      char msg[1024];
+      snprintf(msg, sizeof msg, "vurderingen kunne ikke lagres i revisjonsloggen %s (%s), og gis derfor ikke", audit->path, audit->why);
+      s = set_err(err, NORM_ERR_AUDIT, msg, audit->path);
     }
   }
+  if (s != NORM_OK) {
+    out->text = "";
+    out->len = 0;
+  }
+  audit_record_free(&me.rec);
   result_free(&r);
   case_free(&c);
   return s;

@@ -106,16 +106,21 @@ static size_t children(const ast_expr *e, const ast_expr **out)
   return n;
 }
 
+typedef struct { const ast_expr *e; size_t d; } depth_item;
+typedef VEC(depth_item) item_stack;
+static void free_item_stack(void *s) { vec_free((item_stack *)s); }
+
 /* Depth of e, walked with an explicit stack; stops counting past limit. */
 static size_t depth_of(const ast_expr *root, size_t limit, const ast_expr **deepest)
 {
-  typedef struct { const ast_expr *e; size_t d; } item;
-  VEC(item) stack = { 0 };
-  item first = { root, 1 };
+  item_stack stack = { 0 };
+  oom_cleanup hold;
+  oom_push(&hold, free_item_stack, &stack);
+  depth_item first = { root, 1 };
   vec_push(&stack, first);
   size_t max = 0;
   while (stack.len) {
-    item it = stack.items[--stack.len];
+    depth_item it = stack.items[--stack.len];
     if (!it.e) continue;
     if (it.d > max) {
       max = it.d;
@@ -128,15 +133,16 @@ static size_t depth_of(const ast_expr *root, size_t limit, const ast_expr **deep
     if (it.e->kind == AST_LIST || it.e->kind == AST_CALL) {
       const ast_list *l = it.e->kind == AST_LIST ? &it.e->u.list : &it.e->u.call.args;
       for (size_t i = 64; i < l->len; i++) {
-        item more = { l->items[i], it.d + 1 };
+        depth_item more = { l->items[i], it.d + 1 };
         vec_push(&stack, more);
       }
     }
     for (size_t i = 0; i < n; i++) {
-      item next = { kids[i], it.d + 1 };
+      depth_item next = { kids[i], it.d + 1 };
       vec_push(&stack, next);
     }
   }
+  oom_pop(&hold);
   vec_free(&stack);
   return max;
 }

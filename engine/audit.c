@@ -191,12 +191,11 @@ void audit_record_free(audit_record *r)
 
 /* ---- hashing ---- */
 
-static void hash_field(EVP_MD_CTX *md, const char *s)
+static bool hash_field(EVP_MD_CTX *md, const char *s)
 {
   size_t n = s ? strlen(s) : 0;
   uint8_t len[4] = { (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n };
-  EVP_DigestUpdate(md, len, 4);
-  EVP_DigestUpdate(md, s ? s : "", n);
+  return EVP_DigestUpdate(md, len, 4) && EVP_DigestUpdate(md, s ? s : "", n);
 }
 
 void audit_hash(const audit_record *r, char out[65])
@@ -204,17 +203,18 @@ void audit_hash(const audit_record *r, char out[65])
   static const uint8_t leaf[] = "\0norm-revisjon/1";   /* with its NUL: 0x00 tag 0x00 */
   char seq[24];
   snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+  /* OpenSSL fails here only for want of memory: then there is no hash, never a wrong one */
   EVP_MD_CTX *md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-  EVP_DigestUpdate(md, leaf, sizeof leaf);
+  bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, leaf, sizeof leaf);
   const char *fields[] = { seq, r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
                            r->operator_name, r->findings, r->result_digest, r->prev };
-  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) hash_field(md, fields[i]);
-  if (r->signer && *r->signer) hash_field(md, r->signer);
+  for (size_t i = 0; i < sizeof fields / sizeof *fields && ok; i++) ok = hash_field(md, fields[i]);
+  if (ok && r->signer && *r->signer) ok = hash_field(md, r->signer);
   uint8_t d[32];
   unsigned int n = 32;
-  EVP_DigestFinal_ex(md, d, &n);
+  ok = ok && EVP_DigestFinal_ex(md, d, &n);
   EVP_MD_CTX_free(md);
+  if (!ok) oom_raise();
   bcf_hex(d, 32, out);
 }
 
@@ -241,17 +241,22 @@ bool audit_case_digest(const char *json, size_t len, char out[65])
 
 char *audit_findings_json(const result *r)
 {
+  /* jansson says «no memory» by a failed call: any one, and the record would lack a
+  ** finding, so it is out of memory for the whole decision */
   json_t *a = json_array();
-  for (size_t i = 0; i < r->findings.len; i++) {
+  bool ok = a != NULL;
+  for (size_t i = 0; i < r->findings.len && ok; i++) {
     const finding *f = &r->findings.items[i];
     json_t *o = json_object();
-    json_object_set_new(o, "regel", json_string(bc_str(r->p, r->p->rules.items[f->rule].id)));
-    json_object_set_new(o, "element", f->item ? json_string(f->item) : json_null());
-    json_object_set_new(o, "status", json_string(fstatus_name[f->status]));
-    json_array_append_new(a, o);
+    ok = o && !json_object_set_new(o, "regel", json_string(bc_str(r->p, r->p->rules.items[f->rule].id))) &&
+         !json_object_set_new(o, "element", f->item ? json_string(f->item) : json_null()) &&
+         !json_object_set_new(o, "status", json_string(fstatus_name[f->status]));
+    if (ok) ok = !json_array_append_new(a, o);
+    else json_decref(o);
   }
-  char *s = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+  char *s = ok ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(a);
+  if (!s) oom_raise();
   return s;
 }
 

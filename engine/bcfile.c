@@ -15,7 +15,8 @@
 void bcf_sha256(const void *data, size_t len, uint8_t out[32])
 {
   unsigned int n = 32;
-  EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+  /* SHA-256 fails only when OpenSSL has no memory: never a checksum left unwritten */
+  if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL)) oom_raise();
 }
 
 void bcf_hex(const uint8_t *d, size_t n, char *out)
@@ -140,6 +141,8 @@ void bcf_write(const bc_program *p, buf *out)
 {
   buf payload;
   buf_init(&payload);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &payload);
   write_payload(p, &payload);
   uint8_t digest[32];
   bcf_sha256(payload.data, payload.len, digest);
@@ -148,6 +151,7 @@ void bcf_write(const bc_program *p, buf *out)
   w_u64(out, payload.len);
   buf_put(out, digest, 32);
   buf_put(out, payload.data, payload.len);
+  oom_pop(&hold);
   buf_free(&payload);
 }
 
@@ -205,12 +209,12 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
   for (uint32_t i = 0; i < n && !r->bad; i++) {
     uint32_t len = r_u32(r);
     if (r->bad || len > r->len - r->pos) { r->bad = true; break; }
-    nstr *s = xmalloc(sizeof *s + len + 1);
+    vec_push(&p->strings, NULL);            /* its place first: nothing made is left outside p */
+    nstr *s = p->strings.items[p->strings.len - 1] = xmalloc(sizeof *s + len + 1);
     s->len = len;
     memcpy(s->s, r->p + r->pos, len);
     s->s[len] = 0;
     r->pos += len;
-    vec_push(&p->strings, s);
   }
   r->section = "hode";
   p->name = r_u32(r);
@@ -223,39 +227,42 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
   p->types.len = 0;
   n = r_count(r, 24);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_type t;
-    memset(&t, 0, sizeof t);
-    t.kind = r_u32(r); t.elem = r_u32(r); t.rec = r_u32(r); t.ref = r_u32(r);
-    R_IDS(r, &t.values);
-    R_IDS(r, &t.extra);
-    vec_push(&p->types, t);
+    bc_type zero;
+    memset(&zero, 0, sizeof zero);
+    vec_push(&p->types, zero);              /* in p before its lists are read */
+    bc_type *t = &p->types.items[p->types.len - 1];
+    t->kind = r_u32(r); t->elem = r_u32(r); t->rec = r_u32(r); t->ref = r_u32(r);
+    R_IDS(r, &t->values);
+    R_IDS(r, &t->extra);
   }
   r->section = "poster";
   n = r_count(r, 12);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_record rec;
-    memset(&rec, 0, sizeof rec);
-    rec.name = r_u32(r); rec.id_field = r_u32(r);
+    bc_record zero;
+    memset(&zero, 0, sizeof zero);
+    vec_push(&p->records, zero);
+    bc_record *rec = &p->records.items[p->records.len - 1];
+    rec->name = r_u32(r); rec->id_field = r_u32(r);
     uint32_t nf = r_count(r, 12);
     for (uint32_t j = 0; j < nf; j++) {
       bc_field f;                    /* one read per statement: initializers are unsequenced */
       f.name = r_u32(r); f.type = r_u32(r); f.required = r_u32(r); f.label = BC_NONE;
-      vec_push(&rec.fields, f);
+      vec_push(&rec->fields, f);
     }
-    vec_push(&p->records, rec);
   }
   r->section = "konstanter";
   n = r_count(r, 32);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_const k;
-    memset(&k, 0, sizeof k);
-    k.kind = r_u32(r);
+    bc_const zero;
+    memset(&zero, 0, sizeof zero);
+    vec_push(&p->consts, zero);
+    bc_const *k = &p->consts.items[p->consts.len - 1];
+    k->kind = r_u32(r);
     uint64_t bits = r_u32(r);
     bits |= (uint64_t)r_u32(r) << 32;
-    memcpy(&k.num, &bits, 8);
-    k.str = r_u32(r); k.date = (int32_t)r_u32(r); k.months = (int32_t)r_u32(r); k.days = (int32_t)r_u32(r);
-    R_IDS(r, &k.items);
-    vec_push(&p->consts, k);
+    memcpy(&k->num, &bits, 8);
+    k->str = r_u32(r); k->date = (int32_t)r_u32(r); k->months = (int32_t)r_u32(r); k->days = (int32_t)r_u32(r);
+    R_IDS(r, &k->items);
   }
   r->section = "vilkår";
   n = r_count(r, 20);
@@ -278,22 +285,23 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
   r->section = "regler";
   n = r_count(r, 17 * 4 + 12);
   for (uint32_t i = 0; i < n && !r->bad; i++) {
-    bc_rule ru;
-    memset(&ru, 0, sizeof ru);
-    ru.id = r_u32(r); ru.title = r_u32(r); ru.quote = r_u32(r); ru.guide = r_u32(r); ru.strength = r_u32(r);
-    ru.from = (int32_t)r_u32(r); ru.to = (int32_t)r_u32(r); ru.line = r_u32(r); ru.var_local = r_u32(r);
-    ru.coll = r_u32(r); ru.filter = r_u32(r); ru.scope = r_u32(r); ru.exception = r_u32(r); ru.check = r_u32(r);
-    ru.message = r_u32(r); ru.message_ok = r_u32(r); ru.check_text = r_u32(r);
-    ru.filter_top = ru.scope_top = ru.exception_top = ru.check_top = BC_NONE;
-    R_IDS(r, &ru.sources);
-    R_IDS(r, &ru.aliases);
+    bc_rule zero;
+    memset(&zero, 0, sizeof zero);
+    vec_push(&p->rules, zero);
+    bc_rule *ru = &p->rules.items[p->rules.len - 1];
+    ru->id = r_u32(r); ru->title = r_u32(r); ru->quote = r_u32(r); ru->guide = r_u32(r); ru->strength = r_u32(r);
+    ru->from = (int32_t)r_u32(r); ru->to = (int32_t)r_u32(r); ru->line = r_u32(r); ru->var_local = r_u32(r);
+    ru->coll = r_u32(r); ru->filter = r_u32(r); ru->scope = r_u32(r); ru->exception = r_u32(r); ru->check = r_u32(r);
+    ru->message = r_u32(r); ru->message_ok = r_u32(r); ru->check_text = r_u32(r);
+    ru->filter_top = ru->scope_top = ru->exception_top = ru->check_top = BC_NONE;
+    R_IDS(r, &ru->sources);
+    R_IDS(r, &ru->aliases);
     uint32_t nd = r_count(r, 16);
     for (uint32_t j = 0; j < nd; j++) {
       bc_doc d;
       d.type = r_u32(r); d.text = r_u32(r); d.on_deviation = r_u32(r); d.check = r_u32(r);
-      vec_push(&ru.docs, d);
+      vec_push(&ru->docs, d);
     }
-    vec_push(&p->rules, ru);
   }
   r->section = "kodeblokker";
   n = r_count(r, 20);

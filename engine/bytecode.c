@@ -85,12 +85,15 @@ uint32_t bc_intern(bc_program *p, const char *s, size_t len)
   uint32_t h = hash_bytes(s, len);
   uint32_t at = hindex_find(&p->string_index, h, intern_eq, &key);
   if (at != UINT32_MAX) return at;
-  hindex_add(&p->string_index, h, (uint32_t)p->strings.len);
+  /* the string's place first, so that the index and the table agree if memory runs out */
+  vec_push(&p->strings, NULL);
+  p->strings.len--;
   nstr *t = xmalloc(sizeof *t + len + 1);
   t->len = (uint32_t)len;
   memcpy(t->s, s, len);
   t->s[len] = 0;
-  vec_push(&p->strings, t);
+  p->strings.items[p->strings.len++] = t;
+  hindex_add(&p->string_index, h, (uint32_t)p->strings.len - 1);
   return (uint32_t)(p->strings.len - 1);
 }
 

@@ -133,8 +133,11 @@ static void expected(loader *l, const char *what, jsd_val v)
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   found(l, &b, v);
   err(l, "forventet %s, fikk %s", what, b.data);
+  oom_pop(&hold);
   buf_free(&b);
 }
 
@@ -160,7 +163,7 @@ static bool take_members(loader *l, jsd_val obj, size_t *base, size_t *n)
         if (m[i].len == m[j].len && !memcmp(m[i].key, m[j].key, m[i].len)) l->strict_fail = true;
   } else {
     /* many keys: compare neighbours in a sorted copy, so the cost stays n log n */
-    jsd_member *copy = xmalloc(*n * sizeof *copy);
+    jsd_member *copy = xmalloc(*n * sizeof *copy);   /* nothing allocates while it is held */
     memcpy(copy, m, *n * sizeof *copy);
     qsort(copy, *n, sizeof *copy, cmp_member);
     for (size_t i = 1; i < *n; i++)
@@ -317,13 +320,17 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
         ok = a->len == n && !memcmp(a->s, s, n);
       }
       if (!ok) {
-        buf b;
+        buf b, f;
         buf_init(&b);
-        for (size_t i = 0; i < t->values.len; i++) buf_printf(&b, "%s\"%s\"", i ? ", " : "", bc_str(p, t->values.items[i]));
-        buf f;
         buf_init(&f);
+        oom_cleanup hold_b, hold_f;
+        oom_hold_buf(&hold_b, &b);
+        oom_hold_buf(&hold_f, &f);
+        for (size_t i = 0; i < t->values.len; i++) buf_printf(&b, "%s\"%s\"", i ? ", " : "", bc_str(p, t->values.items[i]));
         found(l, &f, *v);
         err(l, "forventet en av %s, fikk %s", b.data, f.data);
+        oom_pop(&hold_f);
+        oom_pop(&hold_b);
         buf_free(&b);
         buf_free(&f);
         return v_unknown();
@@ -399,6 +406,8 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
   /* which member each field is, and which members the schema does not name */
   uint8_t known_small[64];
   uint8_t *known = nm <= sizeof known_small ? known_small : xcalloc(nm, 1);
+  oom_cleanup hold;
+  if (known != known_small) oom_hold_mem(&hold, known);
   memset(known, 0, nm < sizeof known_small ? nm : sizeof known_small);
   size_t mark = l->path.len;
   for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
@@ -435,7 +444,10 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
       if (l->path.data) l->path.data[mark] = 0;
     }
   }
-  if (known != known_small) free(known);
+  if (known != known_small) {
+    oom_pop(&hold);
+    free(known);
+  }
   l->rd->members.len = base;
   return r;
 }
@@ -476,9 +488,9 @@ static const struct keyed_id *ids_of(loader *l, id_lists *ls, uint32_t field, si
     uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
     l->ids.len = 0;
     if (lv.tag == V_LIST) sorted_ids(l, lv.u.list, idf);
+    ls->list[at].ids = xmalloc((l->ids.len ? l->ids.len : 1) * sizeof *l->ids.items);
     ls->list[at].field = field;
     ls->list[at].n = l->ids.len;
-    ls->list[at].ids = xmalloc((l->ids.len ? l->ids.len : 1) * sizeof *l->ids.items);
     if (l->ids.len) memcpy(ls->list[at].ids, l->ids.items, l->ids.len * sizeof *l->ids.items);
     ls->n++;
   }
@@ -515,13 +527,23 @@ static void refs_in(loader *l, id_lists *ls, uint32_t type, value v, const nrec 
 /* After the whole case is read, for the ids of a list may come after what points at them.
 ** Walks the case in the schema's order; each list's ids are sorted once, so the check
 ** costs (n + m) log n and holds nothing per reference. */
+static void free_id_lists(void *arg)
+{
+  id_lists *ls = arg;
+  for (size_t k = 0; k < ls->n; k++) free(ls->list[k].ids);
+  ls->n = 0;
+}
+
 static void check_refs(loader *l)
 {
   const bc_program *p = l->p;
   id_lists ls = { .n = 0 };
+  oom_cleanup hold;
+  oom_push(&hold, free_id_lists, &ls);
   const bc_record *rd = &p->records.items[p->root];
   for (uint32_t i = 0; i < rd->fields.len; i++) refs_in(l, &ls, rd->fields.items[i].type, l->c->root->fields[i], l->c->root, i, -1);
-  for (size_t k = 0; k < ls.n; k++) free(ls.list[k].ids);
+  oom_pop(&hold);
+  free_id_lists(&ls);
 }
 
 const char *case_json_error(int code, const char *fallback)
@@ -572,8 +594,17 @@ static void parse_error(const char *json, size_t len, buf *errors)
     buf_printf(errors, "(roten): nøstingen er dypere enn %d nivåer\n", CASE_MAX_DEPTH);
     return;
   }
+  if (json_error_code(&je) == json_error_out_of_memory) oom_raise();   /* not the case's fault */
   buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column,
              case_json_error(json_error_code(&je), "ugyldig JSON"));
+}
+
+static void free_loader(void *arg)
+{
+  loader *l = arg;
+  vec_free(&l->ids);
+  vec_free(&l->dups);
+  buf_free(&l->path);
 }
 
 bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
@@ -587,8 +618,11 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
   l.c = c;
   l.rd = rd;
   l.errors = errors;
+  oom_cleanup hold;
+  oom_push(&hold, free_loader, &l);
   if (len > CASE_MAX_BYTES) {
     buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
+    oom_pop(&hold);
     return false;
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
@@ -596,10 +630,12 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
   jsd_status st = jsd_parse(rd->parser, json + bom, len - bom, &doc);
   if (st == JSD_NOMEM) {
     buf_printf(errors, "%s\n", CASE_NO_MEMORY);
+    oom_pop(&hold);
     return false;
   }
   if (st != JSD_OK) {
     parse_error(json + bom, len - bom, errors);
+    oom_pop(&hold);
     return false;
   }
   size_t mark = errors->len;
@@ -626,8 +662,11 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
     } else if (!fs || fl != strlen(want) || memcmp(fs, want, fl)) {
       buf f;
       buf_init(&f);
+      oom_cleanup hold_f;
+      oom_hold_buf(&hold_f, &f);
       if (has_fmt) found(&l, &f, fmt); else buf_puts(&f, "ingenting");
       buf_printf(errors, "format: forventet \"%s\", fikk %s\n", want, f.data);
+      oom_pop(&hold_f);
       buf_free(&f);
     } else {
       c->root = convert_record(&l, p->root, doc, NULL, 0, -1, 0);
@@ -660,9 +699,8 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
     bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, d);
     bcf_hex(d, 32, digest);
   }
-  vec_free(&l.ids);
-  vec_free(&l.dups);
-  buf_free(&l.path);
+  oom_pop(&hold);
+  free_loader(&l);
   return ok;
 }
 

@@ -92,7 +92,33 @@ typedef struct {
   uint32_t line_file;        /* only this file's lines go into the line table */
   uint32_t last_line;
   bool ok;
+  /* Working space the compiler owns, so that nothing leaks if memory runs out (util.h):
+  ** a condition's words, a fact's path, and texts for messages about errors (kept until
+  ** the end: there are few). */
+  buf words, words_false, path;
+  VEC(buf *) tmps;
 } cg;
+
+/* A buffer for the text of an error message, freed with the compiler. */
+static buf *cg_tmp(cg *c)
+{
+  vec_push(&c->tmps, NULL);                  /* its place first: a buffer made is in the list */
+  buf *b = xcalloc(1, sizeof *b);
+  c->tmps.items[c->tmps.len - 1] = b;
+  return b;
+}
+
+/* src_span, interned (the copy is let go also if memory runs out). */
+static uint32_t intern_span(cg *c, srcloc loc)
+{
+  char *t = src_span(c->src, loc);
+  oom_cleanup hold;
+  oom_hold_mem(&hold, t);
+  uint32_t s = bc_intern(c->p, t, strlen(t));
+  oom_pop(&hold);
+  free(t);
+  return s;
+}
 
 #define CG_MAX_INLINE_DEPTH 200
 #define CG_MAX_CODE (8 << 20)
@@ -103,14 +129,12 @@ static void use_fact(cg *c, uint32_t rec, uint32_t f);
 static void error(cg *c, srcloc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void error(cg *c, srcloc loc, const char *fmt, ...)
 {
-  buf b;
-  buf_init(&b);
+  buf *b = cg_tmp(c);
   va_list ap;
   va_start(ap, fmt);
-  buf_vprintf(&b, fmt, ap);
+  buf_vprintf(b, fmt, ap);
   va_end(ap);
-  diag_at(c->src, DIAG_ERROR, loc, "%s", b.data);
-  buf_free(&b);
+  diag_at(c->src, DIAG_ERROR, loc, "%s", b->data);
   c->ok = false;
 }
 
@@ -220,9 +244,7 @@ static bool cond_eq(const void *ctx, uint32_t i)
 static uint32_t cond_for(cg *c, const ast_expr *e)
 {
   srcloc loc = e->loc;
-  char *text = src_span(c->src, loc);
-  uint32_t s = bc_intern(c->p, text, strlen(text));
-  free(text);
+  uint32_t s = intern_span(c, loc);
   const char *fname = src_key(c->src, loc.file);
   uint32_t f = bc_intern(c->p, fname, strlen(fname));
   uint32_t flags = c->inlining.len ? COND_INLINED : 0;
@@ -231,15 +253,13 @@ static uint32_t cond_for(cg *c, const ast_expr *e)
   uint32_t at = hindex_find(&c->cond_index, h, cond_eq, &key);
   if (at != UINT32_MAX) return at;
   hindex_add(&c->cond_index, h, (uint32_t)c->p->conds.len);
-  buf w, wf;
-  buf_init(&w);
-  buf_init(&wf);
-  words_cond(c->p, e, true, &w);
-  words_cond(c->p, e, false, &wf);
+  buf *w = &c->words, *wf = &c->words_false;
+  buf_reset(w);
+  buf_reset(wf);
+  words_cond(c->p, e, true, w);
+  words_cond(c->p, e, false, wf);
   bc_cond k = { s, f, loc.line, loc.col, flags, BC_NONE, (uint32_t)kind_of_cond(e),
-                bc_intern(c->p, w.data ? w.data : "", w.len), bc_intern(c->p, wf.data ? wf.data : "", wf.len) };
-  buf_free(&w);
-  buf_free(&wf);
+                bc_intern(c->p, w->data ? w->data : "", w->len), bc_intern(c->p, wf->data ? wf->data : "", wf->len) };
   vec_push(&c->p->conds, k);
   return (uint32_t)(c->p->conds.len - 1);
 }
@@ -303,14 +323,12 @@ static void unknown_name(cg *c, ast_expr *e)
   for (size_t i = 0; i < c->u->defs.len && n < 256; i++) cands[n++] = c->u->defs.items[i]->name;
   const bc_record *root = &c->p->records.items[c->p->root];
   for (size_t i = 0; i < root->fields.len && n < 256; i++) cands[n++] = bc_str(c->p, root->fields.items[i].name);
-  buf b;
-  buf_init(&b);
-  buf_printf(&b, "ukjent navn «%s»", name);
-  sema_suggest(&b, name, cands, n);
-  if (b.len == strlen(name) + strlen("ukjent navn «»"))
-    buf_puts(&b, ": ikke en variabel, parameter, definisjon eller et felt i saksmappen");
-  error(c, e->loc, "%s", b.data);
-  buf_free(&b);
+  buf *b = cg_tmp(c);
+  buf_printf(b, "ukjent navn «%s»", name);
+  sema_suggest(b, name, cands, n);
+  if (b->len == strlen(name) + strlen("ukjent navn «»"))
+    buf_puts(b, ": ikke en variabel, parameter, definisjon eller et felt i saksmappen");
+  error(c, e->loc, "%s", b->data);
 }
 
 /* Semantic analysis: the parameter is used, and the rule or guideline being compiled reaches it. */
@@ -403,6 +421,8 @@ static void make_rec_paths(cg *c)
   if (c->p->root >= n) return;
   c->rec_paths[c->p->root] = xstrdup("");
   uint32_t *queue = xcalloc(n + 1, sizeof *queue);
+  oom_cleanup hold;
+  oom_hold_mem(&hold, queue);
   size_t head = 0, tail = 0;
   queue[tail++] = c->p->root;
   while (head < tail) {
@@ -413,13 +433,14 @@ static void make_rec_paths(cg *c)
       bool list = t->kind == TK_LIST;
       if (list) t = &c->p->types.items[t->elem];
       if (t->kind != TK_REC || c->rec_paths[t->rec]) continue;
-      buf b;
-      buf_init(&b);
-      buf_printf(&b, "%s%s%s%s", c->rec_paths[r], *c->rec_paths[r] ? "." : "", bc_str(c->p, rd->fields.items[i].name), list ? "[]" : "");
-      c->rec_paths[t->rec] = buf_take(&b);
+      buf *b = &c->path;
+      buf_reset(b);
+      buf_printf(b, "%s%s%s%s", c->rec_paths[r], *c->rec_paths[r] ? "." : "", bc_str(c->p, rd->fields.items[i].name), list ? "[]" : "");
+      c->rec_paths[t->rec] = xstrdup(b->data);
       queue[tail++] = t->rec;
     }
   }
+  oom_pop(&hold);
   free(queue);
 }
 
@@ -429,16 +450,12 @@ static void use_fact(cg *c, uint32_t rec, uint32_t f)
   if (!c->uses) return;
   if (!c->rec_paths) make_rec_paths(c);
   const char *prefix = c->rec_paths[rec] ? c->rec_paths[rec] : "…";
-  buf b;
-  buf_init(&b);
-  buf_printf(&b, "%s%s%s", prefix, *prefix ? "." : "", bc_str(c->p, c->p->records.items[rec].fields.items[f].name));
+  buf *b = &c->path;
+  buf_reset(b);
+  buf_printf(b, "%s%s%s", prefix, *prefix ? "." : "", bc_str(c->p, c->p->records.items[rec].fields.items[f].name));
   for (size_t i = 0; i < c->uses->facts.len; i++)
-    if (!strcmp(c->uses->facts.items[i], b.data)) {
-      buf_free(&b);
-      return;
-    }
-  vec_push(&c->uses->facts, arena_strdup(&c->u->mem, b.data));
-  buf_free(&b);
+    if (!strcmp(c->uses->facts.items[i], b->data)) return;
+  vec_push(&c->uses->facts, arena_strdup(&c->u->mem, b->data));
 }
 
 static uint32_t cg_field(cg *c, ast_expr *e)
@@ -451,28 +468,27 @@ static uint32_t cg_field(cg *c, ast_expr *e)
     return TY_ANY;
   }
   const bc_type *t = &c->p->types.items[bt];
-  buf b;
-  buf_init(&b);
   if (t->kind != TK_REC) {
     if (t->kind == TK_LIST) {
-      char *base = src_span(c->src, e->u.field.base->loc);
-      error(c, e->loc, "«%s» er en liste; bruk «finnes», «alle» eller «for hvert» for å se på elementene", base);
-      free(base);
+      char *span = src_span(c->src, e->u.field.base->loc);
+      oom_cleanup hold;
+      oom_hold_mem(&hold, span);
+      error(c, e->loc, "«%s» er en liste; bruk «finnes», «alle» eller «for hvert» for å se på elementene", span);
+      oom_pop(&hold);
+      free(span);
     } else
-      error(c, e->loc, "«.%s»: verdien foran punktumet er %s, ikke en post med felt", e->u.field.name, type_name(c, bt, &b));
-    buf_free(&b);
+      error(c, e->loc, "«.%s»: verdien foran punktumet er %s, ikke en post med felt", e->u.field.name, type_name(c, bt, cg_tmp(c)));
     return TY_ERROR;
   }
   uint32_t f = sema_field(c->p, t->rec, e->u.field.name);
   if (f == BC_NONE) {
+    buf *b = cg_tmp(c);
     const char *rname = bc_str(c->p, c->p->records.items[t->rec].name);
-    buf_printf(&b, "ukjent faktasti: posten «%s» har ikke feltet «%s»", rname, e->u.field.name);
-    sema_suggest_field(&b, c->p, t->rec, e->u.field.name);
-    error(c, e->loc, "%s", b.data);
-    buf_free(&b);
+    buf_printf(b, "ukjent faktasti: posten «%s» har ikke feltet «%s»", rname, e->u.field.name);
+    sema_suggest_field(b, c->p, t->rec, e->u.field.name);
+    error(c, e->loc, "%s", b->data);
     return TY_ERROR;
   }
-  buf_free(&b);
   e->u.field.field = f;
   use_fact(c, t->rec, f);
   emit_u16(c, OP_FIELD, f, e->loc);
@@ -561,8 +577,6 @@ static uint32_t cg_builtin(cg *c, ast_expr *e, int bi)
     return TY_ERROR;
   }
   if (b->special == STD_SPECIAL_MATCH) return cg_match(c, e);
-  buf tb;
-  buf_init(&tb);
   uint32_t first = TY_ANY;
   for (size_t i = 0; i < args->len; i++) {
     uint32_t t = cg_expr(c, args->items[i]);
@@ -571,14 +585,10 @@ static uint32_t cg_builtin(cg *c, ast_expr *e, int bi)
     bool ok = want == STD_ANY || t == TY_ERROR ||
               (want == STD_ANY_LIST ? c->p->types.items[t].kind == TK_LIST || t == TY_ANY : sema_assignable(c->p, want, t));
     if (!ok) {
-      buf w;
-      buf_init(&w);
       error(c, args->items[i]->loc, "argument %zu til %s(…) skal være %s, men er %s", i + 1, b->name,
-            bc_type_name(c->p, want, &w), type_name(c, t, &tb));
-      buf_free(&w);
+            bc_type_name(c->p, want, cg_tmp(c)), type_name(c, t, cg_tmp(c)));
     }
   }
-  buf_free(&tb);
   if (b->special == STD_SPECIAL_WRITTEN) emit_op(c, OP_WRITTEN, e->loc);
   else if (b->special == STD_SPECIAL_MISSING) emit_op(c, OP_MISSING, e->loc);
   else if (b->special == STD_SPECIAL_OR_EMPTY) {
@@ -679,12 +689,10 @@ static uint32_t cg_call(cg *c, ast_expr *e)
   size_t n = 0;
   for (size_t i = 0; i < std_nbuiltins; i++) cands[n++] = std_builtins[i].name;
   for (size_t i = 0; i < c->u->defs.len && n < 256; i++) cands[n++] = c->u->defs.items[i]->name;
-  buf b;
-  buf_init(&b);
-  buf_printf(&b, "ukjent funksjon «%s»", name);
-  sema_suggest(&b, name, cands, n);
-  error(c, e->u.call.name_loc, "%s", b.data);
-  buf_free(&b);
+  buf *b = cg_tmp(c);
+  buf_printf(b, "ukjent funksjon «%s»", name);
+  sema_suggest(b, name, cands, n);
+  error(c, e->u.call.name_loc, "%s", b->data);
   return TY_ERROR;
 }
 
@@ -698,10 +706,9 @@ static void check_enum_literal(cg *c, uint32_t t, ast_expr *lit)
     if (v && v->subst) lit = v->subst;
   }
   if (lit->kind != AST_STR) return;
-  buf why;
-  buf_init(&why);
-  if (!sema_enum_ok(c->p, t, lit->u.str.s, lit->u.str.len, &why)) error(c, lit->loc, "%s", why.data);
-  buf_free(&why);
+  buf *why = &c->path;
+  buf_reset(why);
+  if (!sema_enum_ok(c->p, t, lit->u.str.s, lit->u.str.len, why)) error(c, lit->loc, "%s", why->data);
 }
 
 static uint32_t cg_logic(cg *c, ast_expr *e)
@@ -714,11 +721,8 @@ static uint32_t cg_logic(cg *c, ast_expr *e)
   patch_jump(c, j, e->loc);
   const char *why = NULL;
   if (sema_binary(c->p, e->u.bin.op, lt, rt, &why) == TY_ERROR && lt != TY_ERROR && rt != TY_ERROR) {
-    buf b;
-    buf_init(&b);
     error(c, sema_is_bool(lt) ? e->u.bin.r->loc : e->u.bin.l->loc,
-          "%s; her står %s", why, type_name(c, sema_is_bool(lt) ? rt : lt, &b));
-    buf_free(&b);
+          "%s; her står %s", why, type_name(c, sema_is_bool(lt) ? rt : lt, cg_tmp(c)));
     return TY_ERROR;
   }
   return TY_BOOL;
@@ -746,14 +750,10 @@ static uint32_t cg_binary(cg *c, ast_expr *e)
       return TY_ERROR;
     }
     if (lt != TY_ERROR && rt != TY_ERROR) {
-      buf a, b;
-      buf_init(&a);
-      buf_init(&b);
-      bc_type_name(c->p, lt, &a);
-      bc_type_name(c->p, rt, &b);
-      error(c, e->loc, "%s (venstre side er %s, høyre side er %s)", why, a.data, b.data);
-      buf_free(&a);
-      buf_free(&b);
+      buf *a = cg_tmp(c), *b = cg_tmp(c);
+      bc_type_name(c->p, lt, a);
+      bc_type_name(c->p, rt, b);
+      error(c, e->loc, "%s (venstre side er %s, høyre side er %s)", why, a->data, b->data);
     }
     emit_op(c, OP_POP, e->loc);
     return TY_ERROR;
@@ -786,11 +786,8 @@ static uint32_t cg_quant(cg *c, ast_expr *e)
   uint32_t elem = TY_ANY;
   if (ct != TY_ERROR && ct != TY_ANY) {
     if (c->p->types.items[ct].kind != TK_LIST) {
-      buf b;
-      buf_init(&b);
       error(c, e->u.quant.coll->loc, "etter «%s %s i» må det stå en liste, men dette er %s",
-            q == Q_EXISTS ? "finnes" : q == Q_ALL ? "alle" : "antall(", e->u.quant.var, type_name(c, ct, &b));
-      buf_free(&b);
+            q == Q_EXISTS ? "finnes" : q == Q_ALL ? "alle" : "antall(", e->u.quant.var, type_name(c, ct, cg_tmp(c)));
     } else {
       elem = c->p->types.items[ct].elem;
     }
@@ -947,10 +944,7 @@ static uint32_t cg_cond_block(cg *c, block_kind kind, ast_expr *e, const char *w
   uint32_t b = block_begin(c, kind);
   uint32_t t = cg_expr(c, e);
   if (!sema_is_bool(t) && t != TY_ERROR) {
-    buf tb;
-    buf_init(&tb);
-    error(c, e->loc, "%s må være et vilkår (sann/usann), men dette er %s", what, type_name(c, t, &tb));
-    buf_free(&tb);
+    error(c, e->loc, "%s må være et vilkår (sann/usann), men dette er %s", what, type_name(c, t, cg_tmp(c)));
   }
   *top = is_cond(e, t) ? cond_for(c, e) : BC_NONE;
   c->pending.len = 0;
@@ -978,6 +972,8 @@ static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
   size_t n = m->len, i = 0;
   buf lit;
   buf_init(&lit);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &lit);
   const srcfile *f = &c->src->files.items[m->loc.file];
   while (i <= n) {
     if (i < n && s[i] == '\\' && i + 1 < n && (s[i + 1] == '{' || s[i + 1] == '}')) {
@@ -1047,6 +1043,7 @@ static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
     }
     i = j + 1;
   }
+  oom_pop(&hold);
   buf_free(&lit);
   emit_op(c, OP_TRUE, m->loc);
   block_end(c, b, m->loc);
@@ -1056,14 +1053,6 @@ static uint32_t cg_message(cg *c, block_kind kind, const ast_string *m)
 static uint32_t str_or_none(cg *c, const ast_string *s, bool has)
 {
   return has ? bc_intern(c->p, s->s, s->len) : BC_NONE;
-}
-
-static uint32_t intern_span(cg *c, srcloc loc)
-{
-  char *t = src_span(c->src, loc);
-  uint32_t s = bc_intern(c->p, t, strlen(t));
-  free(t);
-  return s;
 }
 
 static void fix_locals(cg *c, size_t first_block)
@@ -1082,11 +1071,21 @@ static void reset_frame(cg *c, uint32_t file)
   c->line_file = file;
 }
 
+static void free_rule_lists(void *arg)
+{
+  bc_rule *br = arg;
+  vec_free(&br->sources);
+  vec_free(&br->aliases);
+  vec_free(&br->docs);
+}
+
 static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
 {
   if (c->too_big) return;
   bc_rule br;
   memset(&br, 0, sizeof br);
+  oom_cleanup hold;                          /* its lists, until the rule is in the program */
+  oom_push(&hold, free_rule_lists, &br);
   br.id = bc_intern(c->p, r->id, strlen(r->id));
   br.title = bc_intern(c->p, r->title.s, r->title.len);
   br.quote = str_or_none(c, &r->quote, r->has_quote);
@@ -1161,6 +1160,7 @@ static void cg_rule(cg *c, ast_rule *r, uint32_t guide)
   fix_locals(c, first);
   c->uses = NULL;
   vec_push(&c->p->rules, br);
+  oom_pop(&hold);
 }
 
 /* ---- declarations and checks across them ---- */
@@ -1176,10 +1176,15 @@ static int cmp_version(const void *a, const void *b)
 
 /* Versions of one guideline id must not be in force at the same time: sorted by start,
 ** each must start after every earlier one has ended. */
+typedef VEC(struct version) version_list;
+static void free_versions(void *v) { vec_free((version_list *)v); }
+
 static void check_versions(cg *c, name_table *guides)
 {
   ast_unit *u = c->u;
-  VEC(struct version) v = { 0 };
+  version_list v = { 0 };
+  oom_cleanup hold;
+  oom_push(&hold, free_versions, &v);
   for (size_t gi = 0; gi < u->guidelines.len; gi++) {
     ast_guideline *g = u->guidelines.items[gi];
     uint32_t first = names_find(guides, g->id);
@@ -1202,15 +1207,25 @@ static void check_versions(cg *c, name_table *guides)
       if (v.items[k].to > v.items[open].to) open = k;
     }
   }
+  oom_pop(&hold);
   vec_free(&v);
+}
+
+static void free_two_tables(void *t)
+{
+  names_free(&((name_table *)t)[0]);
+  names_free(&((name_table *)t)[1]);
 }
 
 static void check_ids(cg *c)
 {
   ast_unit *u = c->u;
-  name_table guides = { 0 }, rules = { 0 };
-  for (size_t gi = 0; gi < u->guidelines.len; gi++) names_add(&guides, u->guidelines.items[gi]->id, (uint32_t)gi, 0);
-  check_versions(c, &guides);
+  name_table tables[2], *guides = &tables[0], *rules = &tables[1];
+  memset(tables, 0, sizeof tables);
+  oom_cleanup hold;
+  oom_push(&hold, free_two_tables, tables);
+  for (size_t gi = 0; gi < u->guidelines.len; gi++) names_add(guides, u->guidelines.items[gi]->id, (uint32_t)gi, 0);
+  check_versions(c, guides);
   /* A rule id may appear again in another version of the same guideline, nowhere else; an
   ** earlier rule's aliases count as its ids. */
   for (size_t gi = 0; gi < u->guidelines.len; gi++) {
@@ -1218,9 +1233,9 @@ static void check_ids(cg *c)
     for (size_t ri = 0; ri < g->rules.len; ri++) {
       ast_rule *r = g->rules.items[ri];
       const ast_rule *last = NULL;
-      for (uint32_t k = names_find(&rules, r->id); k != UINT32_MAX; k = rules.e.items[k].next) {
-        ast_guideline *h = u->guidelines.items[rules.e.items[k].guide];
-        ast_rule *o = h->rules.items[rules.e.items[k].rule];
+      for (uint32_t k = names_find(rules, r->id); k != UINT32_MAX; k = rules->e.items[k].next) {
+        ast_guideline *h = u->guidelines.items[rules->e.items[k].guide];
+        ast_rule *o = h->rules.items[rules->e.items[k].rule];
         if (o == last) continue;                 /* its id and an alias both match */
         last = o;
         if (h == g)
@@ -1228,12 +1243,12 @@ static void check_ids(cg *c)
         else if (strcmp(h->id, g->id))
           error(c, r->id_loc, "regel-id-en %s er allerede brukt i retningslinjen %s", r->id, h->id);
       }
-      names_add(&rules, r->id, (uint32_t)gi, (uint32_t)ri);
-      for (size_t a = 0; a < r->aliases.len; a++) names_add(&rules, r->aliases.items[a], (uint32_t)gi, (uint32_t)ri);
+      names_add(rules, r->id, (uint32_t)gi, (uint32_t)ri);
+      for (size_t a = 0; a < r->aliases.len; a++) names_add(rules, r->aliases.items[a], (uint32_t)gi, (uint32_t)ri);
     }
   }
-  names_free(&guides);
-  names_free(&rules);
+  oom_pop(&hold);
+  free_two_tables(tables);
   for (size_t i = 0; i < u->params.len; i++)
     if (names_add(&c->params, u->params.items[i]->name, (uint32_t)i, 0) != UINT32_MAX)
       error(c, u->params.items[i]->loc, "parameteren «%s» er allerede definert", u->params.items[i]->name);
@@ -1287,6 +1302,29 @@ static void check_unused(cg *c)
   c->p->blocks.len = blocks;
 }
 
+static void free_cg(void *arg)
+{
+  cg *c = arg;
+  for (size_t i = 0; c->rec_paths && i < c->p->records.len; i++) free(c->rec_paths[i]);
+  free(c->rec_paths);
+  c->rec_paths = NULL;
+  vec_free(&c->scope);
+  names_free(&c->params);
+  names_free(&c->defs);
+  hindex_free(&c->cond_index);
+  vec_free(&c->inlining);
+  vec_free(&c->evaluating);
+  vec_free(&c->pending);
+  buf_free(&c->words);
+  buf_free(&c->words_false);
+  buf_free(&c->path);
+  for (size_t i = 0; i < c->tmps.len; i++) {
+    if (c->tmps.items[i]) buf_free(c->tmps.items[i]);
+    free(c->tmps.items[i]);
+  }
+  vec_free(&c->tmps);
+}
+
 bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
 {
   cg c;
@@ -1295,7 +1333,13 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
   c.src = u->src;
   c.p = p;
   c.ok = true;
-  if (!sema_schema(u, p)) return false;
+  oom_cleanup hold;
+  oom_push(&hold, free_cg, &c);
+  if (!sema_schema(u, p)) {
+    oom_pop(&hold);
+    free_cg(&c);
+    return false;
+  }
   p->name = u->has_ruleset_name ? bc_intern(p, u->ruleset_name.s, u->ruleset_name.len)
                                 : bc_intern(p, default_name, strlen(default_name));
   check_ids(&c);
@@ -1341,14 +1385,7 @@ bool cg_program(ast_unit *u, bc_program *p, const char *default_name)
     diag_plain(u->src, DIAG_ERROR, "en regel er for sammensatt (for mange variabler eller nøstede løkker)");
     c.ok = false;
   }
-  for (size_t i = 0; c.rec_paths && i < p->records.len; i++) free(c.rec_paths[i]);
-  free(c.rec_paths);
-  vec_free(&c.scope);
-  names_free(&c.params);
-  names_free(&c.defs);
-  hindex_free(&c.cond_index);
-  vec_free(&c.inlining);
-  vec_free(&c.evaluating);
-  vec_free(&c.pending);
+  oom_pop(&hold);
+  free_cg(&c);
   return c.ok && u->src->errors == 0;
 }

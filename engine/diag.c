@@ -27,8 +27,15 @@ void src_free(srcset *s)
 
 uint32_t src_add(srcset *s, const char *name, const char *path, char *text, size_t len)
 {
-  srcfile f = { xstrdup(name), path ? xstrdup(path) : NULL, NULL, text, len };
+  /* the file's place first, holding text (the srcset owns it from here), then its names */
+  oom_cleanup hold;
+  oom_hold_mem(&hold, text);
+  srcfile f = { NULL, NULL, NULL, text, len };
   vec_push(&s->files, f);
+  oom_pop(&hold);
+  srcfile *at = &s->files.items[s->files.len - 1];
+  at->name = xstrdup(name);
+  if (path) at->path = xstrdup(path);
   return (uint32_t)(s->files.len - 1);
 }
 
@@ -48,6 +55,8 @@ static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *f
   }
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   buf_vprintf(&b, fmt, ap);
   /* Inlined definitions can report the same problem once per use: say it once. */
   for (size_t i = 0; i < s->diags.len; i++) {
@@ -55,13 +64,16 @@ static void diag_add(srcset *s, diag_level lvl, const srcloc *loc, const char *f
     if (o->has_loc == (loc != NULL) && (!loc || (o->loc.file == loc->file && o->loc.off == loc->off)) &&
         !strcmp(o->msg, b.data)) {
       if (lvl == DIAG_ERROR) s->errors--;
+      oom_pop(&hold);
       buf_free(&b);
       return;
     }
   }
-  diag d = { lvl, {0}, loc != NULL, buf_take(&b) };
+  if (!b.data) buf_puts(&b, "");             /* an empty message is still a string */
+  diag d = { lvl, {0}, loc != NULL, b.data };
   if (loc) d.loc = *loc;
-  vec_push(&s->diags, d);
+  vec_push(&s->diags, d);                   /* b is held until its text is in the list */
+  oom_pop(&hold);
 }
 
 void diag_at(srcset *s, diag_level lvl, srcloc loc, const char *fmt, ...)
@@ -87,6 +99,8 @@ char *src_span(const srcset *s, srcloc loc)
   /* Fold runs of white space (a condition may span lines) into one space. */
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   bool space = false;
   for (uint32_t i = loc.off; i < loc.end_off; i++) {
     char c = f->text[i];
@@ -95,6 +109,7 @@ char *src_span(const srcset *s, srcloc loc)
     space = false;
     buf_putc(&b, c);
   }
+  oom_pop(&hold);
   return buf_take(&b);
 }
 
@@ -147,6 +162,8 @@ void diag_print(const srcset *s, const diag *d, FILE *out, bool color)
   for (uint32_t n = col - first; to < eol && n < DIAG_WIDTH; n++) to = next_cp(to, eol);
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   buf_printf(&b, "%5u | %s%.*s%s\n", d->loc.line, from > p ? "…" : "", (int)(to - from), from, to < eol ? "…" : "");
   /* Caret line: reproduce tabs so the caret lines up; count code points otherwise. */
   buf_puts(&b, from > p ? "      |  " : "      | ");
@@ -160,6 +177,7 @@ void diag_print(const srcset *s, const diag *d, FILE *out, bool color)
   buf_puts(&b, reset);
   buf_putc(&b, '\n');
   fwrite(b.data, 1, b.len, out);
+  oom_pop(&hold);
   buf_free(&b);
 }
 

@@ -25,7 +25,7 @@ typedef struct {
   const ncase *c;
   result *r;
   int *guide_truth;          /* per guideline: its condition on this case, evaluated once */
-  buf scratch;
+  buf scratch, text, name;   /* a fact's path; a message being made; a fact's name */
   bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
 } evaluator;
 
@@ -92,50 +92,45 @@ static void take_trace(evaluator *e, finding *f)
 static void message_of(evaluator *e, finding *f, uint32_t block, const char *fallback)
 {
   if (!e->full) return;
-  buf b;
-  buf_init(&b);
   if (block != BC_NONE) {
     vm_message_reset(e->m);
     vm_trace_enable(e->m, false);
     value ignored;
     run(e, block, &ignored, f->rule);
     vm_trace_enable(e->m, true);
-    buf_puts(&b, vm_message(e->m));
+    f->message = xstrdup(vm_message(e->m));
   } else {
-    buf_puts(&b, fallback);
+    f->message = xstrdup(fallback);
   }
-  f->message = buf_take(&b);
 }
 
 static void missing_message(evaluator *e, finding *f)
 {
   if (!e->full) return;
-  buf b;
-  buf_init(&b);
+  buf *b = &e->text, *name = &e->name;
+  buf_reset(b);
   size_t n = 0;
-  buf name;
-  buf_init(&name);
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
     if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
     /* the fact by what people call it (the JSON path is in the trace), each name once */
-    buf_reset(&name);
-    if (w->rec) words_field(e->p, w->rec->type, w->field, &name);
-    else buf_puts(&name, w->path);
-    if (n && list_has(b.data + strlen("Kan ikke vurderes: mangler "), name.data, ", ")) continue;
-    buf_puts(&b, n++ ? ", " : "Kan ikke vurderes: mangler ");
-    buf_puts(&b, name.data);
+    buf_reset(name);
+    if (w->rec) words_field(e->p, w->rec->type, w->field, name);
+    else buf_puts(name, w->path);
+    if (n && list_has(b->data + strlen("Kan ikke vurderes: mangler "), name->data, ", ")) continue;
+    buf_puts(b, n++ ? ", " : "Kan ikke vurderes: mangler ");
+    buf_puts(b, name->data);
   }
-  buf_free(&name);
   for (size_t i = 0; i < f->why.len && !n; i++)
     if (f->why.items[i].kind == TR_NOTE) {
-      buf_printf(&b, "Kan ikke vurderes: %s", f->why.items[i].path);
+      buf_printf(b, "Kan ikke vurderes: %s", f->why.items[i].path);
       n++;
     }
-  if (!n) buf_puts(&b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");
-  buf_puts(&b, ".");
+  if (!n) buf_puts(b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");
+  buf_puts(b, ".");
+  char *text = xstrdup(b->data);
   free(f->message);
-  f->message = buf_take(&b);
+  f->message = text;
 }
 
 static const char *item_id(evaluator *e, const nrec *item)
@@ -234,11 +229,9 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
   if (st == F_UKJENT) {
     missing_message(e, f);
   } else if (st == F_OPPFYLT) {
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "%s: oppfylt.", bc_str(e->p, r->title));
-    message_of(e, f, r->message_ok, b.data);
-    buf_free(&b);
+    buf_reset(&e->text);
+    buf_printf(&e->text, "%s: oppfylt.", bc_str(e->p, r->title));
+    message_of(e, f, r->message_ok, e->text.data);
   } else {
     message_of(e, f, r->message, bc_str(e->p, r->title));
     if (st == F_BEGRUNNET && f->message) {
@@ -361,6 +354,15 @@ static bool shadowed(const bc_program *p, uint32_t rule, int32_t date)
   return false;
 }
 
+static void free_evaluator(void *arg)
+{
+  evaluator *e = arg;
+  free(e->guide_truth);
+  buf_free(&e->scratch);
+  buf_free(&e->text);
+  buf_free(&e->name);
+}
+
 void eval_case(vm *m, const ncase *c, int32_t date, result *r) { eval_case_detail(m, c, date, r, EVAL_FULL); }
 
 void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail)
@@ -369,7 +371,10 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
-  evaluator e = { m, c->p, c, r, xcalloc(c->p->guides.len + 1, sizeof(int)), { 0 }, detail == EVAL_FULL };
+  evaluator e = { m, c->p, c, r, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
+  oom_cleanup hold;
+  oom_push(&hold, free_evaluator, &e);
+  e.guide_truth = xcalloc(c->p->guides.len + 1, sizeof(int));
   arena_init(&r->mem);
   if (e.full) r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
   vm_set_case(m, c->root, c->nfacts, date);
@@ -399,8 +404,8 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
     }
     judge_rule(&e, i);
   }
-  free(e.guide_truth);
-  buf_free(&e.scratch);
+  oom_pop(&hold);
+  free_evaluator(&e);
 }
 
 void result_free(result *r)

@@ -25,9 +25,31 @@ typedef struct {
   int32_t *at;               /* its last entry in f->why, or -1 */
   u32s *parts;               /* its parts that are in the trace, in order */
   u32s *facts;               /* the why entries of the facts it read */
+  size_t nslots;             /* m + 1, once parts and facts are made */
   explanation *out;
   size_t dropped;            /* lines past EXPLAIN_MAX_LINES */
+  /* Working space, freed together (also when memory runs out while it is held): the line
+  ** being worded, a fact's name, and which trace entries an «alle» failed for. */
+  buf line, label;
+  uint8_t *failed;
 } ex;
+
+static void free_ex(void *arg)
+{
+  ex *x = arg;
+  for (size_t i = 0; i < x->nslots; i++) {
+    vec_free(&x->parts[i]);
+    vec_free(&x->facts[i]);
+  }
+  free(x->parts);
+  free(x->facts);
+  free(x->seen);
+  free(x->at);
+  free(x->ids);
+  buf_free(&x->line);
+  buf_free(&x->label);
+  free(x->failed);
+}
 
 void explain_value(const bc_program *p, uint32_t type, value v, buf *out)
 {
@@ -126,12 +148,16 @@ static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
     (*more)++;
     return;
   }
-  buf b;
-  buf_init(&b);
-  if (w->rec) words_field(x->p, w->rec->type, w->field, &b);
-  else buf_puts(&b, w->path);
-  expl_fact fact = { xstrdup(w->path), buf_take(&b), w->v, fact_type(x->p, w) };
+  buf *b = &x->label;
+  buf_reset(b);
+  if (w->rec) words_field(x->p, w->rec->type, w->field, b);
+  else buf_puts(b, w->path);
+  /* the fact's place first, then its texts: a line cut short by lack of memory is whole */
+  expl_fact fact = { NULL, NULL, w->v, fact_type(x->p, w) };
   vec_push(&l->facts, fact);
+  expl_fact *at = &l->facts.items[l->facts.len - 1];
+  at->path = xstrdup(w->path);
+  at->label = xstrdup(b->data ? b->data : "");
 }
 
 /* The facts the words name (WORDS_FACT references), as read for this finding. */
@@ -218,7 +244,7 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
   size_t n = x->f->why.len, seg = 0, named = 0, others = 0;
   bool begun = false;
   const nrec *items[EXPLAIN_MAX_FACTS];
-  uint8_t *failed = xcalloc(n ? n : 1, 1);
+  uint8_t *failed = x->failed = xcalloc(n ? n : 1, 1);
   for (size_t i = 0; i < n; i++) {
     if (why[i].kind != TR_COND || why[i].cond >= x->p->conds.len) continue;
     /* Before the first item, every condition ends a run of facts; from then on only the
@@ -250,6 +276,7 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
   for (size_t j = 0; j < n; j++)
     if (failed[j] && why[j].kind == TR_FACT) add_fact(x, l, j, more);
   free(failed);
+  x->failed = NULL;
   for (size_t k = 0; k < named; k++) {
     const nrec *r = items[k];
     uint32_t idf = x->p->records.items[r->type].id_field;
@@ -269,20 +296,20 @@ static void leaf(ex *x, uint32_t c, int want)
   const bc_cond *k = &x->p->conds.items[c];
   expl_line *l = new_line(x);
   if (!l) return;
-  buf b;
-  buf_init(&b);
-  if (want < 0) buf_puts(&b, "Det er ikke kjent om ");
+  buf *b = &x->line;
+  buf_reset(b);
+  if (want < 0) buf_puts(b, "Det er ikke kjent om ");
   uint32_t w = want == 0 ? k->words_false : k->words;
-  if (w == BC_NONE) buf_puts(&b, bc_str(x->p, k->text));   /* a program compiled before words existed */
-  else fill(x, bc_str(x->p, w), &b);
-  if (b.len && want >= 0 && b.data[0] >= 'a' && b.data[0] <= 'z') b.data[0] = (char)(b.data[0] - 'a' + 'A');
+  if (w == BC_NONE) buf_puts(b, bc_str(x->p, k->text));   /* a program compiled before words existed */
+  else fill(x, bc_str(x->p, w), b);
+  if (b->len && want >= 0 && b->data[0] >= 'a' && b->data[0] <= 'z') b->data[0] = (char)(b->data[0] - 'a' + 'A');
   size_t more = 0;
   gather(x, c, l, &more, 0);
   if (w != BC_NONE) named_facts(x, bc_str(x->p, w), l, &more);
-  if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, &b, &more);
-  if (more) buf_printf(&b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
-  buf_putc(&b, '.');
-  l->text = buf_take(&b);
+  if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, b, &more);
+  if (more) buf_printf(b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
+  buf_putc(b, '.');
+  l->text = xstrdup(b->data);
 }
 
 static void why_not(ex *x, uint32_t c, int want, int depth)
@@ -335,9 +362,9 @@ static void justified_by(ex *x, int32_t after)
   }
   expl_line *l = new_line(x);
   if (!l) return;
-  buf b;
-  buf_init(&b);
-  buf_puts(&b, "Avviket er begrunnet i saksmappen");
+  buf *b = &x->line;
+  buf_reset(b);
+  buf_puts(b, "Avviket er begrunnet i saksmappen");
   if (note) {
     const bc_record *rd = &p->records.items[note->type];
     value type = v_unknown(), date = v_unknown(), text = v_unknown();
@@ -348,11 +375,11 @@ static void justified_by(ex *x, int32_t after)
       else if (!strcmp(n, "dato")) date = note->fields[i];
       else if (!strcmp(n, "tekst")) text = note->fields[i];
     }
-    buf_puts(&b, ": notatet");
-    if (type.tag == V_STR) { buf_puts(&b, " av typen «"); explain_value(p, type_type, type, &b); buf_puts(&b, "»"); }
-    if (date.tag == V_DATE) { buf_puts(&b, " fra "); explain_value(p, BC_NONE, date, &b); }
+    buf_puts(b, ": notatet");
+    if (type.tag == V_STR) { buf_puts(b, " av typen «"); explain_value(p, type_type, type, b); buf_puts(b, "»"); }
+    if (date.tag == V_DATE) { buf_puts(b, " fra "); explain_value(p, BC_NONE, date, b); }
     if (text.tag == V_STR) {
-      buf_puts(&b, ", som begynner «");
+      buf_puts(b, ", som begynner «");
       size_t n = 0, words = 0;
       const char *s = text.u.str->s;
       while (n < text.u.str->len && words < 12) {
@@ -360,8 +387,8 @@ static void justified_by(ex *x, int32_t after)
         n++;
       }
       if (words == 12) n--;
-      buf_put(&b, s, n);
-      buf_puts(&b, n < text.u.str->len ? " …»" : "»");
+      buf_put(b, s, n);
+      buf_puts(b, n < text.u.str->len ? " …»" : "»");
     }
     /* what the note says it is about, and what it says: the facts that make it the reason */
     size_t more = 0;
@@ -374,39 +401,38 @@ static void justified_by(ex *x, int32_t after)
       }
     if (!l->facts.len) add_fact(x, l, why, &more);
   }
-  buf_putc(&b, '.');
-  l->text = buf_take(&b);
+  buf_putc(b, '.');
+  l->text = xstrdup(b->data);
 }
 
 static void missing(ex *x)
 {
   expl_line *l = new_line(x);
   if (!l) return;
-  buf b;
-  buf_init(&b);
+  buf *b = &x->line;
+  buf_reset(b);
   size_t n = 0, more = 0;
   for (size_t i = 0; i < x->f->why.len; i++) {
     const why_entry *w = &x->f->why.items[i];
     if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
-    buf lb;
-    buf_init(&lb);
-    if (w->rec) words_field(x->p, w->rec->type, w->field, &lb);
-    else buf_puts(&lb, w->path);
-    if (!n || !list_has(b.data + strlen("Ikke registrert i saksmappen: "), lb.data, ", ")) {
-      buf_puts(&b, n++ ? ", " : "Ikke registrert i saksmappen: ");
-      buf_puts(&b, lb.data);
+    buf *lb = &x->label;
+    buf_reset(lb);
+    if (w->rec) words_field(x->p, w->rec->type, w->field, lb);
+    else buf_puts(lb, w->path);
+    if (!n || !list_has(b->data + strlen("Ikke registrert i saksmappen: "), lb->data, ", ")) {
+      buf_puts(b, n++ ? ", " : "Ikke registrert i saksmappen: ");
+      buf_puts(b, lb->data);
     }
-    buf_free(&lb);
     add_fact(x, l, i, &more);
   }
   for (size_t i = 0; i < x->f->why.len && !n; i++)
     if (x->f->why.items[i].kind == TR_NOTE) {
-      buf_printf(&b, "Kan ikke vurderes: %s", x->f->why.items[i].path);
+      buf_printf(b, "Kan ikke vurderes: %s", x->f->why.items[i].path);
       n++;
     }
-  if (!n) buf_puts(&b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");
-  buf_putc(&b, '.');
-  l->text = buf_take(&b);
+  if (!n) buf_puts(b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");
+  buf_putc(b, '.');
+  l->text = xstrdup(b->data);
   l->names_facts = true;
 }
 
@@ -422,7 +448,12 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   if (f->status == F_OPPFYLT) return;
   const bc_program *p = r->p;
   /* Only the conditions in the trace get a slot: the work is the trace's, not the program's. */
-  ex x = { r, f, p, xmalloc((f->why.len + 1) * sizeof(uint32_t)), 0, NULL, NULL, NULL, NULL, out, 0 };
+  ex x;
+  memset(&x, 0, sizeof x);
+  x.r = r, x.f = f, x.p = p, x.out = out;
+  oom_cleanup hold;
+  oom_push(&hold, free_ex, &x);
+  x.ids = xmalloc((f->why.len + 1) * sizeof(uint32_t));
   for (size_t i = 0; i < f->why.len; i++)
     if (f->why.items[i].kind == TR_COND && f->why.items[i].cond < p->conds.len) x.ids[x.m++] = f->why.items[i].cond;
   qsort(x.ids, x.m, sizeof *x.ids, cmp_u32);
@@ -435,6 +466,7 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   x.at = xmalloc(n * sizeof *x.at);
   x.parts = xcalloc(n, sizeof *x.parts);
   x.facts = xcalloc(n, sizeof *x.facts);
+  x.nslots = n;
   for (size_t i = 0; i < n; i++) x.at[i] = -1;
   size_t pending = 0;
   for (size_t i = 0; i < f->why.len; i++) {
@@ -473,13 +505,12 @@ void explain_finding(const result *r, const finding *f, explanation *out)
     else if (!f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
              strstr(f->message, "ingen elementer")) {
       /* no item passed the rule's «der»: say what it asks for */
-      buf b;
-      buf_init(&b);
-      buf_puts(&b, "Ingen elementer i saken der ");
-      fill(&x, bc_str(p, p->conds.items[rule->filter_top].words), &b);
-      buf_putc(&b, '.');
-      say(&x, b.data);
-      buf_free(&b);
+      buf *b = &x.line;
+      buf_reset(b);
+      buf_puts(b, "Ingen elementer i saken der ");
+      fill(&x, bc_str(p, p->conds.items[rule->filter_top].words), b);
+      buf_putc(b, '.');
+      say(&x, b->data);
     } else {
       say(&x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
     }
@@ -489,21 +520,22 @@ void explain_finding(const result *r, const finding *f, explanation *out)
   }
   if (x.dropped && out->lines.len) {
     expl_line *last = &out->lines.items[out->lines.len - 1];
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "%s (og %zu %s)", last->text, x.dropped, "forhold til");
+    buf_reset(&x.line);
+    buf_printf(&x.line, "%s (og %zu %s)", last->text, x.dropped, "forhold til");
+    char *text = xstrdup(x.line.data);
     free(last->text);
-    last->text = buf_take(&b);
+    last->text = text;
   }
-  for (size_t i = 0; i < n; i++) {
-    vec_free(&x.parts[i]);
-    vec_free(&x.facts[i]);
-  }
-  free(x.parts);
-  free(x.facts);
-  free(x.seen);
-  free(x.at);
-  free(x.ids);
+  oom_pop(&hold);
+  free_ex(&x);
+}
+
+static void free_explanation(void *e) { explanation_free(e); }
+
+void explanation_hold(oom_cleanup *c, explanation *e)
+{
+  memset(e, 0, sizeof *e);
+  oom_push(c, free_explanation, e);
 }
 
 void explanation_free(explanation *e)

@@ -36,6 +36,9 @@ typedef struct {
 /* Explains finding f of r into out (empty for oppfylt). out is owned by the caller. */
 void explain_finding(const result *r, const finding *f, explanation *out);
 void explanation_free(explanation *e);
+/* Empties e and pushes a cleanup that frees it if memory runs out while it is held
+** (util.h); pop it with oom_pop before explanation_free. */
+void explanation_hold(oom_cleanup *c, explanation *e);
 
 /* A fact's value as a caseworker reads it: 15.05.2024, «ikke registrert», «ingen», ja/nei, a
 ** choice by its label (type is the fact's type in the schema, or BC_NONE). */

@@ -41,17 +41,24 @@ static char *relative_key(const char *base, const char *real)
   if (!base[i] && (real[i] == '/' || !real[i])) shared = real[i] ? i + 1 : i;
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   for (size_t k = shared; k < strlen(base); k++)
     if (k == shared || base[k - 1] == '/') buf_puts(&b, "../");
   buf_puts(&b, real + shared);
+  oom_pop(&hold);
   return buf_take(&b);
 }
 
 static bool load_file(loader *l, const char *path, const char *shown, srcloc *from);
 
+/* Takes text and key (the srcset owns them from here, also if memory runs out). */
 static bool load_text(loader *l, const char *name, const char *path, char *text, size_t len, char *key)
 {
+  oom_cleanup hold;
+  oom_hold_mem(&hold, key);
   uint32_t f = src_add(l->src, name, path, text, len);
+  oom_pop(&hold);
   l->src->files.items[f].key = key;
   if (!utf8_valid(text, len)) {
     diag_plain(l->src, DIAG_ERROR, "%s: filen er ikke gyldig UTF-8", name);
@@ -66,9 +73,9 @@ static bool load_text(loader *l, const char *name, const char *path, char *text,
     if (imp.s[0] == '/' || !path) {
       snprintf(target, sizeof target, "%s", imp.s);
     } else {
-      char *dup = xstrdup(path);
-      snprintf(target, sizeof target, "%s/%s", dirname(dup), imp.s);
-      free(dup);
+      char dir[PATH_MAX];
+      snprintf(dir, sizeof dir, "%s", path);
+      snprintf(target, sizeof target, "%s/%s", dirname(dir), imp.s);
     }
     if (!str_has_suffix(target, ".norm") && strlen(target) + 5 < sizeof target) strcat(target, ".norm");
     /* An embedded stdlib module may be imported by its name. */
@@ -93,7 +100,11 @@ static bool load_file(loader *l, const char *path, const char *shown, srcloc *fr
   }
   for (size_t i = 0; i < l->seen.len; i++)
     if (!strcmp(l->seen.items[i], real)) return true;
-  vec_push(&l->seen, xstrdup(real));
+  char *copy = xstrdup(real);
+  oom_cleanup hold;
+  oom_hold_mem(&hold, copy);
+  vec_push(&l->seen, copy);
+  oom_pop(&hold);
   size_t len;
   const char *err;
   char *text = read_file(path, FE_MAX_SOURCE, &len, &err);
@@ -107,36 +118,59 @@ static bool load_file(loader *l, const char *path, const char *shown, srcloc *fr
     memmove(text, text + bom, len - bom + 1);
     len -= bom;
   }
-  return load_text(l, shown, path, text, len, relative_key(l->base, real));
+  oom_cleanup hold_text;
+  oom_hold_mem(&hold_text, text);
+  char *key = relative_key(l->base, real);
+  oom_pop(&hold_text);
+  return load_text(l, shown, path, text, len, key);
+}
+
+/* A folder's .norm files, and the folder while it is read: let go together. */
+typedef struct {
+  DIR *d;
+  VEC(char *) names;
+} listing;
+
+static void free_listing(void *arg)
+{
+  listing *ls = arg;
+  if (ls->d) closedir(ls->d);
+  for (size_t i = 0; i < ls->names.len; i++) free(ls->names.items[i]);
+  vec_free(&ls->names);
 }
 
 static bool load_path(loader *l, const char *path)
 {
   if (!is_dir(path)) return load_file(l, path, path, NULL);
-  DIR *d = opendir(path);
-  if (!d) {
+  listing ls = { NULL, { 0 } };
+  if (!(ls.d = opendir(path))) {
     diag_plain(l->src, DIAG_ERROR, "%s: mappen kan ikke leses", path);
     return false;
   }
-  VEC(char *) names = { 0 };
+  oom_cleanup hold;
+  oom_push(&hold, free_listing, &ls);
   struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_name[0] != '.' && str_has_suffix(e->d_name, ".norm")) vec_push(&names, xstrdup(e->d_name));
-  closedir(d);
-  if (names.len) qsort(names.items, names.len, sizeof *names.items, str_cmp_ptr);
+  while ((e = readdir(ls.d)))
+    if (e->d_name[0] != '.' && str_has_suffix(e->d_name, ".norm")) {
+      vec_push(&ls.names, NULL);              /* its place first: a name made is in the list */
+      ls.names.items[ls.names.len - 1] = xstrdup(e->d_name);
+    }
+  closedir(ls.d);
+  ls.d = NULL;
+  if (ls.names.len) qsort(ls.names.items, ls.names.len, sizeof *ls.names.items, str_cmp_ptr);
   bool ok = true;
-  if (!names.len) {
+  if (!ls.names.len) {
     diag_plain(l->src, DIAG_ERROR, "%s: mappen har ingen regelfiler (.norm)", path);
     ok = false;
   }
-  for (size_t i = 0; i < names.len; i++) {
+  for (size_t i = 0; i < ls.names.len; i++) {
     char full[PATH_MAX];
     size_t n = strlen(path);
-    snprintf(full, sizeof full, "%s%s%s", path, n && path[n - 1] == '/' ? "" : "/", names.items[i]);
+    snprintf(full, sizeof full, "%s%s%s", path, n && path[n - 1] == '/' ? "" : "/", ls.names.items[i]);
     ok = load_file(l, full, full, NULL) && ok;
-    free(names.items[i]);
   }
-  vec_free(&names);
+  oom_pop(&hold);
+  free_listing(&ls);
   return ok;
 }
 
@@ -171,34 +205,52 @@ bool fe_compile(srcset *src, const char *const *paths, size_t npaths, buf *bytes
   return fe_analyze(src, paths, npaths, bytes, NULL, NULL);
 }
 
+/* What a compilation holds: let go together, also when memory runs out midway. */
+typedef struct {
+  ast_unit u;
+  loader l;
+  bc_program p;
+} analysis;
+
+static void free_analysis(void *arg)
+{
+  analysis *a = arg;
+  bc_free(&a->p);
+  for (size_t i = 0; i < a->l.seen.len; i++) free(a->l.seen.items[i]);
+  vec_free(&a->l.seen);
+  ast_unit_free(&a->u);
+}
+
 bool fe_analyze(srcset *src, const char *const *paths, size_t npaths, buf *bytes, fe_visit fn, void *ctx)
 {
-  ast_unit u;
-  ast_unit_init(&u, src);
-  loader l = { src, &u, { 0 }, { 0 } };
+  analysis a;
+  memset(&a, 0, sizeof a);
+  ast_unit_init(&a.u, src);
+  a.l.src = src;
+  a.l.u = &a.u;
+  oom_cleanup hold;
+  oom_push(&hold, free_analysis, &a);
+  bc_init(&a.p);
+  loader *l = &a.l;
   bool ok = true;
   for (size_t i = 0; i < std_nfiles; i++)
-    ok = load_text(&l, std_files[i].name, NULL, xstrndup(std_files[i].text, std_files[i].len), std_files[i].len, NULL) && ok;
-  if (npaths) rule_folder(paths[0], l.base);
-  for (size_t i = 0; i < npaths; i++) ok = load_path(&l, paths[i]) && ok;
-  bc_program p;
-  bc_init(&p);
+    ok = load_text(l, std_files[i].name, NULL, xstrndup(std_files[i].text, std_files[i].len), std_files[i].len, NULL) && ok;
+  if (npaths) rule_folder(paths[0], l->base);
+  for (size_t i = 0; i < npaths; i++) ok = load_path(l, paths[i]) && ok;
   char name[PATH_MAX];
-  if (ok && src->errors == 0) ok = ast_check_depth(&u);
-  if (ok && src->errors == 0) ok = cg_program(&u, &p, npaths ? default_name(paths[0], name) : "regelsett");
+  if (ok && src->errors == 0) ok = ast_check_depth(&a.u);
+  if (ok && src->errors == 0) ok = cg_program(&a.u, &a.p, npaths ? default_name(paths[0], name) : "regelsett");
   else ok = false;
   /* A rule set that judges nothing would report every case as clean. */
-  if (ok && !p.rules.len) {
+  if (ok && !a.p.rules.len) {
     diag_plain(src, DIAG_ERROR, "%s: regelsettet har ingen regler («regel …»); det ville ikke vurdert noe",
                npaths ? paths[0] : "regelsettet");
     ok = false;
   }
-  if (ok && bytes) bcf_write(&p, bytes);
-  if (ok && fn) fn(ctx, &u, &p);
-  bc_free(&p);
-  for (size_t i = 0; i < l.seen.len; i++) free(l.seen.items[i]);
-  vec_free(&l.seen);
-  ast_unit_free(&u);
+  if (ok && bytes) bcf_write(&a.p, bytes);
+  if (ok && fn) fn(ctx, &a.u, &a.p);
+  oom_pop(&hold);
+  free_analysis(&a);
   return ok;
 }
 
@@ -207,10 +259,14 @@ bool fe_load_ruleset(const char *path, bc_program *p, FILE *err, bool color)
   return fe_load_ruleset_image(path, p, NULL, err, color);
 }
 
+static void free_src(void *s) { src_free(s); }
+
 bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *err, bool color)
 {
   buf bytes;
   buf_init(&bytes);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &bytes);
   bool ok;
   if (str_has_suffix(path, ".normc") && !is_dir(path)) {
     size_t len;
@@ -218,6 +274,7 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
     char *data = read_file(path, BCF_MAX_FILE, &len, &e);
     if (!data) {
       if (err) fprintf(err, "norm: %s: %s\n", path, e);
+      oom_pop(&hold);
       return false;
     }
     bytes.data = data;
@@ -225,11 +282,15 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
   } else {
     srcset src;
     src_init(&src);
+    oom_cleanup hold_src;
+    oom_push(&hold_src, free_src, &src);
     const char *paths[1] = { path };
     ok = fe_compile(&src, paths, 1, &bytes);
     if (err) diag_print_all(&src, err, color);
+    oom_pop(&hold_src);
     src_free(&src);
     if (!ok) {
+      oom_pop(&hold);
       buf_free(&bytes);
       return false;
     }
@@ -241,6 +302,7 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
     free(why);
   }
   if (ok && image) buf_put(image, bytes.data, bytes.len);
+  oom_pop(&hold);
   buf_free(&bytes);
   return ok;
 }

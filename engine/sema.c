@@ -82,6 +82,8 @@ static uint32_t resolve_typespec(ast_unit *u, bc_program *p, ast_typespec *t, bo
     }
     buf b;
     buf_init(&b);
+    oom_cleanup hold;
+    oom_hold_buf(&hold, &b);
     buf_printf(&b, "ukjent type «%s»", t->name);
     const char *cands[64];
     size_t n = 0;
@@ -89,6 +91,7 @@ static uint32_t resolve_typespec(ast_unit *u, bc_program *p, ast_typespec *t, bo
     for (size_t i = 0; i < u->records.len && n < 64; i++) cands[n++] = u->records.items[i]->name;
     sema_suggest(&b, t->name, cands, n);
     diag_at(u->src, DIAG_ERROR, t->loc, "%s", b.data);
+    oom_pop(&hold);
     buf_free(&b);
     *ok = false;
     return TY_ERROR;
@@ -262,7 +265,10 @@ bool sema_enum_ok(const bc_program *p, uint32_t t, const char *s, size_t len, bu
   for (size_t i = 0; i < n; i++) buf_printf(why, "%s«%s»", i ? ", " : "", cands[i]);
   buf_puts(why, ")");
   char *tmp = xstrndup(s, len);
+  oom_cleanup hold;
+  oom_hold_mem(&hold, tmp);
   sema_suggest(why, tmp, cands, n);
+  oom_pop(&hold);
   free(tmp);
   return false;
 }

@@ -3,6 +3,7 @@
 */
 #include "util.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Out of memory: the process stops with exit status 2 (not judged), never with a result
-** that lacks what could not be computed. Results already written are whole (each is
-** rendered in memory before it is written) and are flushed; no core file is left with a
-** case's data in it. (The library's callers get the same until allocation failure is an
-** error return: issue 14.) */
-static void out_of_memory(void)
+/* Out of memory outside a trap: the process stops with exit status 2 (not judged), never
+** with a result that lacks what could not be computed. Results already written are whole
+** (each is rendered in memory before it is written) and are flushed; no core file is left
+** with a case's data in it. */
+static _Noreturn void out_of_memory(void)
 {
   static const char msg[] = "norm: tom for minne: vurderingen ble avbrutt; saken som ble vurdert, og sakene etter den, "
                             "er ikke vurdert (resultatene som alt er skrevet, er hele)\n";
@@ -25,24 +25,93 @@ static void out_of_memory(void)
   _exit(2);
 }
 
+/* The thread's traps and cleanups (see util.h), and the tests' countdown. */
+static _Thread_local struct {
+  oom_trap *trap;
+  oom_cleanup *cleanups;
+  unsigned long fail_in;     /* > 0: allocations left until one fails */
+} oom;
+
+void oom_trap_set(oom_trap *t)
+{
+  t->outer = oom.trap;
+  t->cleanups = oom.cleanups;
+  oom.trap = t;
+}
+
+void oom_trap_clear(oom_trap *t)
+{
+  if (oom.trap == t) oom.trap = t->outer;
+  oom.cleanups = t->cleanups;
+}
+
+bool oom_trapped(void) { return oom.trap != NULL; }
+
+void oom_push(oom_cleanup *c, void (*fn)(void *), void *arg)
+{
+  c->fn = fn;
+  c->arg = arg;
+  c->next = oom.cleanups;
+  oom.cleanups = c;
+}
+
+void oom_pop(oom_cleanup *c)
+{
+  assert(oom.cleanups == c);               /* pushed and popped in the same function, innermost first */
+  oom.cleanups = c->next;
+}
+
+static void free_buf(void *b) { buf_free(b); }
+void oom_hold_buf(oom_cleanup *c, buf *b) { oom_push(c, free_buf, b); }
+void oom_hold_mem(oom_cleanup *c, void *p) { oom_push(c, free, p); }
+
+unsigned long oom_fail_after(unsigned long n)
+{
+  unsigned long left = oom.fail_in;
+  oom.fail_in = n;
+  return left;
+}
+
+/* An allocation failed: into the innermost trap, after its cleanups, or out of the process. */
+static _Noreturn void oom_fail(void)
+{
+  oom_trap *t = oom.trap;
+  if (!t) out_of_memory();
+  while (oom.cleanups != t->cleanups) {
+    oom_cleanup *c = oom.cleanups;
+    oom.cleanups = c->next;
+    c->fn(c->arg);
+  }
+  oom.trap = t->outer;
+  longjmp(t->env, 1);
+}
+
+_Noreturn void oom_raise(void) { oom_fail(); }
+
+/* The tests' countdown: whether this allocation is the one that is to fail. */
+static inline bool injected(void)
+{
+  return oom.fail_in && --oom.fail_in == 0;
+}
+
 void *xmalloc(size_t n)
 {
-  void *p = malloc(n ? n : 1);
-  if (!p) out_of_memory();
+  void *p = injected() ? NULL : malloc(n ? n : 1);
+  if (!p) oom_fail();
   return p;
 }
 
 void *xcalloc(size_t n, size_t size)
 {
-  void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) out_of_memory();
+  void *p = injected() ? NULL : calloc(n ? n : 1, size ? size : 1);
+  if (!p) oom_fail();
   return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
-  void *q = realloc(p, n ? n : 1);
-  if (!q) out_of_memory();
+  void *q = injected() ? NULL : realloc(p, n ? n : 1);
+  if (!q) oom_fail();
   return q;
 }
 
@@ -166,49 +235,57 @@ char *buf_take(buf *b)
 
 /* ---- files ---- */
 
+/* A file being read, and what has been read: let go together if memory runs out. */
+typedef struct {
+  int fd;
+  buf b;
+} reading;
+
+static void stop_reading(void *arg)
+{
+  reading *r = arg;
+  close(r->fd);
+  buf_free(&r->b);
+}
+
 char *read_file(const char *path, size_t max, size_t *len, const char **err)
 {
   /* Opened without blocking, so a FIFO with no writer is refused instead of waited for. */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
+  reading r;
+  r.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (r.fd < 0) {
     *err = errno == ENOENT ? "finnes ikke" : errno == EACCES ? "mangler lesetilgang" : sys_error(errno);
     return NULL;
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(r.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     bool dir = S_ISDIR(st.st_mode);
-    close(fd);
+    close(r.fd);
     *err = dir ? "er en mappe, ikke en fil" : "er ikke en vanlig fil (men en FIFO, en enhet eller en socket)";
     return NULL;
   }
-  FILE *f = fdopen(fd, "rb");
-  if (!f) {
-    close(fd);
-    *err = "kan ikke åpnes";
-    return NULL;
-  }
-  buf b;
-  buf_init(&b);
+  buf_init(&r.b);
+  oom_cleanup hold;
+  oom_push(&hold, stop_reading, &r);
   char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.len + n > max) {
-      fclose(f);
-      buf_free(&b);
-      *err = "er for stor";
-      return NULL;
-    }
-    buf_put(&b, chunk, n);
+  const char *problem = NULL;
+  for (;;) {
+    ssize_t n = read(r.fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) { problem = "kunne ikke leses"; break; }
+    if (n == 0) break;
+    if (r.b.len + (size_t)n > max) { problem = "er for stor"; break; }
+    buf_put(&r.b, chunk, (size_t)n);
   }
-  bool bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    buf_free(&b);
-    *err = "kunne ikke leses";
+  oom_pop(&hold);
+  close(r.fd);
+  if (problem) {
+    buf_free(&r.b);
+    *err = problem;
     return NULL;
   }
-  *len = b.len;
-  return buf_take(&b);
+  *len = r.b.len;
+  return buf_take(&r.b);
 }
 
 /* ---- UTF-8 ---- */

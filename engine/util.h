@@ -9,10 +9,14 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <setjmp.h>
 #include <stdlib.h>             /* free, for vec_free */
 #include <string.h>             /* memcpy, strlen, for buf_put */
 
-/* Allocation that never returns NULL: on exhaustion the process aborts with a message. */
+/* Allocation that never returns NULL. When memory runs out, the process ends with exit
+** status 2 and a message (never a result with what could not be computed left out) –
+** unless the thread is inside an oom_trap (below): then the one piece of work the trap
+** was set for fails, and the process goes on. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -50,6 +54,52 @@ char *buf_take(buf *b);                           /* caller frees; buffer become
 bool why_printf(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool why_vprintf(char **why, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* ---- running out of memory as an error ----
+** A caller that can answer «not enough memory» for one piece of work (a case, a rule set)
+** sets a trap around it:
+**
+**     oom_trap t;
+**     oom_trap_set(&t);
+**     if (setjmp(t.env)) return NOT_ENOUGH_MEMORY;   // the trap is spent; cleanups have run
+**     ... the work ...
+**     oom_trap_clear(&t);
+**
+** An allocation that fails inside it runs the cleanups pushed since the trap was set
+** (innermost first, while their frames still exist) and jumps back. Whatever holds memory
+** across an allocation, and is not reachable from something a cleanup frees, pushes a
+** cleanup for it and pops it when done: the work leaks nothing when it is cut short.
+** Objects kept between pieces of work (a VM, a buffer) stay consistent: a vector or
+** buffer that fails to grow is as it was. A thread's traps and cleanups are the one
+** piece of thread-local state in the engine: allocation happens everywhere, and passing
+** a context to every function that may allocate would be the only other way. */
+typedef struct oom_cleanup {
+  void (*fn)(void *);
+  void *arg;
+  struct oom_cleanup *next;
+} oom_cleanup;
+
+typedef struct oom_trap {
+  jmp_buf env;
+  struct oom_trap *outer;
+  oom_cleanup *cleanups;     /* the thread's cleanups when the trap was set */
+} oom_trap;
+
+void oom_trap_set(oom_trap *t);
+void oom_trap_clear(oom_trap *t);
+void oom_push(oom_cleanup *c, void (*fn)(void *), void *arg);
+void oom_pop(oom_cleanup *c);              /* c must be the innermost; does not run it */
+/* The usual cleanups: buf_free(b); free(p) (p must not change while it is held). */
+void oom_hold_buf(oom_cleanup *c, buf *b);
+void oom_hold_mem(oom_cleanup *c, void *p);
+/* A library said it has no memory: as if an allocation here had failed. */
+_Noreturn void oom_raise(void);
+/* Whether this thread is inside a trap: if not, running out of memory ends the process. */
+bool oom_trapped(void);
+/* For tests (SQLite's OOM loop): the n-th allocation from now on this thread fails, as if
+** memory had run out; 0 turns it off. Returns how many allocations were left to count
+** (0 when the n-th was reached), so a loop knows when a run no longer reaches it. */
+unsigned long oom_fail_after(unsigned long n);
+
 /* Appending is on every output path, so the common case (it fits) is inline. */
 static inline void buf_put(buf *b, const void *p, size_t n)
 {
@@ -74,10 +124,12 @@ static inline void buf_putc(buf *b, char c)
 
 /* A typed growable array: VEC(int) v = {0}; vec_push(&v, 3); free(v.items). */
 #define VEC(T) struct { T *items; size_t len, cap; }
+/* The vector changes only once the new room is there, so one that fails to grow is whole. */
 #define vec_push(v, x) do { \
     if ((v)->len == (v)->cap) { \
-      (v)->cap = (v)->cap ? (v)->cap * 2 : 8; \
-      (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
+      size_t vec_cap_ = (v)->cap ? (v)->cap * 2 : 8; \
+      (v)->items = xrealloc((v)->items, vec_cap_ * sizeof *(v)->items); \
+      (v)->cap = vec_cap_; \
     } \
     (v)->items[(v)->len++] = (x); \
   } while (0)

@@ -167,11 +167,16 @@ static bool check_tables(verifier *v)
   return true;
 }
 
+static void free_compile_context(void *cc) { pcre2_compile_context_free(cc); }
+
 static bool check_regexes(verifier *v)
 {
   bc_program *p = v->p;
   p->regex = xcalloc(p->consts.len ? p->consts.len : 1, sizeof *p->regex);
   pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  if (!cc) oom_raise();
+  oom_cleanup hold;
+  oom_push(&hold, free_compile_context, cc);
   pcre2_set_max_pattern_length(cc, NORM_RE_MAX_PATTERN);
   bool ok = true;
   for (size_t i = 0; i < p->consts.len && ok; i++) {
@@ -180,15 +185,17 @@ static bool check_regexes(verifier *v)
     int code;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->s, s->len, PCRE2_UTF | PCRE2_UCP, &code, &off, cc);
+    if (!re && code == PCRE2_ERROR_HEAP_FAILED) oom_raise();   /* not the pattern's fault */
     if (!re) {
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(code, msg, sizeof msg);
       ok = bad(v, "det regulære uttrykket i konstant %zu kompilerer ikke: %s", i, (char *)msg);
       break;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* JIT where available; interpreted otherwise */
     p->regex[i] = re;
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* JIT where available; interpreted otherwise */
   }
+  oom_pop(&hold);
   pcre2_compile_context_free(cc);
   return ok;
 }
@@ -206,7 +213,10 @@ static bool check_block(verifier *v, uint32_t bi)
   uint32_t n = b->len;
   /* depth[pc] + 1, 0 = not reached yet; boundary marks instruction starts. */
   int32_t *depth = xcalloc(n + 1, sizeof *depth);
+  oom_cleanup hold_depth, hold_boundary;      /* (a message from bad() may allocate too) */
+  oom_hold_mem(&hold_depth, depth);
   uint8_t *boundary = xcalloc(n + 1, 1);
+  oom_hold_mem(&hold_boundary, boundary);
   bool ok = true;
   for (uint32_t pc = 0; pc < n && ok;) {
     uint8_t op = code[pc];
@@ -302,6 +312,8 @@ static bool check_block(verifier *v, uint32_t bi)
     pc = next;
   }
   b->max_stack = (uint32_t)max + 1;
+  oom_pop(&hold_boundary);
+  oom_pop(&hold_depth);
   free(depth);
   free(boundary);
   return ok;
@@ -365,6 +377,8 @@ static bool check_types(verifier *v, uint32_t bi)
   uint32_t width = BC_MAX_STACK + 2 + nl + ni;         /* slots of a state, at most */
   /* where paths meet: jump targets and loop heads */
   uint32_t *at = xcalloc(n + 1, sizeof *at);           /* index + 1 into states, 0 = none */
+  oom_cleanup hold_at, hold_st, hold_slots, hold_rec;
+  oom_hold_mem(&hold_at, at);
   uint32_t nstates = 0;
   for (uint32_t pc = 0; pc < n; pc += bc_ops[code[pc]].len) {
     const op_info *info = &bc_ops[code[pc]];
@@ -376,13 +390,18 @@ static bool check_types(verifier *v, uint32_t bi)
     if (target < n && !at[target]) at[target] = ++nstates;
   }
   if ((uint64_t)nstates * width > TYPE_SLOTS_MAX) {
+    bad(v, "kodeblokk %u er for stor til å typekontrolleres", bi);
+    oom_pop(&hold_at);
     free(at);
-    return bad(v, "kodeblokk %u er for stor til å typekontrolleres", bi);
+    return false;
   }
   tstate *st = xcalloc(nstates + 1, sizeof *st);
+  oom_hold_mem(&hold_st, st);
   uint32_t *slots = xcalloc((size_t)(nstates + 1) * width, sizeof *slots);
+  oom_hold_mem(&hold_slots, slots);
   for (uint32_t i = 0; i <= nstates; i++) st[i].slot = slots + (size_t)i * width;
   uint32_t *rec_type = xmalloc((p->records.len + 1) * sizeof *rec_type);
+  oom_hold_mem(&hold_rec, rec_type);
   for (size_t r = 0; r < p->records.len; r++) rec_type[r] = TY_ANY;
   for (size_t t = p->types.len; t-- > 0;)
     if (p->types.items[t].kind == TK_REC) rec_type[p->types.items[t].rec] = (uint32_t)t;
@@ -521,6 +540,10 @@ static bool check_types(verifier *v, uint32_t bi)
 #undef LOC
 #undef ITER
 #undef WRONG
+  oom_pop(&hold_rec);
+  oom_pop(&hold_slots);
+  oom_pop(&hold_st);
+  oom_pop(&hold_at);
   free(rec_type);
   free(slots);
   free(st);
@@ -561,10 +584,14 @@ static bool id_eq(const void *ctx, uint32_t i)
 
 /* The rules that share an id (versions of a guideline), linked in a cycle, so that the
 ** evaluator finds a rule's other versions without comparing every pair of rules per case. */
+static void free_hindex(void *h) { hindex_free(h); }
+
 static void link_same_ids(bc_program *p)
 {
   p->same_id = xmalloc((p->rules.len + 1) * sizeof *p->same_id);
   hindex h = { 0 };
+  oom_cleanup hold;
+  oom_push(&hold, free_hindex, &h);
   for (uint32_t i = 0; i < p->rules.len; i++) {
     struct id_key key = { p, bc_str(p, p->rules.items[i].id) };
     uint32_t hash = hash_bytes(key.id, strlen(key.id)), k = hindex_find(&h, hash, id_eq, &key);
@@ -576,7 +603,16 @@ static void link_same_ids(bc_program *p)
       p->same_id[k] = i;
     }
   }
+  oom_pop(&hold);
   hindex_free(&h);
+}
+
+static void free_verifier(void *arg)
+{
+  verifier *v = arg;
+  free(v->ret);
+  free(v->item_local);
+  free(v->item_type);
 }
 
 bool bc_verify(bc_program *p, char **why)
@@ -586,6 +622,8 @@ bool bc_verify(bc_program *p, char **why)
   bool ok = true;
   for (size_t i = 0; i < p->blocks.len && ok; i++) ok = check_block(&v, (uint32_t)i);
   size_t nb = p->blocks.len + 1;
+  oom_cleanup hold;
+  oom_push(&hold, free_verifier, &v);
   v.ret = xmalloc(nb * sizeof *v.ret);
   v.item_local = xmalloc(nb * sizeof *v.item_local);
   v.item_type = xmalloc(nb * sizeof *v.item_type);
@@ -600,9 +638,8 @@ bool bc_verify(bc_program *p, char **why)
   if (ok) item_types(&v);
   for (size_t i = 0; i < p->blocks.len && ok; i++)
     if (p->blocks.items[i].kind != BLOCK_COLL) ok = check_types(&v, (uint32_t)i);
-  free(v.ret);
-  free(v.item_local);
-  free(v.item_type);
+  oom_pop(&hold);
+  free_verifier(&v);
   if (ok) link_same_ids(p);
   return ok && check_regexes(&v);
 }

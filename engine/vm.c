@@ -73,10 +73,14 @@ static value const_value(const bc_program *p, uint32_t k)
   return v;
 }
 
+static void free_vm(void *m) { vm_free(m); }
+
 vm *vm_new(const bc_program *p)
 {
   vm *m = xcalloc(1, sizeof *m);
   m->p = p;
+  oom_cleanup undo;                  /* a VM half made is freed if memory runs out */
+  oom_push(&undo, free_vm, m);
   m->cond_stamp = xcalloc(p->conds.len * 3 + 1, sizeof *m->cond_stamp);
   m->md = xcalloc(p->consts.len + 1, sizeof *m->md);
   m->kvals = xcalloc(p->consts.len + 1, sizeof *m->kvals);
@@ -91,7 +95,7 @@ vm *vm_new(const bc_program *p)
     m->kvals[k].tag = V_LIST;
     m->kvals[k].u.list = l;
   }
-  m->mctx = pcre2_match_context_create(NULL);
+  if (!(m->mctx = pcre2_match_context_create(NULL))) oom_raise();
   pcre2_set_match_limit(m->mctx, NORM_RE_MATCH_LIMIT);
   pcre2_set_depth_limit(m->mctx, NORM_RE_DEPTH_LIMIT);
   pcre2_set_heap_limit(m->mctx, NORM_RE_HEAP_LIMIT_KIB);
@@ -100,15 +104,16 @@ vm *vm_new(const bc_program *p)
   m->tracing = true;
   m->last_cond = BC_NONE;
   buf_init(&m->msg);
+  oom_pop(&undo);
   return m;
 }
 
 void vm_free(vm *m)
 {
   if (!m) return;
-  for (size_t i = 0; i < m->p->consts.len; i++) pcre2_match_data_free(m->md[i]);
+  for (size_t i = 0; m->md && i < m->p->consts.len; i++) pcre2_match_data_free(m->md[i]);
   free(m->md);
-  for (size_t i = 0; i < m->p->consts.len; i++) free(m->klists[i]);
+  for (size_t i = 0; m->klists && i < m->p->consts.len; i++) free(m->klists[i]);
   free(m->klists);
   free(m->kvals);
   pcre2_match_context_free(m->mctx);
@@ -126,9 +131,10 @@ void vm_set_case(vm *m, const nrec *root, uint32_t nfacts, int32_t today)
   m->today = today;
   m->budget = VM_BUDGET;
   if (nfacts > m->fact_cap) {
+    uint32_t *stamps = xcalloc(nfacts, sizeof *stamps);   /* first: a VM that fails here is whole */
     free(m->fact_stamp);
+    m->fact_stamp = stamps;
     m->fact_cap = nfacts;
-    m->fact_stamp = xcalloc(nfacts, sizeof *m->fact_stamp);
   } else {
     memset(m->fact_stamp, 0, (size_t)nfacts * sizeof *m->fact_stamp);
   }
@@ -314,10 +320,11 @@ static value match_regex(vm *m, uint32_t k, value s)
 {
   if (s.tag != V_STR) return v_unknown();
   const pcre2_code *re = m->p->regex[k];
-  if (!m->md[k]) m->md[k] = pcre2_match_data_create_from_pattern(re, NULL);
+  if (!m->md[k] && !(m->md[k] = pcre2_match_data_create_from_pattern(re, NULL))) oom_raise();
   int rc = pcre2_match(re, (PCRE2_SPTR)s.u.str->s, s.u.str->len, 0, 0, m->md[k], m->mctx);
   if (rc >= 0) return v_bool(true);
   if (rc == PCRE2_ERROR_NOMATCH) return v_bool(false);
+  if (rc == PCRE2_ERROR_NOMEMORY) oom_raise();    /* out of memory is not «unknown» */
   /* A limit or an error: the condition cannot be decided, and the trace says why. */
   if (m->tracing) {
     trace_entry e = { TR_NOTE, NULL, 0, BC_NONE, v_num(rc) };

@@ -147,6 +147,8 @@ static void builtin_value(const bc_program *p, const ast_expr *e, buf *out)
   if (!strcmp(n, "alder") && a->len == 1) {     /* «barnets fødselsdato» → «barnets alder» */
     buf d;
     buf_init(&d);
+    oom_cleanup hold;
+    oom_hold_buf(&hold, &d);
     value_words(p, a->items[0], &d);
     char *at = d.data ? strstr(d.data, "fødselsdato") : NULL;
     if (at) {
@@ -157,6 +159,7 @@ static void builtin_value(const bc_program *p, const ast_expr *e, buf *out)
       buf_puts(out, "alderen ut fra ");
       buf_puts(out, d.data ? d.data : "");
     }
+    oom_pop(&hold);
     buf_free(&d);
     return;
   }

@@ -38,6 +38,10 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 %code {
 #include <math.h>
 #include <stdlib.h>
+/* A parser stack that outgrows its first 200 entries grows in the engine's memory: when
+** that runs out it is raised (util.h), not reported as an expression nested too deep. */
+#define YYMALLOC xmalloc
+#define YYFREE free
 #include <string.h>
 #include "lexer.h"
 #include "sema.h"
@@ -513,8 +517,11 @@ static void suggest_keyword(buf *b, const yypcontext_t *ctx, parse_ctx *pc, cons
     static const char *const counting[] = { "antall" };
     buf probe;
     buf_init(&probe);
+    oom_cleanup hold;
+    oom_hold_buf(&hold, &probe);
     if (strcmp(word, "antall")) sema_suggest(&probe, word, counting, 1);
     bool close = probe.len > 0;
+    oom_pop(&hold);
     buf_free(&probe);
     if (close) {
       buf_printf(b, " – «%s(» er ingen funksjon; mente du «antall(x i liste der …)»?", word);
@@ -526,8 +533,12 @@ static void suggest_keyword(buf *b, const yypcontext_t *ctx, parse_ctx *pc, cons
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_ctx *pc)
 {
   (void)scanner;
-  buf b;
+  buf b, hint;
   buf_init(&b);
+  buf_init(&hint);
+  oom_cleanup hold_b, hold_hint;
+  oom_hold_buf(&hold_b, &b);
+  oom_hold_buf(&hold_hint, &hint);
   yysymbol_kind_t got = yypcontext_token(ctx);
   buf_puts(&b, "uventet ");
   put_symbol(&b, got);
@@ -536,8 +547,6 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
     buf_printf(&b, " «%.*s»", (int)(at->end_off - at->off), pc->u->src->files.items[at->file].text + at->off);
   yysymbol_kind_t expected[6];
   int n = yypcontext_expected_tokens(ctx, expected, 6);
-  buf hint;
-  buf_init(&hint);
   suggest_keyword(&hint, ctx, pc, expected, n);
   if (n > 0 && n <= 5) {
     buf_puts(&b, "; forventet ");
@@ -551,8 +560,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
     pc->rule_error = true;
   }
   if (hint.len) buf_puts(&b, hint.data);
-  buf_free(&hint);
   diag_at(pc->u->src, DIAG_ERROR, *yypcontext_location(ctx), "%s", b.data);
+  oom_pop(&hold_hint);
+  oom_pop(&hold_b);
+  buf_free(&hint);
   buf_free(&b);
   return 0;
 }

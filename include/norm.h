@@ -6,6 +6,12 @@
 ** prints, exits or aborts on bad input: every failure is a status with a structured error
 ** in Norwegian (code, message, and where: file:line:col for rules, a JSON path for cases).
 ** Strings a function hands out stay valid until the next call on the same object.
+**
+** Running out of memory is an error like the others: the rule set is not loaded, or the
+** case is not judged (NORM_ERR_MEMORY; norm_judge_new and norm_drawer_new give NULL), with
+** nothing leaked and nothing half done – the same judge judges the next case as before.
+** (Graphviz, which draws the HTML report's diagrams, may still end the process when its
+** own allocations fail; that is Graphviz's way.)
 */
 #ifndef NORM_H
 #define NORM_H

@@ -184,18 +184,8 @@ static void draw(checker *k, const char *name, const result *r)
 
 static void text_report(checker *k, const result *r, buf *out)
 {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (!f) {
-    buf_puts(out, "norm: tomt for minne\n");
-    return;
-  }
   text_opts o = { k->color, k->all, k->trace };
-  report_text(r, f, &o);
-  fclose(f);
-  buf_put(out, text, len);
-  free(text);
+  report_text_buf(r, &o, out);
 }
 
 /* The result as the audit log stores it: the report itself for --format json (without
@@ -221,24 +211,60 @@ static void audit_parts(const checker *k, job *j, const result *r)
   bcf_sha256(json->data, len, d);
   bcf_hex(d, 32, j->result_digest);
   free(j->findings);
+  j->findings = NULL;
   j->findings = audit_findings_json(r);
   buf_reset(&j->sak_id);
   if (r->sak_id) buf_puts(&j->sak_id, r->sak_id);
   j->date = r->date;
 }
 
+static void free_case(void *c) { case_free(c); }
+static void free_result(void *r) { result_free(r); }
+static void judge_in_trap(worker *w, job *j, ncase *c, result *r);
+
 /* Judges one case: load, evaluate, report. Runs on a worker (or inline, for HTML and
-** diagrams, which are drawn here too). */
+** diagrams, which are drawn here too). Memory that runs out while this case is read,
+** judged or reported costs this case only: it is not judged (exit status 2), and the
+** others are. (The HTML document and the diagrams are drawn outside the trap: a case
+** half added to the document cannot be taken out again, so there it stops the run.) */
 static void judge(worker *w, job *j, bool inline_run)
 {
   checker *k = w->k;
-  const char *name = j->name.data;
   buf_reset(&j->out);
   buf_reset(&j->err);
   j->judged = j->act = j->usage = false;
   ncase c;
+  result r;
+  memset(&c, 0, sizeof c);
+  memset(&r, 0, sizeof r);
+  oom_trap trap;
+  oom_cleanup hold_c, hold_r;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    buf_reset(&j->out);
+    buf_printf(&j->err, "norm: %s: ikke nok minne til å vurdere saken; den er ikke vurdert\n", j->name.data);
+    j->judged = j->act = false;
+    j->usage = true;
+    return;
+  }
+  oom_push(&hold_c, free_case, &c);
+  oom_push(&hold_r, free_result, &r);
+  judge_in_trap(w, j, &c, &r);
+  oom_trap_clear(&trap);
+  if (j->judged && inline_run) {
+    if (k->format == OUT_HTML) html_add(k->html, &r);
+    if (k->graph) draw(k, j->name.data, &r);
+  }
+  result_free(&r);
+  case_free(&c);
+}
+
+static void judge_in_trap(worker *w, job *j, ncase *c, result *r)
+{
+  checker *k = w->k;
+  const char *name = j->name.data;
   buf_reset(&w->errors);
-  if (!case_read(w->reader, k->p, j->text.data, j->text.len, &c, &w->errors, k->audit ? j->case_digest : NULL)) {
+  if (!case_read(w->reader, k->p, j->text.data, j->text.len, c, &w->errors, k->audit ? j->case_digest : NULL)) {
     /* every error line names the file and the JSON path */
     for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
       const char *nl = strchr(line, '\n');
@@ -247,30 +273,25 @@ static void judge(worker *w, job *j, bool inline_run)
       line += n + (nl != NULL);
     }
     j->usage = true;
-    case_free(&c);
     return;
   }
-  int32_t date = k->has_date ? k->date : c.has_date ? c.date : date_today();
-  result r;
+  int32_t date = k->has_date ? k->date : c->has_date ? c->date : date_today();
   /* the compact form needs only statuses; the audit log keeps the full result */
-  eval_case_detail(w->m, &c, date, &r, k->format == OUT_COMPACT && !k->audit ? EVAL_STATUS : EVAL_FULL);
-  if (r.error != VM_OK) {
-    buf_printf(&j->err, "norm: %s: regel %s: %s\n", name, r.error_rule, vm_status_text(r.error));
+  eval_case_detail(w->m, c, date, r, k->format == OUT_COMPACT && !k->audit ? EVAL_STATUS : EVAL_FULL);
+  if (r->error != VM_OK) {
+    buf_printf(&j->err, "norm: %s: regel %s: %s\n", name, r->error_rule, vm_status_text(r->error));
     j->usage = true;
-  } else {
-    switch (k->format) {
-    case OUT_JSON: report_json(&r, &j->out); buf_putc(&j->out, '\n'); break;
-    case OUT_COMPACT: report_compact(&r, &j->out); buf_putc(&j->out, '\n'); break;
-    case OUT_TEXT: text_report(k, &r, &j->out); break;
-    case OUT_HTML: if (inline_run) html_add(k->html, &r); break;
-    }
-    if (k->graph && inline_run) draw(k, name, &r);
-    if (k->audit) audit_parts(k, j, &r);
-    j->act = r.counts[F_BRUDD] || r.counts[F_AVVIK] || r.counts[F_UKJENT];
-    j->judged = true;
+    return;
   }
-  result_free(&r);
-  case_free(&c);
+  switch (k->format) {
+  case OUT_JSON: report_json(r, &j->out); buf_putc(&j->out, '\n'); break;
+  case OUT_COMPACT: report_compact(r, &j->out); buf_putc(&j->out, '\n'); break;
+  case OUT_TEXT: text_report(k, r, &j->out); break;
+  case OUT_HTML: break;                      /* added by judge, outside the trap */
+  }
+  if (k->audit) audit_parts(k, j, r);
+  j->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
+  j->judged = true;
 }
 
 /* ---- progress on a terminal ---- */

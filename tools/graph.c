@@ -40,6 +40,8 @@ void gr_label(void *obj, const char *text)
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   size_t col = 0;
   for (const char *p = text; *p; p++) {
     if (*p == '\n') { buf_puts(&b, "\\n"); col = 0; continue; }
@@ -49,6 +51,7 @@ void gr_label(void *obj, const char *text)
     if (((unsigned char)*p & 0xC0) != 0x80) col++;
   }
   agsafeset(obj, "label", b.data ? b.data : "", "");
+  oom_pop(&hold);
   buf_free(&b);
 }
 
@@ -64,9 +67,13 @@ Agedge_t *gr_edge(Agraph_t *g, Agnode_t *a, Agnode_t *b)
   return agedge(g, a, b, NULL, 1);
 }
 
+static void close_graph(void *g) { agclose(g); }
+void graph_hold(oom_cleanup *c, Agraph_t *g) { oom_push(c, close_graph, g); }
+
 Agraph_t *gr_open(const char *name)
 {
   Agraph_t *g = agopen((char *)name, Agdirected, NULL);
+  if (!g) oom_raise();
   agsafeset(g, "rankdir", "LR", "");
   agsafeset(g, "fontname", "DejaVu Sans", "");
   agsafeset(g, "charset", "UTF-8", "");
@@ -163,11 +170,16 @@ char *graph_svg(GVC_t *gvc, Agraph_t *g, size_t *len)
   char *copy = NULL;
   if (gvLayout(gvc, g, "dot") == 0) {
     if (gvRenderData(gvc, g, "svg", &data, &n) == 0 && data) {
-      copy = xstrndup(data, n);
-      *len = n;
+      copy = malloc((size_t)n + 1);           /* not xmalloc: Graphviz's data is let go first */
+      if (copy) {
+        memcpy(copy, data, n);
+        copy[n] = 0;
+        *len = n;
+      }
     }
     gvFreeRenderData(data);
     gvFreeLayout(gvc, g);
+    if (data && !copy) oom_raise();
   }
   return copy;
 }

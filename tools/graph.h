@@ -39,6 +39,9 @@ Agraph_t *graph_ruleset(const ast_unit *u, const bc_program *p);
 ** layout), .svg, .png or .pdf. False with a Norwegian reason in *err (caller frees). */
 bool graph_write(GVC_t *gvc, Agraph_t *g, const char *path, char **err);
 bool graph_known_format(const char *path);
+/* Pushes a cleanup that closes g if memory runs out while it is held (util.h). */
+void graph_hold(oom_cleanup *c, Agraph_t *g);
+
 /* The graph laid out and rendered as SVG (caller frees), or NULL. */
 char *graph_svg(GVC_t *gvc, Agraph_t *g, size_t *len);
 

@@ -17,10 +17,13 @@ static Agnode_t *case_node(Agraph_t *g, const result *r)
   date_format_nb(r->date, d);
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   buf_printf(&b, "Sak %s\nvurdert %s", r->sak_id ? r->sak_id : "(uten sak_id)", d);
   Agnode_t *n = gr_node(g, "sak", b.data);
   agsafeset(n, "shape", "folder", "");
   agsafeset(n, "style", "bold", "");
+  oom_pop(&hold);
   buf_free(&b);
   return n;
 }
@@ -34,11 +37,14 @@ static Agnode_t *guideline_node(Agraph_t *g, const result *r, uint32_t gidx, Agn
   if (n) return n;
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   buf_printf(&b, "Retningslinje %s\n%s", bc_str(p, p->guides.items[gidx].id), bc_str(p, p->guides.items[gidx].title));
   n = gr_node(g, name, b.data);
   agsafeset(n, "shape", "box", "");
   agsafeset(n, "style", "bold", "");
   gr_edge(g, sak, n);
+  oom_pop(&hold);
   buf_free(&b);
   return n;
 }
@@ -47,10 +53,15 @@ Agraph_t *graph_overview(const result *r)
 {
   const bc_program *p = r->p;
   Agraph_t *g = gr_open("oversikt");
+  buf b, lab;
+  buf_init(&b);
+  buf_init(&lab);
+  oom_cleanup hold_g, hold_b, hold_lab;
+  graph_hold(&hold_g, g);
+  oom_hold_buf(&hold_b, &b);
+  oom_hold_buf(&hold_lab, &lab);
   Agnode_t *sak = case_node(g, r);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_UKJENT, F_VURDER, F_BEGRUNNET, F_OPPFYLT, F_IKKE_AKTUELL };
-  buf b;
-  buf_init(&b);
   for (uint32_t gidx = 0; gidx < p->guides.len; gidx++)
     for (size_t s = 0; s < sizeof order / sizeof *order; s++) {
       /* the rules of this guideline with this status, each id once, with its items */
@@ -68,8 +79,7 @@ Agraph_t *graph_overview(const result *r)
       }
       if (!n) continue;
       Agnode_t *gn = guideline_node(g, r, gidx, sak);
-      buf lab;
-      buf_init(&lab);
+      buf_reset(&lab);
       buf_printf(&lab, "%s: %zu %s\n%s", fstatus_label[order[s]], n, n == 1 ? "regel" : "regler", b.data);
       char name[64];
       snprintf(name, sizeof name, "status:%u:%d", gidx, (int)order[s]);
@@ -77,8 +87,11 @@ Agraph_t *graph_overview(const result *r)
       agsafeset(sn, "shape", "box", "");
       gr_status_style(sn, order[s]);
       gr_edge(g, gn, sn);
-      buf_free(&lab);
     }
+  oom_pop(&hold_lab);
+  oom_pop(&hold_b);
+  oom_pop(&hold_g);
+  buf_free(&lab);
   buf_free(&b);
   return g;
 }
@@ -90,10 +103,15 @@ Agraph_t *graph_finding(const result *r, size_t fi)
   const bc_rule *rule = &p->rules.items[f->rule];
   static const char *const strength_word[] = { "krav", "bør", "kan" };
   Agraph_t *g = gr_open("funn");
-  agsafeset(g, "rankdir", "TB", "");
-  Agnode_t *at = guideline_node(g, r, rule->guide, case_node(g, r));
   buf b;
   buf_init(&b);
+  explanation e;
+  oom_cleanup hold_g, hold_b, hold_e;
+  graph_hold(&hold_g, g);
+  oom_hold_buf(&hold_b, &b);
+  explanation_hold(&hold_e, &e);
+  agsafeset(g, "rankdir", "TB", "");
+  Agnode_t *at = guideline_node(g, r, rule->guide, case_node(g, r));
   buf_printf(&b, "%s (%s)\n%s", bc_str(p, rule->id), strength_word[rule->strength], bc_str(p, rule->title));
   if (f->item) buf_printf(&b, "\ngjelder %s", f->item);
   buf_printf(&b, "\n%s", fstatus_label[f->status]);
@@ -101,7 +119,6 @@ Agraph_t *graph_finding(const result *r, size_t fi)
   gr_strength_shape(rn, rule->strength);
   gr_status_style(rn, f->status);
   gr_edge(g, at, rn);
-  explanation e;
   explain_finding(r, f, &e);
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
@@ -123,6 +140,9 @@ Agraph_t *graph_finding(const result *r, size_t fi)
       agsafeset(edge, "style", "dashed", "");
     }
   }
+  oom_pop(&hold_e);
+  oom_pop(&hold_b);
+  oom_pop(&hold_g);
   explanation_free(&e);
   buf_free(&b);
   return g;

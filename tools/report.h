@@ -22,6 +22,8 @@ typedef struct {
 } text_opts;
 
 void report_text(const result *r, FILE *out, const text_opts *o);
+/* The same, appended to out (out of memory is raised, util.h: never half a report). */
+void report_text_buf(const result *r, const text_opts *o, buf *out);
 
 /* A trace value as people read it (dates dd.mm.åååå, "mangler" for missing). */
 void report_value_text(const bc_program *p, value v, buf *b);

@@ -59,6 +59,10 @@ report_html *html_begin(GVC_t *gvc)
   h->gvc = gvc;
   h->articles = open_memstream(&h->text, &h->len);
   buf_init(&h->index);
+  if (!h->articles) {
+    html_free(h);
+    oom_raise();
+  }
   return h;
 }
 
@@ -66,9 +70,12 @@ report_html *html_begin(GVC_t *gvc)
 static void explanation_list(FILE *o, const result *r, const finding *f)
 {
   explanation e;
-  explain_finding(r, f, &e);
   buf b;
   buf_init(&b);
+  oom_cleanup hold_e, hold_b;
+  explanation_hold(&hold_e, &e);
+  oom_hold_buf(&hold_b, &b);
+  explain_finding(r, f, &e);
   if (e.lines.len) fputs("<div class=\"forklaring\"><h5>Hvorfor</h5>\n<ul>\n", o);
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
@@ -89,6 +96,8 @@ static void explanation_list(FILE *o, const result *r, const finding *f)
     fputs("</li>\n", o);
   }
   if (e.lines.len) fputs("</ul></div>\n", o);
+  oom_pop(&hold_b);
+  oom_pop(&hold_e);
   buf_free(&b);
   explanation_free(&e);
 }
@@ -97,6 +106,8 @@ static void why_table(FILE *o, const result *r, const finding *f)
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   /* the whole trace stays, folded: for whoever needs to check the reasoning step by step */
   fputs("<details class=\"spor\"><summary>Hele sporet: alle vilkår og fakta som ble vurdert</summary>\n", o);
   fputs("<table class=\"begrunnelse\"><caption>Begrunnelse: vilkår og fakta i den rekkefølgen de ble vurdert</caption>\n"
@@ -125,6 +136,7 @@ static void why_table(FILE *o, const result *r, const finding *f)
     fputs("</td></tr>\n", o);
   }
   fputs("</tbody></table>\n</details>\n", o);
+  oom_pop(&hold);
   buf_free(&b);
 }
 
@@ -172,12 +184,13 @@ static void finding_section(report_html *h, FILE *o, const result *r, size_t fi)
   explanation_list(o, r, f);
   if (f->status == F_BRUDD || f->status == F_AVVIK || f->status == F_UKJENT || f->status == F_VURDER) {
     Agraph_t *g = graph_finding(r, fi);
-    buf cap;
-    buf_init(&cap);
-    buf_printf(&cap, "Hvorfor %s ble %s: det som avgjorde utfallet, og opplysningene det bygger på.",
-               bc_str(p, rule->id), fstatus_name[f->status]);
-    figure(h, o, g, "Hvorfor funnet ble som det ble", cap.data);
-    buf_free(&cap);
+    oom_cleanup hold;
+    graph_hold(&hold, g);
+    char cap[256];
+    snprintf(cap, sizeof cap, "Hvorfor %s ble %s: det som avgjorde utfallet, og opplysningene det bygger på.",
+             bc_str(p, rule->id), fstatus_name[f->status]);
+    figure(h, o, g, "Hvorfor funnet ble som det ble", cap);
+    oom_pop(&hold);
     agclose(g);
   }
   why_table(o, r, f);
@@ -280,8 +293,11 @@ void html_add(report_html *h, const result *r)
 
   fputs("<h3>Oversikt</h3>\n", o);
   Agraph_t *g = graph_overview(r);
+  oom_cleanup hold;
+  graph_hold(&hold, g);
   figure(h, o, g, "Oversikt over saken",
          "Saken, retningslinjene og reglene, samlet etter status. Hvorfor hvert funn ble som det ble, står ved funnet.");
+  oom_pop(&hold);
   agclose(g);
   fputs("</article>\n", o);
 }
@@ -306,7 +322,12 @@ static const char *const css =
 
 void html_end(report_html *h, FILE *out)
 {
-  fclose(h->articles);
+  FILE *articles = h->articles;
+  h->articles = NULL;
+  if (fclose(articles) != 0) {        /* a section could not be written whole: memory ran out */
+    html_free(h);
+    oom_raise();
+  }
   fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
   fputs(h->ncases == 1 ? "Vurdering av saken" : "Vurdering av sakene", out);
@@ -321,6 +342,12 @@ void html_end(report_html *h, FILE *out)
   }
   if (h->len) fwrite(h->text, 1, h->len, out);
   fputs("</main>\n</body>\n</html>\n", out);
+  html_free(h);
+}
+
+void html_free(report_html *h)
+{
+  if (h->articles) fclose(h->articles);
   free(h->text);
   buf_free(&h->index);
   free(h);

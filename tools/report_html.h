@@ -16,6 +16,7 @@ typedef struct report_html report_html;
 report_html *html_begin(GVC_t *gvc);       /* gvc draws the diagrams; the caller frees it */
 void html_add(report_html *h, const result *r);
 void html_end(report_html *h, FILE *out);
+void html_free(report_html *h);           /* frees h without writing it */
 
 /* s with & < > " ' written as HTML entities, for text and attribute values alike. */
 void html_escape(buf *b, const char *s);

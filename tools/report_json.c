@@ -71,6 +71,8 @@ static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 static void explanation_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 {
   explanation e;
+  oom_cleanup hold;
+  explanation_hold(&hold, &e);
   explain_finding(r, f, &e);
   jw_arr(w);
   for (size_t i = 0; i < e.lines.len; i++) {
@@ -91,6 +93,7 @@ static void explanation_json(jsonw *w, const result *r, const finding *f, buf *s
     jw_obj_end(w);
   }
   jw_arr_end(w);
+  oom_pop(&hold);
   explanation_free(&e);
 }
 
@@ -138,6 +141,8 @@ void report_json(const result *r, buf *out)
   jsonw w;
   buf scratch;
   buf_init(&scratch);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &scratch);
   jw_init(&w, out);
   char d[11];
   date_format(r->date, d);
@@ -170,6 +175,7 @@ void report_json(const result *r, buf *out)
   jw_arr_end(&w);
   summary_json(&w, r);
   jw_obj_end(&w);
+  oom_pop(&hold);
   buf_free(&scratch);
 }
 

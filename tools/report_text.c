@@ -25,9 +25,12 @@ void report_value_text(const bc_program *p, value v, buf *b)
 static void put_explanation(const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
 {
   explanation e;
-  explain_finding(r, f, &e);
+  oom_cleanup hold_e, hold_b;
+  explanation_hold(&hold_e, &e);
   buf b;
   buf_init(&b);
+  oom_hold_buf(&hold_b, &b);
+  explain_finding(r, f, &e);
   if (e.lines.len) fprintf(out, "    Hvorfor:\n");
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
@@ -41,6 +44,8 @@ static void put_explanation(const result *r, const finding *f, FILE *out, const 
     }
     fputs(shown ? ")\n" : "\n", out);
   }
+  oom_pop(&hold_b);
+  oom_pop(&hold_e);
   buf_free(&b);
   explanation_free(&e);
 }
@@ -49,6 +54,8 @@ static void put_why(const result *r, const finding *f, FILE *out, const char *di
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
     buf_reset(&b);
@@ -62,6 +69,7 @@ static void put_why(const result *r, const finding *f, FILE *out, const char *di
       fprintf(out, "      %svilkår «%s»: %s%s\n", dim, w->path, t < 0 ? "ukjent" : t ? "sann" : "usann", reset);
     }
   }
+  oom_pop(&hold);
   buf_free(&b);
 }
 
@@ -114,4 +122,33 @@ void report_text(const result *r, FILE *out, const text_opts *o)
   fprintf(out, "\nOppsummering: %zu brudd, %zu avvik, %zu begrunnet avvik, %zu vurder, %zu ukjent, %zu oppfylt, %zu ikke aktuell\n",
           r->counts[F_BRUDD], r->counts[F_AVVIK], r->counts[F_BEGRUNNET], r->counts[F_VURDER], r->counts[F_UKJENT],
           r->counts[F_OPPFYLT], r->counts[F_IKKE_AKTUELL]);
+}
+
+/* A memory stream and what it has written, let go together. */
+typedef struct {
+  FILE *f;
+  char *text;
+  size_t len;
+} memstream;
+
+static void close_memstream(void *arg)
+{
+  memstream *m = arg;
+  if (m->f) fclose(m->f);
+  free(m->text);
+}
+
+void report_text_buf(const result *r, const text_opts *o, buf *out)
+{
+  memstream m = { NULL, NULL, 0 };
+  oom_cleanup hold;
+  oom_push(&hold, close_memstream, &m);
+  if (!(m.f = open_memstream(&m.text, &m.len))) oom_raise();
+  report_text(r, m.f, o);
+  FILE *f = m.f;
+  m.f = NULL;
+  if (fclose(f) != 0) oom_raise();     /* the stream could not grow: the text is not whole */
+  buf_put(out, m.text, m.len);
+  oom_pop(&hold);
+  close_memstream(&m);
 }

@@ -61,6 +61,7 @@ int th_explain_tests(void);
 int th_jsonw_tests(void);
 int th_batch_tests(void);
 int th_limits_tests(void);
+int th_oom_tests(void);
 int th_sign_tests(void);
 int th_serve_tests(void);
 

@@ -214,6 +214,65 @@ static void test_out_of_memory_is_not_a_result(void **state)
   free(without);
 }
 
+/* The same while a case is judged and reported, not read: 600 measures read in a few
+** kilobytes but give thousands of findings. Memory that runs out there costs that case
+** only (exit 2, «ikke nok minne til å vurdere saken»); the cases before and after it are
+** judged, their results whole. */
+static void test_out_of_memory_while_judging_costs_one_case(void **state)
+{
+  (void)state;
+#ifdef UNDER_ASAN
+  skip();
+#endif
+  FILE *f = create("dom.ndjson"), *g = create("dom-uten.ndjson");
+  for (int i = 0; i < 3; i++) {
+    char *small = th_runf(0, "cat examples/saker/0%d-*.json | tr -d '\\n'", i + 1);
+    if (i == 2) {
+      case_head(f);
+      fputs("\"tiltak\":[", f);
+      for (int k = 0; k < 600; k++)
+        fprintf(f, "%s{\"id\":\"T%d\",\"type\":\"omsorgsendrende\",\"start\":\"2024-01-15\",\"samtykker\":[]}", k ? "," : "", k);
+      fputs("]}\n", f);
+    }
+    fprintf(f, "%s\n", small);
+    fprintf(g, "%s\n", small);
+    free(small);
+  }
+  fclose(f);
+  fclose(g);
+  char *full = th_runf(1, "%s check -j 1 --format json --rules rules " DIR "/dom.ndjson", th_norm());
+  char *without, cmd0[512];
+  snprintf(cmd0, sizeof cmd0, "%s check -j 1 --format json --rules rules " DIR "/dom-uten.ndjson", th_norm());
+  assert_true(th_run(cmd0, &without) <= 1);  /* (these three call for no action: 0) */
+  int judging = 0;
+  for (int mb = 14; mb <= 48; mb += 2) {
+    char cmd[512], *out;
+    snprintf(cmd, sizeof cmd, "ulimit -v %d; %s check -j 1 --format json --rules rules " DIR "/dom.ndjson 2> " DIR "/dom.err",
+             mb * 1024, th_norm());
+    int st = th_run(cmd, &out);
+    char *err = th_slurp(DIR "/dom.err");
+    if (st == 127 && strstr(err, "error while loading shared libraries")) {
+      /* too little to start */
+    } else if (st == 1) {
+      if (strcmp(out, full)) fail_msg("%d MB: a different result than without a limit", mb);
+    } else if (st == 2 && (strstr(err, "dom.ndjson:3: ikke nok minne til å vurdere saken; den er ikke vurdert") ||
+                           strstr(err, "dom.ndjson:3: ikke nok minne til å lese saksmappen; den er ikke vurdert"))) {
+      if (strcmp(out, without)) fail_msg("%d MB: the other cases' results are not whole", mb);
+      judging += strstr(err, "vurdere saken") != NULL;
+    } else if (st == 2 && strstr(err, "norm: tom for minne: vurderingen ble avbrutt")) {
+      size_t n = strlen(out);
+      if (strncmp(out, full, n) || (n && out[n - 1] != '\n')) fail_msg("%d MB: stopped with a partial result", mb);
+    } else {
+      fail_msg("%d MB: exit %d: %s", mb, st, err);
+    }
+    free(err);
+    free(out);
+  }
+  assert_true(judging > 0);          /* memory did run out while the large case was judged */
+  free(full);
+  free(without);
+}
+
 int th_limits_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -224,6 +283,7 @@ int th_limits_tests(void)
     cmocka_unit_test(test_large_rule_file_in_linear_time),
     cmocka_unit_test(test_long_line_is_cut_in_messages),
     cmocka_unit_test(test_out_of_memory_is_not_a_result),
+    cmocka_unit_test(test_out_of_memory_while_judging_costs_one_case),
   };
   return cmocka_run_group_tests_name("grenser for kostnad", tests, NULL, NULL);
 }

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     { "rules", th_rules_tests }, { "golden", th_golden_tests }, { "quality", th_quality_tests },
     { "format", th_format_tests }, { "audit", th_audit_tests }, { "graph", th_graph_tests },
     { "explain", th_explain_tests }, { "jsonw", th_jsonw_tests }, { "batch", th_batch_tests },
-    { "limits", th_limits_tests }, { "sign", th_sign_tests },
+    { "limits", th_limits_tests }, { "sign", th_sign_tests }, { "oom", th_oom_tests },
     { "serve", th_serve_tests },
   };
   int failed = 0, ran = 0;

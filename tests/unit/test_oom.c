@@ -1,0 +1,197 @@
+/*
+** Out of memory is an error, never a result (issue 14, item 5), in the style of SQLite's
+** OOM loop: for every n, the n-th allocation fails (oom_fail_after), until a run makes
+** fewer than n. Each run must end in a clean «not enough memory» (NORM_ERR_MEMORY) or in
+** the whole, right answer; the same judge must then give the right answer again (nothing
+** half done is left in it); and, under AddressSanitizer, nothing may leak.
+**
+** To find the allocation whose failure leaks: NORM_OOM_EACH=1 checks for leaks after every
+** run (under ASan) and names its number; NORM_TEST_VERBOSE=1 prints how many were tried.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "helpers.h"
+#include "norm.h"
+
+#ifdef UNDER_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
+typedef struct {
+  norm_rules *rules;
+  norm_judge *judge;
+  norm_drawer *drawer;
+  char *json;
+  size_t len;
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *fx = calloc(1, sizeof *fx);
+  norm_error err;
+  if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
+  fx->judge = norm_judge_new(fx->rules);
+  fx->drawer = norm_drawer_new();
+  fx->json = th_slurp("examples/saksmappe-eksempel.json");
+  fx->len = strlen(fx->json);
+  *state = fx;
+  return fx->judge && fx->drawer ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  fixture *fx = *state;
+  norm_judge_free(fx->judge);
+  norm_drawer_free(fx->drawer);
+  norm_rules_free(fx->rules);
+  free(fx->json);
+  free(fx);
+  return 0;
+}
+
+static char *judged(fixture *fx, const norm_options *o, norm_status *st)
+{
+  norm_result res;
+  norm_error err;
+  *st = norm_judge_case(fx->judge, fx->json, fx->len, o, &res, &err);
+  return *st == NORM_OK ? strndup(res.text, res.len) : strdup(err.message);
+}
+
+/* Every allocation of judging the example, in format f, fails once. Returns the number
+** of runs that were cut short. */
+static unsigned long every_failure_with(fixture *fx, norm_format f, norm_audit *audit)
+{
+  norm_options o = { "2024-10-01", f, audit, fx->drawer };
+  norm_status st;
+  char *want = judged(fx, &o, &st);
+  assert_int_equal(st, NORM_OK);
+  unsigned long cut = 0;
+  for (unsigned long n = 1;; n++) {
+    oom_fail_after(n);
+    char *got = judged(fx, &o, &st);
+    bool reached = oom_fail_after(0) == 0;
+    if (!reached) {                               /* the run needs fewer than n allocations */
+      assert_int_equal(st, NORM_OK);
+      assert_string_equal(got, want);
+      free(got);
+      break;
+    }
+    if (st != NORM_ERR_MEMORY) fail_msg("format %d, allocation %lu failed: status %d, not NORM_ERR_MEMORY", f, n, st);
+#ifdef UNDER_ASAN
+    if (getenv("NORM_OOM_EACH") && __lsan_do_recoverable_leak_check()) fail_msg("format %d: allocation %lu: leak", f, n);
+#endif
+    /* «… til å vurdere saken; den er ikke vurdert», or «… til å lagre vurderingen i
+    ** revisjonsloggen; den er ikke gitt» */
+    if (strncmp(got, "ikke nok minne til å ", strlen("ikke nok minne til å ")))
+      fail_msg("format %d, allocation %lu failed: «%s»", f, n, got);
+    free(got);
+    cut++;
+    /* the judge is whole: the next case (here the same) is judged as before */
+    got = judged(fx, &o, &st);
+    if (st != NORM_OK || strcmp(got, want)) fail_msg("format %d: after allocation %lu failed, the judge gives another answer", f, n);
+    free(got);
+  }
+#ifdef UNDER_ASAN
+  if (__lsan_do_recoverable_leak_check()) fail_msg("format %d: memory leaked when an allocation failed", f);
+#endif
+  free(want);
+  if (getenv("NORM_TEST_VERBOSE")) fprintf(stderr, "format %d: %lu allocations, each failed once\n", f, cut);
+  return cut;
+}
+
+static unsigned long every_failure(fixture *fx, norm_format f) { return every_failure_with(fx, f, NULL); }
+
+static void test_judging_json(void **state)
+{
+  unsigned long cut = every_failure(*state, NORM_FORMAT_JSON);
+  assert_true(cut > 100);               /* judging and reporting the example allocate; all were tried */
+}
+
+static void test_judging_compact(void **state) { assert_true(every_failure(*state, NORM_FORMAT_COMPACT) > 10); }
+static void test_judging_text(void **state) { assert_true(every_failure(*state, NORM_FORMAT_TEXT) > 100); }
+static void test_judging_html(void **state) { assert_true(every_failure(*state, NORM_FORMAT_HTML) > 100); }
+
+/* With an audit log: a decision cut short leaves no record; every one answered has its
+** record, and the chain verifies. */
+static void test_judging_with_audit(void **state)
+{
+  const char *path = "build/q-oom/logg.db";
+  free(th_runf(0, "rm -rf build/q-oom && mkdir -p build/q-oom"));
+  norm_audit *audit;
+  norm_error err;
+  assert_int_equal(norm_audit_open(path, "oom", &audit, &err), NORM_OK);
+  unsigned long cut = every_failure_with(*state, NORM_FORMAT_COMPACT, audit);
+  norm_audit_close(audit);
+  assert_true(cut > 20);                /* more than without the log: the record is made too */
+  char *why = NULL;
+  audit_db *db = audit_open(path, false, &why);
+  assert_non_null(db);
+  audit_check chk;
+  assert_true(audit_verify(db, &chk) && chk.ok);
+  /* the answer before the loop, one after each cut, and the last run */
+  assert_int_equal(chk.count, (int64_t)cut + 2);
+  free(chk.why);
+  audit_close(db);
+}
+
+/* Every `stride`-th allocation of loading the rule set at path fails once; the others
+** load it with the same digest. Returns the number of loads cut short. */
+static unsigned long every_load_failure(const char *path, unsigned long stride)
+{
+  norm_rules *r;
+  norm_error err;
+  assert_int_equal(norm_rules_load(path, &r, &err), NORM_OK);
+  char *digest = strdup(norm_rules_digest(r));
+  norm_rules_free(r);
+  unsigned long cut = 0;
+  for (unsigned long n = 1;; n += stride) {
+    oom_fail_after(n);
+    r = NULL;
+    norm_status st = norm_rules_load(path, &r, &err);
+    bool reached = oom_fail_after(0) == 0;
+    if (!reached) {
+      assert_int_equal(st, NORM_OK);
+      assert_string_equal(norm_rules_digest(r), digest);
+      norm_rules_free(r);
+      break;
+    }
+    if (st != NORM_ERR_MEMORY) fail_msg("%s, allocation %lu failed: status %d: %s", path, n, st, err.message);
+#ifdef UNDER_ASAN
+    if (getenv("NORM_OOM_EACH") && __lsan_do_recoverable_leak_check()) fail_msg("%s: allocation %lu: leak", path, n);
+#endif
+    assert_null(r);
+    assert_string_equal(err.message, "ikke nok minne til å lese regelsettet");
+    cut++;
+  }
+#ifdef UNDER_ASAN
+  if (__lsan_do_recoverable_leak_check()) fail_msg("%s: memory leaked when an allocation failed", path);
+#endif
+  free(digest);
+  if (getenv("NORM_TEST_VERBOSE")) fprintf(stderr, "%s: %lu allocations failed\n", path, cut);
+  return cut;
+}
+
+/* The shipped rules, with the standard library: every allocation of compiling, verifying
+** and describing them fails once (NORM_OOM_STRIDE=k tries every k-th, for a quick look). */
+static void test_compiling_the_shipped_rules(void **state)
+{
+  (void)state;
+  const char *s = getenv("NORM_OOM_STRIDE");
+  unsigned long stride = s && atol(s) > 0 ? (unsigned long)atol(s) : 1;
+  assert_true(every_load_failure("rules", stride) * stride > 5000);
+}
+
+int th_oom_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_judging_json, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_judging_compact, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_judging_text, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_judging_html, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_judging_with_audit, setup, teardown),
+    cmocka_unit_test(test_compiling_the_shipped_rules),
+  };
+  return cmocka_run_group_tests_name("tom for minne", tests, NULL, NULL);
+}
