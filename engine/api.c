@@ -63,6 +63,11 @@ struct norm_audit {
   bool writing;
   bool broken;               /* a commit failed: nothing more is recorded or answered */
   char why[512];
+  /* Rule sets this log is known to hold (digest and .normc length; a signed one is longer
+  ** than the same unsigned), so a commit does not write them again: read and written by
+  ** the one writer only. */
+  struct in_log { char sha[65]; size_t len; } in_log[8];
+  size_t next_in_log;
 };
 
 static norm_status set_err(norm_error *err, norm_status code, const char *msg, const char *where)
@@ -359,13 +364,20 @@ static commit_status commit_batch(norm_audit *a, pending *batch)
   return s;
 }
 
+static bool in_log(const norm_audit *a, const norm_rules *r)
+{
+  for (size_t i = 0; i < sizeof a->in_log / sizeof *a->in_log; i++)
+    if (a->in_log[i].len == r->image.len && !strcmp(a->in_log[i].sha, r->p.sha256_hex)) return true;
+  return false;
+}
+
 static bool write_batch(norm_audit *a, pending *batch)
 {
   if (!audit_begin(a->db)) return false;
-  const norm_rules *stored[8];
+  const norm_rules *stored[8];               /* written in this transaction */
   size_t nstored = 0;
   for (pending *q = batch; q; q = q->next) {
-    bool known = false;
+    bool known = in_log(a, q->rules);
     for (size_t i = 0; i < nstored && !known; i++) known = stored[i] == q->rules;
     if (!known) {
       const bc_program *p = &q->rules->p;
@@ -380,7 +392,14 @@ static bool write_batch(norm_audit *a, pending *batch)
       return false;
     }
   }
-  return audit_commit(a->db);
+  if (!audit_commit(a->db)) return false;
+  /* only what is committed is known to be there (rows of rule sets are never removed) */
+  for (size_t i = 0; i < nstored; i++) {
+    struct in_log *k = &a->in_log[a->next_in_log++ % (sizeof a->in_log / sizeof *a->in_log)];
+    snprintf(k->sha, sizeof k->sha, "%s", stored[i]->p.sha256_hex);
+    k->len = stored[i]->image.len;
+  }
+  return true;
 }
 
 /* Queues the record and returns when it is committed (or the log has failed). */

@@ -228,6 +228,35 @@ static void test_tokens(void **state)
   free(out);
 }
 
+/* Every rule set a decision was made by is in the audit log, once, so the decisions can be
+** replayed years later: the one the server started with, and one swapped in over HTTP. (A
+** log written to by several commits stores each rule set in the first of them only.) */
+static void test_audit_keeps_every_rule_set(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR " && rm -f " DIR "/sett.db* && printf 'admin drift-0123456789abcdef\\n' > " DIR "/sett.tokens"));
+  free(th_runf(0, "%s compile rules/oms.norm rules/opp.norm rules/tk.norm -o " DIR "/alle.normc 2>&1 && "
+               "%s compile rules/oms.norm -o " DIR "/oms.normc 2>&1", th_norm(), th_norm()));
+  served s;
+  start(&s, "sett", "--rules " DIR "/alle.normc -j 2 --audit " DIR "/sett.db --operator test --tokens " DIR "/sett.tokens");
+#define POST_CASE CURL " -H 'Authorization: Bearer drift-0123456789abcdef' -X POST --data-binary @examples/saksmappe-eksempel.json " \
+                  "http://127.0.0.1:%d/v1/vurdering"
+  for (int i = 0; i < 3; i++) free(th_runf(0, POST_CASE, s.port));
+  char *out = th_runf(0, CURL " -X PUT -H 'Authorization: Bearer drift-0123456789abcdef' --data-binary @" DIR "/oms.normc "
+                      "http://127.0.0.1:%d/v1/regelsett", s.port);
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  for (int i = 0; i < 3; i++) free(th_runf(0, POST_CASE, s.port));
+#undef POST_CASE
+  stop(&s);
+  out = th_runf(0, "sqlite3 " DIR "/sett.db 'SELECT count(*) FROM regelsett; SELECT count(DISTINCT regelsett_sha256) FROM vurdering'");
+  assert_string_equal(out, "2\n2\n");
+  free(out);
+  out = th_runf(0, "%s audit replay " DIR "/sett.db --alle --case examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "6 poster etterprøvd: 6 identiske"));
+  free(out);
+}
+
 /* SIGHUP swaps the rule set while cases are judged: every answer is 200 and names one of
 ** the two digests; a reload that fails keeps the old rule set serving. */
 static void test_reload_during_traffic(void **state)
@@ -466,6 +495,7 @@ int th_serve_tests(void)
     cmocka_unit_test_teardown(test_tokens, kill_running),
     cmocka_unit_test_teardown(test_reload_during_traffic, kill_running),
     cmocka_unit_test_teardown(test_audit_every_answer_survives_kill_9, kill_running),
+    cmocka_unit_test_teardown(test_audit_keeps_every_rule_set, kill_running),
     cmocka_unit_test_teardown(test_page, kill_running),
     cmocka_unit_test_teardown(test_tls, kill_running),
     cmocka_unit_test_teardown(test_page_in_a_real_browser, kill_running),
