@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "bcfile.h"
+#include "jsonw.h"
 
 #define AUDIT_BUSY_MS 60000                  /* how long a writer waits for another */
 
@@ -241,23 +242,28 @@ bool audit_case_digest(const char *json, size_t len, char out[65])
 
 char *audit_findings_json(const result *r)
 {
-  /* jansson says «no memory» by a failed call: any one, and the record would lack a
-  ** finding, so it is out of memory for the whole decision */
-  json_t *a = json_array();
-  bool ok = a != NULL;
-  for (size_t i = 0; i < r->findings.len && ok; i++) {
+  /* [{"element":…,"regel":…,"status":…}, …]: the keys in sorted order and the bytes jansson
+  ** wrote with JSON_COMPACT | JSON_SORT_KEYS, which earlier records hold (test_findings_json) */
+  buf b;
+  buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
+  jsonw w;
+  jw_init(&w, &b);
+  jw_arr(&w);
+  for (size_t i = 0; i < r->findings.len; i++) {
     const finding *f = &r->findings.items[i];
-    json_t *o = json_object();
-    ok = o && !json_object_set_new(o, "regel", json_string(bc_str(r->p, r->p->rules.items[f->rule].id))) &&
-         !json_object_set_new(o, "element", f->item ? json_string(f->item) : json_null()) &&
-         !json_object_set_new(o, "status", json_string(fstatus_name[f->status]));
-    if (ok) ok = !json_array_append_new(a, o);
-    else json_decref(o);
+    jw_obj(&w);
+    jw_key(&w, "element");
+    if (f->item) jw_str(&w, f->item);
+    else jw_null(&w);
+    jw_kstr(&w, "regel", bc_str(r->p, r->p->rules.items[f->rule].id));
+    jw_kstr(&w, "status", fstatus_name[f->status]);
+    jw_obj_end(&w);
   }
-  char *s = ok ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(a);
-  if (!s) oom_raise();
-  return s;
+  jw_arr_end(&w);
+  oom_pop(&hold);
+  return buf_take(&b);
 }
 
 /* ---- writing ---- */

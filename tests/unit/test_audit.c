@@ -503,6 +503,86 @@ static void test_two_writers_one_chain(void **state)
   assert_int_equal(count(db, "SELECT count(DISTINCT sak_id) FROM vurdering"), 47);
 }
 
+/* The findings as jansson wrote them (JSON_COMPACT | JSON_SORT_KEYS) before the record was
+** written with jsonw: the bytes in logs written then. */
+static char *findings_by_jansson(const result *r)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; i < r->findings.len; i++) {
+    const finding *f = &r->findings.items[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "regel", json_string(bc_str(r->p, r->p->rules.items[f->rule].id)));
+    json_object_set_new(o, "element", f->item ? json_string(f->item) : json_null());
+    json_object_set_new(o, "status", json_string(fstatus_name[f->status]));
+    json_array_append_new(a, o);
+  }
+  char *s = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(a);
+  return s;
+}
+
+/* A record's findings are the same bytes as jansson wrote: on the example corpus and on
+** items whose ids need escaping (quotes, backslashes, control characters, /, non-ASCII). */
+static void test_findings_json(void **state)
+{
+  (void)state;
+  bc_program p;
+  assert_true(fe_load_ruleset("rules", &p, NULL, false));
+  vm *m = vm_new(&p);
+  int32_t day;
+  assert_true(date_parse("2024-10-01", 10, &day));
+  char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
+  int cases = 0;
+  for (char *path = strtok(list, "\n"); path; path = strtok(NULL, "\n")) {
+    char *json = th_slurp(path);
+    ncase c;
+    buf errors;
+    buf_init(&errors);
+    assert_true(case_load(&p, json, strlen(json), &c, &errors));
+    result r;
+    eval_case(m, &c, c.has_date ? c.date : day, &r);
+    char *ours = audit_findings_json(&r), *theirs = findings_by_jansson(&r);
+    assert_string_equal(ours, theirs);
+    free(ours);
+    free(theirs);
+    result_free(&r);
+    case_free(&c);
+    buf_free(&errors);
+    free(json);
+    cases++;
+  }
+  assert_true(cases > 40);
+  free(list);
+  /* odd ids: the finding's item is the measure's id */
+  static const char *const ids[] = { "T\\\"1", "T/2", "T\\u0001x", "Tiltak æøå ✓", "T\\t\\n", "T\\u2028" };
+  buf members;
+  buf_init(&members);
+  buf_puts(&members, "\"tiltak\": [");
+  for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+    buf_printf(&members, "%s{\"id\": \"%s\", \"type\": \"omsorgsendrende\", \"start\": \"2024-01-15\", \"samtykker\": []}",
+               i ? ", " : "", ids[i]);
+  buf_puts(&members, "]");
+  char *json = th_case(members.data);
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s", errors.data);
+  result r;
+  eval_case(m, &c, c.has_date ? c.date : day, &r);
+  char *ours = audit_findings_json(&r), *theirs = findings_by_jansson(&r);
+  assert_non_null(strstr(ours, "\"element\":\"T\\\"1\""));
+  assert_string_equal(ours, theirs);
+  free(ours);
+  free(theirs);
+  result_free(&r);
+  case_free(&c);
+  buf_free(&errors);
+  buf_free(&members);
+  free(json);
+  vm_free(m);
+  bc_free(&p);
+}
+
 int th_audit_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -512,6 +592,7 @@ int th_audit_tests(void)
     cmocka_unit_test(test_check_audit_replay_show_export),
     cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
     cmocka_unit_test(test_two_writers_one_chain),
+    cmocka_unit_test(test_findings_json),
   };
   return cmocka_run_group_tests_name("revisjonsloggen", tests, NULL, NULL);
 }
