@@ -143,6 +143,11 @@ static void thread_judge_free(void *p)
   free(t);
 }
 
+/* Cleanups (util.h) for what a request holds when memory runs out. */
+static void release(void *l) { if (l) live_release(l); }
+static void undo_inflight(void *s) { atomic_fetch_sub(&((server *)s)->inflight, 1); }
+static void free_rules(void *r) { norm_rules_free(r); }
+
 static live *acquire(server *s)
 {
   pthread_mutex_lock(&s->lock);
@@ -181,7 +186,30 @@ typedef struct {
   buf pasted, file;
   char date[16];
   bool bad_form;
+  bool no_memory;            /* the body could not be held: answered 503 */
 } request;
+
+/* Appends a piece of a request's body without raising (util.h): it is called from inside
+** libmicrohttpd (the post processor), which must not be jumped out of. */
+static bool append(buf *b, const void *p, size_t n)
+{
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) return false;
+    b->data = d;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+  return true;
+}
+
+static void release(void *l);
+static void undo_inflight(void *s);
+static void free_rules(void *r);
 
 static int status_index(int status)
 {
@@ -241,6 +269,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   jsonw w;
   jw_init(&w, &b);
   jw_obj(&w);
@@ -253,6 +283,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
   jw_obj_end(&w);
   buf_putc(&b, '\n');
   enum MHD_Result ok = respond(c, status, "application/json; charset=utf-8", b.data, b.len, digest, allow);
+  oom_pop(&hold);
   buf_free(&b);
   return ok;
 }
@@ -265,12 +296,14 @@ static char *given_token(struct MHD_Connection *c)
   if (!h) return NULL;
   if (!strncmp(h, "Bearer ", 7)) return xstrdup(h + 7);
   char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
-  char *t = pass ? xstrdup(pass) : NULL;
+  char *t = pass ? strdup(pass) : NULL;
+  bool lost = pass && !t;
   if (pass) {
     OPENSSL_cleanse(pass, strlen(pass));
     MHD_free(pass);
   }
   if (user) MHD_free(user);
+  if (lost) oom_raise();                      /* after the password is wiped and let go */
   return t;
 }
 
@@ -318,6 +351,8 @@ static int http_status(norm_status st)
 static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, request *q, int *status)
 {
   live *l = acquire(s);
+  oom_cleanup hold_l;
+  oom_push(&hold_l, release, l);
   const char *digest = norm_rules_digest(l->rules);
   enum MHD_Result ok;
   norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON, s->audit, s->drawer };
@@ -338,6 +373,8 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
       for (size_t i = 0; i < 7; i++) atomic_fetch_add(&s->m.findings[i], res.counts[i]);
       buf b;
       buf_init(&b);
+      oom_cleanup hold;
+      oom_hold_buf(&hold, &b);
       buf_put(&b, res.text, res.len);
       if (o.format != NORM_FORMAT_TEXT && o.format != NORM_FORMAT_HTML) buf_putc(&b, '\n');
       char seq[32] = "";
@@ -345,12 +382,14 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
       if (o.format == NORM_FORMAT_HTML) ok = respond_page(c, 200, &b, digest, *seq ? seq : NULL);
       else ok = respond_seq(c, 200, o.format == NORM_FORMAT_TEXT ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
                        b.data, b.len, digest, *seq ? seq : NULL);
+      oom_pop(&hold);
       buf_free(&b);
     } else {
       *status = http_status(st);
       ok = send_error(c, *status, error_code[st], err.message, err.where, digest, NULL);
     }
   }
+  oom_pop(&hold_l);
   live_release(l);
   return ok;
 }
@@ -418,11 +457,20 @@ static ssize_t batch_read(void *cls, uint64_t pos, char *to, size_t max)
 {
   (void)pos;
   batch *b = cls;
+  /* out of memory between the cases' answers: the answer ends with an error (the client sees
+  ** the stream cut short, never a case left out in silence) */
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return MHD_CONTENT_READER_END_WITH_ERROR;
   while (b->sent == b->out.len) {
     buf_reset(&b->out);
     b->sent = 0;
-    if (!batch_next(b)) return MHD_CONTENT_READER_END_OF_STREAM;
+    if (!batch_next(b)) {
+      oom_trap_clear(&trap);
+      return MHD_CONTENT_READER_END_OF_STREAM;
+    }
   }
+  oom_trap_clear(&trap);
   size_t n = b->out.len - b->sent < max ? b->out.len - b->sent : max;
   memcpy(to, b->out.data + b->sent, n);
   b->sent += n;
@@ -438,6 +486,8 @@ static void batch_free(void *cls)
   free(b);
 }
 
+static void free_batch(void *b) { batch_free(b); }
+
 static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request *q, int *status)
 {
   batch *b = xcalloc(1, sizeof *b);
@@ -445,6 +495,8 @@ static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request
   b->l = acquire(s);
   b->body = q->body;                          /* taken: the request keeps nothing */
   buf_init(&q->body);
+  oom_cleanup hold;                           /* until libmicrohttpd has it */
+  oom_push(&hold, free_batch, b);
   const char *date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato");
   if (date) snprintf(b->date, sizeof b->date, "%s", date);
   b->o.date = date ? b->date : NULL;
@@ -454,9 +506,11 @@ static enum MHD_Result stream_batch(server *s, struct MHD_Connection *c, request
   if (bad_format || b->o.format == NORM_FORMAT_TEXT || b->o.format == NORM_FORMAT_HTML) {
     *status = 400;
     enum MHD_Result ok = send_error(c, 400, "feil_bruk", "format må være json eller kompakt", "format", digest, NULL);
+    oom_pop(&hold);
     batch_free(b);
     return ok;
   }
+  oom_pop(&hold);
   struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 << 10, batch_read, b, batch_free);
   if (!r) {
     batch_free(b);
@@ -481,10 +535,13 @@ static enum MHD_Result page(server *s, struct MHD_Connection *c, live *l, int st
 {
   buf b;
   buf_init(&b);
+  oom_cleanup hold;
+  oom_hold_buf(&hold, &b);
   page_info i = { l->rules, s->audit != NULL, msg, where,
                   q && q->pasted.len <= PAGE_KEEP ? q->pasted.data : NULL, q && *q->date ? q->date : NULL };
   page_form(&b, &i);
   enum MHD_Result ok = respond_page(c, status, &b, norm_rules_digest(l->rules), NULL);
+  oom_pop(&hold);
   buf_free(&b);
   return ok;
 }
@@ -507,7 +564,7 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
   buf *to = !strcmp(key, "sak") ? &q->pasted : !strcmp(key, "fil") ? &q->file : NULL;
   if (!to) return MHD_YES;                    /* other fields are not ours: ignored */
   if (to->len + size > CASE_MAX_BYTES) q->too_big = true;
-  else buf_put(to, data, size);
+  else if (!q->no_memory && !append(to, data, size)) q->no_memory = true;
   return MHD_YES;
 }
 
@@ -569,15 +626,11 @@ static enum MHD_Result serve_page(server *s, struct MHD_Connection *c, request *
     return send_error(c, 405, "feil_metode", "bruk GET eller POST", NULL, norm_rules_digest(l->rules), "GET, HEAD, POST");
   }
   if (!authorized(s, c, "vurdering")) {
-    buf b;
-    buf_init(&b);
-    buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Ingen tilgang – norm</title>\n"
-                 "</head>\n<body>\n<main>\n<h1>Ingen tilgang</h1>\n<p>Siden krever et token: oppgi det som passord "
-                 "(brukernavnet kan være hva som helst).</p>\n</main>\n</body>\n</html>\n");
+    static const char denied[] = "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>Ingen tilgang – norm</title>\n"
+                                 "</head>\n<body>\n<main>\n<h1>Ingen tilgang</h1>\n<p>Siden krever et token: oppgi det som passord "
+                                 "(brukernavnet kan være hva som helst).</p>\n</main>\n</body>\n</html>\n";
     *status = 401;
-    enum MHD_Result ok = respond_page(c, 401, &b, NULL, NULL);
-    buf_free(&b);
-    return ok;
+    return answer(c, 401, NULL, denied, sizeof denied - 1, NULL, NULL, NULL, true);
   }
   if (get) {
     *status = 200;
@@ -588,6 +641,8 @@ static enum MHD_Result serve_page(server *s, struct MHD_Connection *c, request *
     return page(s, c, l, 403, "skjemaet ble sendt fra en annen side enn denne tjenestens egen, og avvises", NULL, NULL);
   }
   int n = atomic_fetch_add(&s->inflight, 1);
+  oom_cleanup hold;
+  oom_push(&hold, undo_inflight, s);
   enum MHD_Result ok;
   if (n >= s->max_inflight) {
     *status = 503;
@@ -595,6 +650,7 @@ static enum MHD_Result serve_page(server *s, struct MHD_Connection *c, request *
   } else {
     ok = judge_page(s, c, q, l, status);
   }
+  oom_pop(&hold);
   atomic_fetch_sub(&s->inflight, 1);
   return ok;
 }
@@ -626,7 +682,10 @@ static enum MHD_Result put_rules(server *s, struct MHD_Connection *c, request *q
   } else if (norm_rules_load_normc(q->body.data ? q->body.data : "", q->body.len, &r, &err) != NORM_OK) {
     snprintf(why, sizeof why, "%s", err.message);
   } else {
+    oom_cleanup hold;                         /* until it is in a live wrapper */
+    oom_push(&hold, free_rules, r);
     load_rules_from(s, r, &next, why, sizeof why);
+    oom_pop(&hold);
   }
   live *l = acquire(s);
   enum MHD_Result ok;
@@ -634,15 +693,17 @@ static enum MHD_Result put_rules(server *s, struct MHD_Connection *c, request *q
     atomic_fetch_add(&s->m.reloads_failed, 1);
     fprintf(stderr, "norm serve: regelsettet fra PUT /v1/regelsett avvises; det forrige brukes fortsatt\n");
     *status = q->too_big ? 413 : 422;
+    oom_cleanup hold;
+    oom_push(&hold, release, l);
     ok = send_error(c, *status, "regelsett", why, NULL, norm_rules_digest(l->rules), NULL);
+    oom_pop(&hold);
   } else {
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "{\"sha256\":\"%s\",\"forrige\":\"%s\"}\n", norm_rules_digest(next->rules), norm_rules_digest(l->rules));
+    /* nothing here allocates: the new rule set cannot be left half swapped in */
+    char body[256];
+    snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"forrige\":\"%s\"}\n", norm_rules_digest(next->rules), norm_rules_digest(l->rules));
     swap_rules(s, next);
     *status = 200;
-    ok = respond(c, 200, "application/json; charset=utf-8", b.data, b.len, norm_rules_digest(next->rules), NULL);
-    buf_free(&b);
+    ok = respond(c, 200, "application/json; charset=utf-8", body, strlen(body), norm_rules_digest(next->rules), NULL);
   }
   live_release(l);
   return ok;
@@ -689,6 +750,13 @@ static double since(const struct timespec *t0)
   return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static enum MHD_Result dispatch(server *s, struct MHD_Connection *c, request *q, const char *url, const char *method);
+static enum MHD_Result answer_request(server *s, struct MHD_Connection *c, request *q, const char *url, const char *method);
+
+/* A request: its headers, the pieces of its body, then the answer. Memory that runs out
+** while a request is answered costs that request (503) and nothing else: the server goes
+** on, and holds nothing of it. (The body's pieces are kept without raising: they arrive
+** inside libmicrohttpd.) */
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
@@ -696,7 +764,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   server *s = cls;
   request *q = *ctx;
   if (!q) {                                   /* the headers have arrived */
-    q = xcalloc(1, sizeof *q);
+    if (!(q = calloc(1, sizeof *q))) return MHD_NO;    /* (the connection is closed) */
     clock_gettime(CLOCK_MONOTONIC, &q->start);
     q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE
              : !strcmp(url, "/v1/vurderinger") ? SERVE_MAX_BATCH : CASE_MAX_BYTES;
@@ -714,12 +782,35 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       if (!q->too_big && !q->bad_form && MHD_post_process(q->pp, upload, *upload_size) != MHD_YES) q->bad_form = true;
     } else if (q->body.len + *upload_size > q->limit) {
       q->too_big = true;
-    } else {
-      buf_put(&q->body, upload, *upload_size);
+    } else if (!q->no_memory && !append(&q->body, upload, *upload_size)) {
+      q->no_memory = true;
+      buf_free(&q->body);
     }
     *upload_size = 0;
     return MHD_YES;
   }
+  return answer_request(s, c, q, url, method);
+}
+
+/* The answer, in a trap: what the request holds is let go by the cleanups it pushed. */
+static enum MHD_Result answer_request(server *s, struct MHD_Connection *c, request *q, const char *url, const char *method)
+{
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    static const char msg[] = "{\"feil\":{\"kode\":\"minne\",\"melding\":\"tjenesten har ikke minne nok til å svare på "
+                              "denne forespørselen nå; prøv igjen om litt\"}}\n";
+    atomic_fetch_add(&s->m.requests[R_ANNET][status_index(503)], 1);
+    fprintf(stderr, "norm serve: tom for minne under en forespørsel; den fikk 503, og tjenesten går videre\n");
+    return answer(c, 503, "application/json; charset=utf-8", msg, sizeof msg - 1, NULL, NULL, NULL, false);
+  }
+  enum MHD_Result ok = dispatch(s, c, q, url, method);
+  oom_trap_clear(&trap);
+  return ok;
+}
+
+static enum MHD_Result dispatch(server *s, struct MHD_Connection *c, request *q, const char *url, const char *method)
+{
   int route = !strcmp(url, "/v1/vurdering") ? R_VURDERING : !strcmp(url, "/v1/vurderinger") ? R_VURDERINGER
             : !strcmp(url, "/v1/regelsett") ? R_REGELSETT
             : !strcmp(url, "/helse") ? R_HELSE : !strcmp(url, "/metrikker") ? R_METRIKKER
@@ -729,8 +820,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   int status = 500;
   enum MHD_Result ok;
   live *l = acquire(s);
+  oom_cleanup hold_l;
+  oom_push(&hold_l, release, l);
   const char *digest = norm_rules_digest(l->rules);
-  if (route == R_SIDE) {
+  if (q->no_memory) {
+    status = 503;
+    ok = send_error(c, 503, "minne", "tjenesten hadde ikke minne nok til å ta imot forespørselen; prøv igjen om litt",
+                    NULL, digest, NULL);
+  } else if (route == R_SIDE) {
     ok = serve_page(s, c, q, l, get, post, &status);
   } else if (route == R_ANNET) {
     status = 404;
@@ -762,6 +859,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     ok = stream_batch(s, c, q, &status);
   } else if (route == R_VURDERING) {
     int n = atomic_fetch_add(&s->inflight, 1);
+    oom_cleanup hold;
+    oom_push(&hold, undo_inflight, s);
     if (n >= s->max_inflight) {
       status = 503;
       ok = send_error(c, 503, "opptatt", "for mange vurderinger på en gang; prøv igjen om litt", NULL, digest, NULL);
@@ -773,10 +872,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       atomic_fetch_add(&s->m.latency[b], 1);
       atomic_fetch_add(&s->m.latency_us, (unsigned long long)(t * 1e6));
     }
+    oom_pop(&hold);
     atomic_fetch_sub(&s->inflight, 1);
   } else {
     buf b;
     buf_init(&b);
+    oom_cleanup hold;
+    oom_hold_buf(&hold, &b);
     const char *type = "application/json; charset=utf-8";
     if (route == R_REGELSETT) {
       size_t n;
@@ -791,8 +893,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     status = 200;
     ok = respond(c, 200, type, b.data, b.len, digest, NULL);
+    oom_pop(&hold);
     buf_free(&b);
   }
+  oom_pop(&hold_l);
   live_release(l);
   atomic_fetch_add(&s->m.requests[route][status_index(status)], 1);
   return ok;
