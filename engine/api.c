@@ -132,53 +132,34 @@ static void finish(norm_rules *r)
   describe(r);
 }
 
-/* A rule set being loaded, and the compiler's messages: let go together if memory runs out. */
-typedef struct {
-  norm_rules *r;
-  FILE *msgs;
-  char *text;
-  size_t len;
-} loading;
-
-static void free_loading(void *arg)
-{
-  loading *ld = arg;
-  norm_rules_free(ld->r);
-  if (ld->msgs) fclose(ld->msgs);
-  free(ld->text);
-}
+static void free_rules(void *r) { norm_rules_free(r); }
 
 static const char no_memory_for_rules[] = "ikke nok minne til å lese regelsettet";
 
 norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
 {
   *out = NULL;
-  loading ld = { NULL, NULL, NULL, 0 };
   oom_trap trap;
-  oom_cleanup hold;
   oom_trap_set(&trap);
   if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, path);
-  oom_push(&hold, free_loading, &ld);
-  if (!(ld.msgs = open_memstream(&ld.text, &ld.len))) oom_raise();
-  ld.r = xcalloc(1, sizeof *ld.r);
-  bool ok = fe_load_ruleset_image(path, &ld.r->p, &ld.r->image, ld.msgs, false);
-  FILE *msgs = ld.msgs;
-  ld.msgs = NULL;
-  if (fclose(msgs) != 0) oom_raise();   /* the messages are not whole */
-  char *text = ld.text;
-  norm_rules *r = ld.r;
+  norm_rules *r = xcalloc(1, sizeof *r);
+  oom_cleanup hold_r, hold_text;
+  oom_push(&hold_r, free_rules, r);
+  mstream msgs;                               /* the compiler's messages */
+  bool ok = fe_load_ruleset_image(path, &r->p, &r->image, mstream_open(&msgs), false);
+  char *text = mstream_close(&msgs, NULL);
+  oom_hold_mem(&hold_text, text);
   if (ok) finish(r);
-  oom_pop(&hold);
+  oom_pop(&hold_text);
+  oom_pop(&hold_r);
   oom_trap_clear(&trap);
   if (!ok) {
     /* the first diagnostic names where: "file:line:col: feil: …" or "norm: file: …" */
     char where[256] = "";
-    if (text) {
-      const char *colon = strstr(text, ": feil:");
-      if (colon && (size_t)(colon - text) < sizeof where && !memchr(text, '\n', (size_t)(colon - text)))
-        snprintf(where, sizeof where, "%.*s", (int)(colon - text), text);
-    }
-    set_err(err, NORM_ERR_RULES, text && *text ? text : "regelsettet kan ikke leses", where);
+    const char *colon = strstr(text, ": feil:");
+    if (colon && (size_t)(colon - text) < sizeof where && !memchr(text, '\n', (size_t)(colon - text)))
+      snprintf(where, sizeof where, "%.*s", (int)(colon - text), text);
+    set_err(err, NORM_ERR_RULES, *text ? text : "regelsettet kan ikke leses", where);
     free(text);
     norm_rules_free(r);
     return NORM_ERR_RULES;
@@ -191,20 +172,18 @@ norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
 norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **out, norm_error *err)
 {
   *out = NULL;
-  loading ld = { NULL, NULL, NULL, 0 };
   oom_trap trap;
-  oom_cleanup hold;
   oom_trap_set(&trap);
   if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, "");
-  oom_push(&hold, free_loading, &ld);
-  ld.r = xcalloc(1, sizeof *ld.r);
+  norm_rules *r = xcalloc(1, sizeof *r);
+  oom_cleanup hold;
+  oom_push(&hold, free_rules, r);
   char *why = NULL;
-  bool ok = len <= BCF_MAX_FILE && bcf_load(bytes, len, &ld.r->p, &why);
+  bool ok = len <= BCF_MAX_FILE && bcf_load(bytes, len, &r->p, &why);
   if (ok) {
-    buf_put(&ld.r->image, bytes, len);
-    finish(ld.r);
+    buf_put(&r->image, bytes, len);
+    finish(r);
   }
-  norm_rules *r = ld.r;
   oom_pop(&hold);
   oom_trap_clear(&trap);
   if (!ok) {
@@ -462,21 +441,7 @@ static void free_result(void *r) { result_free(r); }
 static void free_record(void *rec) { audit_record_free(rec); }
 static void unlock(void *mu) { pthread_mutex_unlock(mu); }
 
-/* The HTML report is written to a memory stream. */
-typedef struct {
-  FILE *f;
-  char *text;
-  size_t n;
-  report_html *h;
-} stream;
-
-static void free_stream(void *arg)
-{
-  stream *st = arg;
-  if (st->h) html_free(st->h);
-  if (st->f) fclose(st->f);
-  free(st->text);
-}
+static void free_html(void *h) { html_free(h); }
 
 /* The report in the format asked for, into j->out. */
 static void render(norm_judge *j, const result *r, norm_format format, const norm_options *o)
@@ -495,29 +460,25 @@ static void render(norm_judge *j, const result *r, norm_format format, const nor
     report_text_buf(r, &to, &j->out);
     return;
   }
-  stream st = { NULL, NULL, 0, NULL };
-  oom_cleanup hold;
-  oom_push(&hold, free_stream, &st);
-  st.f = open_memstream(&st.text, &st.n);
-  if (!st.f) oom_raise();
+  mstream m;
+  FILE *f = mstream_open(&m);
   /* one report at a time draws with Graphviz; the lock is let go if memory runs out */
-  oom_cleanup locked;
+  oom_cleanup locked, hold_h, hold_text;
   pthread_mutex_lock(&o->drawer->lock);
   oom_push(&locked, unlock, &o->drawer->lock);
-  st.h = html_begin(o->drawer->gvc);
-  html_add(st.h, r);
-  report_html *h = st.h;
-  st.h = NULL;
-  html_end(h, st.f);
+  report_html *h = html_begin(o->drawer->gvc);
+  oom_push(&hold_h, free_html, h);
+  html_add(h, r);
+  oom_pop(&hold_h);
+  html_end(h, f);                             /* frees h */
   oom_pop(&locked);
   pthread_mutex_unlock(&o->drawer->lock);
-  FILE *f = st.f;
-  st.f = NULL;
-  bool ok = fclose(f) == 0;
-  if (ok) buf_put(&j->out, st.text, st.n);
-  oom_pop(&hold);
-  free_stream(&st);
-  if (!ok) oom_raise();           /* the stream could not grow: memory ran out in libc */
+  size_t n;
+  char *text = mstream_close(&m, &n);
+  oom_hold_mem(&hold_text, text);
+  buf_put(&j->out, text, n);
+  oom_pop(&hold_text);
+  free(text);
 }
 
 /* What norm_judge_case does inside its trap: read, judge, report and make the audit

@@ -88,6 +88,33 @@ static _Noreturn void oom_fail(void)
 
 _Noreturn void oom_raise(void) { oom_fail(); }
 
+static void drop_mstream(void *arg)
+{
+  mstream *m = arg;
+  if (m->f) fclose(m->f);
+  free(m->text);
+}
+
+FILE *mstream_open(mstream *m)
+{
+  m->f = NULL;
+  m->text = NULL;
+  m->len = 0;
+  oom_push(&m->hold, drop_mstream, m);
+  if (!(m->f = open_memstream(&m->text, &m->len))) oom_raise();
+  return m->f;
+}
+
+char *mstream_close(mstream *m, size_t *len)
+{
+  FILE *f = m->f;
+  m->f = NULL;
+  if (fclose(f) != 0) oom_raise();           /* the stream could not grow: what it holds is not whole */
+  oom_pop(&m->hold);
+  if (len) *len = m->len;
+  return m->text;
+}
+
 /* The tests' countdown: whether this allocation is the one that is to fail. */
 static inline bool injected(void)
 {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <setjmp.h>
+#include <stdio.h>              /* FILE, for mstream */
 #include <stdlib.h>             /* free, for vec_free */
 #include <string.h>             /* memcpy, strlen, for buf_put */
 
@@ -93,6 +94,20 @@ void oom_hold_buf(oom_cleanup *c, buf *b);
 void oom_hold_mem(oom_cleanup *c, void *p);
 /* A library said it has no memory: as if an allocation here had failed. */
 _Noreturn void oom_raise(void);
+/* A memory stream (open_memstream) that is let go if memory runs out while it is open.
+** mstream_open raises when it cannot open one and pushes its cleanup; mstream_close pops
+** it and returns what was written (caller frees), or raises when the stream could not
+** hold it all – a report is whole or not given. */
+typedef struct {
+  FILE *f;
+  char *text;
+  size_t len;
+  oom_cleanup hold;
+} mstream;
+
+FILE *mstream_open(mstream *m);
+char *mstream_close(mstream *m, size_t *len);
+
 /* Whether this thread is inside a trap: if not, running out of memory ends the process. */
 bool oom_trapped(void);
 /* For tests (SQLite's OOM loop): the n-th allocation from now on this thread fails, as if

@@ -124,31 +124,15 @@ void report_text(const result *r, FILE *out, const text_opts *o)
           r->counts[F_OPPFYLT], r->counts[F_IKKE_AKTUELL]);
 }
 
-/* A memory stream and what it has written, let go together. */
-typedef struct {
-  FILE *f;
-  char *text;
-  size_t len;
-} memstream;
-
-static void close_memstream(void *arg)
-{
-  memstream *m = arg;
-  if (m->f) fclose(m->f);
-  free(m->text);
-}
-
 void report_text_buf(const result *r, const text_opts *o, buf *out)
 {
-  memstream m = { NULL, NULL, 0 };
+  mstream m;
+  report_text(r, mstream_open(&m), o);
+  size_t n;
+  char *text = mstream_close(&m, &n);
   oom_cleanup hold;
-  oom_push(&hold, close_memstream, &m);
-  if (!(m.f = open_memstream(&m.text, &m.len))) oom_raise();
-  report_text(r, m.f, o);
-  FILE *f = m.f;
-  m.f = NULL;
-  if (fclose(f) != 0) oom_raise();     /* the stream could not grow: the text is not whole */
-  buf_put(out, m.text, m.len);
+  oom_hold_mem(&hold, text);
+  buf_put(out, text, n);
   oom_pop(&hold);
-  close_memstream(&m);
+  free(text);
 }
