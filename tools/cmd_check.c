@@ -211,7 +211,7 @@ static void audit_parts(const checker *k, job *j, const result *r)
   bcf_sha256(json->data, len, d);
   bcf_hex(d, 32, j->result_digest);
   free(j->findings);
-  j->findings = NULL;
+  j->findings = NULL;                         /* never left pointing at freed memory if memory runs out */
   j->findings = audit_findings_json(r);
   buf_reset(&j->sak_id);
   if (r->sak_id) buf_puts(&j->sak_id, r->sak_id);
@@ -242,6 +242,7 @@ static void judge(worker *w, job *j, bool inline_run)
   oom_trap_set(&trap);
   if (setjmp(trap.env)) {
     buf_reset(&j->out);
+    buf_reset(&j->err);                       /* (what was said before it ran out is not whole) */
     buf_printf(&j->err, "norm: %s: ikke nok minne til å vurdere saken; den er ikke vurdert\n", j->name.data);
     j->judged = j->act = false;
     j->usage = true;
