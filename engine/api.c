@@ -250,7 +250,7 @@ norm_judge *norm_judge_new(const norm_rules *r)
   oom_push(&hold, free_judge, j);
   j->r = r;
   j->m = vm_new(&r->p);
-  if (!(j->rd = case_reader_new())) oom_raise();
+  if (!(j->rd = case_reader_new(&r->p))) oom_raise();
   oom_pop(&hold);
   oom_trap_clear(&trap);
   return j;
@@ -491,7 +491,7 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
   buf_reset(&j->errors);
   char case_digest[65] = "";
   norm_audit *audit = o ? o->audit : NULL;
-  if (!case_read(j->rd, p, json, len, c, &j->errors, audit ? case_digest : NULL)) {
+  if (!case_read(j->rd, json, len, c, &j->errors, audit ? case_digest : NULL)) {
     char where[256];
     const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
     norm_status s = case_problem(text, where, sizeof where);

@@ -17,11 +17,26 @@
 #include "json_simd.h"
 #include "jsonw.h"
 
+/* Where the loader is in the document: a stack of keys and list indexes, turned into a path
+** («tiltak[1].start») only when an error needs one. */
+typedef struct {
+  const char *key;           /* NULL: the index */
+  uint32_t len;
+  uint32_t index;
+} path_seg;
+
 struct case_reader {
   jsd_parser *parser;
   VEC(jsd_val) items;        /* a stack of arrays' items, by level */
   VEC(jsd_member) members;   /* a stack of objects' members, by level */
+  VEC(path_seg) path;        /* where the loader is */
+  buf where;                 /* the path of the error being written */
   buf scratch;
+  /* scratch for the id checks */
+  VEC(struct keyed_id { const nstr *id; uint32_t at; }) ids;
+  VEC(struct dup { uint32_t at; uint32_t first; }) dups;
+  const bc_program *p;       /* the rule set whose cases it reads */
+  uint8_t *refs;             /* per type: can a value of it hold a reference to a list's ids? */
 };
 
 typedef struct {
@@ -31,17 +46,42 @@ typedef struct {
   buf *errors;
   size_t nerrors;
   bool strict_fail;          /* the document breaks a rule of the format simdjson does not check */
-  buf path;
-  /* scratch for the id checks */
-  VEC(struct keyed_id { const nstr *id; uint32_t at; }) ids;
-  VEC(struct dup { uint32_t at; uint32_t first; }) dups;
+  const char *at;            /* a path made by the caller, instead of rd->path */
+  bool may_nul;              /* the text has a NUL byte or a \u0000: strings must be looked at */
 } loader;
+
+static void path_key(loader *l, const char *key, uint32_t len)
+{
+  path_seg s = { key, len, 0 };
+  vec_push(&l->rd->path, s);
+}
+
+static void path_index(loader *l, uint32_t index)
+{
+  path_seg s = { NULL, 0, index };
+  vec_push(&l->rd->path, s);
+}
 
 static void err(loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void err(loader *l, const char *fmt, ...)
 {
   if (++l->nerrors > CASE_MAX_ERRORS) return;
-  buf_puts(l->errors, l->path.len ? l->path.data : "(roten)");
+  buf *w = &l->rd->where;
+  buf_reset(w);
+  if (l->at) {
+    buf_puts(w, l->at);
+  } else {
+    for (size_t i = 0; i < l->rd->path.len; i++) {
+      const path_seg *s = &l->rd->path.items[i];
+      if (!s->key) {
+        buf_printf(w, "[%u]", s->index);
+        continue;
+      }
+      if (i) buf_putc(w, '.');
+      buf_put(w, s->key, s->len);
+    }
+  }
+  buf_puts(l->errors, w->len ? w->data : "(roten)");
   buf_puts(l->errors, ": ");
   va_list ap;
   va_start(ap, fmt);
@@ -155,12 +195,17 @@ static bool take_members(loader *l, jsd_val obj, size_t *base, size_t *n)
   if (!*n) return !l->strict_fail;
   jsd_member *m = rd->members.items + *base;
   jsd_members(obj, m);
-  for (size_t i = 0; i < *n; i++)
-    if (memchr(m[i].key, 0, m[i].len)) l->strict_fail = true;
+  if (l->may_nul)
+    for (size_t i = 0; i < *n; i++)
+      if (memchr(m[i].key, 0, m[i].len)) l->strict_fail = true;
   if (*n <= 16) {
+    /* length, first and last byte in one word: most pairs differ there */
+    uint32_t sig[16];
+    for (size_t i = 0; i < *n; i++)
+      sig[i] = m[i].len ? (uint32_t)m[i].len << 16 | (uint32_t)(uint8_t)m[i].key[0] << 8 | (uint8_t)m[i].key[m[i].len - 1] : 0;
     for (size_t i = 1; i < *n; i++)
       for (size_t j = 0; j < i; j++)
-        if (m[i].len == m[j].len && !memcmp(m[i].key, m[j].key, m[i].len)) l->strict_fail = true;
+        if (sig[i] == sig[j] && m[i].len == m[j].len && !memcmp(m[i].key, m[j].key, m[i].len)) l->strict_fail = true;
   } else {
     /* many keys: compare neighbours in a sorted copy, so the cost stays n log n */
     jsd_member *copy = xmalloc(*n * sizeof *copy);   /* nothing allocates while it is held */
@@ -224,18 +269,18 @@ static int cmp_keyed_id(const void *a, const void *b)
   return (x->at > y->at) - (x->at < y->at);
 }
 
-/* The text ids (field f) of list's records, sorted, into l->ids. */
+/* The text ids (field f) of list's records, sorted, into l->rd->ids. */
 static void sorted_ids(loader *l, const nlist *list, uint32_t f)
 {
-  l->ids.len = 0;
+  l->rd->ids.len = 0;
   for (uint32_t i = 0; i < list->n; i++) {
     if (list->items[i].tag != V_REC) continue;
     value a = list->items[i].u.rec->fields[f];
     if (a.tag != V_STR) continue;
     struct keyed_id k = { a.u.str, i };
-    vec_push(&l->ids, k);
+    vec_push(&l->rd->ids, k);
   }
-  if (l->ids.len > 1) qsort(l->ids.items, l->ids.len, sizeof *l->ids.items, cmp_keyed_id);
+  if (l->rd->ids.len > 1) qsort(l->rd->ids.items, l->rd->ids.len, sizeof *l->rd->ids.items, cmp_keyed_id);
 }
 
 static int cmp_dup(const void *a, const void *b)
@@ -253,23 +298,23 @@ static bool same_str(const nstr *a, const nstr *b)
 static void check_unique(loader *l, const nlist *list, uint32_t f, size_t mark)
 {
   sorted_ids(l, list, f);
-  l->dups.len = 0;
-  for (size_t i = 1, first = 0; i < l->ids.len; i++) {
-    if (!same_str(l->ids.items[i].id, l->ids.items[first].id)) {
+  l->rd->dups.len = 0;
+  for (size_t i = 1, first = 0; i < l->rd->ids.len; i++) {
+    if (!same_str(l->rd->ids.items[i].id, l->rd->ids.items[first].id)) {
       first = i;
       continue;
     }
-    struct dup d = { l->ids.items[i].at, l->ids.items[first].at };
-    vec_push(&l->dups, d);
+    struct dup d = { l->rd->ids.items[i].at, l->rd->ids.items[first].at };
+    vec_push(&l->rd->dups, d);
   }
-  if (l->dups.len > 1) qsort(l->dups.items, l->dups.len, sizeof *l->dups.items, cmp_dup);
-  for (size_t i = 0; i < l->dups.len; i++) {
-    const struct dup *d = &l->dups.items[i];
-    buf_printf(&l->path, "[%u].id", d->at);
+  if (l->rd->dups.len > 1) qsort(l->rd->dups.items, l->rd->dups.len, sizeof *l->rd->dups.items, cmp_dup);
+  for (size_t i = 0; i < l->rd->dups.len; i++) {
+    const struct dup *d = &l->rd->dups.items[i];
+    path_index(l, d->at);
+    path_key(l, "id", 2);
     err(l, "id-en \"%s\" er allerede brukt i [%u]; id-er må være unike i listen",
         list->items[d->at].u.rec->fields[f].u.str->s, d->first);
-    l->path.len = mark;
-    l->path.data[mark] = 0;
+    l->rd->path.len = mark;
   }
 }
 
@@ -312,7 +357,7 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
     if (k != JSD_STR) { expected(l, "tekst", *v); return v_unknown(); }
     size_t n;
     const char *s = jsd_str(*v, &n);
-    if (memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
+    if (l->may_nul && memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
     if (t->values.len) {
       bool ok = false;
       for (size_t i = 0; i < t->values.len && !ok; i++) {
@@ -347,10 +392,10 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
     list->n = (uint32_t)n;
     list->parent = parent;
     list->parent_field = pf;
-    size_t mark = l->path.len;
+    size_t mark = l->rd->path.len;
     const bc_type *et = &p->types.items[t->elem];
     for (size_t i = 0; i < n && !l->strict_fail; i++) {
-      buf_printf(&l->path, "[%zu]", i);
+      path_index(l, (uint32_t)i);
       jsd_val x = l->rd->items.items[base + i];
       if (et->kind == TK_REC && jsd_type(x) == JSD_OBJ) {
         nrec *r = convert_record(l, et->rec, x, parent, pf, (int32_t)i, depth + 1);
@@ -359,8 +404,7 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
       } else {
         list->items[i] = convert(l, t->elem, &x, parent, pf, depth + 1);
       }
-      l->path.len = mark;
-      l->path.data[mark] = 0;
+      l->rd->path.len = mark;
     }
     l->rd->items.len = base;
     /* ids are unique within their list: sorted, so that the check costs n log n */
@@ -409,26 +453,27 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
   oom_cleanup hold;
   if (known != known_small) oom_hold_mem(&hold, known);
   memset(known, 0, nm < sizeof known_small ? nm : sizeof known_small);
-  size_t mark = l->path.len;
+  size_t mark = l->rd->path.len;
+  size_t from = 0;                   /* members usually come in the schema's order */
   for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
     const nstr *name = p->strings.items[rd->fields.items[i].name];
     const jsd_val *v = NULL;
-    for (size_t m = 0; m < nm && !v; m++) {
+    for (size_t k = 0; k < nm && !v; k++) {
+      size_t m = from + k < nm ? from + k : from + k - nm;
       const jsd_member *mb = &l->rd->members.items[base + m];
       if (mb->len == name->len && !memcmp(mb->key, name->s, name->len)) {
         v = &mb->val;
         known[m] = 1;
+        from = m + 1;
       }
     }
     jsd_val vv;
     if (v) vv = *v;                            /* the stack may move under convert */
-    if (mark) buf_putc(&l->path, '.');
-    buf_put(&l->path, name->s, name->len);
+    path_key(l, name->s, name->len);
     if (rd->fields.items[i].required && (!v || jsd_type(vv) == JSD_NULL))
       err(l, "mangler, men må være med");
     r->fields[i] = convert(l, rd->fields.items[i].type, v ? &vv : NULL, r, i, depth);
-    l->path.len = mark;
-    if (l->path.data) l->path.data[mark] = 0;
+    l->rd->path.len = mark;
   }
   /* Keys the schema does not name: only their depth and the format's rules are checked. */
   for (size_t m = 0; m < nm && !l->strict_fail; m++) {
@@ -437,11 +482,9 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
     jsd_val val = mb->val;
     if (check_unknown(l, val, CASE_MAX_DEPTH - depth + 1) > CASE_MAX_DEPTH - depth) {
       mb = &l->rd->members.items[base + m];
-      if (mark) buf_putc(&l->path, '.');
-      buf_put(&l->path, mb->key, mb->len);
+      path_key(l, mb->key, (uint32_t)mb->len);
       err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
-      l->path.len = mark;
-      if (l->path.data) l->path.data[mark] = 0;
+      l->rd->path.len = mark;
     }
   }
   if (known != known_small) {
@@ -486,12 +529,12 @@ static const struct keyed_id *ids_of(loader *l, id_lists *ls, uint32_t field, si
     value lv = l->c->root->fields[field];
     const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[field].type];
     uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
-    l->ids.len = 0;
+    l->rd->ids.len = 0;
     if (lv.tag == V_LIST) sorted_ids(l, lv.u.list, idf);
-    ls->list[at].ids = xmalloc((l->ids.len ? l->ids.len : 1) * sizeof *l->ids.items);
+    ls->list[at].ids = xmalloc((l->rd->ids.len ? l->rd->ids.len : 1) * sizeof *l->rd->ids.items);
     ls->list[at].field = field;
-    ls->list[at].n = l->ids.len;
-    if (l->ids.len) memcpy(ls->list[at].ids, l->ids.items, l->ids.len * sizeof *l->ids.items);
+    ls->list[at].n = l->rd->ids.len;
+    if (l->rd->ids.len) memcpy(ls->list[at].ids, l->rd->ids.items, l->rd->ids.len * sizeof *l->rd->ids.items);
     ls->n++;
   }
   *n = ls->list[at].n;
@@ -504,17 +547,21 @@ static void refs_in(loader *l, id_lists *ls, uint32_t type, value v, const nrec 
 {
   const bc_program *p = l->p;
   const bc_type *t = &p->types.items[type];
+  if (!l->rd->refs[type]) return;         /* nothing in it points anywhere */
   if (t->kind == TK_TEXT && t->ref != BC_NONE && v.tag == V_STR) {
     bool ok = false;
     for (size_t k = 0; k < t->extra.len && !ok; k++) ok = same_str(p->strings.items[t->extra.items[k]], v.u.str);
     size_t n;
     const struct keyed_id *ids = ok ? NULL : ids_of(l, ls, t->ref, &n);
     if (!ok && !has_id(ids, n, v.u.str)) {
-      buf_reset(&l->path);
-      case_path(p, r, f, &l->path);
-      if (index >= 0) buf_printf(&l->path, "[%d]", index);
+      buf *at = &l->rd->scratch;
+      buf_reset(at);
+      case_path(p, r, f, at);
+      if (index >= 0) buf_printf(at, "[%d]", index);
+      l->at = at->data;
       err(l, "viser til \"%s\", men det finnes ingen slik id i %s", v.u.str->s,
           bc_str(p, p->records.items[p->root].fields.items[t->ref].name));
+      l->at = NULL;
     }
   } else if (t->kind == TK_LIST && v.tag == V_LIST) {
     for (uint32_t i = 0; i < v.u.list->n; i++) refs_in(l, ls, t->elem, v.u.list->items[i], r, f, (int32_t)i);
@@ -562,11 +609,36 @@ const char *case_json_error(int code, const char *fallback)
   }
 }
 
-case_reader *case_reader_new(void)
+/* Which types can hold a reference: a text that names a list's ids, or a list or record
+** with such a value somewhere inside. Worked out to a fixed point, so that records that
+** contain each other are answered right too. */
+static void find_refs(const bc_program *p, uint8_t *refs)
+{
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < p->types.len; i++) {
+      if (refs[i]) continue;
+      const bc_type *t = &p->types.items[i];
+      bool yes = false;
+      if (t->kind == TK_TEXT) yes = t->ref != BC_NONE;
+      else if (t->kind == TK_LIST) yes = t->elem < p->types.len && refs[t->elem];
+      else if (t->kind == TK_REC && t->rec < p->records.len)
+        for (size_t f = 0; f < p->records.items[t->rec].fields.len && !yes; f++)
+          yes = refs[p->records.items[t->rec].fields.items[f].type];
+      if (yes) refs[i] = 1, changed = true;
+    }
+  }
+}
+
+case_reader *case_reader_new(const bc_program *p)
 {
   case_reader *rd = xcalloc(1, sizeof *rd);
+  rd->p = p;
+  rd->refs = xcalloc(p->types.len + 1, 1);
+  find_refs(p, rd->refs);
   rd->parser = jsd_new();
   if (!rd->parser) {
+    free(rd->refs);
     free(rd);
     return NULL;
   }
@@ -579,6 +651,11 @@ void case_reader_free(case_reader *rd)
   jsd_free(rd->parser);
   vec_free(&rd->items);
   vec_free(&rd->members);
+  vec_free(&rd->path);
+  vec_free(&rd->ids);
+  vec_free(&rd->dups);
+  free(rd->refs);
+  buf_free(&rd->where);
   buf_free(&rd->scratch);
   free(rd);
 }
@@ -599,16 +676,16 @@ static void parse_error(const char *json, size_t len, buf *errors)
              case_json_error(json_error_code(&je), "ugyldig JSON"));
 }
 
-static void free_loader(void *arg)
+static bool has_u0000(const char *s, size_t n)
 {
-  loader *l = arg;
-  vec_free(&l->ids);
-  vec_free(&l->dups);
-  buf_free(&l->path);
+  for (const char *e = s + n; (s = memchr(s, '\\', (size_t)(e - s))) && e - s >= 6; s++)
+    if (!memcmp(s + 1, "u0000", 5)) return true;
+  return false;
 }
 
-bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
+bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *errors, char digest[65])
 {
+  const bc_program *p = rd->p;
   memset(c, 0, sizeof *c);
   arena_init(&c->mem);
   c->p = p;
@@ -618,11 +695,9 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
   l.c = c;
   l.rd = rd;
   l.errors = errors;
-  oom_cleanup hold;
-  oom_push(&hold, free_loader, &l);
+  rd->path.len = rd->items.len = rd->members.len = 0;   /* a case cut short by out-of-memory left them */
   if (len > CASE_MAX_BYTES) {
     buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
-    oom_pop(&hold);
     return false;
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
@@ -630,17 +705,16 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
   jsd_status st = jsd_parse(rd->parser, json + bom, len - bom, &doc);
   if (st == JSD_NOMEM) {
     buf_printf(errors, "%s\n", CASE_NO_MEMORY);
-    oom_pop(&hold);
     return false;
   }
   if (st != JSD_OK) {
     parse_error(json + bom, len - bom, errors);
-    oom_pop(&hold);
     return false;
   }
+  /* a string can hold NUL only from a \u0000 (or a raw NUL, which JSON forbids anyway) */
+  l.may_nul = memchr(json, 0, len) || has_u0000(json, len);
   size_t mark = errors->len;
   bool ok = false;
-  buf_init(&l.path);
   if (jsd_type(doc) != JSD_OBJ) {
     buf_printf(errors, "(roten): forventet et objekt, fikk %s\n", json_kind(doc));
   } else {
@@ -699,20 +773,18 @@ bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t le
     bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, d);
     bcf_hex(d, 32, digest);
   }
-  oom_pop(&hold);
-  free_loader(&l);
   return ok;
 }
 
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors)
 {
-  case_reader *rd = case_reader_new();
+  case_reader *rd = case_reader_new(p);
   if (!rd) {
     memset(c, 0, sizeof *c);
     buf_puts(errors, "tomt for minne\n");
     return false;
   }
-  bool ok = case_read(rd, p, json, len, c, errors, NULL);
+  bool ok = case_read(rd, json, len, c, errors, NULL);
   case_reader_free(rd);
   return ok;
 }

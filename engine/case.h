@@ -25,16 +25,17 @@ typedef struct {
   int32_t date;              /* vurderingsdato in the file */
 } ncase;
 
-/* A reader holds the parser and its buffers; one per thread, reused from case to case. */
+/* A reader holds the parser and its buffers, and what it has worked out about one rule
+** set's schema; one per thread and rule set, reused from case to case. p must outlive it. */
 typedef struct case_reader case_reader;
-case_reader *case_reader_new(void);             /* NULL when out of memory */
+case_reader *case_reader_new(const bc_program *p);   /* NULL when out of memory */
 void case_reader_free(case_reader *rd);
 
 /* Loads one case. On failure returns false and appends one line per error
 ** ("sti: melding") to errors; the case is then empty but must still be freed. With
 ** digest, a case that loads also gets its checksum for the audit log (hex SHA-256 of its
 ** canonical JSON, the same as audit_case_digest), from the document already parsed. */
-bool case_read(case_reader *rd, const bc_program *p, const char *json, size_t len, ncase *c, buf *errors, char digest[65]);
+bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *errors, char digest[65]);
 /* case_read with a reader of its own, for one case. */
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
 void case_free(ncase *c);

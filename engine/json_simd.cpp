@@ -94,17 +94,23 @@ const char *jsd_str(jsd_val v, size_t *len)
   return s.data();
 }
 
-// Counted by walking: the tape's own count saturates at 2^24 - 1.
+// The tape's own count, unless it has saturated at 2^24 - 1: then counted by walking.
 size_t jsd_len(jsd_val v)
 {
+  const size_t saturated = 0xFFFFFF;
   element e = in(v);
   simdjson::dom::array a;
   simdjson::dom::object o;
   size_t n = 0;
-  if (e.get_array().get(a) == simdjson::SUCCESS)
+  if (e.get_array().get(a) == simdjson::SUCCESS) {
+    if ((n = a.size()) < saturated) return n;
+    n = 0;
     for (element x : a) (void)x, n++;
-  else if (e.get_object().get(o) == simdjson::SUCCESS)
+  } else if (e.get_object().get(o) == simdjson::SUCCESS) {
+    if ((n = o.size()) < saturated) return n;
+    n = 0;
     for (auto kv : o) (void)kv, n++;
+  }
   return n;
 }
 

@@ -87,23 +87,40 @@ static const uint8_t plain[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* Are all of p[0..8) plain? One word at a time: no byte below 0x20, no quote, no
+** backslash, none at or above 0x80 (each test is exact for "is there any such byte"). */
+static inline bool plain8(const unsigned char *p)
+{
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t x, q, b;
+  memcpy(&x, p, 8);
+  q = x ^ (ones * '"');
+  b = x ^ (ones * '\\');
+  uint64_t special = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x;
+  return (special & high) == 0;
+}
+
 void jw_escape(buf *out, const char *s, size_t n)
 {
   static const char hex[] = "0123456789ABCDEF";
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
   buf_putc(out, '"');
   while (p < end) {
-    /* the longest run that needs no escape goes out in one copy */
+    /* the longest run that needs no escape (valid UTF-8 included) goes out in one copy */
     const unsigned char *run = p;
-    while (p < end && plain[*p]) p++;
+    size_t len = 0;
+    while (p < end) {
+      if (end - p >= 8 && plain8(p)) p += 8;
+      else if (plain[*p]) p++;
+      else if (*p >= 0x80 && (len = utf8_seq(p, (size_t)(end - p)))) p += len;
+      else break;
+    }
     if (p > run) buf_put(out, run, (size_t)(p - run));
     if (p == end) break;
     unsigned c = *p;
-    if (c >= 0x80) {
-      size_t len = utf8_seq(p, (size_t)(end - p));
-      if (len) buf_put(out, p, len);
-      else buf_puts(out, "\xEF\xBF\xBD");             /* U+FFFD for a byte that is not UTF-8 */
-      p += len ? len : 1;
+    if (c >= 0x80) {                                   /* not UTF-8 */
+      buf_puts(out, "\xEF\xBF\xBD");                   /* U+FFFD */
+      p++;
       continue;
     }
     p++;
@@ -141,10 +158,12 @@ void jw_bool(jsonw *w, bool b) { item(w); buf_puts(w->out, b ? "true" : "false")
 
 void jw_int(jsonw *w, long long n)
 {
-  char s[24];
+  char s[24], *e = s + sizeof s, *at = e;
   item(w);
-  int len = snprintf(s, sizeof s, "%lld", n);
-  buf_put(w->out, s, (size_t)len);
+  unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+  do *--at = (char)('0' + u % 10); while (u /= 10);
+  if (n < 0) *--at = '-';
+  buf_put(w->out, at, (size_t)(e - at));
 }
 
 /* As jansson: 17 significant digits, a ".0" when it would read as an integer, and the

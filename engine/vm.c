@@ -38,6 +38,7 @@ struct vm {
   value stack[BC_MAX_STACK + 4];
   value locals[BC_MAX_LOCALS];
   value aux_locals[BC_MAX_LOCALS];   /* the program-wide block (avvik_begrunnet) has its own frame */
+  uint32_t nlocals;                  /* the most locals any block has: what vm_set_rule clears */
   vm_iter iters[BC_MAX_ITERS];
   /* trace */
   VEC(trace_entry) trace;
@@ -85,6 +86,9 @@ vm *vm_new(const bc_program *p)
   m->md = xcalloc(p->consts.len + 1, sizeof *m->md);
   m->kvals = xcalloc(p->consts.len + 1, sizeof *m->kvals);
   m->klists = xcalloc(p->consts.len + 1, sizeof *m->klists);
+  for (size_t b = 0; b < p->blocks.len; b++)
+    if (p->blocks.items[b].nlocals > m->nlocals) m->nlocals = p->blocks.items[b].nlocals;
+  if (m->nlocals > BC_MAX_LOCALS) m->nlocals = BC_MAX_LOCALS;   /* the verifier refuses more */
   for (size_t k = 0; k < p->consts.len; k++) {
     const bc_const *c = &p->consts.items[k];
     if (c->kind != K_LIST) { m->kvals[k] = const_value(p, (uint32_t)k); continue; }
@@ -146,7 +150,7 @@ void vm_set_rule(vm *m, uint32_t rule, const nrec *item)
   m->rule = rule;
   m->item = item;
   m->cover_owner = rule;
-  for (size_t i = 0; i < BC_MAX_LOCALS; i++) m->locals[i] = v_unknown();
+  for (uint32_t i = 0; i < m->nlocals; i++) m->locals[i] = v_unknown();
 }
 
 void vm_coverage(vm *m, uint8_t *map) { m->cover = map; }

@@ -19,7 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   (void)argv;
   fuzz_program(&prog);
   machine = vm_new(&prog);
-  reader = case_reader_new();
+  reader = case_reader_new(&prog);
   return 0;
 }
 
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   buf_init(&errors);
   buf_init(&out);
   char digest[65];
-  if (case_read(reader, &prog, (const char *)data, size, &c, &errors, digest)) {
+  if (case_read(reader, (const char *)data, size, &c, &errors, digest)) {
     result r;
     eval_case(machine, &c, c.has_date ? c.date : 19723, &r);
     report_json(&r, &out);

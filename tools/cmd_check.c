@@ -265,7 +265,7 @@ static void judge_in_trap(worker *w, job *j, ncase *c, result *r)
   checker *k = w->k;
   const char *name = j->name.data;
   buf_reset(&w->errors);
-  if (!case_read(w->reader, k->p, j->text.data, j->text.len, c, &w->errors, k->audit ? j->case_digest : NULL)) {
+  if (!case_read(w->reader, j->text.data, j->text.len, c, &w->errors, k->audit ? j->case_digest : NULL)) {
     /* every error line names the file and the JSON path */
     for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
       const char *nl = strchr(line, '\n');
@@ -475,7 +475,7 @@ static void pool_start(checker *k, size_t n)
   for (size_t i = 0; i < vms; i++) {
     k->workers[i].k = k;
     k->workers[i].m = vm_new(k->p);
-    k->workers[i].reader = case_reader_new();
+    k->workers[i].reader = case_reader_new(k->p);
     if (!k->workers[i].reader) {
       fprintf(stderr, "norm check: tomt for minne\n");
       exit(EXIT_USAGE);

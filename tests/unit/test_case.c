@@ -139,13 +139,13 @@ static void test_digest_as_jansson(void **state)
     " \"a\": {\"\\u00f8\": null, \"b\": true, \"B\": false, \"\": [], \"ab\": {}}, \"sak_id\": \"S\"}"),
     "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"t\": \"\\ud83d\\ude00 \\u2028\", \"k\": 1e-400}",
   };
-  case_reader *rd = case_reader_new();
+  case_reader *rd = case_reader_new(&prog);
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     ncase c;
     buf errors;
     buf_init(&errors);
     char mine[65], theirs[65];
-    bool ok = case_read(rd, &prog, cases[i], strlen(cases[i]), &c, &errors, mine);
+    bool ok = case_read(rd, cases[i], strlen(cases[i]), &c, &errors, mine);
     if (!ok) fail_msg("«%s»: %s", cases[i], errors.data);
     assert_true(audit_case_digest(cases[i], strlen(cases[i]), theirs));
     if (strcmp(mine, theirs)) fail_msg("«%s»: %s, not %s", cases[i], mine, theirs);

@@ -4,6 +4,7 @@
 ** and bytes that are not UTF-8 become U+FFFD instead of losing the key.
 */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -20,15 +21,18 @@ static uint32_t next(uint32_t *s)
 }
 
 /* A random valid UTF-8 string: ASCII with every control character, quotes and
-** backslashes, and two-, three- and four-byte sequences. */
+** backslashes, and two-, three- and four-byte sequences. Every other string is mostly
+** printable ASCII, so that long plain runs (which the writer takes a word at a time) meet
+** the other bytes at every offset. */
 static size_t random_utf8(uint32_t *seed, char *out, size_t cap)
 {
   static const char *const pieces[] = { "\"", "\\", "/", "\x7f", "ø", "Å", "–", "\xe2\x80\xa8", "😀", "§", " " };
   size_t n = 0, want = next(seed) % 40;
+  uint32_t plain = next(seed) % 2 ? 1 : 24;
   for (size_t i = 0; i < want && n + 8 < cap; i++) {
-    uint32_t r = next(seed) % 4;
+    uint32_t r = next(seed) % (plain + 3);
     if (r == 0) out[n++] = (char)(next(seed) % 0x20);
-    else if (r == 1) out[n++] = (char)(0x20 + next(seed) % 0x5f);
+    else if (r <= plain) out[n++] = (char)(0x20 + next(seed) % 0x5f);
     else {
       const char *p = pieces[next(seed) % (sizeof pieces / sizeof *pieces)];
       memcpy(out + n, p, strlen(p));
@@ -81,10 +85,15 @@ static void test_numbers_as_jansson(void **state)
   jw_init(&w, &got);
   jw_arr(&w);
   jw_int(&w, -9007199254740991LL);
+  jw_int(&w, 0);
+  jw_int(&w, 7);
+  jw_int(&w, 1234567890123LL);
+  jw_int(&w, LLONG_MAX);
+  jw_int(&w, LLONG_MIN);
   jw_real(&w, NAN);
   jw_real(&w, INFINITY);
   jw_arr_end(&w);
-  assert_string_equal(got.data, "[-9007199254740991,null,null]");
+  assert_string_equal(got.data, "[-9007199254740991,0,7,1234567890123,9223372036854775807,-9223372036854775808,null,null]");
   buf_free(&got);
 }
 
