@@ -67,25 +67,29 @@ static const char *fact_path(evaluator *e, const nrec *rec, uint32_t field)
   return *slot;
 }
 
+/* The trace goes into the result's arena, in one piece of the size it has: a finding's
+** why is made once and never grows (result_free leaves it to the arena). */
 static void take_trace(evaluator *e, finding *f)
 {
   if (!e->full) return;
   size_t n;
   const trace_entry *t = vm_trace(e->m, &n);
+  uint32_t more = vm_trace_more(e->m);
+  f->why.items = arena_alloc(&e->r->mem, (n + (more != 0)) * sizeof *f->why.items);
+  f->why.cap = n + (more != 0);
   for (size_t i = 0; i < n; i++) {
     why_entry w = { t[i].kind, NULL, t[i].v, t[i].cond, t[i].rec, t[i].field };
     if (t[i].kind == TR_FACT) w.path = fact_path(e, t[i].rec, t[i].field);
     else if (t[i].kind == TR_COND) w.path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
     else if (t[i].kind == TR_GUIDE) w.path = bc_str(e->p, t[i].cond);
     else w.path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
-    vec_push(&f->why, w);
+    f->why.items[f->why.len++] = w;
   }
-  uint32_t more = vm_trace_more(e->m);
   if (more) {
     char text[96];
     snprintf(text, sizeof text, "regelen leste %u opplysninger til, som ikke er tatt med her", more);
     why_entry w = { TR_MORE, arena_strndup(&e->r->mem, text, strlen(text)), v_unknown(), more, NULL, 0 };
-    vec_push(&f->why, w);
+    f->why.items[f->why.len++] = w;
   }
 }
 
@@ -229,9 +233,13 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
   if (st == F_UKJENT) {
     missing_message(e, f);
   } else if (st == F_OPPFYLT) {
-    buf_reset(&e->text);
-    buf_printf(&e->text, "%s: oppfylt.", bc_str(e->p, r->title));
-    message_of(e, f, r->message_ok, e->text.data);
+    const char *fallback = NULL;
+    if (e->full && r->message_ok == BC_NONE) {   /* the rule's own words, when it has them */
+      buf_reset(&e->text);
+      buf_printf(&e->text, "%s: oppfylt.", bc_str(e->p, r->title));
+      fallback = e->text.data;
+    }
+    message_of(e, f, r->message_ok, fallback);
   } else {
     message_of(e, f, r->message, bc_str(e->p, r->title));
     if (st == F_BEGRUNNET && f->message) {
@@ -413,8 +421,7 @@ void result_free(result *r)
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
     free(f->message);
-    vec_free(&f->why);
-    vec_free(&f->docs);
+    vec_free(&f->docs);                /* (why is in the arena) */
   }
   vec_free(&r->findings);
   vec_free(&r->docs);

@@ -33,7 +33,7 @@ typedef struct {
   const char *item;          /* gjelder, or NULL */
   bool by_exception;         /* ikke_aktuell because the rule's «unntak» held */
   char *message;
-  VEC(why_entry) why;
+  VEC(why_entry) why;        /* in the result's arena: made whole once, never grown */
   VEC(uint32_t) docs;        /* indices into result.docs required by this finding */
 } finding;
 

@@ -7,6 +7,7 @@
 */
 #include "explain.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,19 +26,25 @@ typedef struct {
   int32_t *at;               /* its last entry in f->why, or -1 */
   u32s *parts;               /* its parts that are in the trace, in order */
   u32s *facts;               /* the why entries of the facts it read */
-  size_t nslots;             /* m + 1, once parts and facts are made */
   explanation *out;
   size_t dropped;            /* lines past EXPLAIN_MAX_LINES */
-  /* Working space, freed together (also when memory runs out while it is held): the line
-  ** being worded, a fact's name, and which trace entries an «alle» failed for. */
+  /* Working space, kept from finding to finding: the line being worded, a fact's name,
+  ** and which trace entries an «alle» failed for. */
   buf line, label;
   uint8_t *failed;
+  size_t ids_cap, slots_cap, failed_cap;   /* the arrays' room; parts and facts are
+                                              initialized up to slots_cap */
 } ex;
 
-static void free_ex(void *arg)
+struct explainer { ex x; };
+
+explainer *explainer_new(void) { return xcalloc(1, sizeof(explainer)); }
+
+void explainer_free(explainer *e)
 {
-  ex *x = arg;
-  for (size_t i = 0; i < x->nslots; i++) {
+  if (!e) return;
+  ex *x = &e->x;
+  for (size_t i = 0; i < x->slots_cap; i++) {
     vec_free(&x->parts[i]);
     vec_free(&x->facts[i]);
   }
@@ -49,6 +56,33 @@ static void free_ex(void *arg)
   buf_free(&x->line);
   buf_free(&x->label);
   free(x->failed);
+  free(e);
+}
+
+static void free_explainer(void *e) { explainer_free(e); }
+
+void explainer_hold(oom_cleanup *c, explainer *e) { oom_push(c, free_explainer, e); }
+
+/* Room for why trace entries' ids and n slots; what grows keeps its contents, and the
+** room is counted only once every array has it (so a failure here leaves it whole). */
+static void reserve(ex *x, size_t why, size_t n)
+{
+  if (why + 1 > x->ids_cap) {
+    x->ids = xrealloc(x->ids, (why + 1) * sizeof *x->ids);
+    x->ids_cap = why + 1;
+  }
+  if (n > x->slots_cap) {
+    size_t cap = n < 2 * x->slots_cap ? 2 * x->slots_cap : n;
+    x->seen = xrealloc(x->seen, cap);
+    x->at = xrealloc(x->at, cap * sizeof *x->at);
+    u32s *parts = xrealloc(x->parts, cap * sizeof *parts);
+    memset(parts + x->slots_cap, 0, (cap - x->slots_cap) * sizeof *parts);
+    x->parts = parts;
+    u32s *facts = xrealloc(x->facts, cap * sizeof *facts);
+    memset(facts + x->slots_cap, 0, (cap - x->slots_cap) * sizeof *facts);
+    x->facts = facts;
+    x->slots_cap = cap;
+  }
 }
 
 void explain_value(const bc_program *p, uint32_t type, value v, buf *out)
@@ -100,6 +134,23 @@ static int cmp_u32(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* "R:F" at s (a record and a field, in decimal): what words.h writes between two marks. */
+static bool read_ref(const char *s, unsigned *rec, unsigned *field)
+{
+  unsigned v[2] = { 0, 0 };
+  for (int k = 0; k < 2; k++) {
+    if (*s < '0' || *s > '9') return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+      if (v[k] > (UINT_MAX - 9) / 10) return false;
+      v[k] = v[k] * 10 + (unsigned)(*s - '0');
+    }
+    if (k == 0 && *s++ != ':') return false;
+  }
+  *rec = v[0];
+  *field = v[1];
+  return true;
+}
+
 /* The words of a condition, with each value marker filled from the facts read. */
 static void fill(ex *x, const char *words, buf *out)
 {
@@ -115,7 +166,7 @@ static void fill(ex *x, const char *words, buf *out)
     }
     unsigned rec = 0, field = 0;
     const char *end = strchr(s + 1, WORDS_MARK);
-    if (!end || sscanf(s + 1, "%u:%u", &rec, &field) != 2) break;
+    if (!end || !read_ref(s + 1, &rec, &field)) break;
     s = end + 1;
     bool done = false;
     for (size_t i = 0; i < x->f->why.len && !done; i++) {
@@ -166,7 +217,7 @@ static void named_facts(ex *x, const char *words, expl_line *l, size_t *more)
   for (const char *s = strchr(words, WORDS_FACT); s; s = strchr(s + 1, WORDS_FACT)) {
     unsigned rec = 0, field = 0;
     const char *end = strchr(s + 1, WORDS_FACT);
-    if (!end || sscanf(s + 1, "%u:%u", &rec, &field) != 2) break;
+    if (!end || !read_ref(s + 1, &rec, &field)) break;
     for (size_t i = 0; i < x->f->why.len; i++) {
       const why_entry *w = &x->f->why.items[i];
       if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
@@ -244,7 +295,12 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
   size_t n = x->f->why.len, seg = 0, named = 0, others = 0;
   bool begun = false;
   const nrec *items[EXPLAIN_MAX_FACTS];
-  uint8_t *failed = x->failed = xcalloc(n ? n : 1, 1);
+  if (n > x->failed_cap) {
+    x->failed = xrealloc(x->failed, n);
+    x->failed_cap = n;
+  }
+  uint8_t *failed = x->failed;
+  if (n) memset(failed, 0, n);
   for (size_t i = 0; i < n; i++) {
     if (why[i].kind != TR_COND || why[i].cond >= x->p->conds.len) continue;
     /* Before the first item, every condition ends a run of facts; from then on only the
@@ -275,8 +331,6 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
   *more = 0;
   for (size_t j = 0; j < n; j++)
     if (failed[j] && why[j].kind == TR_FACT) add_fact(x, l, j, more);
-  free(failed);
-  x->failed = NULL;
   for (size_t k = 0; k < named; k++) {
     const nrec *r = items[k];
     uint32_t idf = x->p->records.items[r->type].id_field;
@@ -444,90 +498,98 @@ static bool came_out(const ex *x, uint32_t c, int t)
 
 void explain_finding(const result *r, const finding *f, explanation *out)
 {
+  explainer *e = explainer_new();
+  oom_cleanup hold;
+  explainer_hold(&hold, e);
+  explain_with(e, r, f, out);
+  oom_pop(&hold);
+  explainer_free(e);
+}
+
+void explain_with(explainer *e, const result *r, const finding *f, explanation *out)
+{
   memset(out, 0, sizeof *out);
   if (f->status == F_OPPFYLT) return;
   const bc_program *p = r->p;
   /* Only the conditions in the trace get a slot: the work is the trace's, not the program's. */
-  ex x;
-  memset(&x, 0, sizeof x);
-  x.r = r, x.f = f, x.p = p, x.out = out;
-  oom_cleanup hold;
-  oom_push(&hold, free_ex, &x);
-  x.ids = xmalloc((f->why.len + 1) * sizeof(uint32_t));
+  ex *x = &e->x;                     /* the working space, kept from finding to finding */
+  x->r = r, x->f = f, x->p = p, x->out = out;
+  x->m = 0;
+  x->dropped = 0;
+  reserve(x, f->why.len, 0);
   for (size_t i = 0; i < f->why.len; i++)
-    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond < p->conds.len) x.ids[x.m++] = f->why.items[i].cond;
-  qsort(x.ids, x.m, sizeof *x.ids, cmp_u32);
+    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond < p->conds.len) x->ids[x->m++] = f->why.items[i].cond;
+  qsort(x->ids, x->m, sizeof *x->ids, cmp_u32);
   uint32_t m = 0;
-  for (uint32_t i = 0; i < x.m; i++)
-    if (!m || x.ids[m - 1] != x.ids[i]) x.ids[m++] = x.ids[i];
-  x.m = m;
+  for (uint32_t i = 0; i < x->m; i++)
+    if (!m || x->ids[m - 1] != x->ids[i]) x->ids[m++] = x->ids[i];
+  x->m = m;
   size_t n = (size_t)m + 1;
-  x.seen = xcalloc(n, 1);
-  x.at = xmalloc(n * sizeof *x.at);
-  x.parts = xcalloc(n, sizeof *x.parts);
-  x.facts = xcalloc(n, sizeof *x.facts);
-  x.nslots = n;
-  for (size_t i = 0; i < n; i++) x.at[i] = -1;
+  reserve(x, f->why.len, n);
+  memset(x->seen, 0, n);
+  for (size_t i = 0; i < n; i++) {
+    x->at[i] = -1;
+    x->parts[i].len = 0;
+    x->facts[i].len = 0;
+  }
   size_t pending = 0;
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
     if (w->kind != TR_COND || w->cond >= p->conds.len) continue;
-    uint32_t c = slot(&x, w->cond);
-    x.seen[c] |= (uint8_t)truth_bit(v_truth(w->v));
-    x.at[c] = (int32_t)i;
+    uint32_t c = slot(x, w->cond);
+    x->seen[c] |= (uint8_t)truth_bit(v_truth(w->v));
+    x->at[c] = (int32_t)i;
     for (; pending < i; pending++)
-      if (f->why.items[pending].kind == TR_FACT) vec_push(&x.facts[c], (uint32_t)pending);
+      if (f->why.items[pending].kind == TR_FACT) vec_push(&x->facts[c], (uint32_t)pending);
     pending = i + 1;
   }
   /* parts, in the order they were first recorded */
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
-    if (w->kind != TR_COND || w->cond >= p->conds.len || x.at[slot(&x, w->cond)] != (int32_t)i) continue;
+    if (w->kind != TR_COND || w->cond >= p->conds.len || x->at[slot(x, w->cond)] != (int32_t)i) continue;
     uint32_t parent = p->conds.items[w->cond].parent;
-    uint32_t ps = parent == BC_NONE ? x.m : slot(&x, parent);
-    if (parent != BC_NONE && x.seen[ps]) vec_push(&x.parts[ps], w->cond);
+    uint32_t ps = parent == BC_NONE ? x->m : slot(x, parent);
+    if (parent != BC_NONE && x->seen[ps]) vec_push(&x->parts[ps], w->cond);
   }
   const bc_rule *rule = &p->rules.items[f->rule];
   const bc_guide *g = &p->guides.items[rule->guide];
   switch (f->status) {
   case F_BRUDD: case F_AVVIK: case F_VURDER: case F_BEGRUNNET:
-    if (came_out(&x, rule->check_top, 0)) why_not(&x, rule->check_top, 0, 0);
-    else say(&x, f->message);
-    if (f->status == F_BEGRUNNET) justified_by(&x, rule->check_top != BC_NONE ? x.at[slot(&x, rule->check_top)] : -1);
+    if (came_out(x, rule->check_top, 0)) why_not(x, rule->check_top, 0, 0);
+    else say(x, f->message);
+    if (f->status == F_BEGRUNNET) justified_by(x, rule->check_top != BC_NONE ? x->at[slot(x, rule->check_top)] : -1);
     break;
   case F_UKJENT:
-    missing(&x);
+    missing(x);
     break;
   case F_IKKE_AKTUELL:
-    if (f->by_exception && came_out(&x, rule->exception_top, 1)) why_not(&x, rule->exception_top, 1, 0);
-    else if (came_out(&x, g->cond_top, 0)) why_not(&x, g->cond_top, 0, 0);
-    else if (came_out(&x, rule->scope_top, 0)) why_not(&x, rule->scope_top, 0, 0);
+    if (f->by_exception && came_out(x, rule->exception_top, 1)) why_not(x, rule->exception_top, 1, 0);
+    else if (came_out(x, g->cond_top, 0)) why_not(x, g->cond_top, 0, 0);
+    else if (came_out(x, rule->scope_top, 0)) why_not(x, rule->scope_top, 0, 0);
     else if (!f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
              strstr(f->message, "ingen elementer")) {
       /* no item passed the rule's «der»: say what it asks for */
-      buf *b = &x.line;
+      buf *b = &x->line;
       buf_reset(b);
       buf_puts(b, "Ingen elementer i saken der ");
-      fill(&x, bc_str(p, p->conds.items[rule->filter_top].words), b);
+      fill(x, bc_str(p, p->conds.items[rule->filter_top].words), b);
       buf_putc(b, '.');
-      say(&x, b->data);
+      say(x, b->data);
     } else {
-      say(&x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
+      say(x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
     }
     break;
   default:
     break;
   }
-  if (x.dropped && out->lines.len) {
+  if (x->dropped && out->lines.len) {
     expl_line *last = &out->lines.items[out->lines.len - 1];
-    buf_reset(&x.line);
-    buf_printf(&x.line, "%s (og %zu %s)", last->text, x.dropped, "forhold til");
-    char *text = xstrdup(x.line.data);
+    buf_reset(&x->line);
+    buf_printf(&x->line, "%s (og %zu %s)", last->text, x->dropped, "forhold til");
+    char *text = xstrdup(x->line.data);
     free(last->text);
     last->text = text;
   }
-  oom_pop(&hold);
-  free_ex(&x);
 }
 
 static void free_explanation(void *e) { explanation_free(e); }

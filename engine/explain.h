@@ -35,6 +35,15 @@ typedef struct {
 
 /* Explains finding f of r into out (empty for oppfylt). out is owned by the caller. */
 void explain_finding(const result *r, const finding *f, explanation *out);
+
+/* The explainer's working space, kept from finding to finding: explain_with is
+** explain_finding without allocating it again. One per thread. */
+typedef struct explainer explainer;
+explainer *explainer_new(void);
+void explainer_free(explainer *e);
+/* Pushes a cleanup that frees e if memory runs out while it is held (util.h). */
+void explainer_hold(oom_cleanup *c, explainer *e);
+void explain_with(explainer *e, const result *r, const finding *f, explanation *out);
 void explanation_free(explanation *e);
 /* Empties e and pushes a cleanup that frees it if memory runs out while it is held
 ** (util.h); pop it with oom_pop before explanation_free. */

@@ -45,7 +45,6 @@ void jw_obj_end(jsonw *w) { close_level(w, '}'); }
 void jw_arr(jsonw *w) { open(w, '['); }
 void jw_arr_end(jsonw *w) { close_level(w, ']'); }
 
-void jw_key(jsonw *w, const char *key) { jw_keyn(w, key, strlen(key)); }
 
 void jw_keyn(jsonw *w, const char *key, size_t n)
 {
@@ -86,6 +85,23 @@ static const uint8_t plain[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
+
+/* The writer's own keys are plain ASCII names: written as they are, after one look. */
+void jw_key(jsonw *w, const char *key)
+{
+  size_t n = 0;
+  while (key[n] && plain[(unsigned char)key[n]]) n++;
+  if (key[n]) {                      /* not one of ours: escaped like any text */
+    jw_keyn(w, key, n + strlen(key + n));
+    return;
+  }
+  item(w);
+  buf *out = w->out;
+  buf_putc(out, '"');
+  buf_put(out, key, n);
+  buf_put(out, "\":", 2);
+  w->after_key = true;
+}
 
 /* Are all of p[0..8) plain? One word at a time: no byte below 0x20, no quote, no
 ** backslash, none at or above 0x80 (each test is exact for "is there any such byte"). */

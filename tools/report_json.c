@@ -68,12 +68,12 @@ static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
 }
 
 /* funn[].forklaring: the decisive explanation, each line with the facts it rests on. */
-static void explanation_json(jsonw *w, const result *r, const finding *f, buf *scratch)
+static void explanation_json(jsonw *w, const result *r, const finding *f, explainer *ex, buf *scratch)
 {
   explanation e;
   oom_cleanup hold;
   explanation_hold(&hold, &e);
-  explain_finding(r, f, &e);
+  explain_with(ex, r, f, &e);
   jw_arr(w);
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
@@ -107,7 +107,7 @@ static void summary_json(jsonw *w, const result *r)
   jw_obj_end(w);
 }
 
-static void finding_json(jsonw *w, const result *r, const finding *f, buf *scratch)
+static void finding_json(jsonw *w, const result *r, const finding *f, explainer *ex, buf *scratch)
 {
   const bc_program *p = r->p;
   const bc_rule *rule = &p->rules.items[f->rule];
@@ -122,7 +122,7 @@ static void finding_json(jsonw *w, const result *r, const finding *f, buf *scrat
   why_json(w, r, f, scratch);
   if (f->status != F_OPPFYLT) {
     jw_key(w, "forklaring");
-    explanation_json(w, r, f, scratch);
+    explanation_json(w, r, f, ex, scratch);
   }
   jw_key(w, "kilder");
   jw_arr(w);
@@ -141,8 +141,10 @@ void report_json(const result *r, buf *out)
   jsonw w;
   buf scratch;
   buf_init(&scratch);
-  oom_cleanup hold;
+  oom_cleanup hold, hold_ex;
   oom_hold_buf(&hold, &scratch);
+  explainer *ex = explainer_new();   /* one for all the case's findings */
+  explainer_hold(&hold_ex, ex);
   jw_init(&w, out);
   char d[11];
   date_format(r->date, d);
@@ -157,7 +159,7 @@ void report_json(const result *r, buf *out)
   jw_obj_end(&w);
   jw_key(&w, "funn");
   jw_arr(&w);
-  for (size_t i = 0; i < r->findings.len; i++) finding_json(&w, r, &r->findings.items[i], &scratch);
+  for (size_t i = 0; i < r->findings.len; i++) finding_json(&w, r, &r->findings.items[i], ex, &scratch);
   jw_arr_end(&w);
   jw_key(&w, "dokumentasjonskrav");
   jw_arr(&w);
@@ -175,6 +177,8 @@ void report_json(const result *r, buf *out)
   jw_arr_end(&w);
   summary_json(&w, r);
   jw_obj_end(&w);
+  oom_pop(&hold_ex);
+  explainer_free(ex);
   oom_pop(&hold);
   buf_free(&scratch);
 }

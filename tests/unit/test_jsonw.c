@@ -130,6 +130,24 @@ static void test_nesting_and_commas(void **state)
   buf_free(&got);
 }
 
+/* A key that is not a plain name is escaped like any text. */
+static void test_keys_that_need_escaping(void **state)
+{
+  (void)state;
+  buf got;
+  buf_init(&got);
+  jsonw w;
+  jw_init(&w, &got);
+  jw_obj(&w);
+  jw_kint(&w, "plain_key9", 1);
+  jw_kint(&w, "a\"b\\c\n", 2);
+  jw_kint(&w, "s\xc3\xb8k", 3);
+  jw_kint(&w, "", 4);
+  jw_obj_end(&w);
+  assert_string_equal(got.data, "{\"plain_key9\":1,\"a\\\"b\\\\c\\n\":2,\"s\xc3\xb8k\":3,\"\":4}");
+  buf_free(&got);
+}
+
 static void test_invalid_utf8_is_replaced(void **state)
 {
   (void)state;
@@ -149,6 +167,7 @@ int th_jsonw_tests(void)
     cmocka_unit_test(test_strings_as_jansson),
     cmocka_unit_test(test_numbers_as_jansson),
     cmocka_unit_test(test_nesting_and_commas),
+    cmocka_unit_test(test_keys_that_need_escaping),
     cmocka_unit_test(test_invalid_utf8_is_replaced),
   };
   return cmocka_run_group_tests_name("json-skriver", tests, NULL, NULL);
