@@ -141,7 +141,8 @@ struct checker {
   report_html *html;         /* --format html: the document being built */
   progress prog;
   /* the pool: slots[seq % nslots] holds case seq; taken and written in seq order */
-  size_t nworkers, nslots;
+  size_t nworkers, nslots;   /* judges (1: inline, no threads), and cases in flight */
+  size_t nthreads;           /* worker threads: nworkers - 1, for the main thread judges too */
   worker *workers;
   job *slots;
   uint64_t submitted, taken, written;
@@ -397,7 +398,7 @@ static void write_oldest(checker *k)
       job *t = &k->slots[k->taken++ % k->nslots];
       t->state = J_BUSY;
       pthread_mutex_unlock(&k->mu);
-      judge(&k->workers[k->nworkers], t, false);
+      judge(&k->workers[k->nthreads], t, false);
       pthread_mutex_lock(&k->mu);
       t->state = J_DONE;
     } else {
@@ -466,7 +467,10 @@ static void pool_start(checker *k, size_t n)
 {
   k->nworkers = n;
   k->nslots = n == 1 ? 1 : n * SLOTS_PER_WORKER;
-  size_t vms = n == 1 ? 1 : n + 1;           /* with threads, the main thread judges too while it waits */
+  /* With threads, the main thread is one of the n judges: it reads and writes, and judges
+  ** whenever it would otherwise wait. n threads beside it would be one more than cores. */
+  k->nthreads = n == 1 ? 0 : n - 1;
+  size_t vms = k->nthreads + 1;
   k->workers = xcalloc(vms, sizeof *k->workers);
   k->slots = xcalloc(k->nslots, sizeof *k->slots);
   pthread_mutex_init(&k->mu, NULL);
@@ -481,8 +485,7 @@ static void pool_start(checker *k, size_t n)
       exit(EXIT_USAGE);
     }
   }
-  if (n == 1) return;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < k->nthreads; i++)
     if (pthread_create(&k->workers[i].thread, NULL, work, &k->workers[i]) != 0) {
       fprintf(stderr, "norm check: kan ikke starte flere tråder\n");
       exit(EXIT_USAGE);
@@ -497,9 +500,9 @@ static void pool_stop(checker *k)
     k->quit = true;
     pthread_cond_broadcast(&k->ready);
     pthread_mutex_unlock(&k->mu);
-    for (size_t i = 0; i < k->nworkers; i++) pthread_join(k->workers[i].thread, NULL);
+    for (size_t i = 0; i < k->nthreads; i++) pthread_join(k->workers[i].thread, NULL);
   }
-  for (size_t i = 0; i < (k->nworkers == 1 ? 1 : k->nworkers + 1); i++) {
+  for (size_t i = 0; i < k->nthreads + 1; i++) {
     vm_free(k->workers[i].m);
     case_reader_free(k->workers[i].reader);
     buf_free(&k->workers[i].errors);
