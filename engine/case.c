@@ -330,8 +330,8 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
 {
   const bc_program *p = l->p;
   const bc_type *t = &p->types.items[type];
-  if (!v || jsd_type(*v) == JSD_NULL) return v_unknown();
-  jsd_kind k = jsd_type(*v);
+  jsd_kind k = v ? jsd_type(*v) : JSD_NULL;
+  if (k == JSD_NULL) return v_unknown();
   if (k == JSD_UINT) {
     l->strict_fail = true;                   /* beyond what the format's integers hold */
     return v_unknown();
@@ -359,12 +359,14 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
     const char *s = jsd_str(*v, &n);
     if (l->may_nul && memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
     if (t->values.len) {
-      bool ok = false;
+      /* one of the choices: the value is the program's own string, not a copy */
+      const nstr *ok = NULL;
       for (size_t i = 0; i < t->values.len && !ok; i++) {
         const nstr *a = p->strings.items[t->values.items[i]];
-        ok = a->len == n && !memcmp(a->s, s, n);
+        if (a->len == n && (!n || (a->s[0] == s[0] && !memcmp(a->s, s, n)))) ok = a;
       }
-      if (!ok) {
+      if (ok) return v_str(ok);
+      {
         buf b, f;
         buf_init(&b);
         buf_init(&f);

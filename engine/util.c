@@ -18,8 +18,10 @@
 ** with a case's data in it. */
 static _Noreturn void out_of_memory(void)
 {
-  static const char msg[] = "norm: tom for minne: vurderingen ble avbrutt; saken som ble vurdert, og sakene etter den, "
-                            "er ikke vurdert (resultatene som alt er skrevet, er hele)\n";
+  /* outside any trap: the command stops here (norm check has a trap per case, and says
+  ** which case; this is for what lies between them, and for the other commands) */
+  static const char msg[] = "norm: tom for minne: kommandoen ble avbrutt; det som alt er skrevet ut, er helt, "
+                            "men resten er ikke gjort (for norm check: saken som ble vurdert, og sakene etter den)\n";
   fflush(stdout);
   if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) _exit(2);
   _exit(2);

@@ -198,7 +198,7 @@ static void test_out_of_memory_is_not_a_result(void **state)
     } else if (st == 2 && strstr(err, "minne.ndjson:4: ikke nok minne til å lese saksmappen; den er ikke vurdert")) {
       if (strcmp(out, without)) fail_msg("%d MB: the other cases' results are not whole", mb);
       unread++;
-    } else if (st == 2 && strstr(err, "norm: tom for minne: vurderingen ble avbrutt")) {
+    } else if (st == 2 && strstr(err, "norm: tom for minne: kommandoen ble avbrutt")) {
       /* only whole results, of the first cases */
       size_t n = strlen(out);
       if (strncmp(out, full, n) || (n && out[n - 1] != '\n')) fail_msg("%d MB: stopped with a partial result", mb);
@@ -259,7 +259,7 @@ static void test_out_of_memory_while_judging_costs_one_case(void **state)
                            strstr(err, "dom.ndjson:3: ikke nok minne til å lese saksmappen; den er ikke vurdert"))) {
       if (strcmp(out, without)) fail_msg("%d MB: the other cases' results are not whole", mb);
       judging += strstr(err, "vurdere saken") != NULL;
-    } else if (st == 2 && strstr(err, "norm: tom for minne: vurderingen ble avbrutt")) {
+    } else if (st == 2 && strstr(err, "norm: tom for minne: kommandoen ble avbrutt")) {
       size_t n = strlen(out);
       if (strncmp(out, full, n) || (n && out[n - 1] != '\n')) fail_msg("%d MB: stopped with a partial result", mb);
     } else {
