@@ -142,10 +142,11 @@ test-release: $(BUILD)/norm $(BUILD)/norm-serve $(BUILD)/unit-tests $(BUILD)/nor
 test-san:
 	$(MAKE) --no-print-directory BUILD=build/san MODE=san test-release
 
-# The threaded code under ThreadSanitizer: norm check -j on the corpora, and norm serve.
+# The threaded code under ThreadSanitizer: norm check -j on the corpora, norm serve, and the
+# library's audit log with judges on several threads.
 test-tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan MODE=tsan build/tsan/norm build/tsan/norm-serve build/tsan/unit-tests
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$(CURDIR)/tests/tsan.supp NORM=build/tsan/norm build/tsan/unit-tests batch serve
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$(CURDIR)/tests/tsan.supp NORM=build/tsan/norm build/tsan/unit-tests batch serve audit-threads
 
 test: test-release test-san test-tsan test-fuzz
 

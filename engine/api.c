@@ -49,14 +49,16 @@ typedef struct pending {
   const norm_rules *rules;
   bool done, ok;
   bool no_memory;            /* not ok because memory ran out while committing: try again */
+  pthread_cond_t wake;       /* its judge waits here: for its record, or to write next */
   struct pending *next;
 } pending;
 
 /* Group commit: a judge that finds no one writing becomes the writer and commits every
-** record queued by then in one transaction; the others wait for it. */
+** record queued by then in one transaction; the others wait for it. Each waits on its own
+** condition, so a commit wakes the judges it answered and the one that writes next, not
+** every judge in the queue. */
 struct norm_audit {
   pthread_mutex_t lock;
-  pthread_cond_t done;
   audit_db *db;
   char *path, *operator_name;
   pending *head, *tail;      /* queued, not yet taken by a writer */
@@ -304,7 +306,6 @@ norm_status norm_audit_open(const char *path, const char *operator_name, norm_au
   }
   norm_audit *a = xcalloc(1, sizeof *a);
   pthread_mutex_init(&a->lock, NULL);
-  pthread_cond_init(&a->done, NULL);
   a->db = db;
   a->path = xstrdup(path);
   a->operator_name = xstrdup(operator_name);
@@ -316,7 +317,6 @@ void norm_audit_close(norm_audit *a)
 {
   if (!a) return;
   audit_close(a->db);
-  pthread_cond_destroy(&a->done);
   pthread_mutex_destroy(&a->lock);
   free(a->path);
   free(a->operator_name);
@@ -385,17 +385,17 @@ static bool write_batch(norm_audit *a, pending *batch)
 static bool record(norm_audit *a, pending *me)
 {
   pthread_mutex_lock(&a->lock);
+  if (a->broken) {                   /* nothing more is recorded, so nothing is answered */
+    pthread_mutex_unlock(&a->lock);
+    return false;
+  }
+  pthread_cond_init(&me->wake, NULL);
   if (a->tail) a->tail->next = me;
   else a->head = me;
   a->tail = me;
   while (!me->done) {
-    if (a->broken) {
-      me->done = true;
-      me->ok = false;
-      break;
-    }
     if (a->writing) {
-      pthread_cond_wait(&a->done, &a->lock);
+      pthread_cond_wait(&me->wake, &a->lock);
       continue;
     }
     /* no one is writing: this judge writes everything queued so far */
@@ -409,16 +409,28 @@ static bool record(norm_audit *a, pending *me)
       a->broken = true;
       snprintf(a->why, sizeof a->why, "%s", audit_errmsg(a->db));
     }
+    /* (a judge woken here returns only once this one lets go of the lock) */
     for (pending *q = batch; q; q = q->next) {
       q->done = true;
       q->ok = cs == COMMIT_OK;
       q->no_memory = cs == COMMIT_NO_MEMORY;
+      if (q != me) pthread_cond_signal(&q->wake);
     }
     a->writing = false;
-    pthread_cond_broadcast(&a->done);
+    if (a->broken) {                 /* every one queued since is answered: not recorded */
+      for (pending *q = a->head; q; q = q->next) {
+        q->done = true;
+        q->ok = false;
+        pthread_cond_signal(&q->wake);
+      }
+      a->head = a->tail = NULL;
+    } else if (a->head) {
+      pthread_cond_signal(&a->head->wake);   /* the first queued since writes next */
+    }
   }
   bool ok = me->ok;
   pthread_mutex_unlock(&a->lock);
+  pthread_cond_destroy(&me->wake);
   return ok;
 }
 

@@ -56,6 +56,7 @@ int th_golden_tests(void);
 int th_quality_tests(void);
 int th_format_tests(void);
 int th_audit_tests(void);
+int th_audit_thread_tests(void);
 int th_graph_tests(void);
 int th_explain_tests(void);
 int th_jsonw_tests(void);

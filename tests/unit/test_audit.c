@@ -5,6 +5,7 @@
 ** appending to one database at once. Works in build/q-audit/.
 */
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sqlite3.h>
@@ -14,10 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "audit.h"
 #include "helpers.h"
+#include "norm.h"
 
 #define DIR "build/q-audit"
 
@@ -503,6 +507,122 @@ static void test_two_writers_one_chain(void **state)
   assert_int_equal(count(db, "SELECT count(DISTINCT sak_id) FROM vurdering"), 47);
 }
 
+/* ---- a log that fails while judges on several threads wait for it ---- */
+
+#define FAIL_THREADS 4
+#define FAIL_ROUNDS 150
+
+typedef struct {
+  const norm_rules *rules;
+  norm_audit *audit;
+  const char *json;
+  size_t len;
+  int ok, refused, other;      /* answers: recorded, refused by the log, anything else */
+  bool ok_after_refusal;       /* a recorded answer after this thread had a refusal */
+  volatile int *started;       /* decisions recorded, over all threads */
+} fail_worker;
+
+static void *judge_until_done(void *arg)
+{
+  fail_worker *w = arg;
+  norm_judge *j = norm_judge_new(w->rules);
+  if (!j) return NULL;
+  norm_options o = { "2024-10-01", NORM_FORMAT_COMPACT, w->audit, NULL };
+  for (int i = 0; i < FAIL_ROUNDS; i++) {
+    norm_result r;
+    norm_error e;
+    norm_status st = norm_judge_case(j, w->json, w->len, &o, &r, &e);
+    if (st == NORM_OK) {
+      w->ok++;
+      if (w->refused) w->ok_after_refusal = true;
+      __atomic_add_fetch(w->started, 1, __ATOMIC_RELAXED);
+    } else if (st == NORM_ERR_AUDIT) {
+      w->refused++;
+    } else {
+      w->other++;
+    }
+  }
+  norm_judge_free(j);
+  return NULL;
+}
+
+/* In a child process: judges on FAIL_THREADS threads record into one log; once some
+** decisions are in, the file may no longer grow (RLIMIT_FSIZE), so a commit fails while
+** others wait for it. Every judge must then be told NORM_ERR_AUDIT from then on, none may
+** be answered without its record, and nothing may touch a waiter's memory after it has
+** returned (the queue once kept waiters that had left; AddressSanitizer sees such use).
+** Exit status 0 when all held, and the count of recorded answers in DIR/svar.txt. */
+static int fail_while_waiting(const char *db)
+{
+  signal(SIGXFSZ, SIG_IGN);          /* a write past the limit fails with EFBIG instead */
+  norm_rules *rules;
+  norm_audit *audit;
+  norm_error e;
+  if (norm_rules_load("rules", &rules, &e) != NORM_OK) return 10;
+  if (norm_audit_open(db, "test", &audit, &e) != NORM_OK) return 11;
+  char *json = th_slurp("examples/saksmappe-eksempel.json");
+  size_t len = strlen(json);
+  volatile int started = 0;
+  fail_worker w[FAIL_THREADS];
+  pthread_t t[FAIL_THREADS];
+  for (int i = 0; i < FAIL_THREADS; i++) {
+    w[i] = (fail_worker){ rules, audit, json, len, 0, 0, 0, false, &started };
+    if (pthread_create(&t[i], NULL, judge_until_done, &w[i])) return 12;
+  }
+  while (__atomic_load_n(&started, __ATOMIC_RELAXED) < 40) usleep(1000);
+  struct stat sb;
+  char wal[512];
+  snprintf(wal, sizeof wal, "%s-wal", db);
+  off_t size = stat(wal, &sb) == 0 ? sb.st_size : 0;
+  struct rlimit lim = { (rlim_t)size + 4096, RLIM_INFINITY };
+  if (setrlimit(RLIMIT_FSIZE, &lim)) return 13;
+  int ok = 0, refused = 0, other = 0;
+  bool after = false;
+  for (int i = 0; i < FAIL_THREADS; i++) {
+    pthread_join(t[i], NULL);
+    ok += w[i].ok;
+    refused += w[i].refused;
+    other += w[i].other;
+    after |= w[i].ok_after_refusal;
+  }
+  lim.rlim_cur = RLIM_INFINITY;
+  setrlimit(RLIMIT_FSIZE, &lim);
+  norm_audit_close(audit);
+  norm_rules_free(rules);
+  free(json);
+  FILE *f = fopen(DIR "/svar.txt", "w");
+  if (!f) return 14;
+  fprintf(f, "%d %d %d\n", ok, refused, other);
+  fclose(f);
+  if (other) return 15;
+  if (after) return 16;
+  if (!refused) return 17;           /* the log never failed: the test did not test */
+  return ok + refused == FAIL_THREADS * FAIL_ROUNDS ? 0 : 18;
+}
+
+static void test_log_that_fails_while_judges_wait(void **state)
+{
+  (void)state;
+  fresh_dir();
+  const char *db = DIR "/full.db";
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) _exit(fail_while_waiting(db));
+  int st;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  if (!WIFEXITED(st)) fail_msg("the judges' process died (signal %d)", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+  if (WEXITSTATUS(st)) fail_msg("exit %d (15: another error, 16: an answer after a refusal, 17: never refused)", WEXITSTATUS(st));
+  int ok, refused, other;
+  char *answers = th_slurp(DIR "/svar.txt");
+  assert_int_equal(sscanf(answers, "%d %d %d", &ok, &refused, &other), 3);
+  free(answers);
+  /* every answered decision is in the log, and only those; the chain holds */
+  audit_check c = verify(db);
+  if (!c.ok) fail_msg("post %lld: %s", (long long)c.bad, c.why);
+  assert_int_equal(c.count, ok);
+}
+
 /* The findings as jansson wrote them (JSON_COMPACT | JSON_SORT_KEYS) before the record was
 ** written with jsonw: the bytes in logs written then. */
 static char *findings_by_jansson(const result *r)
@@ -591,4 +711,13 @@ int th_audit_tests(void)
     cmocka_unit_test(test_findings_json),
   };
   return cmocka_run_group_tests_name("revisjonsloggen", tests, NULL, NULL);
+}
+
+/* The log under judges on several threads: also run under ThreadSanitizer (make test-tsan). */
+int th_audit_thread_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_log_that_fails_while_judges_wait),
+  };
+  return cmocka_run_group_tests_name("revisjonsloggen med tråder", tests, NULL, NULL);
 }
