@@ -148,7 +148,12 @@ struct checker {
   uint64_t submitted, taken, written;
   bool quit;
   size_t idle;               /* workers asleep, waiting for a case */
-  bool waiting;              /* the main thread is asleep, waiting for a case to be judged */
+  bool waiting;              /* the main thread is asleep, waiting for a case to be judged or written */
+  bool workers_emit;         /* a worker writes what it judged when its turn comes (not with --audit,
+                                whose writer belongs to the main thread): the report stays in the
+                                cache of the core that made it */
+  bool emitting;             /* a thread is writing a case (one at a time, in order) */
+  bool input_failed;         /* a path could not be read (the main thread's, merged at the end) */
   pthread_mutex_t mu;
   pthread_cond_t ready, done;
 };
@@ -363,6 +368,24 @@ static void emit(checker *k, job *j)
   if (j->act && k->status == EXIT_CLEAN) k->status = EXIT_FINDINGS;
 }
 
+/* Writes every case at the head of the line that is judged, in input order, one thread at a
+** time. Called, and returns, with k->mu held; it is let go while a case is written. */
+static void emit_ready(checker *k)
+{
+  while (!k->emitting && k->written < k->submitted) {
+    job *j = &k->slots[k->written % k->nslots];
+    if (j->state != J_DONE) break;
+    k->emitting = true;
+    pthread_mutex_unlock(&k->mu);
+    emit(k, j);
+    pthread_mutex_lock(&k->mu);
+    j->state = J_FREE;
+    k->written++;
+    k->emitting = false;
+    if (k->waiting) pthread_cond_signal(&k->done);
+  }
+}
+
 static void *work(void *arg)
 {
   worker *w = arg;
@@ -381,20 +404,23 @@ static void *work(void *arg)
     judge(w, j, false);
     pthread_mutex_lock(&k->mu);
     j->state = J_DONE;
+    if (k->workers_emit) emit_ready(k);
     if (k->waiting) pthread_cond_signal(&k->done);
   }
   pthread_mutex_unlock(&k->mu);
   return NULL;
 }
 
-/* Writes the oldest case in flight, waiting for it to be judged. */
-static void write_oldest(checker *k)
+/* Waits until fewer than n cases are in flight: writes the oldest when it is judged, judges
+** another meanwhile (with the main thread's own VM), or sleeps until a worker has done
+** either. */
+static void wait_below(checker *k, uint64_t n)
 {
-  job *j = &k->slots[k->written % k->nslots];
   pthread_mutex_lock(&k->mu);
-  while (j->state != J_DONE) {
-    if (k->taken < k->submitted) {
-      /* rather than wait, judge the next case here (with the main thread's own VM) */
+  while (k->submitted - k->written >= n) {
+    if (k->slots[k->written % k->nslots].state == J_DONE && !k->emitting) {
+      emit_ready(k);
+    } else if (k->taken < k->submitted) {
       job *t = &k->slots[k->taken++ % k->nslots];
       t->state = J_BUSY;
       pthread_mutex_unlock(&k->mu);
@@ -408,16 +434,13 @@ static void write_oldest(checker *k)
     }
   }
   pthread_mutex_unlock(&k->mu);
-  emit(k, j);
-  j->state = J_FREE;
-  k->written++;
 }
 
 /* Before input would wait (a pipe): write everything judged so far, and flush it. */
 static void drain(void *ctx)
 {
   checker *k = ctx;
-  while (k->written < k->submitted) write_oldest(k);
+  if (k->nworkers > 1) wait_below(k, 1);
   if (k->audit && !k->stopped && !aw_flush(k->audit)) {   /* commit, so the results can be shown */
     k->stopped = true;
     k->status = EXIT_USAGE;
@@ -441,7 +464,7 @@ static void submit(void *ctx, const char *name, const char *text, size_t len)
     j->text.len = 0;
     return;
   }
-  if (k->submitted - k->written == k->nslots) write_oldest(k);
+  wait_below(k, k->nslots);                  /* room for one more */
   job *j = &k->slots[k->submitted % k->nslots];
   buf_reset(&j->name);
   buf_puts(&j->name, name);
@@ -451,16 +474,8 @@ static void submit(void *ctx, const char *name, const char *text, size_t len)
   j->state = J_READY;
   k->submitted++;
   if (k->idle) pthread_cond_signal(&k->ready);          /* a wake-up costs a system call */
+  emit_ready(k);                                         /* what is already judged, without waiting */
   pthread_mutex_unlock(&k->mu);
-  /* write what is already judged, without waiting */
-  while (k->written < k->submitted) {
-    job *o = &k->slots[k->written % k->nslots];
-    pthread_mutex_lock(&k->mu);
-    bool ready = o->state == J_DONE;
-    pthread_mutex_unlock(&k->mu);
-    if (!ready) break;
-    write_oldest(k);
-  }
 }
 
 static void pool_start(checker *k, size_t n)
@@ -470,6 +485,7 @@ static void pool_start(checker *k, size_t n)
   /* With threads, the main thread is one of the n judges: it reads and writes, and judges
   ** whenever it would otherwise wait. n threads beside it would be one more than cores. */
   k->nthreads = n == 1 ? 0 : n - 1;
+  k->workers_emit = k->nthreads > 0 && !k->audit;
   size_t vms = k->nthreads + 1;
   k->workers = xcalloc(vms, sizeof *k->workers);
   k->slots = xcalloc(k->nslots, sizeof *k->slots);
@@ -671,8 +687,9 @@ int cmd_check(int argc, char **argv)
   pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
   progress_begin(&k.prog, argv + optind, argc - optind);
   for (int i = optind; i < argc && !k.stopped; i++)
-    if (!cli_each_case_idle(argv[i], submit, drain, &k)) k.status = EXIT_USAGE;
+    if (!cli_each_case_idle(argv[i], submit, drain, &k)) k.input_failed = true;
   pool_stop(&k);
+  if (k.input_failed) k.status = EXIT_USAGE;
   progress_end(&k.prog);
   if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
   if (k.html) html_end(k.html, stdout);
