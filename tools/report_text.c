@@ -22,7 +22,7 @@ void report_value_text(const bc_program *p, value v, buf *b)
 }
 
 /* The decisive explanation: at most six lines, each with the facts it rests on. */
-static void put_explanation(const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
+static void put_explanation(explainer *x, const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
 {
   explanation e;
   oom_cleanup hold_e, hold_b;
@@ -30,7 +30,7 @@ static void put_explanation(const result *r, const finding *f, FILE *out, const 
   buf b;
   buf_init(&b);
   oom_hold_buf(&hold_b, &b);
-  explain_finding(r, f, &e);
+  explain_with(x, r, f, &e);
   if (e.lines.len) fprintf(out, "    Hvorfor:\n");
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
@@ -84,6 +84,9 @@ void report_text(const result *r, FILE *out, const text_opts *o)
           d, bc_str(p, p->name), p->sha256_hex);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_UKJENT, F_VURDER, F_BEGRUNNET, F_OPPFYLT, F_IKKE_AKTUELL };
   size_t groups = o->all ? 7 : 5;
+  explainer *x = explainer_new();    /* one for all the case's findings */
+  oom_cleanup hold_x;
+  explainer_hold(&hold_x, x);
   for (size_t g = 0; g < groups; g++) {
     fstatus s = order[g];
     if (!r->counts[s]) continue;
@@ -96,7 +99,7 @@ void report_text(const result *r, FILE *out, const text_opts *o)
               f->item ? " gjelder " : "", f->item ? f->item : "", bc_str(p, rule->title));
       fprintf(out, "    %s\n", f->message);
       if (s != F_OPPFYLT && s != F_IKKE_AKTUELL) {
-        put_explanation(r, f, out, dim, reset);
+        put_explanation(x, r, f, out, dim, reset);
         if (o->trace) {
           fprintf(out, "    Begrunnelse (hele sporet):\n");
           put_why(r, f, out, dim, reset);
@@ -110,6 +113,8 @@ void report_text(const result *r, FILE *out, const text_opts *o)
       }
     }
   }
+  oom_pop(&hold_x);
+  explainer_free(x);
   if (r->docs.len) {
     fprintf(out, "\n%sDokumentasjonskrav%s\n", bold, reset);
     for (size_t i = 0; i < r->docs.len; i++) {
