@@ -75,8 +75,9 @@ static void take_trace(evaluator *e, finding *f)
   size_t n;
   const trace_entry *t = vm_trace(e->m, &n);
   uint32_t more = vm_trace_more(e->m);
-  f->why.items = arena_alloc(&e->r->mem, (n + (more != 0)) * sizeof *f->why.items);
   f->why.cap = n + (more != 0);
+  if (!f->why.cap) return;
+  f->why.items = arena_alloc(&e->r->mem, f->why.cap * sizeof *f->why.items);
   for (size_t i = 0; i < n; i++) {
     why_entry w = { t[i].kind, NULL, t[i].v, t[i].cond, t[i].rec, t[i].field };
     if (t[i].kind == TR_FACT) w.path = fact_path(e, t[i].rec, t[i].field);

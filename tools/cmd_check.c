@@ -149,9 +149,9 @@ struct checker {
   bool quit;
   size_t idle;               /* workers asleep, waiting for a case */
   bool waiting;              /* the main thread is asleep, waiting for a case to be judged or written */
-  bool workers_emit;         /* a worker writes what it judged when its turn comes (not with --audit,
-                                whose writer belongs to the main thread): the report stays in the
-                                cache of the core that made it */
+  bool workers_emit;         /* workers write too: whichever thread finds the oldest cases judged
+                                writes them, so a report is usually written by the core that made
+                                it (not with --audit, whose writer belongs to the main thread) */
   bool emitting;             /* a thread is writing a case (one at a time, in order) */
   bool input_failed;         /* a path could not be read (the main thread's, merged at the end) */
   pthread_mutex_t mu;
