@@ -7,7 +7,7 @@
 # Dependencies are Debian packages; tools/install-deps.sh installs what is missing.
 
 CC       ?= cc
-PKGS      = libpcre2-8 jansson libcrypto sqlite3 libcgraph libgvc simdjson
+PKGS      = libpcre2-8 jansson hogweed nettle sqlite3 libcgraph libgvc simdjson
 BUILD    ?= build
 MODE     ?= release
 # Benchmark workload B: corpus generator, oracle and hand-written baselines (make bench).
@@ -104,8 +104,8 @@ $(BUILD)/norm: $(OBJ) $(BUILD)/obj/tools/norm.o
 
 # norm serve is its own executable beside norm (norm execs it): the HTTP server's libraries
 # (libmicrohttpd, GnuTLS and theirs, ten in all) cost every other command 7 ms of start-up.
-MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
-MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd gnutls 2>/dev/null)
+MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd gnutls 2>/dev/null)
 
 $(BUILD)/obj/tools/cmd_serve.o: CFLAGS += $(MHD_CFLAGS)
 

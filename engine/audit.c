@@ -4,7 +4,7 @@
 ** and a crash before commit leaves no trace of the transaction.
 */
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,11 +192,12 @@ void audit_record_free(audit_record *r)
 
 /* ---- hashing ---- */
 
-static bool hash_field(EVP_MD_CTX *md, const char *s)
+static void hash_field(struct sha256_ctx *c, const char *s)
 {
   size_t n = s ? strlen(s) : 0;
   uint8_t len[4] = { (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n };
-  return EVP_DigestUpdate(md, len, 4) && EVP_DigestUpdate(md, s ? s : "", n);
+  sha256_update(c, 4, len);
+  sha256_update(c, n, (const uint8_t *)(s ? s : ""));
 }
 
 void audit_hash(const audit_record *r, char out[65])
@@ -204,19 +205,16 @@ void audit_hash(const audit_record *r, char out[65])
   static const uint8_t leaf[] = "\0norm-revisjon/1";   /* with its NUL: 0x00 tag 0x00 */
   char seq[24];
   snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
-  /* OpenSSL fails here only for want of memory: then there is no hash, never a wrong one */
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, leaf, sizeof leaf);
+  struct sha256_ctx c;
+  sha256_init(&c);
+  sha256_update(&c, sizeof leaf, leaf);
   const char *fields[] = { seq, r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
                            r->operator_name, r->findings, r->result_digest, r->prev };
-  for (size_t i = 0; i < sizeof fields / sizeof *fields && ok; i++) ok = hash_field(md, fields[i]);
-  if (ok && r->signer && *r->signer) ok = hash_field(md, r->signer);
-  uint8_t d[32];
-  unsigned int n = 32;
-  ok = ok && EVP_DigestFinal_ex(md, d, &n);
-  EVP_MD_CTX_free(md);
-  if (!ok) oom_raise();
-  bcf_hex(d, 32, out);
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) hash_field(&c, fields[i]);
+  if (r->signer && *r->signer) hash_field(&c, r->signer);
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_digest(&c, sizeof d, d);
+  bcf_hex(d, sizeof d, out);
 }
 
 static void sha_hex(const void *data, size_t len, char out[65])

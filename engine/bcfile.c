@@ -5,7 +5,7 @@
 */
 #include "bcfile.h"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +14,10 @@
 
 void bcf_sha256(const void *data, size_t len, uint8_t out[32])
 {
-  unsigned int n = 32;
-  /* SHA-256 fails only when OpenSSL has no memory: never a checksum left unwritten */
-  if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL)) oom_raise();
+  struct sha256_ctx c;
+  sha256_init(&c);
+  sha256_update(&c, len, data);
+  sha256_digest(&c, SHA256_DIGEST_SIZE, out);
 }
 
 void bcf_hex(const uint8_t *d, size_t n, char *out)

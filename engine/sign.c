@@ -1,60 +1,120 @@
 /*
-** Ed25519 signatures of rule sets with OpenSSL's EVP interface (see sign.h).
+** Ed25519 signatures of rule sets (see sign.h), with GNU Nettle: its Ed25519 (RFC 8032) signs
+** and verifies, and its base64 decoder and DER iterator read the key files the openssl
+** command writes (PEM, RFC 7468, around PKCS #8 or SubjectPublicKeyInfo; RFC 8410).
 */
 #include "sign.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
+#include <nettle/asn1.h>
+#include <nettle/base64.h>
+#include <nettle/eddsa.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bcfile.h"
 #include "bytecode.h"
 
+enum key_read { KEY_OK, KEY_NOT_ED25519, KEY_BROKEN };
 
-/* norm never asks for a password (OpenSSL's default would prompt on the terminal). */
-static int no_password(char *b, int size, int rw, void *u)
+/* The bytes of the PEM block labelled label in text (RFC 7468), in *der (caller frees):
+** 1 found and decoded, 0 no such block, -1 a block without its end or with broken base64. */
+static int pem_block(const char *text, const char *label, uint8_t **der, size_t *len)
 {
-  (void)b; (void)size; (void)rw; (void)u;
-  return -1;
+  char begin[48], end[48];
+  snprintf(begin, sizeof begin, "-----BEGIN %s-----", label);
+  snprintf(end, sizeof end, "-----END %s-----", label);
+  const char *b = strstr(text, begin);
+  if (!b) return 0;
+  b += strlen(begin);
+  const char *e = strstr(b, end);
+  if (!e) return -1;
+  size_t n = (size_t)(e - b), got = BASE64_DECODE_LENGTH(n);
+  uint8_t *out = xmalloc(got + 1);
+  struct base64_decode_ctx ctx;
+  base64_decode_init(&ctx);
+  /* the decoder passes over the line breaks and spaces between the lines */
+  if (!base64_decode_update(&ctx, &got, out, n, b) || !base64_decode_final(&ctx)) {
+    explicit_bzero(out, BASE64_DECODE_LENGTH(n));
+    free(out);
+    return -1;
+  }
+  *der = out;
+  *len = got;
+  return 1;
 }
 
-static EVP_PKEY *read_key(const char *path, bool private, char **why)
+/* Whether the AlgorithmIdentifier at i is Ed25519's: the OID 1.3.101.112 alone (RFC 8410). */
+static bool is_ed25519(struct asn1_der_iterator *i)
 {
-  size_t len;
+  static const uint8_t oid[] = { 0x2b, 0x65, 0x70 };
+  struct asn1_der_iterator alg;
+  return i->type == ASN1_SEQUENCE && asn1_der_decode_constructed(i, &alg) == ASN1_ITERATOR_PRIMITIVE &&
+         alg.type == ASN1_IDENTIFIER && alg.length == sizeof oid && !memcmp(alg.data, oid, sizeof oid) &&
+         asn1_der_iterator_next(&alg) == ASN1_ITERATOR_END;
+}
+
+/* A private key: OneAsymmetricKey (PKCS #8, RFC 5958) whose privateKey is an OCTET STRING
+** holding the 32-byte seed in another OCTET STRING. */
+static enum key_read private_key(const uint8_t *der, size_t len, uint8_t priv[SIGN_KEY_LEN])
+{
+  struct asn1_der_iterator i, seed;
+  uint32_t version;
+  if (asn1_der_iterator_first(&i, len, der) != ASN1_ITERATOR_CONSTRUCTED || i.type != ASN1_SEQUENCE ||
+      asn1_der_decode_constructed_last(&i) != ASN1_ITERATOR_PRIMITIVE || i.type != ASN1_INTEGER ||
+      !asn1_der_get_uint32(&i, &version) || version > 1 || asn1_der_iterator_next(&i) != ASN1_ITERATOR_CONSTRUCTED)
+    return KEY_BROKEN;
+  if (!is_ed25519(&i)) return KEY_NOT_ED25519;
+  if (asn1_der_iterator_next(&i) != ASN1_ITERATOR_PRIMITIVE || i.type != ASN1_OCTETSTRING ||
+      asn1_der_iterator_first(&seed, i.length, i.data) != ASN1_ITERATOR_PRIMITIVE ||
+      seed.type != ASN1_OCTETSTRING || seed.length != SIGN_KEY_LEN || asn1_der_iterator_next(&seed) != ASN1_ITERATOR_END)
+    return KEY_BROKEN;
+  memcpy(priv, seed.data, SIGN_KEY_LEN);
+  return KEY_OK;
+}
+
+/* A public key: SubjectPublicKeyInfo whose BIT STRING is the 32-byte key. */
+static enum key_read public_key(const uint8_t *der, size_t len, uint8_t pub[SIGN_KEY_LEN])
+{
+  struct asn1_der_iterator i;
+  if (asn1_der_iterator_first(&i, len, der) != ASN1_ITERATOR_CONSTRUCTED || i.type != ASN1_SEQUENCE ||
+      asn1_der_decode_constructed_last(&i) != ASN1_ITERATOR_CONSTRUCTED)
+    return KEY_BROKEN;
+  if (!is_ed25519(&i)) return KEY_NOT_ED25519;
+  if (asn1_der_iterator_next(&i) != ASN1_ITERATOR_PRIMITIVE || i.type != ASN1_BITSTRING ||
+      i.length != 1 + SIGN_KEY_LEN || i.data[0] != 0 || asn1_der_iterator_next(&i) != ASN1_ITERATOR_END)
+    return KEY_BROKEN;
+  memcpy(pub, i.data + 1, SIGN_KEY_LEN);
+  return KEY_OK;
+}
+
+/* Reads the Ed25519 key in the PEM file at path into key: the private key's 32-byte seed,
+** or the public key. A private key's bytes are wiped from every buffer they passed through. */
+static bool read_key(const char *path, bool private, uint8_t key[SIGN_KEY_LEN], char **why)
+{
+  size_t len, dlen = 0;
   const char *err;
   char *text = read_file(path, 64 << 10, &len, &err);
-  if (!text) {
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "kan ikke lese nøkkelfilen %s: %s", path, err);
-    *why = buf_take(&b);
-    return NULL;
-  }
-  BIO *bio = BIO_new_mem_buf(text, (int)len);
-  EVP_PKEY *k = private ? PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL) : PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
-  BIO_free(bio);
+  if (!text) return why_printf(why, "kan ikke lese nøkkelfilen %s: %s", path, err);
+  uint8_t *der = NULL;
+  int found = pem_block(text, private ? "PRIVATE KEY" : "PUBLIC KEY", &der, &dlen);
   bool encrypted = strstr(text, "ENCRYPTED") != NULL;
+  bool other = strstr(text, private ? " PRIVATE KEY-----" : " PUBLIC KEY-----") != NULL;
+  explicit_bzero(text, len);
   free(text);
-  if (!k && encrypted) {
-    why_printf(why, "nøkkelen i %s er kryptert med passord, og norm spør ikke etter passord; dekrypter den "
-              "til en midlertidig fil (openssl pkey -in %s -out /dev/shm/nøkkel.pem) og slett den etterpå", path, path);
-    return NULL;
-  }
-  if (!k) {
-    if (private)
-      why_printf(why, "%s er ikke en privat nøkkel i PEM-format (lag en med: openssl genpkey -algorithm ed25519 -out nøkkel.pem)", path);
-    else
-      why_printf(why, "%s er ikke en offentlig nøkkel i PEM-format (lag den fra den private med: "
-                "openssl pkey -in nøkkel.pem -pubout -out offentlig.pem)", path);
-    return NULL;
-  }
-  if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
-    EVP_PKEY_free(k);
-    why_printf(why, "nøkkelen i %s er ikke en Ed25519-nøkkel; norm signerer bare med Ed25519", path);
-    return NULL;
-  }
-  return k;
+  enum key_read r = found <= 0 ? KEY_BROKEN : private ? private_key(der, dlen, key) : public_key(der, dlen, key);
+  if (der) explicit_bzero(der, dlen);
+  free(der);
+  if (r == KEY_OK) return true;
+  if (found == 0 && encrypted)
+    return why_printf(why, "nøkkelen i %s er kryptert med passord, og norm spør ikke etter passord; dekrypter den "
+                      "til en midlertidig fil (openssl pkey -in %s -out /dev/shm/nøkkel.pem) og slett den etterpå", path, path);
+  /* "-----BEGIN EC PRIVATE KEY-----" and the like: some other kind of key */
+  if (r == KEY_NOT_ED25519 || (found == 0 && other))
+    return why_printf(why, "nøkkelen i %s er ikke en Ed25519-nøkkel; norm signerer bare med Ed25519", path);
+  if (private)
+    return why_printf(why, "%s er ikke en privat nøkkel i PEM-format (lag en med: openssl genpkey -algorithm ed25519 -out nøkkel.pem)", path);
+  return why_printf(why, "%s er ikke en offentlig nøkkel i PEM-format (lag den fra den private med: "
+                    "openssl pkey -in nøkkel.pem -pubout -out offentlig.pem)", path);
 }
 
 static uint64_t payload_len(const uint8_t *d)
@@ -69,17 +129,11 @@ bool sign_normc(buf *normc, const char *key_path, char **why)
   const uint8_t *d = (const uint8_t *)normc->data;
   if (normc->len < BC_HEADER_LEN || payload_len(d) != normc->len - BC_HEADER_LEN)
     return why_printf(why, "%s", "regelsettet er allerede signert eller ikke en .normc");
-  EVP_PKEY *k = read_key(key_path, true, why);
-  if (!k) return false;
-  uint8_t key[SIGN_KEY_LEN], sig[SIGN_SIG_LEN];
-  size_t klen = sizeof key, slen = sizeof sig;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  bool ok = md && EVP_PKEY_get_raw_public_key(k, key, &klen) == 1 && klen == sizeof key &&
-            EVP_DigestSignInit(md, NULL, NULL, NULL, k) == 1 &&
-            EVP_DigestSign(md, sig, &slen, d, normc->len) == 1 && slen == sizeof sig;
-  EVP_MD_CTX_free(md);
-  EVP_PKEY_free(k);
-  if (!ok) return why_printf(why, "signeringen med nøkkelen i %s mislyktes", key_path);
+  uint8_t priv[SIGN_KEY_LEN], key[SIGN_KEY_LEN], sig[SIGN_SIG_LEN];
+  if (!read_key(key_path, true, priv, why)) return false;
+  ed25519_sha512_public_key(key, priv);
+  ed25519_sha512_sign(key, priv, normc->len, d, sig);
+  explicit_bzero(priv, sizeof priv);
   buf_put(normc, BC_SIG_MAGIC, 8);
   buf_put(normc, key, sizeof key);
   buf_put(normc, sig, sizeof sig);
@@ -88,24 +142,12 @@ bool sign_normc(buf *normc, const char *key_path, char **why)
 
 bool sign_verify(const uint8_t *data, size_t len, const uint8_t key[SIGN_KEY_LEN], const uint8_t sig[SIGN_SIG_LEN])
 {
-  EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key, SIGN_KEY_LEN);
-  if (!k) return false;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  bool ok = md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1 &&
-            EVP_DigestVerify(md, sig, SIGN_SIG_LEN, data, len) == 1;
-  EVP_MD_CTX_free(md);
-  EVP_PKEY_free(k);
-  return ok;
+  return ed25519_sha512_verify(key, len, data, sig) == 1;
 }
 
 bool sign_read_public(const char *path, uint8_t key[SIGN_KEY_LEN], char **why)
 {
-  EVP_PKEY *k = read_key(path, false, why);
-  if (!k) return false;
-  size_t n = SIGN_KEY_LEN;
-  bool ok = EVP_PKEY_get_raw_public_key(k, key, &n) == 1 && n == SIGN_KEY_LEN;
-  EVP_PKEY_free(k);
-  return ok || why_printf(why, "kan ikke lese den offentlige nøkkelen i %s", path);
+  return read_key(path, false, key, why);
 }
 
 void sign_key_id(const uint8_t key[SIGN_KEY_LEN], char out[SIGN_ID_LEN + 1])

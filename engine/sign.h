@@ -1,5 +1,5 @@
 /*
-** Signed rule sets: an Ed25519 signature (OpenSSL) over a .normc's header and payload,
+** Signed rule sets: an Ed25519 signature (GNU Nettle) over a .normc's header and payload,
 ** appended as a trailer (bytecode.h). The rule set's identity (the payload's SHA-256) is
 ** the same signed or not; the signature says who published it. A key is named by its key
 ** id: the first 16 hex digits of the SHA-256 of the raw 32-byte public key. Key handling

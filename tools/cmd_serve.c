@@ -9,11 +9,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <nettle/memops.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -299,7 +298,7 @@ static char *given_token(struct MHD_Connection *c)
   char *t = pass ? strdup(pass) : NULL;
   bool lost = pass && !t;
   if (pass) {
-    OPENSSL_cleanse(pass, strlen(pass));
+    explicit_bzero(pass, strlen(pass));
     MHD_free(pass);
   }
   if (user) MHD_free(user);
@@ -319,10 +318,10 @@ static bool authorized(server *s, struct MHD_Connection *c, const char *role)
     const token *t = &s->tokens.items[i];
     size_t tn = strlen(t->token);
     /* every token compared in full, in constant time for its length */
-    bool same = tn == n && CRYPTO_memcmp(t->token, given, n) == 0;
+    bool same = tn == n && memeql_sec(t->token, given, n);
     ok |= same && (!strcmp(role, "vurdering") || !strcmp(t->role, role));
   }
-  OPENSSL_cleanse(given, n);
+  explicit_bzero(given, n);
   free(given);
   return ok;
 }
@@ -1014,19 +1013,24 @@ static bool read_tls(const char *cert_path, const char *key_path, char **cert, c
             "(-----BEGIN PRIVATE KEY-----)\n", key_path);
     return false;
   }
-  /* GnuTLS would find a key that does not belong to the certificate only at the first
-  ** connection: OpenSSL checks the pair now */
-  BIO *cb = BIO_new_mem_buf(*cert, -1), *kb = BIO_new_mem_buf(*key, -1);
-  X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
-  EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
-  bool pair = x && k && X509_check_private_key(x, k) == 1;
-  if (!x) fprintf(stderr, "norm serve: --tls-cert %s: sertifikatet kan ikke leses\n", cert_path);
-  else if (!k) fprintf(stderr, "norm serve: --tls-key %s: nøkkelen kan ikke leses\n", key_path);
+  /* libmicrohttpd would find a key that does not belong to the certificate only at the
+  ** first connection: GnuTLS, which serves the TLS, checks the pair now */
+  gnutls_x509_crt_t x = NULL;
+  gnutls_x509_privkey_t k = NULL;
+  gnutls_certificate_credentials_t cred = NULL;
+  gnutls_datum_t cd = { (unsigned char *)*cert, (unsigned)strlen(*cert) };
+  gnutls_datum_t kd = { (unsigned char *)*key, (unsigned)strlen(*key) };
+  bool read_cert = gnutls_x509_crt_init(&x) >= 0 && gnutls_x509_crt_import(x, &cd, GNUTLS_X509_FMT_PEM) >= 0;
+  bool read_key = read_cert && gnutls_x509_privkey_init(&k) >= 0 &&
+                  gnutls_x509_privkey_import2(k, &kd, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN) >= 0;
+  bool pair = read_key && gnutls_certificate_allocate_credentials(&cred) >= 0 &&
+              gnutls_certificate_set_x509_key(cred, &x, 1, k) >= 0;
+  if (!read_cert) fprintf(stderr, "norm serve: --tls-cert %s: sertifikatet kan ikke leses\n", cert_path);
+  else if (!read_key) fprintf(stderr, "norm serve: --tls-key %s: nøkkelen kan ikke leses\n", key_path);
   else if (!pair) fprintf(stderr, "norm serve: --tls-key %s hører ikke til sertifikatet i %s\n", key_path, cert_path);
-  X509_free(x);
-  EVP_PKEY_free(k);
-  BIO_free(cb);
-  BIO_free(kb);
+  if (cred) gnutls_certificate_free_credentials(cred);
+  if (k) gnutls_x509_privkey_deinit(k);
+  if (x) gnutls_x509_crt_deinit(x);
   if (!pair) return false;
   struct stat st;
   if (stat(key_path, &st) == 0 && (st.st_mode & 077))
@@ -1195,7 +1199,7 @@ out_rules:
 out:
   free(cert_pem);
   if (key_pem) {
-    OPENSSL_cleanse(key_pem, strlen(key_pem));
+    explicit_bzero(key_pem, strlen(key_pem));
     free(key_pem);
   }
   norm_drawer_free(s.drawer);

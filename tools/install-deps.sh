@@ -3,7 +3,7 @@
 # Run by the Makefile before the first build; safe to run again.
 set -e
 # With --bench, what make bench needs besides: python3, taskset, GNU time (and the baselines' libraries).
-PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libgraphviz-dev libsimdjson-dev libmicrohttpd-dev curl openssl fonts-dejavu-core pkg-config gcc g++ make clang libclang-rt-14-dev"
+PKGS="flex bison libpcre2-dev libjansson-dev libcmocka-dev nettle-dev libgnutls28-dev libsqlite3-dev sqlite3 libgraphviz-dev libsimdjson-dev libmicrohttpd-dev curl openssl fonts-dejavu-core pkg-config gcc g++ make clang libclang-rt-14-dev"
 [ "$1" = "--bench" ] && PKGS="libsimdjson-dev g++ python3 util-linux time wrk libjansson-dev"
 missing=""
 for p in $PKGS; do

@@ -36,6 +36,25 @@ static void test_signed_rule_set_round_trips(void **state)
   free(b);
 }
 
+/* The signature is plain Ed25519 (RFC 8032) over the unsigned file, so the openssl command,
+** given the same key, makes the same trailer byte for byte (Ed25519 is deterministic), and
+** norm's own signature verifies with openssl. */
+static void test_signature_is_the_one_openssl_makes(void **state)
+{
+  (void)state;
+  char *out = th_runf(0, "cd " DIR " && openssl pkeyutl -sign -inkey bufdir.pem -rawin -in u.normc -out o.sig && "
+                      "openssl pkey -in bufdir.pem -pubout -outform DER | tail -c 32 > o.key && "
+                      "{ cat u.normc; printf " BC_SIG_MAGIC "; cat o.key o.sig; } > o.normc && cmp o.normc s.normc && "
+                      "tail -c 64 s.normc > n.sig && openssl pkeyutl -verify -pubin -inkey bufdir.pub -rawin -in u.normc -sigfile n.sig");
+  assert_non_null(strstr(out, "Signature Verified Successfully"));
+  free(out);
+  /* a key file whose base64 is cut short is no key */
+  out = th_runf(2, "head -c 60 " DIR "/bufdir.pem > " DIR "/kort.pem && echo '-----END PRIVATE KEY-----' >> " DIR "/kort.pem && "
+                "%s compile rules -o " DIR "/k.normc --sign " DIR "/kort.pem", th_norm());
+  assert_non_null(strstr(out, "er ikke en privat nøkkel i PEM-format"));
+  free(out);
+}
+
 static void test_unsigned_or_other_key_is_refused(void **state)
 {
   (void)state;
@@ -129,6 +148,7 @@ int th_sign_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_signed_rule_set_round_trips),
+    cmocka_unit_test(test_signature_is_the_one_openssl_makes),
     cmocka_unit_test(test_unsigned_or_other_key_is_refused),
     cmocka_unit_test(test_tampered_signed_rule_set_is_refused),
     cmocka_unit_test(test_audit_names_the_signer),
