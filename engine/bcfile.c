@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "sign.h"
 #include "verify.h"
 
@@ -213,6 +214,7 @@ static void read_payload(reader *r, bc_program *p, uint32_t version)
     vec_push(&p->strings, NULL);            /* its place first: nothing made is left outside p */
     nstr *s = p->strings.items[p->strings.len - 1] = xmalloc(sizeof *s + len + 1);
     s->len = len;
+    s->plain = jw_plain((const char *)r->p + r->pos, len);
     memcpy(s->s, r->p + r->pos, len);
     s->s[len] = 0;
     r->pos += len;

@@ -9,6 +9,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "jsonw.h"
+
 #define SHAPE_LEN_NONE 1
 #define SHAPE_LEN_U16 3
 #define SHAPE_LEN_JUMP 3
@@ -90,6 +92,7 @@ uint32_t bc_intern(bc_program *p, const char *s, size_t len)
   p->strings.len--;
   nstr *t = xmalloc(sizeof *t + len + 1);
   t->len = (uint32_t)len;
+  t->plain = jw_plain(s, len);
   memcpy(t->s, s, len);
   t->s[len] = 0;
   p->strings.items[p->strings.len++] = t;
@@ -100,6 +103,12 @@ uint32_t bc_intern(bc_program *p, const char *s, size_t len)
 const char *bc_str(const bc_program *p, uint32_t id)
 {
   return id < p->strings.len ? p->strings.items[id]->s : "";
+}
+
+const nstr *bc_nstr(const bc_program *p, uint32_t id)
+{
+  static const nstr empty = { 0, 1 };
+  return id < p->strings.len ? p->strings.items[id] : &empty;
 }
 
 /* A list type's item type, down to the first type that is not a list (the verifier makes

@@ -184,6 +184,7 @@ void bc_init(bc_program *p);
 void bc_free(bc_program *p);
 uint32_t bc_intern(bc_program *p, const char *s, size_t len);
 const char *bc_str(const bc_program *p, uint32_t id);   /* "" for BC_NONE */
+const nstr *bc_nstr(const bc_program *p, uint32_t id);  /* the same, with its length (jw_nstr) */
 /* What people call value s of choice type t (valg("hoy" = "høy")), or NULL when it has no
 ** label; t may be a list of such a choice. bc_has_labels: whether t (or its items) has any. */
 const char *bc_choice_label(const bc_program *p, uint32_t t, const char *s, size_t len);

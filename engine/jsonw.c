@@ -3,6 +3,7 @@
 */
 #include "jsonw.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,14 +47,6 @@ void jw_arr(jsonw *w) { open(w, '['); }
 void jw_arr_end(jsonw *w) { close_level(w, ']'); }
 
 
-void jw_keyn(jsonw *w, const char *key, size_t n)
-{
-  item(w);
-  jw_escape(w->out, key, n);
-  buf_putc(w->out, ':');
-  w->after_key = true;
-}
-
 /* The length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -86,23 +79,6 @@ static const uint8_t plain[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* The writer's own keys are plain ASCII names: written as they are, after one look. */
-void jw_key(jsonw *w, const char *key)
-{
-  size_t n = 0;
-  while (key[n] && plain[(unsigned char)key[n]]) n++;
-  if (key[n]) {                      /* not one of ours: escaped like any text */
-    jw_keyn(w, key, n + strlen(key + n));
-    return;
-  }
-  item(w);
-  buf *out = w->out;
-  buf_putc(out, '"');
-  buf_put(out, key, n);
-  buf_put(out, "\":", 2);
-  w->after_key = true;
-}
-
 /* Are all of p[0..8) plain? One word at a time: no byte below 0x20, no quote, no
 ** backslash, none at or above 0x80 (each test is exact for "is there any such byte"). */
 static inline bool plain8(const unsigned char *p)
@@ -116,6 +92,43 @@ static inline bool plain8(const unsigned char *p)
   return (special & high) == 0;
 }
 
+/* The end of the longest run at p that needs no escape (valid UTF-8 included). */
+static inline const unsigned char *plain_run(const unsigned char *p, const unsigned char *end)
+{
+  size_t len;
+  while (p < end) {
+    if (end - p >= 8 && plain8(p)) p += 8;
+    else if (plain[*p]) p++;
+    else if (*p >= 0x80 && (len = utf8_seq(p, (size_t)(end - p)))) p += len;
+    else break;
+  }
+  return p;
+}
+
+bool jw_plain(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  return plain_run(p, p + n) == p + n;
+}
+
+void jw_keyn(jsonw *w, const char *key, size_t n)
+{
+  item(w);
+  jw_escape(w->out, key, n);
+  buf_putc(w->out, ':');
+  w->after_key = true;
+}
+
+void jw_lit_key(jsonw *w, const char *quoted, size_t n)
+{
+#ifdef __SANITIZE_ADDRESS__
+  assert(n >= 3 && jw_plain(quoted + 1, n - 3));
+#endif
+  item(w);
+  buf_put(w->out, quoted, n);
+  w->after_key = true;
+}
+
 void jw_escape(buf *out, const char *s, size_t n)
 {
   static const char hex[] = "0123456789ABCDEF";
@@ -124,13 +137,7 @@ void jw_escape(buf *out, const char *s, size_t n)
   while (p < end) {
     /* the longest run that needs no escape (valid UTF-8 included) goes out in one copy */
     const unsigned char *run = p;
-    size_t len = 0;
-    while (p < end) {
-      if (end - p >= 8 && plain8(p)) p += 8;
-      else if (plain[*p]) p++;
-      else if (*p >= 0x80 && (len = utf8_seq(p, (size_t)(end - p)))) p += len;
-      else break;
-    }
+    p = plain_run(p, end);
     if (p > run) buf_put(out, run, (size_t)(p - run));
     if (p == end) break;
     unsigned c = *p;
@@ -161,6 +168,19 @@ void jw_strn(jsonw *w, const char *s, size_t n)
 {
   item(w);
   jw_escape(w->out, s, n);
+}
+
+void jw_nstr(jsonw *w, const nstr *s)
+{
+  if (!s->plain) {
+    jw_strn(w, s->s, s->len);
+    return;
+  }
+  item(w);
+  buf *out = w->out;
+  buf_putc(out, '"');
+  buf_put(out, s->s, s->len);
+  buf_putc(out, '"');
 }
 
 void jw_str(jsonw *w, const char *s)

@@ -9,6 +9,7 @@
 #define NORM_JSONW_H
 
 #include "util.h"
+#include "value.h"
 
 #define JW_MAX_DEPTH 128
 
@@ -24,10 +25,16 @@ void jw_obj(jsonw *w);
 void jw_obj_end(jsonw *w);
 void jw_arr(jsonw *w);
 void jw_arr_end(jsonw *w);
-void jw_key(jsonw *w, const char *key);
-void jw_keyn(jsonw *w, const char *key, size_t n);
+void jw_keyn(jsonw *w, const char *key, size_t n);              /* any key: escaped as needed */
+/* A key that is a string literal of plain ASCII (the writer's own names): quotes and colon
+** are part of the literal, so it is written in one copy with nothing scanned. A literal
+** that is not plain is caught in the sanitizer builds of the tests. */
+#define jw_key(w, k) jw_lit_key((w), "\"" k "\":", sizeof "\"" k "\":" - 1)
+void jw_lit_key(jsonw *w, const char *quoted, size_t n);
 void jw_str(jsonw *w, const char *s);                  /* NULL writes null */
 void jw_strn(jsonw *w, const char *s, size_t n);
+/* A string whose plain flag says whether it needs escaping (a program's strings do not). */
+void jw_nstr(jsonw *w, const nstr *s);
 void jw_null(jsonw *w);
 void jw_bool(jsonw *w, bool b);
 void jw_int(jsonw *w, long long n);
@@ -36,11 +43,14 @@ void jw_real(jsonw *w, double d);
 void jw_raw(jsonw *w, const char *json, size_t n);
 
 /* Shorthands for "key": value. */
-static inline void jw_kstr(jsonw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
-static inline void jw_kint(jsonw *w, const char *k, long long n) { jw_key(w, k); jw_int(w, n); }
-static inline void jw_kbool(jsonw *w, const char *k, bool b) { jw_key(w, k); jw_bool(w, b); }
+#define jw_kstr(w, k, s) (jw_key(w, k), jw_str(w, s))
+#define jw_kint(w, k, n) (jw_key(w, k), jw_int(w, n))
+#define jw_kbool(w, k, b) (jw_key(w, k), jw_bool(w, b))
 
 /* Appends s[0..n) escaped as a JSON string, quotes included. */
 void jw_escape(buf *out, const char *s, size_t n);
+/* Whether s[0..n) goes into JSON as it is: valid UTF-8 without quote, backslash or control
+** characters (nstr.plain). */
+bool jw_plain(const char *s, size_t n);
 
 #endif

@@ -211,7 +211,7 @@ void buf_init(buf *b) { b->data = NULL; b->len = b->cap = 0; }
 void buf_free(buf *b) { free(b->data); buf_init(b); }
 void buf_reset(buf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
 
-static void buf_grow(buf *b, size_t extra)
+void buf_reserve(buf *b, size_t extra)
 {
   if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
@@ -222,7 +222,7 @@ static void buf_grow(buf *b, size_t extra)
 
 void buf_put_grow(buf *b, const void *p, size_t n)
 {
-  buf_grow(b, n);
+  buf_reserve(b, n);
   if (n) memcpy(b->data + b->len, p, n);
   b->len += n;
   b->data[b->len] = 0;
@@ -241,7 +241,7 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     return;
   }
   if ((size_t)n >= room) {
-    buf_grow(b, (size_t)n);
+    buf_reserve(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   }
   b->len += (size_t)n;

@@ -47,6 +47,7 @@ void buf_init(buf *b);
 void buf_free(buf *b);
 void buf_reset(buf *b);
 void buf_put_grow(buf *b, const void *p, size_t n);   /* buf_put when it must grow */
+void buf_reserve(buf *b, size_t extra);               /* room for extra more bytes and the NUL */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *buf_take(buf *b);                           /* caller frees; buffer becomes empty */

@@ -13,7 +13,10 @@
 
 typedef enum { V_UNKNOWN, V_BOOL, V_NUM, V_STR, V_DATE, V_DUR, V_LIST, V_REC } vtag;
 
-typedef struct nstr { uint32_t len; char s[]; } nstr;
+/* A string: len bytes and a NUL. plain: the bytes go into JSON as they are (valid UTF-8, no
+** quote, backslash or control character), known where it was checked (a program's strings,
+** jw_plain); 0 is "not known", and such a string is escaped as it is written. */
+typedef struct nstr { uint32_t len; uint8_t plain; char s[]; } nstr;
 typedef struct nlist nlist;
 typedef struct nrec nrec;
 

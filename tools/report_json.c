@@ -54,8 +54,9 @@ static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
       jw_key(w, "verdi");
       value_json(w, r->p, e->v, true, scratch);
       break;
-    case TR_COND: case TR_GUIDE:
-      jw_kstr(w, "vilkar", e->path);
+    case TR_COND: case TR_GUIDE:   /* the program's text, which needs no escaping */
+      jw_key(w, "vilkar");
+      jw_nstr(w, bc_nstr(r->p, e->kind == TR_COND ? r->p->conds.items[e->cond].text : e->cond));
       jw_key(w, "verdi");
       value_json(w, r->p, e->v, false, scratch);
       break;
@@ -103,7 +104,10 @@ static void summary_json(jsonw *w, const result *r)
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
   jw_key(w, "oppsummering");
   jw_obj(w);
-  for (size_t i = 0; i < sizeof order / sizeof *order; i++) jw_kint(w, fstatus_name[order[i]], (long long)r->counts[order[i]]);
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+    jw_keyn(w, fstatus_name[order[i]], strlen(fstatus_name[order[i]]));
+    jw_int(w, (long long)r->counts[order[i]]);
+  }
   jw_obj_end(w);
 }
 
@@ -112,11 +116,13 @@ static void finding_json(jsonw *w, const result *r, const finding *f, explainer 
   const bc_program *p = r->p;
   const bc_rule *rule = &p->rules.items[f->rule];
   jw_obj(w);
-  jw_kstr(w, "regel", bc_str(p, rule->id));
+  jw_key(w, "regel");
+  jw_nstr(w, bc_nstr(p, rule->id));
   jw_kstr(w, "styrke", strength_key[rule->strength]);
   jw_kstr(w, "status", fstatus_name[f->status]);
   if (f->item) jw_kstr(w, "gjelder", f->item);
-  jw_kstr(w, "tittel", bc_str(p, rule->title));
+  jw_key(w, "tittel");
+  jw_nstr(w, bc_nstr(p, rule->title));
   jw_kstr(w, "melding", f->message);
   jw_key(w, "begrunnelse");
   why_json(w, r, f, scratch);
@@ -126,11 +132,11 @@ static void finding_json(jsonw *w, const result *r, const finding *f, explainer 
   }
   jw_key(w, "kilder");
   jw_arr(w);
-  for (size_t j = 0; j < rule->sources.len; j++) jw_str(w, bc_str(p, rule->sources.items[j]));
+  for (size_t j = 0; j < rule->sources.len; j++) jw_nstr(w, bc_nstr(p, rule->sources.items[j]));
   jw_arr_end(w);
   jw_key(w, "dokumentasjonskrav");
   jw_arr(w);
-  for (size_t j = 0; j < f->docs.len; j++) jw_str(w, bc_str(p, rule->docs.items[r->docs.items[f->docs.items[j]].doc].text));
+  for (size_t j = 0; j < f->docs.len; j++) jw_nstr(w, bc_nstr(p, rule->docs.items[r->docs.items[f->docs.items[j]].doc].text));
   jw_arr_end(w);
   jw_obj_end(w);
 }
@@ -167,10 +173,13 @@ void report_json(const result *r, buf *out)
     const docreq *q = &r->docs.items[i];
     const bc_rule *rule = &p->rules.items[q->rule];
     jw_obj(&w);
-    jw_kstr(&w, "regel", bc_str(p, rule->id));
+    jw_key(&w, "regel");
+    jw_nstr(&w, bc_nstr(p, rule->id));
     if (q->item) jw_kstr(&w, "gjelder", q->item);
-    jw_kstr(&w, "type", bc_str(p, rule->docs.items[q->doc].type));
-    jw_kstr(&w, "tekst", bc_str(p, rule->docs.items[q->doc].text));
+    jw_key(&w, "type");
+    jw_nstr(&w, bc_nstr(p, rule->docs.items[q->doc].type));
+    jw_key(&w, "tekst");
+    jw_nstr(&w, bc_nstr(p, rule->docs.items[q->doc].text));
     jw_kbool(&w, "oppfylt", q->on_file);
     jw_obj_end(&w);
   }

@@ -132,9 +132,12 @@ static void test_nesting_commas_and_keys(void **state)
   jw_init(&w, &got);
   jw_obj(&w);
   jw_kint(&w, "plain_key9", 1);
-  jw_kint(&w, "a\"b\\c\n", 2);
-  jw_kint(&w, "s\xc3\xb8k", 3);
-  jw_kint(&w, "", 4);
+  jw_keyn(&w, "a\"b\\c\n", 6);
+  jw_int(&w, 2);
+  jw_keyn(&w, "s\xc3\xb8k", 4);
+  jw_int(&w, 3);
+  jw_keyn(&w, "", 0);
+  jw_int(&w, 4);
   jw_obj_end(&w);
   assert_string_equal(got.data, "{\"plain_key9\":1,\"a\\\"b\\\\c\\n\":2,\"s\xc3\xb8k\":3,\"\":4}");
   buf_free(&got);
