@@ -160,8 +160,10 @@ static void fill(ex *x, const char *words, buf *out)
       s = end ? end + 1 : s + strlen(s);
       continue;
     }
-    if (*s != WORDS_MARK) {
-      buf_putc(out, *s++);
+    if (*s != WORDS_MARK) {                  /* the words up to the next marker, in one copy */
+      size_t n = strcspn(s, (const char[]){ WORDS_FACT, WORDS_MARK, 0 });
+      buf_put(out, s, n);
+      s += n;
       continue;
     }
     unsigned rec = 0, field = 0;
