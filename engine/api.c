@@ -33,6 +33,7 @@ struct norm_judge {
   const norm_rules *r;
   vm *m;
   case_reader *rd;
+  json_reporter *reporter;
   buf errors, out, json;
   char sak_id[256];
 };
@@ -253,6 +254,7 @@ norm_judge *norm_judge_new(const norm_rules *r)
   j->r = r;
   j->m = vm_new(&r->p);
   if (!(j->rd = case_reader_new(&r->p))) oom_raise();
+  j->reporter = json_reporter_new(&r->p);
   oom_pop(&hold);
   oom_trap_clear(&trap);
   return j;
@@ -263,6 +265,7 @@ void norm_judge_free(norm_judge *j)
   if (!j) return;
   if (j->m) vm_free(j->m);
   if (j->rd) case_reader_free(j->rd);
+  json_reporter_free(j->reporter);
   buf_free(&j->errors);
   buf_free(&j->out);
   buf_free(&j->json);
@@ -460,7 +463,7 @@ static void render(norm_judge *j, const result *r, norm_format format, const nor
 {
   buf_reset(&j->out);
   if (format == NORM_FORMAT_JSON) {
-    report_json(r, &j->out);
+    report_json_with(j->reporter, r, &j->out);
     return;
   }
   if (format == NORM_FORMAT_COMPACT) {
@@ -527,7 +530,7 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
     const buf *line = &j->out;
     if (format != NORM_FORMAT_JSON) {
       buf_reset(&j->json);
-      report_json(r, &j->json);
+      report_json_with(j->reporter, r, &j->json);
       line = &j->json;
     }
     uint8_t d[32];

@@ -41,6 +41,11 @@ void jw_int(jsonw *w, long long n);
 void jw_real(jsonw *w, double d);
 /* A value already written as JSON text (trusted: the caller made it). */
 void jw_raw(jsonw *w, const char *json, size_t n);
+/* Pieces made before with a writer of their own (trusted, as jw_raw): an object's opening
+** brace and members up to a key and its colon, its value to be written next; or members
+** ("key":value, comma-separated) of the object that is open. */
+void jw_obj_raw(jsonw *w, const char *json, size_t n);
+void jw_members_raw(jsonw *w, const char *json, size_t n);
 
 /* Shorthands for "key": value. */
 #define jw_kstr(w, k, s) (jw_key(w, k), jw_str(w, s))

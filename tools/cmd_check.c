@@ -113,6 +113,7 @@ typedef struct {
   checker *k;
   vm *m;
   case_reader *reader;
+  json_reporter *json;
   buf errors;
   pthread_t thread;
 } worker;
@@ -205,11 +206,11 @@ static const buf *stored_json(const checker *k, const job *j, size_t *len)
 
 /* What the audit log needs of a judged case (the case's checksum came from
 ** case_load_digest), made here so that only the writing is serial. */
-static void audit_parts(const checker *k, job *j, const result *r)
+static void audit_parts(const checker *k, worker *w, job *j, const result *r)
 {
   if (k->format != OUT_JSON) {
     buf_reset(&j->json);
-    report_json(r, &j->json);
+    report_json_with(w->json, r, &j->json);
   }
   size_t len;
   const buf *json = stored_json(k, j, &len);
@@ -291,12 +292,12 @@ static void judge_in_trap(worker *w, job *j, ncase *c, result *r)
     return;
   }
   switch (k->format) {
-  case OUT_JSON: report_json(r, &j->out); buf_putc(&j->out, '\n'); break;
+  case OUT_JSON: report_json_with(w->json, r, &j->out); buf_putc(&j->out, '\n'); break;
   case OUT_COMPACT: report_compact(r, &j->out); buf_putc(&j->out, '\n'); break;
   case OUT_TEXT: text_report(k, r, &j->out); break;
   case OUT_HTML: break;                      /* added by judge, outside the trap */
   }
-  if (k->audit) audit_parts(k, j, r);
+  if (k->audit) audit_parts(k, w, j, r);
   j->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
   j->judged = true;
 }
@@ -496,6 +497,7 @@ static void pool_start(checker *k, size_t n)
     k->workers[i].k = k;
     k->workers[i].m = vm_new(k->p);
     k->workers[i].reader = case_reader_new(k->p);
+    k->workers[i].json = json_reporter_new(k->p);
     if (!k->workers[i].reader) {
       fprintf(stderr, "norm check: tomt for minne\n");
       exit(EXIT_USAGE);
@@ -521,6 +523,7 @@ static void pool_stop(checker *k)
   for (size_t i = 0; i < k->nthreads + 1; i++) {
     vm_free(k->workers[i].m);
     case_reader_free(k->workers[i].reader);
+    json_reporter_free(k->workers[i].json);
     buf_free(&k->workers[i].errors);
   }
   for (size_t i = 0; i < k->nslots; i++) {

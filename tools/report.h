@@ -11,6 +11,14 @@
 
 /* Appends one result to out as a single line of JSON (no newline). */
 void report_json(const result *r, buf *out);
+
+/* What writing many results of one rule set needs each time, kept from case to case: the
+** rule set's fixed pieces of JSON, escaped the first time they are written, and the
+** explainer's working space. One per thread; the bytes are report_json's. */
+typedef struct json_reporter json_reporter;
+json_reporter *json_reporter_new(const bc_program *p);
+void json_reporter_free(json_reporter *j);
+void report_json_with(json_reporter *j, const result *r, buf *out);
 /* Appends the compact form (norm-kompakt/1, docs/kompakt.md): the findings that call for
 ** action and the summary, one line, no newline. */
 void report_compact(const result *r, buf *out);

@@ -15,6 +15,108 @@
 
 static const char *const strength_key[] = { "krav", "bor", "kan" };
 
+/* A piece of JSON made once: where it is in json_reporter.pieces; len 0 is "not made yet". */
+typedef struct { uint32_t at, len; } piece;
+
+struct json_reporter {
+  const bc_program *p;
+  explainer *ex;
+  buf scratch;
+  buf pieces;                /* every piece made so far, back to back */
+  piece *cond;               /* per condition: {"vilkar":"…","verdi": */
+  piece *head;               /* per rule: {"regel":"…","styrke":"…","status": */
+  piece *title;              /* per rule: "tittel":"…" */
+  piece *sources;            /* per rule: "kilder":[…] */
+};
+
+void json_reporter_free(json_reporter *j)
+{
+  if (!j) return;
+  explainer_free(j->ex);
+  buf_free(&j->scratch);
+  buf_free(&j->pieces);
+  free(j->cond);
+  free(j->head);
+  free(j);
+}
+
+static void free_reporter(void *j) { json_reporter_free(j); }
+
+json_reporter *json_reporter_new(const bc_program *p)
+{
+  json_reporter *j = xcalloc(1, sizeof *j);
+  oom_cleanup hold;                          /* nothing is left behind if memory runs out */
+  oom_push(&hold, free_reporter, j);
+  j->p = p;
+  buf_init(&j->scratch);
+  buf_init(&j->pieces);
+  j->cond = xcalloc(p->conds.len + 1, sizeof *j->cond);
+  j->head = xcalloc(3 * (p->rules.len + 1), sizeof *j->head);
+  j->title = j->head + p->rules.len + 1;
+  j->sources = j->title + p->rules.len + 1;
+  j->ex = explainer_new();
+  oom_pop(&hold);
+  return j;
+}
+
+/* Marks where a piece starts; done() records it once it is whole (if memory runs out in
+** between, what was written of it is never pointed at). */
+static uint32_t start(const json_reporter *j) { return (uint32_t)j->pieces.len; }
+static void done(json_reporter *j, piece *at, uint32_t from)
+{
+  at->at = from;
+  at->len = (uint32_t)(j->pieces.len - from);
+}
+
+static void put_text(buf *b, const bc_program *p, uint32_t id)
+{
+  const nstr *s = bc_nstr(p, id);
+  jw_escape(b, s->s, s->len);
+}
+
+static const piece *cond_piece(json_reporter *j, uint32_t c)
+{
+  piece *at = &j->cond[c];
+  if (!at->len) {
+    uint32_t from = start(j);
+    buf_puts(&j->pieces, "{\"vilkar\":");
+    put_text(&j->pieces, j->p, j->p->conds.items[c].text);
+    buf_puts(&j->pieces, ",\"verdi\":");
+    done(j, at, from);
+  }
+  return at;
+}
+
+static const piece *rule_piece(json_reporter *j, piece *table, uint32_t rule)
+{
+  piece *at = &table[rule];
+  if (at->len) return at;
+  const bc_rule *rr = &j->p->rules.items[rule];
+  uint32_t from = start(j);
+  buf *b = &j->pieces;
+  if (table == j->head) {
+    buf_puts(b, "{\"regel\":");
+    put_text(b, j->p, rr->id);
+    buf_puts(b, ",\"styrke\":\"");
+    buf_puts(b, strength_key[rr->strength]);
+    buf_puts(b, "\",\"status\":");
+  } else if (table == j->title) {
+    buf_puts(b, "\"tittel\":");
+    put_text(b, j->p, rr->title);
+  } else {
+    buf_puts(b, "\"kilder\":[");
+    for (size_t i = 0; i < rr->sources.len; i++) {
+      if (i) buf_putc(b, ',');
+      put_text(b, j->p, rr->sources.items[i]);
+    }
+    buf_putc(b, ']');
+  }
+  done(j, at, from);
+  return at;
+}
+
+static const char *piece_text(const json_reporter *j, const piece *at) { return j->pieces.data + at->at; }
+
 static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *scratch)
 {
   char d[11];
@@ -42,11 +144,19 @@ static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *s
   }
 }
 
-static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
+static void why_json(jsonw *w, json_reporter *j, const result *r, const finding *f)
 {
+  buf *scratch = &j->scratch;
   jw_arr(w);
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *e = &f->why.items[i];
+    if (e->kind == TR_COND) {               /* the condition's piece, then its value */
+      const piece *at = cond_piece(j, e->cond);
+      jw_obj_raw(w, piece_text(j, at), at->len);
+      value_json(w, r->p, e->v, false, scratch);
+      jw_obj_end(w);
+      continue;
+    }
     jw_obj(w);
     switch (e->kind) {
     case TR_FACT:
@@ -54,9 +164,9 @@ static void why_json(jsonw *w, const result *r, const finding *f, buf *scratch)
       jw_key(w, "verdi");
       value_json(w, r->p, e->v, true, scratch);
       break;
-    case TR_COND: case TR_GUIDE:   /* the program's text, which needs no escaping */
+    case TR_GUIDE:
       jw_key(w, "vilkar");
-      jw_nstr(w, bc_nstr(r->p, e->kind == TR_COND ? r->p->conds.items[e->cond].text : e->cond));
+      jw_nstr(w, bc_nstr(r->p, e->cond));
       jw_key(w, "verdi");
       value_json(w, r->p, e->v, false, scratch);
       break;
@@ -111,29 +221,25 @@ static void summary_json(jsonw *w, const result *r)
   jw_obj_end(w);
 }
 
-static void finding_json(jsonw *w, const result *r, const finding *f, explainer *ex, buf *scratch)
+static void finding_json(jsonw *w, json_reporter *jr, const result *r, const finding *f)
 {
   const bc_program *p = r->p;
   const bc_rule *rule = &p->rules.items[f->rule];
-  jw_obj(w);
-  jw_key(w, "regel");
-  jw_nstr(w, bc_nstr(p, rule->id));
-  jw_kstr(w, "styrke", strength_key[rule->strength]);
-  jw_kstr(w, "status", fstatus_name[f->status]);
+  const piece *at = rule_piece(jr, jr->head, f->rule);
+  jw_obj_raw(w, piece_text(jr, at), at->len);
+  jw_str(w, fstatus_name[f->status]);
   if (f->item) jw_kstr(w, "gjelder", f->item);
-  jw_key(w, "tittel");
-  jw_nstr(w, bc_nstr(p, rule->title));
+  at = rule_piece(jr, jr->title, f->rule);
+  jw_members_raw(w, piece_text(jr, at), at->len);
   jw_kstr(w, "melding", f->message);
   jw_key(w, "begrunnelse");
-  why_json(w, r, f, scratch);
+  why_json(w, jr, r, f);
   if (f->status != F_OPPFYLT) {
     jw_key(w, "forklaring");
-    explanation_json(w, r, f, ex, scratch);
+    explanation_json(w, r, f, jr->ex, &jr->scratch);
   }
-  jw_key(w, "kilder");
-  jw_arr(w);
-  for (size_t j = 0; j < rule->sources.len; j++) jw_nstr(w, bc_nstr(p, rule->sources.items[j]));
-  jw_arr_end(w);
+  at = rule_piece(jr, jr->sources, f->rule);
+  jw_members_raw(w, piece_text(jr, at), at->len);
   jw_key(w, "dokumentasjonskrav");
   jw_arr(w);
   for (size_t j = 0; j < f->docs.len; j++) jw_nstr(w, bc_nstr(p, rule->docs.items[r->docs.items[f->docs.items[j]].doc].text));
@@ -143,14 +249,22 @@ static void finding_json(jsonw *w, const result *r, const finding *f, explainer 
 
 void report_json(const result *r, buf *out)
 {
+  json_reporter *j = json_reporter_new(r->p);
+  oom_cleanup hold;
+  oom_push(&hold, free_reporter, j);
+  report_json_with(j, r, out);
+  oom_pop(&hold);
+  json_reporter_free(j);
+}
+
+void report_json_with(json_reporter *jr, const result *r, buf *out)
+{
+  if (jr->p != r->p) {                       /* made for another rule set: its pieces would lie */
+    report_json(r, out);
+    return;
+  }
   const bc_program *p = r->p;
   jsonw w;
-  buf scratch;
-  buf_init(&scratch);
-  oom_cleanup hold, hold_ex;
-  oom_hold_buf(&hold, &scratch);
-  explainer *ex = explainer_new();   /* one for all the case's findings */
-  explainer_hold(&hold_ex, ex);
   jw_init(&w, out);
   char d[11];
   date_format(r->date, d);
@@ -165,7 +279,7 @@ void report_json(const result *r, buf *out)
   jw_obj_end(&w);
   jw_key(&w, "funn");
   jw_arr(&w);
-  for (size_t i = 0; i < r->findings.len; i++) finding_json(&w, r, &r->findings.items[i], ex, &scratch);
+  for (size_t i = 0; i < r->findings.len; i++) finding_json(&w, jr, r, &r->findings.items[i]);
   jw_arr_end(&w);
   jw_key(&w, "dokumentasjonskrav");
   jw_arr(&w);
@@ -186,10 +300,6 @@ void report_json(const result *r, buf *out)
   jw_arr_end(&w);
   summary_json(&w, r);
   jw_obj_end(&w);
-  oom_pop(&hold_ex);
-  explainer_free(ex);
-  oom_pop(&hold);
-  buf_free(&scratch);
 }
 
 /* The compact form for large batches (docs/kompakt.md): per case only the findings that
