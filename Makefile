@@ -151,10 +151,10 @@ test-tsan:
 test: test-release test-san test-tsan test-fuzz
 
 # libFuzzer harnesses (fuzz/, clang, ASan+UBSan) for case JSON, .normc bytes (also with the
-# digest recomputed, so the verifier is fuzzed), rule sources, rule tests and the audit
-# reader. make fuzz FUZZ_S=N runs each for N seconds on its corpus (build/fuzz/corpus/);
+# digest recomputed, so the verifier is fuzzed), rule sources, rule tests, the audit reader
+# and key files. make fuzz FUZZ_S=N runs each for N seconds on its corpus (build/fuzz/corpus/);
 # make test replays every seed and every regression (fuzz/regressions/) and fuzzes briefly.
-FUZZERS  = case normc rules ruletest audit
+FUZZERS  = case normc rules ruletest audit key
 FUZZ_S  ?= 60
 FUZZ_BIN = $(patsubst %,build/fuzz/fuzz-%,$(FUZZERS))
 
@@ -180,6 +180,12 @@ fuzz-seeds: $(BUILD)/norm
 	@$(BUILD)/norm check --rules build/fuzz/seeds/r.normc --audit build/fuzz/seeds/audit/logg.db --operator fuzz \
 	  --audit-store-case examples/saker/01*.json examples/saker/02*.json > /dev/null 2>&1; test $$? -le 1
 	@rm -f build/fuzz/seeds/audit/logg.db-wal build/fuzz/seeds/audit/logg.db-shm build/fuzz/seeds/r.normc
+	@cd build/fuzz/seeds/key && openssl genpkey -algorithm ed25519 -out ed.pem 2>/dev/null && \
+	  openssl pkey -in ed.pem -pubout -out ed.pub 2>/dev/null && \
+	  openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out ec.pem 2>/dev/null && \
+	  { printf '\001'; cat ed.pem; } > privat && { printf '\000'; cat ed.pub; } > offentlig && \
+	  { printf '\001'; cat ec.pem; } > ec && { printf '\003'; openssl pkey -in ed.pem -outform DER; } > privat-der && \
+	  { printf '\002'; openssl pkey -in ed.pem -pubout -outform DER; } > offentlig-der && rm -f ed.pem ed.pub ec.pem
 
 fuzz: fuzz-build fuzz-seeds
 	@for f in $(FUZZERS); do mkdir -p build/fuzz/corpus/$$f fuzz/regressions/$$f; \
