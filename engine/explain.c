@@ -20,8 +20,10 @@ typedef struct {
   const result *r;
   const finding *f;
   const bc_program *p;
-  /* Per condition in the trace, by its place in ids (sorted); slot m is for any other. */
-  uint32_t *ids, m;
+  /* Per condition in the trace, a slot (0 .. m-1, in the order first recorded); slot m is
+  ** for any other. slot_of[c] is c's slot when stamp[c] is this finding's epoch. */
+  uint32_t *slot_of, *stamp, epoch, m;
+  size_t map_len;            /* slot_of and stamp have room for this many conditions */
   uint8_t *seen;             /* 1 ukjent, 2 usann, 4 sann, as recorded */
   int32_t *at;               /* its last entry in f->why, or -1 */
   u32s *parts;               /* its parts that are in the trace, in order */
@@ -32,8 +34,8 @@ typedef struct {
   ** and which trace entries an «alle» failed for. */
   buf line, label;
   uint8_t *failed;
-  size_t ids_cap, slots_cap, failed_cap;   /* the arrays' room; parts and facts are
-                                              initialized up to slots_cap */
+  size_t slots_cap, failed_cap;   /* the arrays' room; parts and facts are initialized up
+                                     to slots_cap */
 } ex;
 
 struct explainer { ex x; };
@@ -52,7 +54,8 @@ void explainer_free(explainer *e)
   free(x->facts);
   free(x->seen);
   free(x->at);
-  free(x->ids);
+  free(x->slot_of);
+  free(x->stamp);
   buf_free(&x->line);
   buf_free(&x->label);
   free(x->failed);
@@ -63,13 +66,17 @@ static void free_explainer(void *e) { explainer_free(e); }
 
 void explainer_hold(oom_cleanup *c, explainer *e) { oom_push(c, free_explainer, e); }
 
-/* Room for why trace entries' ids and n slots; what grows keeps its contents, and the
-** room is counted only once every array has it (so a failure here leaves it whole). */
-static void reserve(ex *x, size_t why, size_t n)
+/* Room for the slots of a program's nconds conditions, and for n slots; what grows keeps
+** its contents, and the room is counted only once every array has it (so a failure here
+** leaves it whole). New stamps are 0, which no epoch is. */
+static void reserve(ex *x, size_t nconds, size_t n)
 {
-  if (why + 1 > x->ids_cap) {
-    x->ids = xrealloc(x->ids, (why + 1) * sizeof *x->ids);
-    x->ids_cap = why + 1;
+  if (nconds > x->map_len) {
+    x->slot_of = xrealloc(x->slot_of, nconds * sizeof *x->slot_of);
+    uint32_t *stamp = xrealloc(x->stamp, nconds * sizeof *stamp);
+    memset(stamp + x->map_len, 0, (nconds - x->map_len) * sizeof *stamp);
+    x->stamp = stamp;
+    x->map_len = nconds;
   }
   if (n > x->slots_cap) {
     size_t cap = n < 2 * x->slots_cap ? 2 * x->slots_cap : n;
@@ -119,19 +126,7 @@ static int truth_bit(int t) { return 1 << (t + 1); }     /* -1 → 1, 0 → 2, 1
 /* The slot of condition c: its place among the trace's conditions, or m. */
 static uint32_t slot(const ex *x, uint32_t c)
 {
-  uint32_t lo = 0, hi = x->m;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (x->ids[mid] < c) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < x->m && x->ids[lo] == c ? lo : x->m;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
+  return c < x->map_len && x->stamp[c] == x->epoch ? x->slot_of[c] : x->m;
 }
 
 /* "R:F" at s (a record and a field, in decimal): what words.h writes between two marks. */
@@ -518,16 +513,19 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
   x->r = r, x->f = f, x->p = p, x->out = out;
   x->m = 0;
   x->dropped = 0;
-  reserve(x, f->why.len, 0);
-  for (size_t i = 0; i < f->why.len; i++)
-    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond < p->conds.len) x->ids[x->m++] = f->why.items[i].cond;
-  qsort(x->ids, x->m, sizeof *x->ids, cmp_u32);
-  uint32_t m = 0;
-  for (uint32_t i = 0; i < x->m; i++)
-    if (!m || x->ids[m - 1] != x->ids[i]) x->ids[m++] = x->ids[i];
-  x->m = m;
-  size_t n = (size_t)m + 1;
-  reserve(x, f->why.len, n);
+  reserve(x, p->conds.len, 0);
+  if (++x->epoch == 0) {                     /* after 2^32 findings: every stamp is old again */
+    memset(x->stamp, 0, x->map_len * sizeof *x->stamp);
+    x->epoch = 1;
+  }
+  for (size_t i = 0; i < f->why.len; i++) {
+    uint32_t c = f->why.items[i].cond;
+    if (f->why.items[i].kind != TR_COND || c >= p->conds.len || x->stamp[c] == x->epoch) continue;
+    x->stamp[c] = x->epoch;
+    x->slot_of[c] = x->m++;
+  }
+  size_t n = (size_t)x->m + 1;
+  reserve(x, p->conds.len, n);
   memset(x->seen, 0, n);
   for (size_t i = 0; i < n; i++) {
     x->at[i] = -1;
