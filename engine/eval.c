@@ -79,12 +79,17 @@ static void take_trace(evaluator *e, finding *f)
   if (!f->why.cap) return;
   f->why.items = arena_alloc(&e->r->mem, f->why.cap * sizeof *f->why.items);
   for (size_t i = 0; i < n; i++) {
-    why_entry w = { t[i].kind, NULL, t[i].v, t[i].cond, t[i].rec, t[i].field };
-    if (t[i].kind == TR_FACT) w.path = fact_path(e, t[i].rec, t[i].field);
-    else if (t[i].kind == TR_COND) w.path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
-    else if (t[i].kind == TR_GUIDE) w.path = bc_str(e->p, t[i].cond);
-    else w.path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
-    f->why.items[f->why.len++] = w;
+    /* written in place (an entry made on the stack is stored piecewise and loaded whole) */
+    why_entry *w = &f->why.items[f->why.len++];
+    w->kind = t[i].kind;
+    w->v = t[i].v;
+    w->cond = t[i].cond;
+    w->rec = t[i].rec;
+    w->field = t[i].field;
+    if (t[i].kind == TR_FACT) w->path = fact_path(e, t[i].rec, t[i].field);
+    else if (t[i].kind == TR_COND) w->path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
+    else if (t[i].kind == TR_GUIDE) w->path = bc_str(e->p, t[i].cond);
+    else w->path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
   }
   if (more) {
     char text[96];

@@ -184,17 +184,32 @@ const trace_entry *vm_trace(const vm *m, size_t *n)
 
 uint32_t vm_trace_more(const vm *m) { return m->trace_more; }
 
+/* Records one trace entry, written in place: made on the stack and copied, the entry's
+** fields were stored piecewise and loaded whole, which stalls the copy. */
+static void trace_push(vm *m, uint32_t kind, const nrec *rec, uint32_t field, uint32_t cond, value v)
+{
+  if (m->trace.len == m->trace.cap) {
+    size_t cap = m->trace.cap ? m->trace.cap * 2 : 8;
+    m->trace.items = xrealloc(m->trace.items, cap * sizeof *m->trace.items);
+    m->trace.cap = cap;
+  }
+  trace_entry *e = &m->trace.items[m->trace.len++];
+  e->kind = kind;
+  e->rec = rec;
+  e->field = field;
+  e->cond = cond;
+  e->v = v;
+}
+
 void vm_trace_note(vm *m, uint32_t str, value v)
 {
-  trace_entry e = { TR_NOTE, NULL, 0, str, v };
-  vec_push(&m->trace, e);
+  trace_push(m, TR_NOTE, NULL, 0, str, v);
 }
 
 void vm_trace_guide(vm *m, uint32_t text, value v)
 {
   if (!m->tracing) return;
-  trace_entry e = { TR_GUIDE, NULL, 0, text, v };
-  vec_push(&m->trace, e);
+  trace_push(m, TR_GUIDE, NULL, 0, text, v);
 }
 
 void vm_message_reset(vm *m) { buf_reset(&m->msg); }
@@ -237,8 +252,7 @@ static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
     return;
   }
   m->trace_facts++;
-  trace_entry e = { TR_FACT, r, f, 0, v };
-  vec_push(&m->trace, e);
+  trace_push(m, TR_FACT, r, f, 0, v);
 }
 
 static void record_cond(vm *m, uint32_t c, value v)
@@ -249,8 +263,7 @@ static void record_cond(vm *m, uint32_t c, value v)
   uint32_t k = c * 3 + (uint32_t)(v_truth(v) + 1);
   if (m->cond_stamp[k] == m->serial) return;
   m->cond_stamp[k] = m->serial;
-  trace_entry e = { TR_COND, NULL, 0, c, v };
-  vec_push(&m->trace, e);
+  trace_push(m, TR_COND, NULL, 0, c, v);
 }
 
 /* ---- values ---- */
@@ -331,8 +344,7 @@ static value match_regex(vm *m, uint32_t k, value s)
   if (rc == PCRE2_ERROR_NOMEMORY) oom_raise();    /* out of memory is not «unknown» */
   /* A limit or an error: the condition cannot be decided, and the trace says why. */
   if (m->tracing) {
-    trace_entry e = { TR_NOTE, NULL, 0, BC_NONE, v_num(rc) };
-    vec_push(&m->trace, e);
+    trace_push(m, TR_NOTE, NULL, 0, BC_NONE, v_num(rc));
   }
   return v_unknown();
 }
@@ -586,8 +598,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       vm_iter *it = m->tracing && to + 3 <= b->len && code[to] == OP_ITER_END ? &m->iters[READ_U16(to + 1)] : NULL;
       if (it && item == 0 && ++it->fails > 1 && m->last_cond != BC_NONE) {
         /* a later item that fails: its condition again, though that value was recorded */
-        trace_entry e = { TR_COND, NULL, 0, m->last_cond, sp[0] };
-        vec_push(&m->trace, e);
+        trace_push(m, TR_COND, NULL, 0, m->last_cond, sp[0]);
       }
       if (!it || it->fails >= VM_ALL_TRACE_FAILS) next = to;
       break;
