@@ -2,6 +2,7 @@
 // passed to C as their 16 bytes (a dom::element is a trivially copyable tape reference).
 #include "json_simd.h"
 
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <type_traits>
@@ -17,10 +18,18 @@ struct jsd_parser {
 static_assert(sizeof(element) == sizeof(jsd_val), "a handle holds a dom::element");
 static_assert(std::is_trivially_copyable<element>::value, "elements are copied as bytes");
 
+// Word by word: the element has just been made on the stack in two stores, and one
+// 16-byte load of it would wait for both to retire (a failed store-to-load forwarding).
 static jsd_val out(const element &e)
 {
+  static_assert(sizeof(jsd_val) == 2 * sizeof(uint64_t), "a handle is two words");
+  const unsigned char *b = reinterpret_cast<const unsigned char *>(&e);
+  uint64_t doc, index;
+  std::memcpy(&doc, b, sizeof doc);
+  std::memcpy(&index, b + sizeof doc, sizeof index);
   jsd_val v;
-  std::memcpy(&v, &e, sizeof v);
+  std::memcpy(&v.doc, &doc, sizeof doc);
+  v.index = static_cast<size_t>(index);
   return v;
 }
 
