@@ -108,9 +108,9 @@ static void message_of(evaluator *e, finding *f, uint32_t block, const char *fal
     value ignored;
     run(e, block, &ignored, f->rule);
     vm_trace_enable(e->m, true);
-    f->message = xstrdup(vm_message(e->m));
+    f->message = arena_strdup(&e->r->mem, vm_message(e->m));
   } else {
-    f->message = xstrdup(fallback);
+    f->message = fallback ? arena_strdup(&e->r->mem, fallback) : NULL;
   }
 }
 
@@ -138,9 +138,7 @@ static void missing_message(evaluator *e, finding *f)
     }
   if (!n) buf_puts(b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");
   buf_puts(b, ".");
-  char *text = xstrdup(b->data);
-  free(f->message);
-  f->message = text;
+  f->message = arena_strndup(&e->r->mem, b->data, b->len);
 }
 
 static const char *item_id(evaluator *e, const nrec *item)
@@ -191,7 +189,7 @@ static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, cons
 {
   finding *f = new_finding(e, rule, item, s);
   take_trace(e, f);
-  if (e->full) f->message = xstrdup(msg);
+  if (e->full) f->message = arena_strdup(&e->r->mem, msg);
   if (s == F_UKJENT) missing_message(e, f);
   finish(e, f, item);
 }
@@ -249,9 +247,12 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
   } else {
     message_of(e, f, r->message, bc_str(e->p, r->title));
     if (st == F_BEGRUNNET && f->message) {
+      static const char justified[] = " Avviket er begrunnet i saksmappen.";
       size_t n = strlen(f->message);
-      f->message = xrealloc(f->message, n + 64);
-      strcpy(f->message + n, " Avviket er begrunnet i saksmappen.");
+      char *m = arena_alloc(&e->r->mem, n + sizeof justified);
+      memcpy(m, f->message, n);
+      memcpy(m + n, justified, sizeof justified);
+      f->message = m;
     }
   }
   finish(e, f, item);
@@ -426,8 +427,7 @@ void result_free(result *r)
 {
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
-    free(f->message);
-    vec_free(&f->docs);                /* (why is in the arena) */
+    vec_free(&f->docs);                /* (why and message are in the arena) */
   }
   vec_free(&r->findings);
   vec_free(&r->docs);

@@ -200,12 +200,12 @@ static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
   buf_reset(b);
   if (w->rec) words_field(x->p, w->rec->type, w->field, b);
   else buf_puts(b, w->path);
-  /* the fact's place first, then its texts: a line cut short by lack of memory is whole */
-  expl_fact fact = { NULL, NULL, w->v, fact_type(x->p, w) };
-  vec_push(&l->facts, fact);
-  expl_fact *at = &l->facts.items[l->facts.len - 1];
-  at->path = xstrdup(w->path);
-  at->label = xstrdup(b->data ? b->data : "");
+  const char *label = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
+  expl_fact *at = &l->facts.items[l->facts.len++];
+  at->path = w->path;
+  at->label = label;
+  at->v = w->v;
+  at->type = fact_type(x->p, w);
 }
 
 /* The facts the words name (WORDS_FACT references), as read for this finding. */
@@ -241,17 +241,20 @@ static expl_line *new_line(ex *x)
     x->dropped++;
     return NULL;
   }
-  expl_line l = { NULL, { 0 }, false };
-  vec_push(&x->out->lines, l);
-  return &x->out->lines.items[x->out->lines.len - 1];
+  expl_line *l = &x->out->lines.items[x->out->lines.len++];
+  l->text = "";
+  l->facts.len = 0;
+  l->names_facts = false;
+  return l;
 }
 
 static void say(ex *x, const char *text)
 {
   expl_line *l = new_line(x);
   if (!l) return;
-  l->text = xstrdup(text);
-  if (l->text[0] >= 'a' && l->text[0] <= 'z') l->text[0] = (char)(l->text[0] - 'a' + 'A');
+  char *t = arena_strdup(&x->out->mem, text);
+  if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
+  l->text = t;
 }
 
 /* The item of the collection a run of facts was read for: the list element (not the
@@ -319,11 +322,8 @@ static void failing_items(ex *x, uint32_t c, expl_line *l, buf *b, size_t *more)
     }
     seg = i + 1;
   }
-  /* the facts are those read for the failing items; what held for the others is not why */
-  for (size_t i = 0; i < l->facts.len; i++) {
-    free(l->facts.items[i].path);
-    free(l->facts.items[i].label);
-  }
+  /* the facts are those read for the failing items; what held for the others is not why
+  ** (their labels stay in the arena until the explanation is freed) */
   l->facts.len = 0;
   *more = 0;
   for (size_t j = 0; j < n; j++)
@@ -360,7 +360,7 @@ static void leaf(ex *x, uint32_t c, int want)
   if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, b, &more);
   if (more) buf_printf(b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
   buf_putc(b, '.');
-  l->text = xstrdup(b->data);
+  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
 }
 
 static void why_not(ex *x, uint32_t c, int want, int depth)
@@ -453,7 +453,7 @@ static void justified_by(ex *x, int32_t after)
     if (!l->facts.len) add_fact(x, l, why, &more);
   }
   buf_putc(b, '.');
-  l->text = xstrdup(b->data);
+  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
 }
 
 static void missing(ex *x)
@@ -483,7 +483,7 @@ static void missing(ex *x)
     }
   if (!n) buf_puts(b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");
   buf_putc(b, '.');
-  l->text = xstrdup(b->data);
+  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
   l->names_facts = true;
 }
 
@@ -586,9 +586,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
     expl_line *last = &out->lines.items[out->lines.len - 1];
     buf_reset(&x->line);
     buf_printf(&x->line, "%s (og %zu %s)", last->text, x->dropped, "forhold til");
-    char *text = xstrdup(x->line.data);
-    free(last->text);
-    last->text = text;
+    last->text = arena_strndup(&x->out->mem, x->line.data, x->line.len);
   }
 }
 
@@ -602,14 +600,6 @@ void explanation_hold(oom_cleanup *c, explanation *e)
 
 void explanation_free(explanation *e)
 {
-  for (size_t i = 0; i < e->lines.len; i++) {
-    expl_line *l = &e->lines.items[i];
-    free(l->text);
-    for (size_t k = 0; k < l->facts.len; k++) {
-      free(l->facts.items[k].path);
-      free(l->facts.items[k].label);
-    }
-    vec_free(&l->facts);
-  }
-  vec_free(&e->lines);
+  arena_free(&e->mem);
+  e->lines.len = 0;
 }

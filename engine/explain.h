@@ -17,20 +17,24 @@
 #define EXPLAIN_MAX_FACTS 3
 
 typedef struct {
-  char *path;                /* JSON path in the case: tiltak[0].planlagt_slutt */
-  char *label;               /* what people call it: «planlagt slutt» */
+  const char *path;          /* JSON path in the case: tiltak[0].planlagt_slutt (the result's) */
+  const char *label;         /* what people call it: «planlagt slutt» */
   value v;
   uint32_t type;             /* its type in the schema (for the names of choices), or BC_NONE */
 } expl_fact;
 
 typedef struct {
-  char *text;                /* one sentence, no rule-language syntax */
-  VEC(expl_fact) facts;      /* the facts it rests on, each one the finding's trace read */
+  const char *text;          /* one sentence, no rule-language syntax */
+  struct { expl_fact items[EXPLAIN_MAX_FACTS]; size_t len; } facts;   /* the facts it rests
+                                on, each one the finding's trace read */
   bool names_facts;          /* the sentence itself names every fact (a list of what is missing) */
 } expl_line;
 
+/* The lines, and an arena that holds their texts: one allocation for an explanation, not
+** one per text. The facts' paths are the result's: an explanation lives no longer. */
 typedef struct {
-  VEC(expl_line) lines;
+  struct { expl_line items[EXPLAIN_MAX_LINES]; size_t len; } lines;
+  arena mem;
 } explanation;
 
 /* Explains finding f of r into out (empty for oppfylt). out is owned by the caller. */

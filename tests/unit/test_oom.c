@@ -103,16 +103,19 @@ static unsigned long every_failure_with(fixture *fx, norm_format f, norm_audit *
 
 static unsigned long every_failure(fixture *fx, norm_format f) { return every_failure_with(fx, f, NULL); }
 
+/* judging and reporting the example allocate (43 times for json and 67 for text when this
+** was written: an explanation's texts and the findings' messages are in arenas), and each
+** of those was tried */
 static void test_judging_json(void **state)
 {
   unsigned long cut = every_failure(*state, NORM_FORMAT_JSON);
-  assert_true(cut > 100);               /* judging and reporting the example allocate; all were tried */
+  assert_true(cut > 30);
 }
 
 /* the compact form allocates little (the case's arena, the result's lists: 10 in all when
 ** this was written), and each of those was tried */
 static void test_judging_compact(void **state) { assert_true(every_failure(*state, NORM_FORMAT_COMPACT) > 5); }
-static void test_judging_text(void **state) { assert_true(every_failure(*state, NORM_FORMAT_TEXT) > 100); }
+static void test_judging_text(void **state) { assert_true(every_failure(*state, NORM_FORMAT_TEXT) > 40); }
 static void test_judging_html(void **state) { assert_true(every_failure(*state, NORM_FORMAT_HTML) > 100); }
 
 /* With an audit log: a decision cut short leaves no record; every one answered has its
