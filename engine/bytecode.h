@@ -37,6 +37,8 @@ typedef struct {
 } op_info;
 
 extern const op_info bc_ops[OP__COUNT];
+/* Each opcode's length alone (bc_ops[op].len), packed in one cache line for the VM's loop. */
+extern const uint8_t bc_op_len[OP__COUNT];
 
 #define BC_MAGIC "NORMC\0\r\n"
 #define BC_VERSION 4u              /* 3 added labels and the condition tree, 4 the choices' labels;

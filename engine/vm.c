@@ -541,7 +541,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   for (;;) {
     if (budget-- == 0) { m->budget = 0; return VM_ERR_BUDGET; }
     opcode op = (opcode)code[pc];
-    uint32_t next = pc + bc_ops[op].len;
+    uint32_t next = pc + bc_op_len[op];
     switch (op) {
     case OP_CONST: *sp++ = m->kvals[READ_U16(pc + 1)]; break;
     case OP_TRUE: *sp++ = v_bool(true); break;

@@ -50,6 +50,16 @@ static void test_round_trip(void **state)
   buf_free(&b);
 }
 
+/* The VM steps by bc_op_len; the verifier and the disassembler by bc_ops[].len: the same. */
+static void test_opcode_lengths_agree(void **state)
+{
+  (void)state;
+  for (int op = 0; op < OP__COUNT; op++) {
+    assert_int_equal(bc_op_len[op], bc_ops[op].len);
+    assert_true(bc_op_len[op] >= 1);
+  }
+}
+
 static void test_every_byte_changed_is_refused(void **state)
 {
   (void)state;
@@ -229,6 +239,7 @@ int th_verify_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_round_trip),
+    cmocka_unit_test(test_opcode_lengths_agree),
     cmocka_unit_test(test_every_byte_changed_is_refused),
     cmocka_unit_test(test_truncation_is_refused),
     cmocka_unit_test(test_correct_digest_bad_jump),
