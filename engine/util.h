@@ -141,12 +141,17 @@ static inline void buf_putc(buf *b, char c)
 /* A typed growable array: VEC(int) v = {0}; vec_push(&v, 3); free(v.items). */
 #define VEC(T) struct { T *items; size_t len, cap; }
 /* The vector changes only once the new room is there, so one that fails to grow is whole. */
-#define vec_push(v, x) do { \
+/* Room for at least one more item (vec_push; or for an item written in place, field by
+** field, at items[len++]). */
+#define vec_grow(v) do { \
     if ((v)->len == (v)->cap) { \
       size_t vec_cap_ = (v)->cap ? (v)->cap * 2 : 8; \
       (v)->items = xrealloc((v)->items, vec_cap_ * sizeof *(v)->items); \
       (v)->cap = vec_cap_; \
     } \
+  } while (0)
+#define vec_push(v, x) do { \
+    vec_grow(v); \
     (v)->items[(v)->len++] = (x); \
   } while (0)
 #define vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)

@@ -188,11 +188,7 @@ uint32_t vm_trace_more(const vm *m) { return m->trace_more; }
 ** fields were stored piecewise and loaded whole, which stalls the copy. */
 static void trace_push(vm *m, uint32_t kind, const nrec *rec, uint32_t field, uint32_t cond, value v)
 {
-  if (m->trace.len == m->trace.cap) {
-    size_t cap = m->trace.cap ? m->trace.cap * 2 : 8;
-    m->trace.items = xrealloc(m->trace.items, cap * sizeof *m->trace.items);
-    m->trace.cap = cap;
-  }
+  vec_grow(&m->trace);
   trace_entry *e = &m->trace.items[m->trace.len++];
   e->kind = kind;
   e->rec = rec;
