@@ -18,6 +18,7 @@
 #include "frontend.h"
 #include "jsonw.h"
 #include "tools/report.h"
+#include "tools/graph.h"
 #include "tools/report_html.h"
 #include "sign.h"
 #include "version.h"
@@ -36,6 +37,24 @@ struct norm_judge {
   json_reporter *reporter;
   buf errors, out, json;
   char sak_id[256];
+  ncase c;                   /* the case being judged and its result; with options.keep, kept */
+  result res;                /* until the next call (for norm_html_add and norm_judge_draw) */
+  bool kept;
+  const char *problems;      /* norm_judge_problems: errors.data or why, or "" */
+  char why[1024];
+};
+
+/* A decision's audit record, and what the log keeps beside it when it stores cases. */
+struct norm_record {
+  audit_record rec;
+  const norm_rules *rules;
+  buf case_text, json;       /* the case as read and its norm-resultat/1 (store_case only) */
+};
+
+struct norm_html {
+  norm_drawer *d;
+  report_html *h;
+  bool broken;               /* memory ran out while a case was added: the document is not whole */
 };
 
 /* Graphviz's state is the process's; one context, used by one report at a time. */
@@ -46,8 +65,7 @@ struct norm_drawer {
 
 /* One decision waiting for its record to be committed. */
 typedef struct pending {
-  audit_record rec;
-  const norm_rules *rules;
+  norm_record r;
   bool done, ok;
   bool no_memory;            /* not ok because memory ran out while committing: try again */
   pthread_cond_t wake;       /* its judge waits here: for its record, or to write next */
@@ -71,6 +89,10 @@ struct norm_audit {
   ** the one writer only. */
   struct in_log { char sha[65]; size_t len; } in_log[8];
   size_t next_in_log;
+  const norm_rules *stored[8];   /* written in the open transaction */
+  size_t nstored;
+  bool in_tx;                /* norm_audit_add: a transaction is open */
+  bool store_case;           /* records keep the case and its result */
 };
 
 static norm_status set_err(norm_error *err, norm_status code, const char *msg, const char *where)
@@ -82,6 +104,13 @@ static norm_status set_err(norm_error *err, norm_status code, const char *msg, c
   while (n && err->message[n - 1] == '\n') err->message[--n] = 0;
   snprintf(err->where, sizeof err->where, "%s", where ? where : "");
   return code;
+}
+
+/* b back to its first len bytes */
+static void cut(buf *b, size_t len)
+{
+  b->len = len;
+  if (b->data) b->data[len] = 0;
 }
 
 static const char *const strength_key[] = { "krav", "bor", "kan" };
@@ -139,20 +168,47 @@ static void free_rules(void *r) { norm_rules_free(r); }
 
 static const char no_memory_for_rules[] = "ikke nok minne til å lese regelsettet";
 
-norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
+/* text without its ANSI colour codes */
+static char *plain(const char *text)
+{
+  char *t = xstrdup(text), *w = t;
+  for (const char *c = text; *c; c++) {
+    if (*c == '\033' && c[1] == '[') {
+      c += 2;
+      while (*c && *c != 'm') c++;
+      if (!*c) break;
+      continue;
+    }
+    *w++ = *c;
+  }
+  *w = 0;
+  return t;
+}
+
+static norm_status load(const char *path, bool color, norm_rules **out, buf *messages, norm_error *err)
 {
   *out = NULL;
+  const size_t start = messages ? messages->len : 0;
   oom_trap trap;
   oom_trap_set(&trap);
-  if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, path);
+  if (setjmp(trap.env)) {
+    if (messages) cut(messages, start);
+    return set_err(err, NORM_ERR_MEMORY, no_memory_for_rules, path);
+  }
   norm_rules *r = xcalloc(1, sizeof *r);
   oom_cleanup hold_r, hold_text;
   oom_push(&hold_r, free_rules, r);
   mstream msgs;                               /* the compiler's messages */
-  bool ok = fe_load_ruleset_image(path, &r->p, &r->image, mstream_open(&msgs), false);
+  bool ok = fe_load_ruleset_image(path, &r->p, &r->image, mstream_open(&msgs), color);
   char *text = mstream_close(&msgs, NULL);
   oom_hold_mem(&hold_text, text);
   if (ok) finish(r);
+  if (messages) buf_puts(messages, text);
+  if (color && !ok) {
+    char *t = plain(text);
+    free(text);
+    text = t;
+  }
   oom_pop(&hold_text);
   oom_pop(&hold_r);
   oom_trap_clear(&trap);
@@ -170,6 +226,17 @@ norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
   free(text);
   *out = r;
   return NORM_OK;
+}
+
+norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err)
+{
+  return load(path, false, out, NULL, err);
+}
+
+norm_status norm_rules_load_messages(const char *path, bool color, norm_rules **out, norm_buffer *messages,
+                                     norm_error *err)
+{
+  return load(path, color, out, messages, err);
 }
 
 norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **out, norm_error *err)
@@ -319,6 +386,7 @@ norm_status norm_audit_open(const char *path, const char *operator_name, norm_au
 void norm_audit_close(norm_audit *a)
 {
   if (!a) return;
+  if (a->in_tx) audit_rollback(a->db);      /* (added, never committed: not recorded) */
   audit_close(a->db);
   pthread_mutex_destroy(&a->lock);
   free(a->path);
@@ -329,6 +397,9 @@ void norm_audit_close(norm_audit *a)
 typedef enum { COMMIT_OK, COMMIT_FAILED, COMMIT_NO_MEMORY } commit_status;
 
 static bool write_batch(norm_audit *a, pending *batch);
+static void rollback(norm_audit *a);
+static void free_record(void *rec);
+
 
 /* Writes a batch in one transaction (called by the writer, without the lock). Memory that
 ** runs out midway rolls the transaction back: the batch is not recorded, and the log is
@@ -338,7 +409,7 @@ static commit_status commit_batch(norm_audit *a, pending *batch)
   oom_trap trap;
   oom_trap_set(&trap);
   if (setjmp(trap.env)) {
-    audit_rollback(a->db);
+    rollback(a);
     return COMMIT_NO_MEMORY;
   }
   commit_status s = write_batch(a, batch) ? COMMIT_OK : COMMIT_FAILED;
@@ -353,35 +424,51 @@ static bool in_log(const norm_audit *a, const norm_rules *r)
   return false;
 }
 
+/* Appends q in the open transaction, after its rule set unless the log holds that already. */
+static bool append(norm_audit *a, norm_record *q)
+{
+  bool known = in_log(a, q->rules);
+  for (size_t i = 0; i < a->nstored && !known; i++) known = a->stored[i] == q->rules;
+  if (!known) {
+    const bc_program *p = &q->rules->p;
+    if (!audit_put_ruleset(a->db, p->sha256_hex, bc_str(p, p->name), q->rules->image.data, q->rules->image.len))
+      return false;
+    if (a->nstored < sizeof a->stored / sizeof *a->stored) a->stored[a->nstored++] = q->rules;
+  }
+  return audit_append(a->db, &q->rec, q->case_text.data, q->case_text.len, q->json.data, q->json.len);
+}
+
+static void rollback(norm_audit *a)
+{
+  audit_rollback(a->db);
+  a->nstored = 0;
+}
+
+static bool commit(norm_audit *a)
+{
+  if (!audit_commit(a->db)) {
+    rollback(a);
+    return false;
+  }
+  /* only what is committed is known to be there (rows of rule sets are never removed) */
+  for (size_t i = 0; i < a->nstored; i++) {
+    struct in_log *k = &a->in_log[a->next_in_log++ % (sizeof a->in_log / sizeof *a->in_log)];
+    snprintf(k->sha, sizeof k->sha, "%s", a->stored[i]->p.sha256_hex);
+    k->len = a->stored[i]->image.len;
+  }
+  a->nstored = 0;
+  return true;
+}
+
 static bool write_batch(norm_audit *a, pending *batch)
 {
   if (!audit_begin(a->db)) return false;
-  const norm_rules *stored[8];               /* written in this transaction */
-  size_t nstored = 0;
-  for (pending *q = batch; q; q = q->next) {
-    bool known = in_log(a, q->rules);
-    for (size_t i = 0; i < nstored && !known; i++) known = stored[i] == q->rules;
-    if (!known) {
-      const bc_program *p = &q->rules->p;
-      if (!audit_put_ruleset(a->db, p->sha256_hex, bc_str(p, p->name), q->rules->image.data, q->rules->image.len)) {
-        audit_rollback(a->db);
-        return false;
-      }
-      if (nstored < sizeof stored / sizeof *stored) stored[nstored++] = q->rules;
-    }
-    if (!audit_append(a->db, &q->rec, NULL, 0, NULL, 0)) {
-      audit_rollback(a->db);
+  for (pending *q = batch; q; q = q->next)
+    if (!append(a, &q->r)) {
+      rollback(a);
       return false;
     }
-  }
-  if (!audit_commit(a->db)) return false;
-  /* only what is committed is known to be there (rows of rule sets are never removed) */
-  for (size_t i = 0; i < nstored; i++) {
-    struct in_log *k = &a->in_log[a->next_in_log++ % (sizeof a->in_log / sizeof *a->in_log)];
-    snprintf(k->sha, sizeof k->sha, "%s", stored[i]->p.sha256_hex);
-    k->len = stored[i]->image.len;
-  }
-  return true;
+  return commit(a);
 }
 
 /* Queues the record and returns when it is committed (or the log has failed). */
@@ -438,6 +525,59 @@ static bool record(norm_audit *a, pending *me)
 }
 
 
+void norm_audit_store_cases(norm_audit *a, bool on) { a->store_case = on; }
+
+/* The log fails for good: the open transaction is rolled back, and nothing more is added. */
+static norm_status broken(norm_audit *a, norm_status code, const char *what, norm_error *err)
+{
+  if (!a->broken) snprintf(a->why, sizeof a->why, "%s (%s)", what, audit_errmsg(a->db));
+  if (a->in_tx) rollback(a);
+  a->in_tx = false;
+  a->broken = true;
+  char msg[1024];
+  snprintf(msg, sizeof msg, "revisjonsloggen %s: %s", a->path, a->why);
+  return set_err(err, code, msg, a->path);
+}
+
+norm_status norm_audit_add(norm_audit *a, norm_record *rec, long long *seq, norm_error *err)
+{
+  if (seq) *seq = 0;
+  if (!rec) return set_err(err, NORM_ERR_USAGE, "ingen post å legge til (audit_later)", a->path);
+  if (a->broken) {
+    norm_record_free(rec);
+    return broken(a, NORM_ERR_AUDIT, "", err);
+  }
+  oom_trap trap;
+  oom_cleanup hold;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return broken(a, NORM_ERR_MEMORY, "ikke nok minne til å skrive posten", err);
+  oom_push(&hold, free_record, rec);
+  free(rec->rec.tid);
+  rec->rec.tid = NULL;                         /* the time it is recorded, in the order it is */
+  rec->rec.tid = audit_now();
+  bool ok = true;
+  if (!a->in_tx) ok = a->in_tx = audit_begin(a->db);
+  if (ok) ok = append(a, rec);
+  if (ok && seq) *seq = rec->rec.seq;
+  oom_pop(&hold);
+  oom_trap_clear(&trap);
+  norm_record_free(rec);
+  return ok ? NORM_OK : broken(a, NORM_ERR_AUDIT, "kan ikke skrive posten", err);
+}
+
+norm_status norm_audit_commit(norm_audit *a, norm_error *err)
+{
+  if (a->broken) return broken(a, NORM_ERR_AUDIT, "", err);
+  if (!a->in_tx) return NORM_OK;
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return broken(a, NORM_ERR_MEMORY, "ikke nok minne til å lagre postene", err);
+  bool ok = commit(a);
+  oom_trap_clear(&trap);
+  a->in_tx = false;
+  return ok ? NORM_OK : broken(a, NORM_ERR_AUDIT, "kan ikke lagre postene", err);
+}
+
 /* The loader's first problem: its JSON path (before ": "), and what kind of problem. */
 static norm_status case_problem(const char *text, char *where, size_t n)
 {
@@ -451,150 +591,205 @@ static norm_status case_problem(const char *text, char *where, size_t n)
   return NORM_ERR_CASE;
 }
 
-static void free_case(void *c) { case_free(c); }
-static void free_result(void *r) { result_free(r); }
-static void free_record(void *rec) { audit_record_free(rec); }
-static void unlock(void *mu) { pthread_mutex_unlock(mu); }
+static void free_record(void *rec) { norm_record_free(rec); }
 
+static void unlock(void *mu) { pthread_mutex_unlock(mu); }
 static void free_html(void *h) { html_free(h); }
 
-/* The report in the format asked for, into j->out. */
-static void render(norm_judge *j, const result *r, norm_format format, const norm_options *o)
+void norm_record_free(norm_record *rec)
 {
-  buf_reset(&j->out);
+  if (!rec) return;
+  audit_record_free(&rec->rec);
+  buf_free(&rec->case_text);
+  buf_free(&rec->json);
+  free(rec);
+}
+
+/* The judge lets go of the case it kept. */
+static void forget(norm_judge *j)
+{
+  result_free(&j->res);
+  case_free(&j->c);
+  j->kept = false;
+}
+
+static void forget_fn(void *j) { forget(j); }
+
+/* The HTML document of h so far, appended to out (frees h). Under the drawer's lock. */
+static void html_write(report_html *h, buf *out)
+{
+  mstream m;
+  FILE *f = mstream_open(&m);
+  html_end(h, f);                             /* frees h, also when memory runs out */
+  size_t n;
+  char *text = mstream_close(&m, &n);
+  oom_cleanup hold_text;
+  oom_hold_mem(&hold_text, text);
+  buf_put(out, text, n);
+  oom_pop(&hold_text);
+  free(text);
+}
+
+/* The report in the format asked for, appended to out. */
+static void render(norm_judge *j, const result *r, norm_format format, const norm_options *o, buf *out)
+{
   if (format == NORM_FORMAT_JSON) {
-    report_json_with(j->reporter, r, &j->out);
+    report_json_with(j->reporter, r, out);
     return;
   }
   if (format == NORM_FORMAT_COMPACT) {
-    report_compact(r, &j->out);
+    report_compact(r, out);
     return;
   }
   if (format == NORM_FORMAT_TEXT) {
-    text_opts to = { false, false, false };
-    report_text_buf(r, &to, &j->out);
+    text_opts to = { o->color, o->all, o->trace };
+    report_text_buf(r, &to, out);
     return;
   }
-  mstream m;
-  FILE *f = mstream_open(&m);
+  if (format == NORM_FORMAT_NONE) return;
   /* one report at a time draws with Graphviz; the lock is let go if memory runs out */
-  oom_cleanup locked, hold_h, hold_text;
+  oom_cleanup locked, hold_h;
   pthread_mutex_lock(&o->drawer->lock);
   oom_push(&locked, unlock, &o->drawer->lock);
   report_html *h = html_begin(o->drawer->gvc);
   oom_push(&hold_h, free_html, h);
   html_add(h, r);
   oom_pop(&hold_h);
-  html_end(h, f);                             /* frees h */
+  html_write(h, out);
   oom_pop(&locked);
   pthread_mutex_unlock(&o->drawer->lock);
-  size_t n;
-  char *text = mstream_close(&m, &n);
-  oom_hold_mem(&hold_text, text);
-  buf_put(&j->out, text, n);
-  oom_pop(&hold_text);
-  free(text);
 }
 
-/* What norm_judge_case does inside its trap: read, judge, report and make the audit
-** record; everything that holds memory is the caller's (c, r, rec) or the judge's. */
-static norm_status decide(norm_judge *j, const char *json, size_t len, const norm_options *o, norm_format format,
-                          const int32_t *date_given, norm_result *out, norm_error *err, ncase *c, result *r,
-                          audit_record *rec)
+/* The decision's audit record: the result as norm-resultat/1 names it, whatever format was
+** asked for (line), and with the case and that result when the log stores cases. */
+static void make_record(norm_judge *j, norm_audit *audit, const char *json, size_t len, const result *r,
+                        int32_t date, const char *case_digest, const char *line, size_t line_len, norm_record *rec)
 {
   const bc_program *p = &j->r->p;
+  uint8_t d[32];
+  char result_digest[65], day[11];
+  bcf_sha256(line, line_len, d);
+  bcf_hex(d, 32, result_digest);
+  date_format(date, day);
+  rec->rules = j->r;
+  rec->rec.tid = audit_now();
+  rec->rec.norm_version = xstrdup(NORM_VERSION);
+  rec->rec.ruleset = xstrdup(p->sha256_hex);
+  rec->rec.case_digest = xstrdup(case_digest);
+  rec->rec.sak_id = xstrdup(j->sak_id);
+  rec->rec.date = xstrdup(day);
+  rec->rec.operator_name = xstrdup(audit->operator_name);
+  rec->rec.findings = audit_findings_json(r);
+  rec->rec.result_digest = xstrdup(result_digest);
+  rec->rec.signer = xstrdup(p->signer_id);
+  if (audit->store_case) {
+    buf_put(&rec->case_text, json, len);
+    buf_put(&rec->json, line, line_len);
+  }
+}
+
+/* What norm_judge_case does inside its trap: read, judge, report (appended to out) and make
+** the audit record when rec is given; the case and its result are the judge's (j->c, j->res). */
+static norm_status decide(norm_judge *j, const char *json, size_t len, const norm_options *o, norm_format format,
+                          const int32_t *date_given, norm_result *res, norm_error *err, buf *out, norm_record *rec)
+{
   buf_reset(&j->errors);
   char case_digest[65] = "";
   norm_audit *audit = o ? o->audit : NULL;
+  ncase *c = &j->c;
+  result *r = &j->res;
   if (!case_read(j->rd, json, len, c, &j->errors, audit ? case_digest : NULL)) {
     char where[256];
     const char *text = j->errors.data ? j->errors.data : "saksmappen kan ikke leses";
     norm_status s = case_problem(text, where, sizeof where);
+    if (j->errors.data) j->problems = j->errors.data;
     return set_err(err, s, text, where);
   }
   int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
   snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
-  out->sak_id = j->sak_id;
+  res->sak_id = j->sak_id;
   eval_case_detail(j->m, c, date, r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL);
   if (r->error != VM_OK) {
     char msg[512];
     snprintf(msg, sizeof msg, "regel %s: %s", r->error_rule, vm_status_text(r->error));
     return set_err(err, NORM_ERR_LIMIT, msg, r->error_rule);
   }
-  render(j, r, format, o);
+  size_t start = out->len;
+  render(j, r, format, o, out);
   static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-  for (size_t i = 0; i < 7; i++) out->counts[i] = r->counts[order[i]];
-  out->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
-  if (audit) {
-    /* the record: the result as norm-resultat/1 names it, whatever format was asked for */
-    const buf *line = &j->out;
+  for (size_t i = 0; i < 7; i++) res->counts[i] = r->counts[order[i]];
+  res->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
+  if (rec) {
+    const char *line = out->data ? out->data + start : "";
+    size_t line_len = out->len - start;
     if (format != NORM_FORMAT_JSON) {
       buf_reset(&j->json);
       report_json_with(j->reporter, r, &j->json);
-      line = &j->json;
+      line = j->json.data;
+      line_len = j->json.len;
     }
-    uint8_t d[32];
-    char result_digest[65], day[11];
-    bcf_sha256(line->data ? line->data : "", line->len, d);
-    bcf_hex(d, 32, result_digest);
-    date_format(date, day);
-    rec->tid = audit_now();
-    rec->norm_version = xstrdup(NORM_VERSION);
-    rec->ruleset = xstrdup(p->sha256_hex);
-    rec->case_digest = xstrdup(case_digest);
-    rec->sak_id = xstrdup(j->sak_id);
-    rec->date = xstrdup(day);
-    rec->operator_name = xstrdup(audit->operator_name);
-    rec->findings = audit_findings_json(r);
-    rec->result_digest = xstrdup(result_digest);
-    rec->signer = xstrdup(p->signer_id);
+    make_record(j, audit, json, len, r, date, case_digest, line, line_len, rec);
   }
-  out->text = j->out.data ? j->out.data : "";
-  out->len = j->out.len;
+  res->text = out->data ? out->data + start : "";
+  res->len = out->len - start;
   return NORM_OK;
 }
 
-norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
-                            norm_result *out, norm_error *err)
+/* The parts of a record on the stack (the struct itself is not freed). */
+static void clear_record(void *p)
 {
-  memset(out, 0, sizeof *out);
-  out->text = out->sak_id = "";
-  norm_format format = o ? o->format : NORM_FORMAT_JSON;
-  if (format > NORM_FORMAT_HTML) return set_err(err, NORM_ERR_USAGE, "ukjent format", "");
-  if (format == NORM_FORMAT_HTML && !o->drawer)
-    return set_err(err, NORM_ERR_USAGE, "HTML-rapporten trenger en tegner (norm_drawer_new)", "");
-  int32_t date = 0;
-  bool has_date = o && o->date;
-  if (has_date && !date_parse(o->date, strlen(o->date), &date))
-    return set_err(err, NORM_ERR_USAGE, "datoen må skrives ÅÅÅÅ-MM-DD", "dato");
-  ncase c;
-  result r;
-  pending me;
-  memset(&c, 0, sizeof c);
-  memset(&r, 0, sizeof r);
-  memset(&me, 0, sizeof me);
-  /* Out of memory anywhere in reading, judging or reporting: this case is not judged, the
-  ** judge stays usable, and nothing is kept (issue 14). */
+  norm_record *rec = p;
+  audit_record_free(&rec->rec);
+  buf_free(&rec->case_text);
+  buf_free(&rec->json);
+}
+
+/* decide in a trap: out of memory anywhere in reading, judging or reporting, and this case
+** is not judged, the judge stays usable, and nothing is kept (issue 14). rec, when given,
+** is let go (free_rec) unless the case is judged. */
+static norm_status decide_trapped(norm_judge *j, const char *json, size_t len, const norm_options *o,
+                                  norm_format format, const int32_t *date, norm_result *out, norm_error *err,
+                                  buf *dst, norm_record *rec, void (*free_rec)(void *))
+{
+  const size_t start = dst->len;
   oom_trap trap;
-  oom_cleanup hold_c, hold_r, hold_rec;
+  oom_cleanup hold_case, hold_rec;
   oom_trap_set(&trap);
   if (setjmp(trap.env)) {
-    memset(out, 0, sizeof *out);
-    out->text = out->sak_id = "";
+    cut(dst, start);
     return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å vurdere saken; den er ikke vurdert", "");
   }
-  oom_push(&hold_c, free_case, &c);
-  oom_push(&hold_r, free_result, &r);
-  oom_push(&hold_rec, free_record, &me.rec);
-  norm_status s = decide(j, json, len, o, format, has_date ? &date : NULL, out, err, &c, &r, &me.rec);
+  oom_push(&hold_case, forget_fn, j);
+  if (rec) oom_push(&hold_rec, free_rec, rec);
+  norm_status s = decide(j, json, len, o, format, date, out, err, dst, rec);
+  if (rec) oom_pop(&hold_rec);
+  oom_pop(&hold_case);
   oom_trap_clear(&trap);
+  if (s != NORM_OK && rec) free_rec(rec);
+  return s;
+}
+
+/* Judges and, with options.audit, records: NORM_OK with the report appended to dst. */
+static norm_status judge_and_record(norm_judge *j, const char *json, size_t len, const norm_options *o,
+                                    norm_format format, const int32_t *date, norm_result *out, norm_error *err,
+                                    buf *dst)
+{
   norm_audit *audit = o ? o->audit : NULL;
+  if (audit && o->audit_later) {
+    norm_record *rec = calloc(1, sizeof *rec);
+    if (!rec) return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å vurdere saken; den er ikke vurdert", "");
+    norm_status s = decide_trapped(j, json, len, o, format, date, out, err, dst, rec, free_record);
+    if (s == NORM_OK) out->record = rec;        /* the caller's now */
+    return s;
+  }
+  pending me;
+  memset(&me, 0, sizeof me);
+  norm_status s = decide_trapped(j, json, len, o, format, date, out, err, dst, audit ? &me.r : NULL, clear_record);
   if (s == NORM_OK && audit) {
-    /* Recording is outside this trap: the group commit has its own (commit_batch), so
-    ** the queue and its lock are never left half done. */
-    me.rules = j->r;
+    /* Recording is outside the trap: the group commit has its own (commit_batch), so the
+    ** queue and its lock are never left half done. */
     if (record(audit, &me)) {
-      out->audit_seq = me.rec.seq;
+      out->audit_seq = me.r.rec.seq;
     } else if (me.no_memory) {
       s = set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å lagre vurderingen i revisjonsloggen; den er ikke gitt", audit->path);
     } else {
@@ -603,12 +798,188 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
       s = set_err(err, NORM_ERR_AUDIT, msg, audit->path);
     }
   }
-  if (s != NORM_OK) {
-    out->text = "";
-    out->len = 0;
-  }
-  audit_record_free(&me.rec);
-  result_free(&r);
-  case_free(&c);
+  clear_record(&me.r);
   return s;
 }
+
+norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
+                            norm_result *out, norm_error *err)
+{
+  memset(out, 0, sizeof *out);
+  out->text = out->sak_id = "";
+  norm_error mine;
+  if (!err) err = &mine;
+  j->problems = "";
+  if (j->kept) forget(j);
+  norm_format format = o ? o->format : NORM_FORMAT_JSON;
+  buf *dst = o && o->into ? o->into : &j->out;
+  if (dst == &j->out) buf_reset(&j->out);
+  const size_t start = dst->len;
+  int32_t date = 0;
+  bool has_date = o && o->date;
+  norm_status s;
+  if (format > NORM_FORMAT_NONE) s = set_err(err, NORM_ERR_USAGE, "ukjent format", "");
+  else if (format == NORM_FORMAT_HTML && !o->drawer)
+    s = set_err(err, NORM_ERR_USAGE, "HTML-rapporten trenger en tegner (norm_drawer_new)", "");
+  else if (o && o->audit_later && !o->audit)
+    s = set_err(err, NORM_ERR_USAGE, "audit_later gjelder bare sammen med en revisjonslogg (audit)", "");
+  else if (has_date && !date_parse(o->date, strlen(o->date), &date))
+    s = set_err(err, NORM_ERR_USAGE, "datoen må skrives ÅÅÅÅ-MM-DD", "dato");
+  else
+    s = judge_and_record(j, json, len, o, format, has_date ? &date : NULL, out, err, dst);
+  if (s == NORM_OK && o && o->keep) {
+    j->kept = true;
+    return NORM_OK;
+  }
+  forget(j);
+  if (s == NORM_OK) return NORM_OK;
+  cut(dst, start);
+  norm_record_free(out->record);
+  memset(out, 0, sizeof *out);
+  out->text = out->sak_id = "";
+  if (!*j->problems) {
+    snprintf(j->why, sizeof j->why, "%s", err->message);
+    j->problems = j->why;
+  }
+  return s;
+}
+
+const char *norm_judge_problems(const norm_judge *j) { return j->problems ? j->problems : ""; }
+
+/* ---- the last judged case: HTML with several cases, and diagrams ---- */
+
+norm_html *norm_html_begin(norm_drawer *d)
+{
+  norm_html *h = NULL;
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    free(h);
+    return NULL;
+  }
+  h = xcalloc(1, sizeof *h);
+  h->d = d;
+  h->h = html_begin(d->gvc);
+  oom_trap_clear(&trap);
+  return h;
+}
+
+void norm_html_free(norm_html *h)
+{
+  if (!h) return;
+  if (h->h) html_free(h->h);
+  free(h);
+}
+
+static const char no_memory_for_html[] = "ikke nok minne til HTML-rapporten; den er ikke hel";
+
+norm_status norm_html_add(norm_html *h, const norm_judge *j, norm_error *err)
+{
+  if (h->broken) return set_err(err, NORM_ERR_MEMORY, no_memory_for_html, "");
+  if (!j->kept) return set_err(err, NORM_ERR_USAGE, "dommeren har ingen vurdert sak å legge til (options.keep)", "");
+  oom_trap trap;
+  oom_cleanup locked;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    h->broken = true;
+    return set_err(err, NORM_ERR_MEMORY, no_memory_for_html, "");
+  }
+  pthread_mutex_lock(&h->d->lock);
+  oom_push(&locked, unlock, &h->d->lock);
+  html_add(h->h, &j->res);
+  oom_pop(&locked);
+  pthread_mutex_unlock(&h->d->lock);
+  oom_trap_clear(&trap);
+  return NORM_OK;
+}
+
+norm_status norm_html_end(norm_html *h, norm_buffer *into, norm_error *err)
+{
+  if (h->broken) {
+    norm_html_free(h);
+    return set_err(err, NORM_ERR_MEMORY, no_memory_for_html, "");
+  }
+  const size_t start = into->len;
+  oom_trap trap;
+  oom_cleanup locked;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    free(h);                                   /* (html_write let go of the document) */
+    cut(into, start);
+    return set_err(err, NORM_ERR_MEMORY, no_memory_for_html, "");
+  }
+  pthread_mutex_lock(&h->d->lock);
+  oom_push(&locked, unlock, &h->d->lock);
+  report_html *doc = h->h;
+  h->h = NULL;
+  html_write(doc, into);
+  oom_pop(&locked);
+  pthread_mutex_unlock(&h->d->lock);
+  oom_trap_clear(&trap);
+  free(h);
+  return NORM_OK;
+}
+
+static norm_status graph_options(const norm_graph_options *g, graph_opts *go, bool *detailed, norm_error *err)
+{
+  memset(go, 0, sizeof *go);
+  go->all = g->all;
+  go->rule = g->rule;
+  char bad[64];
+  if (g->only && !graph_parse_only(g->only, go, bad, sizeof bad)) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "ukjent status «%s» (brudd, avvik, ukjent, vurder, begrunnet_avvik, oppfylt, ikke_aktuell)", bad);
+    return set_err(err, NORM_ERR_USAGE, msg, bad);
+  }
+  *detailed = g->detailed || g->all || go->has_only || g->rule;
+  return NORM_OK;
+}
+
+norm_status norm_graph_check(const norm_graph_options *g, const char *path, norm_error *err)
+{
+  graph_opts go;
+  bool detailed;
+  norm_status s = graph_options(g, &go, &detailed, err);
+  if (s != NORM_OK) return s;
+  if (path && !graph_known_format(path)) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "«%.400s» har ukjent filtype; bruk .dot, .svg, .png eller .pdf", path);
+    return set_err(err, NORM_ERR_USAGE, msg, path);
+  }
+  return NORM_OK;
+}
+
+norm_status norm_judge_draw(const norm_judge *j, norm_drawer *d, const norm_graph_options *g, const char *path,
+                            norm_error *err)
+{
+  graph_opts go;
+  bool detailed;
+  norm_status s = norm_graph_check(g, path, err);
+  if (s != NORM_OK) return s;
+  graph_options(g, &go, &detailed, err);
+  if (!j->kept) return set_err(err, NORM_ERR_USAGE, "dommeren har ingen vurdert sak å tegne (options.keep)", "");
+  char *why = NULL;
+  oom_trap trap;
+  oom_cleanup locked, hold_g;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å tegne diagrammet", path);
+  pthread_mutex_lock(&d->lock);
+  oom_push(&locked, unlock, &d->lock);
+  Agraph_t *gr = detailed ? graph_case(&j->res, &go) : graph_overview(&j->res);
+  graph_hold(&hold_g, gr);
+  bool ok = graph_write(d->gvc, gr, path, &why);
+  oom_pop(&hold_g);
+  agclose(gr);
+  oom_pop(&locked);
+  pthread_mutex_unlock(&d->lock);
+  oom_trap_clear(&trap);
+  if (!ok) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "diagrammet %s: %s", path, why ? why : "kan ikke skrives");
+    free(why);
+    return set_err(err, NORM_ERR_OUTPUT, msg, path);
+  }
+  return NORM_OK;
+}
+
+void norm_buffer_free(norm_buffer *b) { buf_free(b); }

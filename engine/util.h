@@ -14,6 +14,8 @@
 #include <stdlib.h>             /* free, for vec_free */
 #include <string.h>             /* memcpy, strlen, for buf_put */
 
+#include "norm.h"               /* norm_buffer */
+
 /* Allocation that never returns NULL. When memory runs out, the process ends with exit
 ** status 2 and a message (never a result with what could not be computed left out) –
 ** unless the thread is inside an oom_trap (below): then the one piece of work the trap
@@ -37,11 +39,9 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 void arena_free(arena *a);
 
-/* A growable byte buffer; buf_free releases it. data is always NUL-terminated. */
-typedef struct {
-  char *data;
-  size_t len, cap;
-} buf;
+/* A growable byte buffer; buf_free releases it. data is always NUL-terminated. It is the
+** library's norm_buffer, so that callers of include/norm.h hand theirs in as it is. */
+typedef norm_buffer buf;
 
 void buf_init(buf *b);
 void buf_free(buf *b);

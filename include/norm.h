@@ -32,6 +32,7 @@ typedef enum {
   NORM_ERR_USAGE,      /* a bad argument (an unknown format, a bad date) */
   NORM_ERR_AUDIT,      /* the decision could not be recorded in the audit log: it must not be used */
   NORM_ERR_MEMORY,     /* out of memory: the case was not judged (try again later) */
+  NORM_ERR_OUTPUT,     /* a file asked for (a diagram) could not be written */
 } norm_status;
 
 typedef struct {
@@ -40,6 +41,14 @@ typedef struct {
   char where[256];     /* file:line:col, or the JSON path of the first problem; may be "" */
 } norm_error;
 
+/* A growable byte buffer that the caller owns and the library appends to (data is always
+** NUL-terminated once anything is in it). Start it zeroed; norm_buffer_free releases it. */
+typedef struct norm_buffer {
+  char *data;
+  size_t len, cap;
+} norm_buffer;
+void norm_buffer_free(norm_buffer *b);
+
 typedef struct norm_rules norm_rules;
 typedef struct norm_judge norm_judge;
 typedef struct norm_audit norm_audit;
@@ -47,6 +56,11 @@ typedef struct norm_drawer norm_drawer;
 
 /* From rule files (a file or a folder of .norm files) or a compiled .normc. */
 norm_status norm_rules_load(const char *path, norm_rules **out, norm_error *err);
+/* As norm_rules_load, with every message the compiler gave – errors and warnings, each with
+** the source line it points at, as norm check shows them – appended to *messages (ANSI colours
+** when color). err has the first error only. */
+norm_status norm_rules_load_messages(const char *path, bool color, norm_rules **out, norm_buffer *messages,
+                                     norm_error *err);
 /* From the bytes of a .normc (e.g. received over the network). */
 norm_status norm_rules_load_normc(const void *bytes, size_t len, norm_rules **out, norm_error *err);
 void norm_rules_free(norm_rules *r);
@@ -70,6 +84,7 @@ typedef enum {
   NORM_FORMAT_COMPACT, /* norm-kompakt/1, one line */
   NORM_FORMAT_TEXT,    /* the text report for people */
   NORM_FORMAT_HTML,    /* the HTML report (as norm check --format html): needs options.drawer */
+  NORM_FORMAT_NONE,    /* no report (with options.keep: for norm_html_add and norm_judge_draw) */
 } norm_format;
 
 /* What draws the decision-path diagrams of the HTML report (Graphviz). Graphviz keeps state
@@ -78,21 +93,35 @@ typedef enum {
 norm_drawer *norm_drawer_new(void);   /* NULL when out of memory */
 void norm_drawer_free(norm_drawer *d);
 
+typedef struct norm_record norm_record;
+
 typedef struct {
   const char *date;    /* the assessment date (YYYY-MM-DD), or NULL: the case's own, else today */
   norm_format format;
   norm_audit *audit;   /* or NULL: record the decision in this audit log before returning */
   norm_drawer *drawer; /* for NORM_FORMAT_HTML; otherwise may be NULL */
+  /* for NORM_FORMAT_TEXT */
+  bool all;            /* also the findings that are oppfylt or ikke_aktuell */
+  bool trace;          /* under each finding the whole trace (every condition and fact read) */
+  bool color;          /* ANSI colours, for a terminal */
+  /* With audit: do not record the decision, make its record (norm_result.record) for the
+  ** caller to add to the log in an order of its own (norm_audit_add). */
+  bool audit_later;
+  norm_buffer *into;   /* or NULL: the report is appended here, not kept in the judge */
+  bool keep;           /* the judge keeps the case and its result until its next call (below) */
 } norm_options;
 
 typedef struct {
-  const char *text;    /* the report; valid until the judge's next call */
+  const char *text;    /* the report; valid until the judge's next call (with options.into:
+                          until that buffer changes) */
   size_t len;
   const char *sak_id;  /* the case's id, or "" */
   bool act;            /* a finding calls for action: brudd, avvik or ukjent */
   size_t counts[7];    /* findings by status: brudd, avvik, begrunnet_avvik, vurder, ukjent,
                           oppfylt, ikke_aktuell */
   long long audit_seq; /* with options.audit: the record's number in the log (docs/revisjon.md) */
+  norm_record *record; /* with options.audit_later: the decision's record; the caller's, to
+                          give to norm_audit_add or norm_record_free */
 } norm_result;
 
 /* The audit log (docs/revisjon.md) for judges on any number of threads: with options.audit,
@@ -100,11 +129,50 @@ typedef struct {
 ** judges deciding at the same time share one commit (and one fsync). A failing log makes
 ** norm_judge_case fail (NORM_ERR_AUDIT): no decision is answered that is not recorded. */
 norm_status norm_audit_open(const char *path, const char *operator_name, norm_audit **out, norm_error *err);
-void norm_audit_close(norm_audit *a);
+void norm_audit_close(norm_audit *a);   /* (records added but not committed are not recorded) */
+/* From now on the log's records also hold the case as read and its result: whoever reads the
+** log can then replay a decision without the case-handling system – and reads personal data. */
+void norm_audit_store_cases(norm_audit *a, bool on);
+
+/* One thread deciding the order itself (norm check, cases in input order): judge with
+** options.audit_later, add each record in the order wanted, and commit now and then. A
+** result may be shown once the commit that holds its record has returned NORM_OK. Use a
+** log either this way or with options.audit alone, not both. After a failure nothing more
+** is added: the records since the last commit are not in the log. */
+norm_status norm_audit_add(norm_audit *a, norm_record *rec, long long *seq, norm_error *err);   /* takes rec */
+norm_status norm_audit_commit(norm_audit *a, norm_error *err);
+void norm_record_free(norm_record *rec);
 
 /* Judges one case (its JSON bytes) with the judge's rule set. */
 norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
                             norm_result *out, norm_error *err);
+/* Every problem of the judge's last case that failed, one per line (norm_error.message holds
+** the first 1,023 bytes of the same); "" after a success. Valid until the judge's next call. */
+const char *norm_judge_problems(const norm_judge *j);
+
+/* A case judged with options.keep is kept by the judge until its next call: it can go into
+** an HTML document with several cases (an index first), and be drawn. Both draw with
+** Graphviz, under the drawer's lock. A document that fails (out of memory) takes nothing
+** more: free it. Without keep, nothing of a case is kept once norm_judge_case returns. */
+typedef struct norm_html norm_html;
+norm_html *norm_html_begin(norm_drawer *d);   /* NULL when out of memory */
+norm_status norm_html_add(norm_html *h, const norm_judge *j, norm_error *err);
+norm_status norm_html_end(norm_html *h, norm_buffer *into, norm_error *err);   /* the document; frees h */
+void norm_html_free(norm_html *h);
+
+typedef struct {
+  bool detailed;       /* the whole decision path, every condition in the order it was
+                          evaluated; else the case at a glance (guidelines, rules by status) */
+  bool all;            /* also rules not applicable or not in force (implies detailed) */
+  const char *only;    /* "brudd,avvik,…": only findings with these statuses (implies detailed), or NULL */
+  const char *rule;    /* only this rule (implies detailed), or NULL */
+} norm_graph_options;
+/* Whether g and the file name are usable (the extension picks the format: .dot, .svg, .png
+** or .pdf); NORM_ERR_USAGE with err.where naming what is not (the unknown status, or path). */
+norm_status norm_graph_check(const norm_graph_options *g, const char *path, norm_error *err);
+/* Draws the judge's last judged case to path. */
+norm_status norm_judge_draw(const norm_judge *j, norm_drawer *d, const norm_graph_options *g, const char *path,
+                            norm_error *err);
 
 #ifdef __cplusplus
 }

@@ -354,7 +354,8 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   oom_push(&hold_l, release, l);
   const char *digest = norm_rules_digest(l->rules);
   enum MHD_Result ok;
-  norm_options o = { MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), NORM_FORMAT_JSON, s->audit, s->drawer };
+  norm_options o = { .date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), .format = NORM_FORMAT_JSON,
+                     .audit = s->audit, .drawer = s->drawer };
   const char *bad_format = format_param(c, &o.format);
   norm_judge *j = judge_for(s, l);
   norm_result res;
@@ -599,7 +600,7 @@ static enum MHD_Result judge_page(server *s, struct MHD_Connection *c, request *
     *status = 400;
     return page(s, c, l, 400, "lim inn en saksmappe eller velg en fil", NULL, q);
   }
-  norm_options o = { *q->date ? q->date : NULL, NORM_FORMAT_HTML, s->audit, s->drawer };
+  norm_options o = { .date = *q->date ? q->date : NULL, .format = NORM_FORMAT_HTML, .audit = s->audit, .drawer = s->drawer };
   norm_judge *j = judge_for(s, l);
   norm_result res;
   norm_error err;

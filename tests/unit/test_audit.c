@@ -527,7 +527,7 @@ static void *judge_until_done(void *arg)
   fail_worker *w = arg;
   norm_judge *j = norm_judge_new(w->rules);
   if (!j) return NULL;
-  norm_options o = { "2024-10-01", NORM_FORMAT_COMPACT, w->audit, NULL };
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_COMPACT, .audit = w->audit };
   for (int i = 0; i < FAIL_ROUNDS; i++) {
     norm_result r;
     norm_error e;

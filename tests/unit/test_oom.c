@@ -63,7 +63,7 @@ static char *judged(fixture *fx, const norm_options *o, norm_status *st)
 ** of runs that were cut short. */
 static unsigned long every_failure_with(fixture *fx, norm_format f, norm_audit *audit)
 {
-  norm_options o = { "2024-10-01", f, audit, fx->drawer };
+  norm_options o = { .date = "2024-10-01", .format = f, .audit = audit, .drawer = fx->drawer };
   norm_status st;
   char *want = judged(fx, &o, &st);
   assert_int_equal(st, NORM_OK);
