@@ -47,7 +47,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              engine/case.c engine/eval.c engine/words.c engine/explain.c engine/jsonw.c engine/disasm.c engine/audit.c engine/sign.c stdlib/builtins.c grammar/format.c \
              tools/report_json.c tools/report_text.c tools/cli.c tools/cmd_check.c \
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
-             tools/cmd_fmt.c tools/quote.c tools/audit_writer.c tools/cmd_audit.c tools/cmd_audit_replay.c \
+             tools/cmd_fmt.c tools/quote.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_summary.c tools/graph_rules.c tools/cmd_graph.c \
              tools/report_html.c engine/api.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c

@@ -291,7 +291,8 @@ norm_status norm_rules_check_trust(const norm_rules *r, const char *public_key_p
   char id[SIGN_ID_LEN + 1], msg[256];
   sign_key_id(key, id);
   if (!r->p.is_signed) {
-    snprintf(msg, sizeof msg, "regelsettet er ikke signert; bare et regelsett signert med nøkkelen %s godtas", id);
+    snprintf(msg, sizeof msg, "regelsettet er ikke signert; bare et regelsett signert med den betrodde nøkkelen %s "
+             "godtas (norm compile --sign)", id);
     return set_err(err, NORM_ERR_RULES, msg, "");
   }
   if (memcmp(r->p.signer, key, SIGN_KEY_LEN)) {
@@ -330,6 +331,8 @@ norm_judge *norm_judge_new(const norm_rules *r)
 void norm_judge_free(norm_judge *j)
 {
   if (!j) return;
+  result_free(&j->res);                       /* a case kept (options.keep) */
+  case_free(&j->c);
   if (j->m) vm_free(j->m);
   if (j->rd) case_reader_free(j->rd);
   json_reporter_free(j->reporter);
@@ -848,19 +851,26 @@ const char *norm_judge_problems(const norm_judge *j) { return j->problems ? j->p
 
 /* ---- the last judged case: HTML with several cases, and diagrams ---- */
 
-norm_html *norm_html_begin(norm_drawer *d)
+/* html_begin in a trap: false when memory ran out */
+static bool html_start(norm_html *h)
 {
-  norm_html *h = NULL;
   oom_trap trap;
   oom_trap_set(&trap);
-  if (setjmp(trap.env)) {
+  if (setjmp(trap.env)) return false;
+  h->h = html_begin(h->d->gvc);
+  oom_trap_clear(&trap);
+  return true;
+}
+
+norm_html *norm_html_begin(norm_drawer *d)
+{
+  norm_html *h = calloc(1, sizeof *h);
+  if (!h) return NULL;
+  h->d = d;
+  if (!html_start(h)) {
     free(h);
     return NULL;
   }
-  h = xcalloc(1, sizeof *h);
-  h->d = d;
-  h->h = html_begin(d->gvc);
-  oom_trap_clear(&trap);
   return h;
 }
 

@@ -1,7 +1,8 @@
 /*
 ** `norm check`: reads cases one at a time, judges them on a pool of workers, and writes
 ** the results in input order. Memory holds a fixed number of cases in flight, never the
-** corpus. Each worker has its own VM and buffers; the compiled program is shared and
+** corpus. It uses the engine through the library's interface alone (include/norm.h), as
+** norm serve does: each worker has a judge of its own; the rule set is shared and
 ** read-only. Everything that must happen in order – output, the audit log, messages,
 ** the HTML report and diagrams – happens on the main thread (HTML and diagrams judge
 ** inline, since Graphviz is not thread-safe).
@@ -18,18 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "audit_writer.h"
-#include "bcfile.h"
-#include "case.h"
+#include "norm.h"
 #include "cli.h"
 #include "commands.h"
 #include "date.h"
-#include "eval.h"
-#include "frontend.h"
-#include "graph.h"
-#include "report.h"
-#include "report_html.h"
+#include "util.h"
 
 const char *const usage_check =
   "Bruk: norm check [VALG] SAKSMAPPE…\n"
@@ -86,8 +80,8 @@ const char *const usage_check =
 
 #define MAX_WORKERS 64
 #define SLOTS_PER_WORKER 16
+#define AUDIT_CHUNK 64                       /* audit records per commit */
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_COMPACT, OUT_HTML } out_format;
 typedef enum { J_FREE, J_READY, J_BUSY, J_DONE } job_state;
 
 /* One case in flight: its bytes in, and everything judging it produced. Buffers are kept
@@ -99,22 +93,14 @@ typedef struct {
   bool judged;               /* evaluated: out holds its report */
   bool act;                  /* a brudd, avvik or ukjent finding */
   bool usage;                /* an input that could not be judged: exit status 2 */
-  /* --audit: the record, made by the worker so the main thread only writes it */
-  buf json;                  /* the norm-resultat/1 hashed and stored (unused for --format json: out is it) */
-  char *findings;
-  buf sak_id;
-  int32_t date;
-  char case_digest[65], result_digest[65];
+  norm_record *record;       /* --audit: the decision's record, added to the log in input order */
 } job;
 
 typedef struct checker checker;
 
 typedef struct {
   checker *k;
-  vm *m;
-  case_reader *reader;
-  json_reporter *json;
-  buf errors;
+  norm_judge *judge;
   pthread_t thread;
 } worker;
 
@@ -126,20 +112,29 @@ typedef struct {
   bool shown;
 } progress;
 
+/* --audit: records are added in input order and committed AUDIT_CHUNK at a time; the
+** reports wait in held until the commit that holds their records, so every result norm
+** prints has its record on disk, and a crash loses only results that were never shown. */
+typedef struct {
+  norm_audit *log;
+  const char *path;
+  buf held;
+  size_t pending, written;
+  long long first_seq, last_seq, last_committed;
+} audit_run;
+
 struct checker {
-  const bc_program *p;
-  out_format format;
-  bool all, color, has_date, trace, detailed;
-  int32_t date;
+  const norm_rules *rules;
+  norm_options opts;         /* the same for every case; into is each job's out */
   int status;                /* worst exit status so far */
   size_t printed;            /* text reports written (for the separator) */
-  audit_writer *audit;       /* NULL without --audit */
+  audit_run *audit;          /* NULL without --audit */
   const char *graph;         /* --graph FILE, or NULL */
   bool graph_per_case;       /* several cases: the sak_id goes into each file name */
-  graph_opts gopts;
-  GVC_t *gvc;                /* one Graphviz context for every diagram of the run */
+  norm_graph_options gopts;
+  norm_drawer *drawer;       /* Graphviz, for --graph and html */
   bool stopped;              /* the audit log failed: judge nothing more */
-  report_html *html;         /* --format html: the document being built */
+  norm_html *html;           /* --format html: the document being built */
   progress prog;
   /* the pool: slots[seq % nslots] holds case seq; taken and written in seq order */
   size_t nworkers, nslots;   /* judges (1: inline, no threads), and cases in flight */
@@ -152,15 +147,89 @@ struct checker {
   bool waiting;              /* the main thread is asleep, waiting for a case to be judged or written */
   bool workers_emit;         /* workers write too: whichever thread finds the oldest cases judged
                                 writes them, so a report is usually written by the core that made
-                                it (not with --audit, whose writer belongs to the main thread) */
+                                it (not with --audit, whose log belongs to the main thread) */
   bool emitting;             /* a thread is writing a case (one at a time, in order) */
   bool input_failed;         /* a path could not be read (the main thread's, merged at the end) */
   pthread_mutex_t mu;
   pthread_cond_t ready, done;
 };
 
+/* ---- --audit ---- */
+
+static bool audit_failed(audit_run *a, const norm_error *e)
+{
+  fprintf(stderr, "norm: %s. Resultatene for de %zu siste sakene er ikke lagret og vises ikke; ingen flere saker "
+          "vurderes.\n", e->message, a->pending);
+  a->pending = 0;
+  buf_reset(&a->held);                        /* the held reports were never recorded */
+  return false;
+}
+
+/* Commits what is added and writes the reports that waited for it. */
+static bool audit_flush(audit_run *a)
+{
+  norm_error e;
+  if (norm_audit_commit(a->log, &e) != NORM_OK) return audit_failed(a, &e);
+  a->written += a->pending;
+  a->last_committed = a->last_seq;
+  a->pending = 0;
+  fwrite(a->held.data, 1, a->held.len, stdout);
+  fflush(stdout);
+  buf_reset(&a->held);
+  return true;
+}
+
+static bool audit_add(audit_run *a, norm_record *rec)
+{
+  long long seq;
+  norm_error e;
+  if (norm_audit_add(a->log, rec, &seq, &e) != NORM_OK) return audit_failed(a, &e);
+  if (!a->first_seq) a->first_seq = seq;
+  a->last_seq = seq;
+  return ++a->pending < AUDIT_CHUNK || audit_flush(a);
+}
+
+static audit_run *audit_open_run(const char *path, const char *operator_name, bool store_case)
+{
+  const char *op = operator_name;
+  if (!op || !*op) op = getenv("NORM_OPERATOR");
+  if (!op || !*op) op = getenv("USER");
+  if (!op || !*op) op = getenv("LOGNAME");
+  if (!op || !*op) {
+    fprintf(stderr, "norm: revisjonsloggen %s: hvem som vurderer er ukjent; oppgi --operator NAVN "
+                    "(eller sett NORM_OPERATOR)\n", path);
+    return NULL;
+  }
+  norm_audit *log;
+  norm_error e;
+  if (norm_audit_open(path, op, &log, &e) != NORM_OK) {
+    fprintf(stderr, "norm: revisjonsloggen %s: %s\n", path, e.message);
+    return NULL;
+  }
+  norm_audit_store_cases(log, store_case);
+  audit_run *a = xcalloc(1, sizeof *a);
+  a->log = log;
+  a->path = path;
+  return a;
+}
+
+/* Commits the rest and says on stderr how many records were written. */
+static bool audit_close_run(audit_run *a)
+{
+  bool ok = audit_flush(a);
+  if (ok && a->written == 1)
+    fprintf(stderr, "norm: 1 vurdering skrevet til revisjonsloggen %s (post %lld)\n", a->path, a->last_committed);
+  else if (ok && a->written)
+    fprintf(stderr, "norm: %zu vurderinger skrevet til revisjonsloggen %s (post %lld–%lld)\n", a->written, a->path,
+            a->first_seq, a->last_committed);
+  buf_free(&a->held);
+  norm_audit_close(a->log);
+  free(a);
+  return ok;
+}
+
 /* --graph: FILE for a single case; with several, FILE with the sak_id before its extension. */
-static void draw(checker *k, const char *name, const result *r)
+static void draw(checker *k, worker *w, job *j, const char *sak_id)
 {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", k->graph);
@@ -171,110 +240,37 @@ static void draw(checker *k, const char *name, const result *r)
     *dot = 0;
     char id[128];
     size_t n = 0;
-    for (const char *s = r->sak_id ? r->sak_id : "uten-id"; *s && n < sizeof id - 1; s++)
+    for (const char *s = *sak_id ? sak_id : "uten-id"; *s && n < sizeof id - 1; s++)
       id[n++] = (*s == '/' || *s == '\\' || (unsigned char)*s < 0x20) ? '_' : *s;
     id[n] = 0;
     size_t used = strlen(path);
     snprintf(path + used, sizeof path - used, "-%s%s", id, ext);
   }
-  /* the overview by default; every condition with --graph-detaljer, or when asked for a rule or statuses */
-  bool detailed = k->detailed || k->gopts.all || k->gopts.has_only || k->gopts.rule;
-  Agraph_t *g = detailed ? graph_case(r, &k->gopts) : graph_overview(r);
-  char *err = NULL;
-  if (!graph_write(k->gvc, g, path, &err)) {
-    fprintf(stderr, "norm: %s: diagrammet %s: %s\n", name, path, err);
-    free(err);
-    k->status = EXIT_USAGE;
+  norm_error e;
+  if (norm_judge_draw(w->judge, k->drawer, &k->gopts, path, &e) != NORM_OK) {
+    buf_printf(&j->err, "norm: %s: %s\n", j->name.data, e.message);
+    j->usage = true;
   }
-  agclose(g);
 }
 
-static void text_report(checker *k, const result *r, buf *out)
-{
-  text_opts o = { k->color, k->all, k->trace };
-  report_text_buf(r, &o, out);
-}
-
-/* The result as the audit log stores it: the report itself for --format json (without
-** its newline), else made for the log. */
-static const buf *stored_json(const checker *k, const job *j, size_t *len)
-{
-  const buf *b = k->format == OUT_JSON ? &j->out : &j->json;
-  *len = b->len - (k->format == OUT_JSON);
-  return b;
-}
-
-/* What the audit log needs of a judged case (the case's checksum came from
-** case_load_digest), made here so that only the writing is serial. */
-static void audit_parts(const checker *k, worker *w, job *j, const result *r)
-{
-  if (k->format != OUT_JSON) {
-    buf_reset(&j->json);
-    report_json_with(w->json, r, &j->json);
-  }
-  size_t len;
-  const buf *json = stored_json(k, j, &len);
-  uint8_t d[32];
-  bcf_sha256(json->data, len, d);
-  bcf_hex(d, 32, j->result_digest);
-  free(j->findings);
-  j->findings = NULL;                         /* never left pointing at freed memory if memory runs out */
-  j->findings = audit_findings_json(r);
-  buf_reset(&j->sak_id);
-  if (r->sak_id) buf_puts(&j->sak_id, r->sak_id);
-  j->date = r->date;
-}
-
-static void free_case(void *c) { case_free(c); }
-static void free_result(void *r) { result_free(r); }
-static void judge_in_trap(worker *w, job *j, ncase *c, result *r);
-
-/* Judges one case: load, evaluate, report. Runs on a worker (or inline, for HTML and
-** diagrams, which are drawn here too). Memory that runs out while this case is read,
-** judged or reported costs this case only: it is not judged (exit status 2), and the
-** others are. (The HTML document and the diagrams are drawn outside the trap: a case
-** half added to the document cannot be taken out again, so there it stops the run.) */
+/* Judges one case and makes its report. Runs on a worker, or inline for HTML and diagrams
+** (added and drawn here too, while the judge keeps the case). A case that cannot be
+** judged – not a case, too costly, or memory ran out – costs this case only: its problems
+** go to stderr, exit status 2, and the others are judged. */
 static void judge(worker *w, job *j, bool inline_run)
 {
   checker *k = w->k;
   buf_reset(&j->out);
   buf_reset(&j->err);
   j->judged = j->act = j->usage = false;
-  ncase c;
-  result r;
-  memset(&c, 0, sizeof c);
-  memset(&r, 0, sizeof r);
-  oom_trap trap;
-  oom_cleanup hold_c, hold_r;
-  oom_trap_set(&trap);
-  if (setjmp(trap.env)) {
-    buf_reset(&j->out);
-    buf_reset(&j->err);                       /* (what was said before it ran out is not whole) */
-    buf_printf(&j->err, "norm: %s: ikke nok minne til å vurdere saken; den er ikke vurdert\n", j->name.data);
-    j->judged = j->act = false;
-    j->usage = true;
-    return;
-  }
-  oom_push(&hold_c, free_case, &c);
-  oom_push(&hold_r, free_result, &r);
-  judge_in_trap(w, j, &c, &r);
-  oom_trap_clear(&trap);
-  if (j->judged && inline_run) {
-    if (k->format == OUT_HTML) html_add(k->html, &r);
-    if (k->graph) draw(k, j->name.data, &r);
-  }
-  result_free(&r);
-  case_free(&c);
-}
-
-static void judge_in_trap(worker *w, job *j, ncase *c, result *r)
-{
-  checker *k = w->k;
-  const char *name = j->name.data;
-  buf_reset(&w->errors);
-  if (!case_read(w->reader, j->text.data, j->text.len, c, &w->errors, k->audit ? j->case_digest : NULL)) {
-    /* every error line names the file and the JSON path */
-    for (const char *line = w->errors.data ? w->errors.data : ""; *line;) {
+  norm_options o = k->opts;
+  o.into = &j->out;
+  norm_result res;
+  norm_error e;
+  if (norm_judge_case(w->judge, j->text.data, j->text.len, &o, &res, &e) != NORM_OK) {
+    /* every problem's line names the file (and the judge names the JSON path) */
+    const char *name = j->name.data;
+    for (const char *line = norm_judge_problems(w->judge); *line;) {
       const char *nl = strchr(line, '\n');
       size_t n = nl ? (size_t)(nl - line) : strlen(line);
       buf_printf(&j->err, "norm: %s: %.*s\n", name, (int)n, line);
@@ -283,23 +279,17 @@ static void judge_in_trap(worker *w, job *j, ncase *c, result *r)
     j->usage = true;
     return;
   }
-  int32_t date = k->has_date ? k->date : c->has_date ? c->date : date_today();
-  /* the compact form needs only statuses; the audit log keeps the full result */
-  eval_case_detail(w->m, c, date, r, k->format == OUT_COMPACT && !k->audit ? EVAL_STATUS : EVAL_FULL);
-  if (r->error != VM_OK) {
-    buf_printf(&j->err, "norm: %s: regel %s: %s\n", name, r->error_rule, vm_status_text(r->error));
-    j->usage = true;
-    return;
-  }
-  switch (k->format) {
-  case OUT_JSON: report_json_with(w->json, r, &j->out); buf_putc(&j->out, '\n'); break;
-  case OUT_COMPACT: report_compact(r, &j->out); buf_putc(&j->out, '\n'); break;
-  case OUT_TEXT: text_report(k, r, &j->out); break;
-  case OUT_HTML: break;                      /* added by judge, outside the trap */
-  }
-  if (k->audit) audit_parts(k, w, j, r);
-  j->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
+  if (o.format == NORM_FORMAT_JSON || o.format == NORM_FORMAT_COMPACT) buf_putc(&j->out, '\n');
+  j->record = res.record;
+  j->act = res.act;
   j->judged = true;
+  if (inline_run && k->html && norm_html_add(k->html, w->judge, &e) != NORM_OK) {
+    /* a case half added to the document cannot be taken out again: the run stops */
+    buf_printf(&j->err, "norm: %s: %s\n", j->name.data, e.message);
+    j->usage = true;
+    k->stopped = true;
+  }
+  if (inline_run && k->graph) draw(k, w, j, res.sak_id);
 }
 
 /* ---- progress on a terminal ---- */
@@ -338,33 +328,35 @@ static void progress_end(progress *g)
 static void emit(checker *k, job *j)
 {
   progress_step(&k->prog, j->text.len + 1);
-  if (k->stopped) return;                    /* the audit log failed: nothing more is shown */
+  norm_record *rec = j->record;
+  j->record = NULL;
+  if (k->stopped) {                          /* the audit log failed: nothing more is shown */
+    norm_record_free(rec);
+    return;
+  }
   if (j->err.len) {
     fflush(stdout);
     fwrite(j->err.data, 1, j->err.len, stderr);
   }
   if (j->usage) k->status = EXIT_USAGE;
-  if (!j->judged) return;
-  /* With --audit, reports wait in the writer until their records are committed. */
-  static const char separator[] = "\n────────────────────────────────────────\n\n";
-  bool sep = k->format == OUT_TEXT && k->printed++;
-  if (k->audit) {
-    if (sep) buf_puts(aw_out(k->audit), separator);
-    if (j->out.len) buf_put(aw_out(k->audit), j->out.data, j->out.len);
-  } else {
-    if (sep) fputs(separator, stdout);
-    if (j->out.len) fwrite(j->out.data, 1, j->out.len, stdout);    /* HTML is written at the end */
+  if (!j->judged) {
+    norm_record_free(rec);
+    return;
   }
+  /* With --audit, reports wait until their records are committed. */
+  static const char separator[] = "\n────────────────────────────────────────\n\n";
+  bool sep = k->opts.format == NORM_FORMAT_TEXT && k->printed++;
   if (k->audit) {
-    size_t len;
-    const buf *json = stored_json(k, j, &len);
-    aw_case rec = { j->name.data, j->text.data, j->text.len, json->data, len, j->findings,
-                    j->sak_id.len ? j->sak_id.data : NULL, j->date, j->case_digest, j->result_digest };
-    if (!aw_record(k->audit, &rec)) {
+    if (sep) buf_puts(&k->audit->held, separator);
+    if (j->out.len) buf_put(&k->audit->held, j->out.data, j->out.len);
+    if (!audit_add(k->audit, rec)) {
       k->stopped = true;
       k->status = EXIT_USAGE;
       return;
     }
+  } else {
+    if (sep) fputs(separator, stdout);
+    if (j->out.len) fwrite(j->out.data, 1, j->out.len, stdout);    /* HTML is written at the end */
   }
   if (j->act && k->status == EXIT_CLEAN) k->status = EXIT_FINDINGS;
 }
@@ -442,7 +434,7 @@ static void drain(void *ctx)
 {
   checker *k = ctx;
   if (k->nworkers > 1) wait_below(k, 1);
-  if (k->audit && !k->stopped && !aw_flush(k->audit)) {   /* commit, so the results can be shown */
+  if (k->audit && !k->stopped && !audit_flush(k->audit)) {   /* commit, so the results can be shown */
     k->stopped = true;
     k->status = EXIT_USAGE;
   }
@@ -495,10 +487,8 @@ static void pool_start(checker *k, size_t n)
   pthread_cond_init(&k->done, NULL);
   for (size_t i = 0; i < vms; i++) {
     k->workers[i].k = k;
-    k->workers[i].m = vm_new(k->p);
-    k->workers[i].reader = case_reader_new(k->p);
-    k->workers[i].json = json_reporter_new(k->p);
-    if (!k->workers[i].reader) {
+    k->workers[i].judge = norm_judge_new(k->rules);
+    if (!k->workers[i].judge) {
       fprintf(stderr, "norm check: tomt for minne\n");
       exit(EXIT_USAGE);
     }
@@ -520,21 +510,14 @@ static void pool_stop(checker *k)
     pthread_mutex_unlock(&k->mu);
     for (size_t i = 0; i < k->nthreads; i++) pthread_join(k->workers[i].thread, NULL);
   }
-  for (size_t i = 0; i < k->nthreads + 1; i++) {
-    vm_free(k->workers[i].m);
-    case_reader_free(k->workers[i].reader);
-    json_reporter_free(k->workers[i].json);
-    buf_free(&k->workers[i].errors);
-  }
+  for (size_t i = 0; i < k->nthreads + 1; i++) norm_judge_free(k->workers[i].judge);
   for (size_t i = 0; i < k->nslots; i++) {
     job *j = &k->slots[i];
     buf_free(&j->name);
     if (k->nworkers > 1) buf_free(&j->text);
     buf_free(&j->out);
     buf_free(&j->err);
-    buf_free(&j->json);
-    buf_free(&j->sak_id);
-    free(j->findings);
+    norm_record_free(j->record);
   }
   free(k->workers);
   free(k->slots);
@@ -578,6 +561,8 @@ int cmd_check(int argc, char **argv)
   const char *trust = NULL;
   bool store_case = false;
   size_t jobs = 0;
+  const char *date = NULL, *only = NULL;
+  bool detailed = false;
   checker k;
   memset(&k, 0, sizeof k);
   int c;
@@ -586,14 +571,16 @@ int cmd_check(int argc, char **argv)
   while ((c = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
     switch (c) {
     case 'r': rules = optarg; break;
-    case 'd':
-      if (!date_parse(optarg, strlen(optarg), &k.date)) return cli_usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
-      k.has_date = true;
+    case 'd': {
+      int32_t day;
+      if (!date_parse(optarg, strlen(optarg), &day)) return cli_usage_error("check", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
+      date = optarg;
       break;
+    }
     case 'f': format = optarg; break;
-    case 'a': k.all = true; break;
-    case 's': k.trace = true; break;
-    case 'D': k.detailed = true; break;
+    case 'a': k.opts.all = true; break;
+    case 's': k.opts.trace = true; break;
+    case 'D': detailed = true; break;
     case 'c': color = optarg; break;
     case 'A': audit = optarg; break;
     case 'O': operator_name = optarg; break;
@@ -612,26 +599,30 @@ int cmd_check(int argc, char **argv)
       break;
     }
     case 'y': {
-      char bad[64];
-      if (!graph_parse_only(optarg, &k.gopts, bad, sizeof bad))
-        return cli_usage_error("check", "--graph-only: ukjent status «%s» (brudd, avvik, ukjent, vurder, begrunnet_avvik, oppfylt, ikke_aktuell)", bad);
+      norm_graph_options g = { .only = optarg };
+      norm_error e;
+      if (norm_graph_check(&g, NULL, &e) != NORM_OK) return cli_usage_error("check", "--graph-only: %s", e.message);
+      only = optarg;
       break;
     }
     case 'h': fputs(usage_check, stdout); return EXIT_CLEAN;
     default: return cli_usage_error("check", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (!strcmp(format, "text")) k.format = OUT_TEXT;
-  else if (!strcmp(format, "json")) k.format = OUT_JSON;
-  else if (!strcmp(format, "kompakt")) k.format = OUT_COMPACT;
-  else if (!strcmp(format, "html")) k.format = OUT_HTML;
+  bool html = !strcmp(format, "html");
+  if (!strcmp(format, "text")) k.opts.format = NORM_FORMAT_TEXT;
+  else if (!strcmp(format, "json")) k.opts.format = NORM_FORMAT_JSON;
+  else if (!strcmp(format, "kompakt")) k.opts.format = NORM_FORMAT_COMPACT;
+  else if (html) k.opts.format = NORM_FORMAT_NONE;       /* the cases go into one document */
   else return cli_usage_error("check", "--format må være text, json, kompakt eller html, ikke «%s»", format);
   if (strcmp(color, "auto") && strcmp(color, "alltid") && strcmp(color, "aldri"))
     return cli_usage_error("check", "--farge må være auto, alltid eller aldri, ikke «%s»", color);
   if (optind >= argc) return cli_usage_error("check", "%s", "ingen saksmappe er oppgitt");
-  if (k.graph && !graph_known_format(k.graph))
-    return cli_usage_error("check", "--graph: «%s» har ukjent filtype; bruk .dot, .svg, .png eller .pdf", k.graph);
-  if ((k.gopts.all || k.gopts.has_only || k.gopts.rule || k.detailed) && !k.graph)
+  k.gopts.detailed = detailed;
+  k.gopts.only = only;
+  norm_error e;
+  if (k.graph && norm_graph_check(&k.gopts, k.graph, &e) != NORM_OK) return cli_usage_error("check", "--graph: %s", e.message);
+  if ((k.gopts.all || only || k.gopts.rule || detailed) && !k.graph)
     return cli_usage_error("check", "%s", "--graph-all, --graph-only, --graph-rule og --graph-detaljer gjelder bare sammen med --graph");
   if (k.graph) {
     struct stat st;
@@ -661,32 +652,44 @@ int cmd_check(int argc, char **argv)
     fprintf(stderr, "norm check: kan ikke skrive %s\n", output);
     return EXIT_USAGE;
   }
-  bc_program p;
-  buf image;
-  buf_init(&image);
-  if (!fe_load_ruleset_image(rules, &p, &image, stderr, cli_use_color(color, stderr))) return EXIT_USAGE;
-  if (trust && !cli_trusted("check", &p, rules, trust)) {
-    buf_free(&image);
-    bc_free(&p);
+  norm_rules *r;
+  buf messages = { 0 };
+  norm_status loaded = norm_rules_load_messages(rules, cli_use_color(color, stderr), &r, &messages, &e);
+  if (messages.len) fputs(messages.data, stderr);
+  buf_free(&messages);
+  if (loaded != NORM_OK) return EXIT_USAGE;
+  if (trust && norm_rules_check_trust(r, trust, &e) != NORM_OK) {
+    if (*e.where) fprintf(stderr, "norm check: --trust: %s\n", e.message);
+    else fprintf(stderr, "norm check: %s: %s\n", rules, e.message);
+    norm_rules_free(r);
     return EXIT_USAGE;
   }
-  k.p = &p;
+  k.rules = r;
+  k.opts.date = date;
   if (audit) {
-    k.audit = aw_open(audit, &p, &image, operator_name, store_case);
+    k.audit = audit_open_run(audit, operator_name, store_case);
     if (!k.audit) {
-      buf_free(&image);
-      bc_free(&p);
+      norm_rules_free(r);
       return EXIT_USAGE;
     }
+    k.opts.audit = k.audit->log;
+    k.opts.audit_later = true;
   }
-  k.color = cli_use_color(color, stdout);
+  k.opts.color = cli_use_color(color, stdout);
+  k.opts.keep = html || k.graph;
   /* results go out in large writes, not one per 4 KB; a pipe still gets them as input pauses */
   static char outbuf[1 << 20];
   if (!isatty(STDOUT_FILENO)) setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-  if (k.graph || k.format == OUT_HTML) k.gvc = gvContext();
-  if (k.format == OUT_HTML) k.html = html_begin(k.gvc);
+  if (html || k.graph) {
+    k.drawer = norm_drawer_new();
+    if (html && k.drawer) k.html = norm_html_begin(k.drawer);
+    if (!k.drawer || (html && !k.html)) {
+      fprintf(stderr, "norm check: tomt for minne\n");
+      exit(EXIT_USAGE);
+    }
+  }
   /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
-  size_t n = k.graph || k.format == OUT_HTML ? 1 : jobs ? jobs : cli_cores();
+  size_t n = k.graph || html ? 1 : jobs ? jobs : cli_cores();
   pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
   progress_begin(&k.prog, argv + optind, argc - optind);
   for (int i = optind; i < argc && !k.stopped; i++)
@@ -694,14 +697,21 @@ int cmd_check(int argc, char **argv)
   pool_stop(&k);
   if (k.input_failed) k.status = EXIT_USAGE;
   progress_end(&k.prog);
-  if (k.audit && !aw_close(k.audit)) k.status = EXIT_USAGE;
-  if (k.html) html_end(k.html, stdout);
-  if (k.gvc) gvFreeContext(k.gvc);
+  if (k.audit && !audit_close_run(k.audit)) k.status = EXIT_USAGE;
+  if (k.html) {
+    buf doc = { 0 };
+    if (norm_html_end(k.html, &doc, &e) != NORM_OK) {
+      fprintf(stderr, "norm check: %s\n", e.message);
+      k.status = EXIT_USAGE;
+    }
+    if (doc.len) fwrite(doc.data, 1, doc.len, stdout);
+    buf_free(&doc);
+  }
+  norm_drawer_free(k.drawer);
   if (fflush(stdout) != 0) {
     fprintf(stderr, "norm check: resultatet kunne ikke skrives%s%s\n", output ? " til " : "", output ? output : "");
     k.status = EXIT_USAGE;
   }
-  buf_free(&image);
-  bc_free(&p);
+  norm_rules_free(r);
   return k.status;
 }

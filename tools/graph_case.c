@@ -41,6 +41,8 @@ static Agnode_t *guide_node(Agraph_t *g, const result *r, guide_info *gi, uint32
   const bc_guide *gd = &p->guides.items[gidx];
   buf b;
   buf_init(&b);
+  oom_cleanup hold_b;
+  oom_hold_buf(&hold_b, &b);
   buf_printf(&b, "Retningslinje %s\n%s\n", bc_str(p, gd->id), bc_str(p, gd->title));
   bool in_force = gd->from <= r->date && r->date <= gd->to;
   int t = i->seen ? v_truth(i->v) : 1;
@@ -56,6 +58,7 @@ static Agnode_t *guide_node(Agraph_t *g, const result *r, guide_info *gi, uint32
   agsafeset(i->node, "style", "filled,bold", "");
   agsafeset(i->node, "fillcolor", !in_force || t == 0 ? "#eeeeee" : t < 0 ? "#e3cdf2" : "#ffffff", "");
   gr_edge(g, sak, i->node);
+  oom_pop(&hold_b);
   buf_free(&b);
   return i->node;
 }
@@ -68,6 +71,8 @@ static Agnode_t *finding_node(Agraph_t *g, const result *r, size_t fi, Agnode_t 
   static const char *const strength_word[] = { "krav", "bør", "kan" };
   buf b;
   buf_init(&b);
+  oom_cleanup hold_b;
+  oom_hold_buf(&hold_b, &b);
   if (f->item) buf_printf(&b, "%s gjelder %s\n", bc_str(p, rule->id), f->item);
   else buf_printf(&b, "%s (%s)\n%s\n", bc_str(p, rule->id), strength_word[rule->strength], bc_str(p, rule->title));
   buf_printf(&b, "%s", fstatus_label[f->status]);
@@ -78,6 +83,7 @@ static Agnode_t *finding_node(Agraph_t *g, const result *r, size_t fi, Agnode_t 
   gr_status_style(n, f->status);
   gr_strength_shape(n, rule->strength);
   gr_edge(g, parent, n);
+  oom_pop(&hold_b);
   buf_free(&b);
   return n;
 }
@@ -94,10 +100,13 @@ static Agnode_t *rule_node(Agraph_t *g, const result *r, uint32_t rule, Agnode_t
   if (n) return n;
   buf b;
   buf_init(&b);
+  oom_cleanup hold_b;
+  oom_hold_buf(&hold_b, &b);
   buf_printf(&b, "%s (%s)\n%s\nfor hvert element", bc_str(p, ru->id), strength_word[ru->strength], bc_str(p, ru->title));
   n = gr_node(g, name, b.data);
   gr_strength_shape(n, ru->strength);
   gr_edge(g, guide, n);
+  oom_pop(&hold_b);
   buf_free(&b);
   return n;
 }
@@ -114,13 +123,20 @@ static void outcome_note(Agraph_t *g, Agnode_t *after, const char *kind, size_t 
 }
 
 /* Conditions in evaluation order, each with the facts read just before it. */
+typedef VEC(Agnode_t *) node_vec;
+
+static void free_facts(void *v) { vec_free((node_vec *)v); }
+
 static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
 {
   const finding *f = &r->findings.items[fi];
-  VEC(Agnode_t *) facts = { 0 };
+  node_vec facts = { 0 };
   Agnode_t *prev = from;
   buf b;
   buf_init(&b);
+  oom_cleanup hold_b, hold_facts;
+  oom_hold_buf(&hold_b, &b);
+  oom_push(&hold_facts, free_facts, &facts);
   for (size_t k = 0; k < f->why.len; k++) {
     const why_entry *w = &f->why.items[k];
     char name[64];
@@ -161,7 +177,9 @@ static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
   if (f->status == F_BEGRUNNET)
     outcome_note(g, prev, "begrunnelse", fi, "Avviket er begrunnet i saksmappen (avviksbegrunnelse): avvik blir begrunnet avvik",
                  F_BEGRUNNET);
+  oom_pop(&hold_facts);
   vec_free(&facts);
+  oom_pop(&hold_b);
   buf_free(&b);
 }
 
@@ -171,11 +189,28 @@ static bool wanted(const result *r, const finding *f, const graph_opts *o)
   return !o->has_only || o->only[f->status];
 }
 
+/* The guidelines' infos, and the texts they collect, let go if memory runs out. */
+typedef struct {
+  guide_info *gi;
+  size_t n;
+} guide_infos;
+
+static void free_guide_infos(void *arg)
+{
+  guide_infos *infos = arg;
+  for (size_t i = 0; i < infos->n; i++) buf_free(&infos->gi[i].collapsed);
+  free(infos->gi);
+}
+
 Agraph_t *graph_case(const result *r, const graph_opts *o)
 {
   const bc_program *p = r->p;
   Agraph_t *g = gr_open("beslutningssti");
-  guide_info *gi = xcalloc(p->guides.len ? p->guides.len : 1, sizeof *gi);
+  oom_cleanup hold_g, hold_gi, hold_b;
+  graph_hold(&hold_g, g);
+  guide_infos infos = { xcalloc(p->guides.len ? p->guides.len : 1, sizeof *infos.gi), p->guides.len };
+  oom_push(&hold_gi, free_guide_infos, &infos);
+  guide_info *gi = infos.gi;
   for (size_t i = 0; i < r->findings.len; i++) {
     const finding *f = &r->findings.items[i];
     guide_info *info = &gi[p->rules.items[f->rule].guide];
@@ -189,6 +224,7 @@ Agraph_t *graph_case(const result *r, const graph_opts *o)
   date_format(r->date, d);
   buf b;
   buf_init(&b);
+  oom_hold_buf(&hold_b, &b);
   buf_printf(&b, "Sak %s\nvurdert %s\nregelsett %s\n(sha256 %.12s…)", r->sak_id ? r->sak_id : "(uten sak_id)", d,
              bc_str(p, p->name), p->sha256_hex);
   Agnode_t *sak = gr_node(g, "sak", b.data);
@@ -219,10 +255,12 @@ Agraph_t *graph_case(const result *r, const graph_opts *o)
     agsafeset(n, "shape", "box", "");
     gr_status_style(n, F_IKKE_AKTUELL);
     gr_edge(g, gi[i].node, n);
-    buf_free(&gi[i].collapsed);
   }
   gr_legend(g, true, true);
+  oom_pop(&hold_b);
   buf_free(&b);
-  free(gi);
+  oom_pop(&hold_gi);
+  free_guide_infos(&infos);
+  oom_pop(&hold_g);
   return g;
 }

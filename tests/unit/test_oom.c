@@ -27,13 +27,31 @@ typedef struct {
   size_t len;
 } fixture;
 
+/* One drawer for the whole group: Graphviz 2.42 keeps a pointer into its first context's
+** font table, so a second context, made after the first is freed, reads freed memory. */
+static norm_drawer *group_drawer;
+
+static int group_setup(void **state)
+{
+  (void)state;
+  group_drawer = norm_drawer_new();
+  return group_drawer ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+  (void)state;
+  norm_drawer_free(group_drawer);
+  return 0;
+}
+
 static int setup(void **state)
 {
   fixture *fx = calloc(1, sizeof *fx);
   norm_error err;
   if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
   fx->judge = norm_judge_new(fx->rules);
-  fx->drawer = norm_drawer_new();
+  fx->drawer = group_drawer;
   fx->json = th_slurp("examples/saksmappe-eksempel.json");
   fx->len = strlen(fx->json);
   *state = fx;
@@ -44,7 +62,6 @@ static int teardown(void **state)
 {
   fixture *fx = *state;
   norm_judge_free(fx->judge);
-  norm_drawer_free(fx->drawer);
   norm_rules_free(fx->rules);
   free(fx->json);
   free(fx);
@@ -141,6 +158,92 @@ static void test_judging_with_audit(void **state)
   audit_close(db);
 }
 
+/* The way norm check uses the library: a text report appended to the caller's buffer, the
+** case kept for one HTML document and a diagram, and the decision's record added to the log
+** and committed by the caller. NORM_OK with all of it in *out, or the first failure. */
+static norm_status check_path(fixture *fx, norm_audit *audit, char **out)
+{
+  *out = NULL;
+  norm_buffer b = { 0 };
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_TEXT, .audit = audit, .audit_later = true,
+                     .into = &b, .keep = true };
+  norm_result res;
+  norm_error err;
+  norm_status st = norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err);
+  norm_html *h = NULL;
+  norm_graph_options g = { .detailed = true };
+  if (st == NORM_OK) st = (h = norm_html_begin(fx->drawer)) ? NORM_OK : NORM_ERR_MEMORY;
+  if (st == NORM_OK) st = norm_html_add(h, fx->judge, &err);
+  if (st == NORM_OK) {
+    st = norm_html_end(h, &b, &err);
+    h = NULL;
+  }
+  norm_html_free(h);
+  if (st == NORM_OK) st = norm_judge_draw(fx->judge, fx->drawer, &g, "build/q-oom/sak.dot", &err);
+  long long seq = 0;
+  if (st == NORM_OK) {
+    st = norm_audit_add(audit, res.record, &seq, &err);
+    res.record = NULL;
+  }
+  norm_record_free(res.record);
+  if (st == NORM_OK) st = norm_audit_commit(audit, &err);
+  if (st == NORM_OK) *out = strndup(b.data, b.len);
+  norm_buffer_free(&b);
+  return st;
+}
+
+/* Every allocation on that path fails once (each run with a log of its own, since a log that
+** fails takes nothing more): a clean NORM_ERR_MEMORY, or the whole report and a record. */
+static void test_the_way_norm_check_judges(void **state)
+{
+  fixture *fx = *state;
+  free(th_runf(0, "rm -rf build/q-oom && mkdir -p build/q-oom"));
+  norm_audit *audit;
+  norm_error err;
+  assert_int_equal(norm_audit_open("build/q-oom/forst.db", "oom", &audit, &err), NORM_OK);
+  char *want;
+  assert_int_equal(check_path(fx, audit, &want), NORM_OK);
+  norm_audit_close(audit);
+  assert_non_null(strstr(want, "<!DOCTYPE html>"));
+  unsigned long cut = 0;
+  for (unsigned long n = 1;; n++) {
+    char path[64], *got;
+    snprintf(path, sizeof path, "build/q-oom/%lu.db", n);
+    assert_int_equal(norm_audit_open(path, "oom", &audit, &err), NORM_OK);
+    oom_fail_after(n);
+    norm_status st = check_path(fx, audit, &got);
+    bool reached = oom_fail_after(0) == 0;
+    norm_audit_close(audit);
+    char *why = NULL;
+    audit_db *db = audit_open(path, false, &why);
+    assert_non_null(db);
+    audit_check chk;
+    assert_true(audit_verify(db, &chk) && chk.ok);
+    free(chk.why);
+    audit_close(db);
+    remove(path);
+    if (!reached) {
+      assert_int_equal(st, NORM_OK);
+      assert_string_equal(got, want);
+      assert_int_equal(chk.count, 1);
+      free(got);
+      break;
+    }
+    if (st != NORM_ERR_MEMORY) fail_msg("allocation %lu failed: status %d, not NORM_ERR_MEMORY", n, st);
+    assert_null(got);
+#ifdef UNDER_ASAN
+    if (getenv("NORM_OOM_EACH") && __lsan_do_recoverable_leak_check()) fail_msg("allocation %lu: leak", n);
+#endif
+    cut++;
+  }
+#ifdef UNDER_ASAN
+  if (__lsan_do_recoverable_leak_check()) fail_msg("memory leaked when an allocation failed");
+#endif
+  free(want);
+  if (getenv("NORM_TEST_VERBOSE")) fprintf(stderr, "norm check's way: %lu allocations, each failed once\n", cut);
+  assert_true(cut > 100);
+}
+
 /* Every `stride`-th allocation of loading the rule set at path fails once; the others
 ** load it with the same digest. Returns the number of loads cut short. */
 static unsigned long every_load_failure(const char *path, unsigned long stride)
@@ -196,7 +299,8 @@ int th_oom_tests(void)
     cmocka_unit_test_setup_teardown(test_judging_text, setup, teardown),
     cmocka_unit_test_setup_teardown(test_judging_html, setup, teardown),
     cmocka_unit_test_setup_teardown(test_judging_with_audit, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_the_way_norm_check_judges, setup, teardown),
     cmocka_unit_test(test_compiling_the_shipped_rules),
   };
-  return cmocka_run_group_tests_name("tom for minne", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("tom for minne", tests, group_setup, group_teardown);
 }
