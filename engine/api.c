@@ -40,6 +40,7 @@ struct norm_judge {
   ncase c;                   /* the case being judged and its result; with options.keep, kept */
   result res;                /* until the next call (for norm_html_add and norm_judge_draw) */
   bool kept;
+  arena spare;               /* the result's memory, kept from case to case */
   const char *problems;      /* norm_judge_problems: errors.data or why, or "" */
   char why[1024];
 };
@@ -333,6 +334,7 @@ void norm_judge_free(norm_judge *j)
   if (!j) return;
   result_free(&j->res);                       /* a case kept (options.keep) */
   case_free(&j->c);
+  arena_free(&j->spare);
   if (j->m) vm_free(j->m);
   if (j->rd) case_reader_free(j->rd);
   json_reporter_free(j->reporter);
@@ -611,8 +613,8 @@ void norm_record_free(norm_record *rec)
 /* The judge lets go of the case it kept. */
 static void forget(norm_judge *j)
 {
-  result_free(&j->res);
-  case_free(&j->c);
+  result_recycle(&j->res, &j->spare);
+  case_recycle(j->rd, &j->c);
   j->kept = false;
 }
 
@@ -711,7 +713,7 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
   int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
   snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
   res->sak_id = j->sak_id;
-  eval_case_detail(j->m, c, date, r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL);
+  eval_case_reusing(j->m, c, date, r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL, &j->spare);
   if (r->error != VM_OK) {
     char msg[512];
     snprintf(msg, sizeof msg, "regel %s: %s", r->error_rule, vm_status_text(r->error));

@@ -37,6 +37,7 @@ struct case_reader {
   VEC(struct dup { uint32_t at; uint32_t first; }) dups;
   const bc_program *p;       /* the rule set whose cases it reads */
   uint8_t *refs;             /* per type: can a value of it hold a reference to a list's ids? */
+  arena spare;               /* a case's chunk, kept for the next (case_recycle) */
 };
 
 typedef struct {
@@ -651,6 +652,7 @@ void case_reader_free(case_reader *rd)
 {
   if (!rd) return;
   jsd_free(rd->parser);
+  arena_free(&rd->spare);
   vec_free(&rd->items);
   vec_free(&rd->members);
   vec_free(&rd->path);
@@ -690,6 +692,7 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
   const bc_program *p = rd->p;
   memset(c, 0, sizeof *c);
   arena_init(&c->mem);
+  arena_adopt(&c->mem, &rd->spare);
   c->p = p;
   loader l;
   memset(&l, 0, sizeof l);
@@ -794,6 +797,12 @@ bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf 
 void case_free(ncase *c)
 {
   arena_free(&c->mem);
+  memset(c, 0, sizeof *c);
+}
+
+void case_recycle(case_reader *rd, ncase *c)
+{
+  arena_recycle(&c->mem, &rd->spare);
   memset(c, 0, sizeof *c);
 }
 

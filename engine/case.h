@@ -39,6 +39,8 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
 /* case_read with a reader of its own, for one case. */
 bool case_load(const bc_program *p, const char *json, size_t len, ncase *c, buf *errors);
 void case_free(ncase *c);
+/* case_free, keeping the case's memory for rd's next case (one chunk) */
+void case_recycle(case_reader *rd, ncase *c);
 
 /* A JSON parser's error code (jansson's json_error_code) in bokmål; fallback when unknown.
 ** The parser's own English text never reaches a person. */

@@ -382,6 +382,11 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r) { eval_case_detai
 
 void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail)
 {
+  eval_case_reusing(m, c, date, r, detail, NULL);
+}
+
+void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, arena *spare)
+{
   memset(r, 0, sizeof *r);
   r->p = c->p;
   r->sak_id = c->sak_id;
@@ -391,6 +396,7 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   oom_push(&hold, free_evaluator, &e);
   e.guide_truth = xcalloc(c->p->guides.len + 1, sizeof(int));
   arena_init(&r->mem);
+  if (spare) arena_adopt(&r->mem, spare);
   if (e.full) r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
   vm_set_case(m, c->root, c->nfacts, date);
   vm_trace_enable(m, false);
@@ -423,7 +429,7 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   free_evaluator(&e);
 }
 
-void result_free(result *r)
+void result_recycle(result *r, arena *spare)
 {
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
@@ -432,6 +438,9 @@ void result_free(result *r)
   vec_free(&r->findings);
   vec_free(&r->docs);
   free(r->error_rule);
+  if (spare) arena_recycle(&r->mem, spare);
   arena_free(&r->mem);
   memset(r, 0, sizeof *r);
 }
+
+void result_free(result *r) { result_recycle(r, NULL); }

@@ -70,6 +70,10 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r);
 ** The statuses are the same as EVAL_FULL's. */
 typedef enum { EVAL_FULL, EVAL_STATUS } eval_detail;
 void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail);
+/* eval_case_detail with the result's memory taken from spare, where result_recycle kept it
+** from the case before (arena_recycle): one thread judging case after case. */
+void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, arena *spare);
 void result_free(result *r);
+void result_recycle(result *r, arena *spare);
 
 #endif

@@ -38,7 +38,10 @@ typedef struct {
                                      to slots_cap */
 } ex;
 
-struct explainer { ex x; };
+struct explainer {
+  ex x;
+  arena spare;               /* an explanation's chunk, kept for the next (explanation_done) */
+};
 
 explainer *explainer_new(void) { return xcalloc(1, sizeof(explainer)); }
 
@@ -50,6 +53,7 @@ void explainer_free(explainer *e)
     vec_free(&x->parts[i]);
     vec_free(&x->facts[i]);
   }
+  arena_free(&e->spare);
   free(x->parts);
   free(x->facts);
   free(x->seen);
@@ -507,6 +511,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
 {
   memset(out, 0, sizeof *out);
   if (f->status == F_OPPFYLT) return;
+  arena_adopt(&out->mem, &e->spare);
   const bc_program *p = r->p;
   /* Only the conditions in the trace get a slot: the work is the trace's, not the program's. */
   ex *x = &e->x;                     /* the working space, kept from finding to finding */
@@ -601,5 +606,11 @@ void explanation_hold(oom_cleanup *c, explanation *e)
 void explanation_free(explanation *e)
 {
   arena_free(&e->mem);
+  e->lines.len = 0;
+}
+
+void explanation_done(explainer *x, explanation *e)
+{
+  arena_recycle(&e->mem, &x->spare);
   e->lines.len = 0;
 }

@@ -49,6 +49,8 @@ void explainer_free(explainer *e);
 void explainer_hold(oom_cleanup *c, explainer *e);
 void explain_with(explainer *e, const result *r, const finding *f, explanation *out);
 void explanation_free(explanation *e);
+/* explanation_free after explain_with, keeping e's memory in x for the next explanation */
+void explanation_done(explainer *x, explanation *e);
 /* Empties e and pushes a cleanup that frees it if memory runs out while it is held
 ** (util.h); pop it with oom_pop before explanation_free. */
 void explanation_hold(oom_cleanup *c, explanation *e);

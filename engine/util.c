@@ -156,6 +156,8 @@ char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 /* ---- arena ---- */
 
+#define ARENA_CHUNK 16384              /* bytes; a larger allocation gets a chunk of its own */
+
 struct arena_chunk {
   arena_chunk *next;
   size_t used, cap;
@@ -169,7 +171,7 @@ void *arena_alloc(arena *a, size_t n)
   n = (n + 15) & ~(size_t)15;
   arena_chunk *c = a->head;
   if (!c || c->cap - c->used < n) {
-    size_t cap = n > 16384 ? n : 16384;
+    size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
     c = xmalloc(sizeof *c + cap);
     c->used = 0;
     c->cap = cap;
@@ -192,6 +194,28 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 }
 
 char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+void arena_recycle(arena *a, arena *spare)
+{
+  arena_chunk *keep = a->head;
+  if (keep && (keep->cap > ARENA_CHUNK || spare->head)) keep = NULL;
+  if (keep) {
+    a->head = keep->next;
+    keep->next = NULL;
+    keep->used = 0;
+    spare->head = keep;
+    spare->total = 0;
+  }
+  arena_free(a);
+}
+
+void arena_adopt(arena *a, arena *spare)
+{
+  if (a->head) return;                         /* only an empty arena takes one */
+  a->head = spare->head;
+  a->total = 0;
+  spare->head = NULL;
+}
 
 void arena_free(arena *a)
 {

@@ -38,6 +38,11 @@ void *arena_alloc(arena *a, size_t n);          /* zeroed, 8-byte aligned */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 void arena_free(arena *a);
+/* Work that repeats (a case after a case) keeps one chunk instead of asking malloc again:
+** arena_recycle empties a and keeps its newest chunk in spare (one at most; the others, and
+** a chunk larger than usual, are freed); arena_adopt gives the empty a spare's chunk. */
+void arena_recycle(arena *a, arena *spare);
+void arena_adopt(arena *a, arena *spare);
 
 /* A growable byte buffer; buf_free releases it. data is always NUL-terminated. It is the
 ** library's norm_buffer, so that callers of include/norm.h hand theirs in as it is. */

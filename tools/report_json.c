@@ -205,7 +205,7 @@ static void explanation_json(jsonw *w, const result *r, const finding *f, explai
   }
   jw_arr_end(w);
   oom_pop(&hold);
-  explanation_free(&e);
+  explanation_done(ex, &e);
 }
 
 /* "oppsummering": findings per status, in the order of resultat-1.md. */

@@ -47,7 +47,7 @@ static void put_explanation(explainer *x, const result *r, const finding *f, FIL
   oom_pop(&hold_b);
   oom_pop(&hold_e);
   buf_free(&b);
-  explanation_free(&e);
+  explanation_done(x, &e);
 }
 
 static void put_why(const result *r, const finding *f, FILE *out, const char *dim, const char *reset)
