@@ -405,7 +405,6 @@ static bool write_batch(norm_audit *a, pending *batch);
 static void rollback(norm_audit *a);
 static void free_record(void *rec);
 
-
 /* Writes a batch in one transaction (called by the writer, without the lock). Memory that
 ** runs out midway rolls the transaction back: the batch is not recorded, and the log is
 ** as it was (the next transaction reads its head again). */
