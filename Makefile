@@ -59,7 +59,8 @@ OBJ        = $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRC)) $(BUILD)/obj/engine/
 TEST_SRC   = tests/unit/test_main.c tests/unit/test_date.c tests/unit/test_lexparse.c tests/unit/test_compile.c \
              tests/unit/test_verify.c tests/unit/test_vm.c tests/unit/test_case.c tests/unit/test_rules.c tests/unit/test_golden.c tests/unit/test_quality.c \
              tests/unit/test_format.c tests/unit/test_audit.c tests/unit/test_graph.c tests/unit/test_explain.c tests/unit/test_jsonw.c tests/unit/test_batch.c \
-             tests/unit/test_limits.c tests/unit/test_sign.c tests/unit/test_serve.c tests/unit/test_oom.c
+             tests/unit/test_limits.c tests/unit/test_sign.c tests/unit/test_serve.c tests/unit/test_oom.c \
+             tests/unit/test_api.c
 TEST_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
 
 .PHONY: all demo test test-release test-san test-tsan test-fuzz fuzz fuzz-build fuzz-seeds stress bench bench-serve deps clean

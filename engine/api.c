@@ -40,6 +40,7 @@ struct norm_judge {
   ncase c;                   /* the case being judged and its result; with options.keep, kept */
   result res;                /* until the next call (for norm_html_add and norm_judge_draw) */
   bool kept;
+  bool full;                 /* the kept case was judged with traces (not for the compact form) */
   arena spare;               /* the result's memory, kept from case to case */
   const char *problems;      /* norm_judge_problems: errors.data or why, or "" */
   char why[1024];
@@ -712,7 +713,8 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
   int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
   snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
   res->sak_id = j->sak_id;
-  eval_case_reusing(j->m, c, date, r, format == NORM_FORMAT_COMPACT && !audit ? EVAL_STATUS : EVAL_FULL, &j->spare);
+  j->full = !(format == NORM_FORMAT_COMPACT && !audit);
+  eval_case_reusing(j->m, c, date, r, j->full ? EVAL_FULL : EVAL_STATUS, &j->spare);
   if (r->error != VM_OK) {
     char msg[512];
     snprintf(msg, sizeof msg, "regel %s: %s", r->error_rule, vm_status_text(r->error));
@@ -851,6 +853,28 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
 const char *norm_judge_problems(const norm_judge *j) { return j->problems ? j->problems : ""; }
 
 /* ---- the last judged case: HTML with several cases, and diagrams ---- */
+
+norm_status norm_judge_render(norm_judge *j, const norm_options *o, norm_buffer *into, norm_error *err)
+{
+  if (!j->kept) return set_err(err, NORM_ERR_USAGE, "dommeren har ingen vurdert sak å skrive ut (options.keep)", "");
+  norm_format format = o ? o->format : NORM_FORMAT_JSON;
+  if (format > NORM_FORMAT_NONE) return set_err(err, NORM_ERR_USAGE, "ukjent format", "");
+  if (format == NORM_FORMAT_HTML && !o->drawer)
+    return set_err(err, NORM_ERR_USAGE, "HTML-rapporten trenger en tegner (norm_drawer_new)", "");
+  /* a case judged for the compact form has no traces: any other report would say too little */
+  if (!j->full && format != NORM_FORMAT_COMPACT && format != NORM_FORMAT_NONE)
+    return set_err(err, NORM_ERR_USAGE, "saken ble vurdert for kompakt format; vurder den på nytt for dette formatet", "");
+  const size_t start = into->len;
+  oom_trap trap;
+  oom_trap_set(&trap);
+  if (setjmp(trap.env)) {
+    cut(into, start);
+    return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å skrive ut resultatet", "");
+  }
+  render(j, &j->res, format, o, into);
+  oom_trap_clear(&trap);
+  return NORM_OK;
+}
 
 /* html_begin in a trap: false when memory ran out */
 static bool html_start(norm_html *h)

@@ -155,6 +155,9 @@ const char *norm_judge_problems(const norm_judge *j);
 ** Graphviz, under the drawer's lock. A document that fails (out of memory) takes nothing
 ** more: free it. Without keep, nothing of a case is kept once norm_judge_case returns. */
 typedef struct norm_html norm_html;
+/* The kept case's report in o->format (the options as for norm_judge_case; audit, keep and
+** into are not read), appended to into: one judgment, any number of renderings. */
+norm_status norm_judge_render(norm_judge *j, const norm_options *o, norm_buffer *into, norm_error *err);
 norm_html *norm_html_begin(norm_drawer *d);   /* NULL when out of memory */
 norm_status norm_html_add(norm_html *h, const norm_judge *j, norm_error *err);
 norm_status norm_html_end(norm_html *h, norm_buffer *into, norm_error *err);   /* the document; frees h */

@@ -65,6 +65,12 @@ int th_limits_tests(void);
 int th_oom_tests(void);
 int th_sign_tests(void);
 int th_serve_tests(void);
+int th_api_tests(void);
+
+/* The test process's one drawer (Graphviz context), made on first use and freed at exit:
+** Graphviz 2.42 keeps a pointer into its first context's font table, so a second context,
+** made after the first is freed, reads freed memory. */
+struct norm_drawer *th_drawer(void);
 
 /* The norm binary under test ($NORM), and running a shell command: its exit status,
 ** with stdout and stderr together in *out (caller frees). */

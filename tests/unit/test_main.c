@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
+#include "norm.h"
 
 #ifdef UNDER_ASAN
 /* Memory of a function that has returned is reported too (a waiter left in a queue after
@@ -171,6 +172,15 @@ char *th_slurp(const char *path)
   return text;
 }
 
+static struct norm_drawer *drawer;
+
+struct norm_drawer *th_drawer(void)
+{
+  if (!drawer) drawer = norm_drawer_new();
+  if (!drawer) fail_msg("norm_drawer_new: ikke nok minne");
+  return drawer;
+}
+
 /* Every group, or only those named on the command line (build/unit-tests jsonw explain). */
 int main(int argc, char **argv)
 {
@@ -182,7 +192,7 @@ int main(int argc, char **argv)
     { "graph", th_graph_tests },
     { "explain", th_explain_tests }, { "jsonw", th_jsonw_tests }, { "batch", th_batch_tests },
     { "limits", th_limits_tests }, { "sign", th_sign_tests }, { "oom", th_oom_tests },
-    { "serve", th_serve_tests },
+    { "serve", th_serve_tests }, { "api", th_api_tests },
   };
   int failed = 0, ran = 0;
   for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
@@ -192,6 +202,7 @@ int main(int argc, char **argv)
     failed += groups[g].run();
     ran++;
   }
+  norm_drawer_free(drawer);
   if (!ran) {
     fprintf(stderr, "unit-tests: ingen gruppe med det navnet\n");
     return 2;

@@ -27,31 +27,13 @@ typedef struct {
   size_t len;
 } fixture;
 
-/* One drawer for the whole group: Graphviz 2.42 keeps a pointer into its first context's
-** font table, so a second context, made after the first is freed, reads freed memory. */
-static norm_drawer *group_drawer;
-
-static int group_setup(void **state)
-{
-  (void)state;
-  group_drawer = norm_drawer_new();
-  return group_drawer ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-  (void)state;
-  norm_drawer_free(group_drawer);
-  return 0;
-}
-
 static int setup(void **state)
 {
   fixture *fx = calloc(1, sizeof *fx);
   norm_error err;
   if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
   fx->judge = norm_judge_new(fx->rules);
-  fx->drawer = group_drawer;
+  fx->drawer = th_drawer();
   fx->json = th_slurp("examples/saksmappe-eksempel.json");
   fx->len = strlen(fx->json);
   *state = fx;
@@ -307,5 +289,5 @@ int th_oom_tests(void)
     cmocka_unit_test_setup_teardown(test_the_way_norm_check_judges, setup, teardown),
     cmocka_unit_test(test_compiling_the_shipped_rules),
   };
-  return cmocka_run_group_tests_name("tom for minne", tests, group_setup, group_teardown);
+  return cmocka_run_group_tests_name("tom for minne", tests, NULL, NULL);
 }

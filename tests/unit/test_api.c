@@ -1,0 +1,216 @@
+/*
+** The library's interface (include/norm.h) as norm check uses it: reports appended to the
+** caller's buffer, every problem of a case, a kept case rendered again and put into one HTML
+** document, and audit records added in the caller's order.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "helpers.h"
+#include "norm.h"
+
+typedef struct {
+  norm_rules *rules;
+  norm_judge *judge;
+  char *json;
+  size_t len;
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *fx = calloc(1, sizeof *fx);
+  norm_error err;
+  if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
+  fx->judge = norm_judge_new(fx->rules);
+  fx->json = th_slurp("examples/saksmappe-eksempel.json");
+  fx->len = strlen(fx->json);
+  *state = fx;
+  return fx->judge ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  fixture *fx = *state;
+  norm_judge_free(fx->judge);
+  norm_rules_free(fx->rules);
+  free(fx->json);
+  free(fx);
+  return 0;
+}
+
+/* The report of the example in format f, as the judge keeps it in its own buffer. */
+static char *report(fixture *fx, norm_format f)
+{
+  norm_options o = { .date = "2024-10-01", .format = f };
+  norm_result res;
+  norm_error err;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err), NORM_OK);
+  return strndup(res.text, res.len);
+}
+
+/* options.into appends after what the buffer holds, and res.text points at the report in it;
+** a case that fails leaves the buffer as it was. */
+static void test_report_appended_to_the_callers_buffer(void **state)
+{
+  fixture *fx = *state;
+  char *want = report(fx, NORM_FORMAT_JSON);
+  norm_buffer b = { 0 };
+  for (const char *s = "for|"; *s; s++) {
+    if (b.len + 2 > b.cap) {
+      b.cap = 64;
+      b.data = realloc(b.data, b.cap);
+    }
+    b.data[b.len++] = *s;
+    b.data[b.len] = 0;
+  }
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_JSON, .into = &b };
+  norm_result res;
+  norm_error err;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err), NORM_OK);
+  assert_int_equal(b.len, 4 + strlen(want));
+  assert_memory_equal(b.data, "for|", 4);
+  assert_string_equal(b.data + 4, want);
+  assert_ptr_equal(res.text, b.data + 4);
+  size_t len = b.len;
+  assert_int_equal(norm_judge_case(fx->judge, "{\"format\": 3}", 13, &o, &res, &err), NORM_ERR_CASE);
+  assert_int_equal(b.len, len);
+  assert_string_equal(b.data + 4, want);
+  norm_buffer_free(&b);
+  free(want);
+}
+
+/* norm_error holds the first problem; norm_judge_problems all of them, one per line. */
+static void test_every_problem_of_a_case(void **state)
+{
+  fixture *fx = *state;
+  const char *bad = "{\"format\":\"saksmappe/1\",\"sak_id\":\"X\",\"barn\":{\"fodselsdato\":\"i går\"},"
+                    "\"tiltak\":[{\"id\":\"T1\",\"type\":\"ukjent-type\",\"start\":\"2024-13-01\"}]}";
+  norm_options o = { .format = NORM_FORMAT_JSON };
+  norm_result res;
+  norm_error err;
+  assert_int_equal(norm_judge_case(fx->judge, bad, strlen(bad), &o, &res, &err), NORM_ERR_CASE);
+  const char *all = norm_judge_problems(fx->judge);
+  assert_non_null(strstr(all, "barn.fodselsdato"));
+  assert_non_null(strstr(all, "tiltak[0]"));
+  assert_non_null(strchr(all, '\n'));
+  assert_string_equal(err.where, "barn.fodselsdato");
+  /* a success clears them */
+  free(report(fx, NORM_FORMAT_JSON));
+  assert_string_equal(norm_judge_problems(fx->judge), "");
+}
+
+/* A case judged once with options.keep renders as every format judges it, and not at all
+** without keep; a case judged for the compact form renders only compactly. */
+static void test_a_kept_case_renders_as_judged(void **state)
+{
+  fixture *fx = *state;
+  norm_format formats[] = { NORM_FORMAT_JSON, NORM_FORMAT_COMPACT, NORM_FORMAT_TEXT };
+  char *want[3];
+  for (int i = 0; i < 3; i++) want[i] = report(fx, formats[i]);
+  norm_options keep = { .date = "2024-10-01", .format = NORM_FORMAT_NONE, .keep = true };
+  norm_result res;
+  norm_error err;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &keep, &res, &err), NORM_OK);
+  assert_int_equal(res.len, 0);
+  for (int i = 0; i < 3; i++) {
+    norm_buffer b = { 0 };
+    norm_options o = { .format = formats[i] };
+    assert_int_equal(norm_judge_render(fx->judge, &o, &b, &err), NORM_OK);
+    assert_string_equal(b.data, want[i]);
+    norm_buffer_free(&b);
+  }
+  norm_buffer b = { 0 };
+  norm_options json = { .format = NORM_FORMAT_JSON };
+  keep.format = NORM_FORMAT_COMPACT;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &keep, &res, &err), NORM_OK);
+  assert_int_equal(norm_judge_render(fx->judge, &json, &b, &err), NORM_ERR_USAGE);
+  keep.keep = false;
+  keep.format = NORM_FORMAT_JSON;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &keep, &res, &err), NORM_OK);
+  assert_int_equal(norm_judge_render(fx->judge, &json, &b, &err), NORM_ERR_USAGE);
+  assert_int_equal(b.len, 0);
+  for (int i = 0; i < 3; i++) free(want[i]);
+}
+
+/* Two kept cases in one HTML document: an index, and each case's section. */
+static void test_one_document_for_several_cases(void **state)
+{
+  fixture *fx = *state;
+  norm_html *h = norm_html_begin(th_drawer());
+  assert_non_null(h);
+  const char *paths[] = { "examples/saker/01-oms-fullstendig.json", "examples/saksmappe-eksempel.json" };
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_NONE, .keep = true };
+  norm_error err;
+  for (int i = 0; i < 2; i++) {
+    char *json = th_slurp(paths[i]);
+    norm_result res;
+    assert_int_equal(norm_judge_case(fx->judge, json, strlen(json), &o, &res, &err), NORM_OK);
+    assert_int_equal(norm_html_add(h, fx->judge, &err), NORM_OK);
+    free(json);
+  }
+  norm_buffer doc = { 0 };
+  assert_int_equal(norm_html_end(h, &doc, &err), NORM_OK);
+  assert_non_null(strstr(doc.data, "Vurdering av sakene"));
+  assert_non_null(strstr(doc.data, "2024-0193"));
+  norm_buffer_free(&doc);
+}
+
+/* Records added out of the judges' order go into the chain in the order they are added, and
+** only a commit makes them stay: a log closed before its commit holds none of them. */
+static void test_records_in_the_callers_order(void **state)
+{
+  fixture *fx = *state;
+  free(th_runf(0, "rm -rf build/q-api && mkdir -p build/q-api"));
+  const char *path = "build/q-api/logg.db";
+  norm_audit *a;
+  norm_error err;
+  assert_int_equal(norm_audit_open(path, "api", &a, &err), NORM_OK);
+  const char *paths[] = { "examples/saker/01-oms-fullstendig.json", "examples/saksmappe-eksempel.json" };
+  norm_record *rec[2];
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_COMPACT, .audit = a, .audit_later = true };
+  for (int i = 0; i < 2; i++) {
+    char *json = th_slurp(paths[i]);
+    norm_result res;
+    assert_int_equal(norm_judge_case(fx->judge, json, strlen(json), &o, &res, &err), NORM_OK);
+    assert_non_null(res.record);
+    assert_int_equal(res.audit_seq, 0);
+    rec[i] = res.record;
+    free(json);
+  }
+  long long seq;
+  assert_int_equal(norm_audit_add(a, rec[1], &seq, &err), NORM_OK);
+  assert_int_equal(seq, 1);
+  assert_int_equal(norm_audit_add(a, rec[0], &seq, &err), NORM_OK);
+  assert_int_equal(seq, 2);
+  assert_int_equal(norm_audit_commit(a, &err), NORM_OK);
+  /* one more, never committed */
+  norm_result res;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err), NORM_OK);
+  assert_int_equal(norm_audit_add(a, res.record, &seq, &err), NORM_OK);
+  assert_int_equal(seq, 3);
+  norm_audit_close(a);
+  char *out = th_runf(0, "sqlite3 %s \"SELECT seq, sak_id FROM vurdering ORDER BY seq\"", path);
+  assert_string_equal(out, "1|2024-0193\n2|EKS-001\n");
+  free(out);
+  char *why = NULL;
+  audit_db *db = audit_open(path, false, &why);
+  assert_non_null(db);
+  audit_check chk;
+  assert_true(audit_verify(db, &chk) && chk.ok);
+  assert_int_equal(chk.count, 2);
+  free(chk.why);
+  audit_close(db);
+}
+
+int th_api_tests(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_report_appended_to_the_callers_buffer, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_every_problem_of_a_case, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_kept_case_renders_as_judged, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_one_document_for_several_cases, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_records_in_the_callers_order, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("biblioteket (include/norm.h)", tests, NULL, NULL);
+}
