@@ -806,6 +806,18 @@ void case_recycle(case_reader *rd, ncase *c)
   memset(c, 0, sizeof *c);
 }
 
+/* "[index]", without printf: a fact's path is made for every fact a result names */
+static void put_index(buf *out, int32_t index)
+{
+  char tmp[16], *e = tmp + sizeof tmp, *s = e;
+  *--s = ']';
+  uint32_t v = (uint32_t)index;
+  do *--s = (char)('0' + v % 10);
+  while (v /= 10);
+  *--s = '[';
+  buf_put(out, s, (size_t)(e - s));
+}
+
 void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out)
 {
   /* Collect the chain from the root, then print it outward-in. */
@@ -818,7 +830,7 @@ void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out)
     const bc_record *pr = &p->records.items[x->parent->type];
     if (out->len) buf_putc(out, '.');
     buf_puts(out, bc_str(p, pr->fields.items[x->parent_field].name));
-    if (x->index >= 0) buf_printf(out, "[%d]", x->index);
+    if (x->index >= 0) put_index(out, x->index);
   }
   if (out->len) buf_putc(out, '.');
   buf_puts(out, bc_str(p, p->records.items[r->type].fields.items[f].name));
