@@ -8,6 +8,7 @@
 ** inline, since Graphviz is not thread-safe).
 */
 #define _GNU_SOURCE                          /* sched_getaffinity, CPU_COUNT */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -94,6 +95,7 @@ typedef struct {
   bool act;                  /* a brudd, avvik or ukjent finding */
   bool usage;                /* an input that could not be judged: exit status 2 */
   norm_record *record;       /* --audit: the decision's record, added to the log in input order */
+  size_t mark;               /* direct mode: where its report begins in the stream */
 } job;
 
 typedef struct checker checker;
@@ -150,6 +152,11 @@ struct checker {
                                 it (not with --audit, whose log belongs to the main thread) */
   bool emitting;             /* a thread is writing a case (one at a time, in order) */
   bool input_failed;         /* a path could not be read (the main thread's, merged at the end) */
+  /* One judge and no --audit or html: reports are judged straight into this buffer and go
+  ** out with write(2) in large pieces, not copied once more into stdio's buffer. */
+  bool direct;
+  buf stream;
+  bool write_failed;
   pthread_mutex_t mu;
   pthread_cond_t ready, done;
 };
@@ -253,6 +260,8 @@ static void draw(checker *k, worker *w, job *j, const char *sak_id)
   }
 }
 
+static const char separator[] = "\n────────────────────────────────────────\n\n";   /* between text reports */
+
 /* Judges one case and makes its report. Runs on a worker, or inline for HTML and diagrams
 ** (added and drawn here too, while the judge keeps the case). A case that cannot be
 ** judged – not a case, too costly, or memory ran out – costs this case only: its problems
@@ -260,14 +269,19 @@ static void draw(checker *k, worker *w, job *j, const char *sak_id)
 static void judge(worker *w, job *j, bool inline_run)
 {
   checker *k = w->k;
-  buf_reset(&j->out);
+  buf *out = k->direct ? &k->stream : &j->out;
+  if (!k->direct) buf_reset(&j->out);
   buf_reset(&j->err);
   j->judged = j->act = j->usage = false;
+  const size_t mark = j->mark = out->len;
+  if (k->direct && k->opts.format == NORM_FORMAT_TEXT && k->printed) buf_puts(out, separator);
   norm_options o = k->opts;
-  o.into = &j->out;
+  o.into = out;
   norm_result res;
   norm_error e;
   if (norm_judge_case(w->judge, j->text.data, j->text.len, &o, &res, &e) != NORM_OK) {
+    out->len = mark;                          /* (the separator too) */
+    if (out->data) out->data[mark] = 0;
     /* every problem's line names the file (and the judge names the JSON path) */
     const char *name = j->name.data;
     for (const char *line = norm_judge_problems(w->judge); *line;) {
@@ -279,7 +293,7 @@ static void judge(worker *w, job *j, bool inline_run)
     j->usage = true;
     return;
   }
-  if (o.format == NORM_FORMAT_JSON || o.format == NORM_FORMAT_COMPACT) buf_putc(&j->out, '\n');
+  if (o.format == NORM_FORMAT_JSON || o.format == NORM_FORMAT_COMPACT) buf_putc(out, '\n');
   j->record = res.record;
   j->act = res.act;
   j->judged = true;
@@ -325,6 +339,31 @@ static void progress_end(progress *g)
 
 /* ---- writing, in input order ---- */
 
+#define STREAM_PIECE (256u << 10)            /* bytes of reports per write(2) in direct mode */
+/* Writes the stream's first n bytes and keeps the rest. */
+static void stream_write(checker *k, size_t n)
+{
+  if (!n) return;
+  fflush(stdout);                            /* (anything stdio holds goes first) */
+  const char *p = k->stream.data;
+  size_t left = k->stream.len - n;
+  while (n && !k->write_failed) {
+    ssize_t w = write(fileno(stdout), p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      k->write_failed = true;
+      break;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  memmove(k->stream.data, k->stream.data + k->stream.len - left, left);
+  k->stream.len = left;
+  k->stream.data[left] = 0;
+}
+
+static void stream_flush(checker *k) { stream_write(k, k->stream.len); }
+
 static void emit(checker *k, job *j)
 {
   progress_step(&k->prog, j->text.len + 1);
@@ -335,6 +374,7 @@ static void emit(checker *k, job *j)
     return;
   }
   if (j->err.len) {
+    if (k->direct) stream_write(k, j->mark);  /* what came before this case, before its messages */
     fflush(stdout);
     fwrite(j->err.data, 1, j->err.len, stderr);
   }
@@ -344,9 +384,10 @@ static void emit(checker *k, job *j)
     return;
   }
   /* With --audit, reports wait until their records are committed. */
-  static const char separator[] = "\n────────────────────────────────────────\n\n";
   bool sep = k->opts.format == NORM_FORMAT_TEXT && k->printed++;
-  if (k->audit) {
+  if (k->direct) {
+    if (k->stream.len >= STREAM_PIECE) stream_flush(k);     /* (the separator is in it already) */
+  } else if (k->audit) {
     if (sep) buf_puts(&k->audit->held, separator);
     if (j->out.len) buf_put(&k->audit->held, j->out.data, j->out.len);
     if (!audit_add(k->audit, rec)) {
@@ -434,6 +475,7 @@ static void drain(void *ctx)
 {
   checker *k = ctx;
   if (k->nworkers > 1) wait_below(k, 1);
+  stream_flush(k);
   if (k->audit && !k->stopped && !audit_flush(k->audit)) {   /* commit, so the results can be shown */
     k->stopped = true;
     k->status = EXIT_USAGE;
@@ -691,6 +733,7 @@ int cmd_check(int argc, char **argv)
   /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
   size_t n = k.graph || html ? 1 : jobs ? jobs : cli_cores();
   pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
+  k.direct = k.nworkers == 1 && !k.audit && !html;
   progress_begin(&k.prog, argv + optind, argc - optind);
   for (int i = optind; i < argc && !k.stopped; i++)
     if (!cli_each_case_idle(argv[i], submit, drain, &k)) k.input_failed = true;
@@ -708,7 +751,8 @@ int cmd_check(int argc, char **argv)
     buf_free(&doc);
   }
   norm_drawer_free(k.drawer);
-  if (fflush(stdout) != 0) {
+  buf_free(&k.stream);
+  if (fflush(stdout) != 0 || k.write_failed) {
     fprintf(stderr, "norm check: resultatet kunne ikke skrives%s%s\n", output ? " til " : "", output ? output : "");
     k.status = EXIT_USAGE;
   }
