@@ -154,7 +154,25 @@ char *xstrndup(const char *s, size_t n)
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-/* ---- arena ---- */
+/* ---- arena ----
+** Under AddressSanitizer, a chunk's memory is poisoned until it is handed out, and again when
+** the chunk is recycled: a pointer kept into the case before is caught as if it were freed. */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 #define ARENA_CHUNK 16384              /* bytes; a larger allocation gets a chunk of its own */
 
@@ -177,10 +195,12 @@ void *arena_alloc(arena *a, size_t n)
     c->cap = cap;
     c->next = a->head;
     a->head = c;
+    POISON(c->mem, cap);
   }
   void *p = c->mem + c->used;
   c->used += n;
   a->total += n;
+  UNPOISON(p, n);
   memset(p, 0, n);
   return p;
 }
@@ -203,6 +223,7 @@ void arena_recycle(arena *a, arena *spare)
     a->head = keep->next;
     keep->next = NULL;
     keep->used = 0;
+    POISON(keep->mem, keep->cap);
     spare->head = keep;
     spare->total = 0;
   }
@@ -222,6 +243,7 @@ void arena_free(arena *a)
   arena_chunk *c = a->head;
   while (c) {
     arena_chunk *next = c->next;
+    UNPOISON(c->mem, c->cap);
     free(c);
     c = next;
   }
