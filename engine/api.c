@@ -620,21 +620,6 @@ static void forget(norm_judge *j)
 
 static void forget_fn(void *j) { forget(j); }
 
-/* The HTML document of h so far, appended to out (frees h). Under the drawer's lock. */
-static void html_write(report_html *h, buf *out)
-{
-  mstream m;
-  FILE *f = mstream_open(&m);
-  html_end(h, f);                             /* frees h, also when memory runs out */
-  size_t n;
-  char *text = mstream_close(&m, &n);
-  oom_cleanup hold_text;
-  oom_hold_mem(&hold_text, text);
-  buf_put(out, text, n);
-  oom_pop(&hold_text);
-  free(text);
-}
-
 /* The report in the format asked for, appended to out. */
 static void render(norm_judge *j, const result *r, norm_format format, const norm_options *o, buf *out)
 {
@@ -656,11 +641,14 @@ static void render(norm_judge *j, const result *r, norm_format format, const nor
   oom_cleanup locked, hold_h;
   pthread_mutex_lock(&o->drawer->lock);
   oom_push(&locked, unlock, &o->drawer->lock);
+  mstream m;
+  FILE *f = mstream_open(&m);                 /* (before the document, which html_end frees) */
   report_html *h = html_begin(o->drawer->gvc);
   oom_push(&hold_h, free_html, h);
   html_add(h, r);
   oom_pop(&hold_h);
-  html_write(h, out);
+  html_end(h, f);                             /* frees h, also when memory runs out */
+  mstream_close_to(&m, out);
   oom_pop(&locked);
   pthread_mutex_unlock(&o->drawer->lock);
 }
@@ -939,15 +927,18 @@ norm_status norm_html_end(norm_html *h, norm_buffer *into, norm_error *err)
   oom_cleanup locked;
   oom_trap_set(&trap);
   if (setjmp(trap.env)) {
-    free(h);                                   /* (html_write let go of the document) */
+    norm_html_free(h);                         /* (the document, unless html_end let go of it) */
     cut(into, start);
     return set_err(err, NORM_ERR_MEMORY, no_memory_for_html, "");
   }
   pthread_mutex_lock(&h->d->lock);
   oom_push(&locked, unlock, &h->d->lock);
+  mstream m;
+  FILE *f = mstream_open(&m);
   report_html *doc = h->h;
   h->h = NULL;
-  html_write(doc, into);
+  html_end(doc, f);                            /* frees doc, also when memory runs out */
+  mstream_close_to(&m, into);
   oom_pop(&locked);
   pthread_mutex_unlock(&h->d->lock);
   oom_trap_clear(&trap);

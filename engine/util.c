@@ -107,6 +107,17 @@ FILE *mstream_open(mstream *m)
   return m->f;
 }
 
+void mstream_close_to(mstream *m, buf *out)
+{
+  size_t n;
+  char *text = mstream_close(m, &n);
+  oom_cleanup hold;
+  oom_hold_mem(&hold, text);
+  buf_put(out, text, n);
+  oom_pop(&hold);
+  free(text);
+}
+
 char *mstream_close(mstream *m, size_t *len)
 {
   FILE *f = m->f;

@@ -113,6 +113,8 @@ typedef struct {
 
 FILE *mstream_open(mstream *m);
 char *mstream_close(mstream *m, size_t *len);
+/* mstream_close, with what was written appended to out (and the text freed) */
+void mstream_close_to(mstream *m, buf *out);
 
 /* Whether this thread is inside a trap: if not, running out of memory ends the process. */
 bool oom_trapped(void);

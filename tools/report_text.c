@@ -133,11 +133,5 @@ void report_text_buf(const result *r, const text_opts *o, buf *out)
 {
   mstream m;
   report_text(r, mstream_open(&m), o);
-  size_t n;
-  char *text = mstream_close(&m, &n);
-  oom_cleanup hold;
-  oom_hold_mem(&hold, text);
-  buf_put(out, text, n);
-  oom_pop(&hold);
-  free(text);
+  mstream_close_to(&m, out);
 }

@@ -72,6 +72,18 @@ int th_api_tests(void);
 ** made after the first is freed, reads freed memory. */
 struct norm_drawer *th_drawer(void);
 
+/* A fixture for tests of the library: the shipped rules, a judge, the drawer and the example
+** case (examples/saksmappe-eksempel.json). */
+typedef struct {
+  struct norm_rules *rules;
+  struct norm_judge *judge;
+  struct norm_drawer *drawer;
+  char *json;
+  size_t len;
+} th_judging;
+int th_judging_setup(void **state);
+int th_judging_teardown(void **state);
+
 /* The norm binary under test ($NORM), and running a shell command: its exit status,
 ** with stdout and stderr together in *out (caller frees). */
 const char *th_norm(void);

@@ -10,34 +10,7 @@
 #include "helpers.h"
 #include "norm.h"
 
-typedef struct {
-  norm_rules *rules;
-  norm_judge *judge;
-  char *json;
-  size_t len;
-} fixture;
-
-static int setup(void **state)
-{
-  fixture *fx = calloc(1, sizeof *fx);
-  norm_error err;
-  if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
-  fx->judge = norm_judge_new(fx->rules);
-  fx->json = th_slurp("examples/saksmappe-eksempel.json");
-  fx->len = strlen(fx->json);
-  *state = fx;
-  return fx->judge ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  norm_judge_free(fx->judge);
-  norm_rules_free(fx->rules);
-  free(fx->json);
-  free(fx);
-  return 0;
-}
+typedef th_judging fixture;
 
 /* The report of the example in format f, as the judge keeps it in its own buffer. */
 static char *report(fixture *fx, norm_format f)
@@ -206,11 +179,11 @@ static void test_records_in_the_callers_order(void **state)
 int th_api_tests(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_report_appended_to_the_callers_buffer, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_every_problem_of_a_case, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_a_kept_case_renders_as_judged, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_one_document_for_several_cases, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_records_in_the_callers_order, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_report_appended_to_the_callers_buffer, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_every_problem_of_a_case, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_a_kept_case_renders_as_judged, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_one_document_for_several_cases, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_records_in_the_callers_order, th_judging_setup, th_judging_teardown),
   };
   return cmocka_run_group_tests_name("biblioteket (include/norm.h)", tests, NULL, NULL);
 }

@@ -181,6 +181,29 @@ struct norm_drawer *th_drawer(void)
   return drawer;
 }
 
+int th_judging_setup(void **state)
+{
+  th_judging *fx = calloc(1, sizeof *fx);
+  norm_error err;
+  *state = fx;
+  if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
+  fx->judge = norm_judge_new(fx->rules);
+  fx->drawer = th_drawer();
+  fx->json = th_slurp("examples/saksmappe-eksempel.json");
+  fx->len = strlen(fx->json);
+  return fx->judge ? 0 : -1;
+}
+
+int th_judging_teardown(void **state)
+{
+  th_judging *fx = *state;
+  norm_judge_free(fx->judge);
+  norm_rules_free(fx->rules);
+  free(fx->json);
+  free(fx);
+  return 0;
+}
+
 /* Every group, or only those named on the command line (build/unit-tests jsonw explain). */
 int main(int argc, char **argv)
 {

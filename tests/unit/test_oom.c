@@ -19,36 +19,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-typedef struct {
-  norm_rules *rules;
-  norm_judge *judge;
-  norm_drawer *drawer;
-  char *json;
-  size_t len;
-} fixture;
-
-static int setup(void **state)
-{
-  fixture *fx = calloc(1, sizeof *fx);
-  norm_error err;
-  if (norm_rules_load("rules", &fx->rules, &err) != NORM_OK) return -1;
-  fx->judge = norm_judge_new(fx->rules);
-  fx->drawer = th_drawer();
-  fx->json = th_slurp("examples/saksmappe-eksempel.json");
-  fx->len = strlen(fx->json);
-  *state = fx;
-  return fx->judge && fx->drawer ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  norm_judge_free(fx->judge);
-  norm_rules_free(fx->rules);
-  free(fx->json);
-  free(fx);
-  return 0;
-}
+typedef th_judging fixture;
 
 static char *judged(fixture *fx, const norm_options *o, norm_status *st)
 {
@@ -281,12 +252,12 @@ static void test_compiling_the_shipped_rules(void **state)
 int th_oom_tests(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_judging_json, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_judging_compact, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_judging_text, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_judging_html, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_judging_with_audit, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_the_way_norm_check_judges, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_judging_json, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_judging_compact, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_judging_text, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_judging_html, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_judging_with_audit, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_the_way_norm_check_judges, th_judging_setup, th_judging_teardown),
     cmocka_unit_test(test_compiling_the_shipped_rules),
   };
   return cmocka_run_group_tests_name("tom for minne", tests, NULL, NULL);
