@@ -438,8 +438,8 @@ void result_recycle(result *r, arena *spare)
   vec_free(&r->findings);
   vec_free(&r->docs);
   free(r->error_rule);
-  if (spare) arena_recycle(&r->mem, spare);
-  arena_free(&r->mem);
+  if (spare) arena_recycle(&r->mem, spare);   /* (which frees what it does not keep) */
+  else arena_free(&r->mem);
   memset(r, 0, sizeof *r);
 }
 
