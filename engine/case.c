@@ -17,19 +17,38 @@
 #include "json_simd.h"
 #include "jsonw.h"
 
-/* Where the loader is in the document: a stack of keys and list indexes, turned into a path
-** («tiltak[1].start») only when an error needs one. */
-typedef struct {
+/* Where the loader is in the document: a chain of keys and list indexes on the C stack,
+** turned into a path («tiltak[1].start») only when an error needs one. */
+typedef struct path_seg {
+  const struct path_seg *up;
   const char *key;           /* NULL: the index */
   uint32_t len;
   uint32_t index;
 } path_seg;
 
+/* A key of an object met on the way, and where its value is on the tape. */
+typedef struct { const char *s; uint32_t len; uint32_t at; } tkey;
+
+/* A record type's field names in a small open-addressed table, each slot the name itself
+** (one load to compare) and its field + 1 (0: an empty slot). */
+typedef struct { const char *name; uint32_t len, field; } field_slot;
+typedef struct {
+  field_slot *slot;
+  uint32_t mask;
+  /* Objects of one type usually have their keys in the same order: the field that came
+  ** after each field the last time (n: after the start), tried before the table. */
+  uint32_t *after;
+  const nstr **names;
+  uint32_t n;
+} field_table;
+
 struct case_reader {
   jsd_parser *parser;
-  VEC(jsd_val) items;        /* a stack of arrays' items, by level */
-  VEC(jsd_member) members;   /* a stack of objects' members, by level */
-  VEC(path_seg) path;        /* where the loader is */
+  VEC(jsd_val) items;        /* write_json's stack of arrays' items, by level */
+  VEC(jsd_member) members;   /* write_json's stack of objects' members, by level */
+  VEC(uint32_t) at;          /* per level, where each field's value is (0: not there) */
+  VEC(tkey) keys;            /* per level, the keys the schema does not name */
+  VEC(const path_seg *) chain;
   buf where;                 /* the path of the error being written */
   buf scratch;
   /* scratch for the id checks */
@@ -37,6 +56,8 @@ struct case_reader {
   VEC(struct dup { uint32_t at; uint32_t first; }) dups;
   const bc_program *p;       /* the rule set whose cases it reads */
   uint8_t *refs;             /* per type: can a value of it hold a reference to a list's ids? */
+  field_table *fields;       /* per record type, its fields */
+  field_table *choices;      /* per type, the choices of a text that has them */
   arena spare;               /* a case's chunk, kept for the next (case_recycle) */
 };
 
@@ -44,24 +65,26 @@ typedef struct {
   const bc_program *p;
   ncase *c;
   case_reader *rd;
+  const jsd_doc *d;
   buf *errors;
   size_t nerrors;
   bool strict_fail;          /* the document breaks a rule of the format simdjson does not check */
-  const char *at;            /* a path made by the caller, instead of rd->path */
+  const char *at;            /* a path made by the caller, instead of `here` */
+  const path_seg *here;      /* where the loader is */
   bool may_nul;              /* the text has a NUL byte or a \u0000: strings must be looked at */
 } loader;
 
-static void path_key(loader *l, const char *key, uint32_t len)
+/* Steps into key or [index] below where the loader is; leave() steps back out. */
+static void enter(loader *l, path_seg *s, const char *key, uint32_t len, uint32_t index)
 {
-  path_seg s = { key, len, 0 };
-  vec_push(&l->rd->path, s);
+  s->up = l->here;
+  s->key = key;
+  s->len = len;
+  s->index = index;
+  l->here = s;
 }
 
-static void path_index(loader *l, uint32_t index)
-{
-  path_seg s = { NULL, 0, index };
-  vec_push(&l->rd->path, s);
-}
+static void leave(loader *l, const path_seg *s) { l->here = s->up; }
 
 static void err(loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void err(loader *l, const char *fmt, ...)
@@ -72,13 +95,15 @@ static void err(loader *l, const char *fmt, ...)
   if (l->at) {
     buf_puts(w, l->at);
   } else {
-    for (size_t i = 0; i < l->rd->path.len; i++) {
-      const path_seg *s = &l->rd->path.items[i];
+    l->rd->chain.len = 0;
+    for (const path_seg *s = l->here; s; s = s->up) vec_push(&l->rd->chain, s);
+    for (size_t i = l->rd->chain.len; i-- > 0;) {
+      const path_seg *s = l->rd->chain.items[i];
       if (!s->key) {
         buf_printf(w, "[%u]", s->index);
         continue;
       }
-      if (i) buf_putc(w, '.');
+      if (i + 1 < l->rd->chain.len) buf_putc(w, '.');
       buf_put(w, s->key, s->len);
     }
   }
@@ -184,68 +209,109 @@ static void expected(loader *l, const char *what, jsd_val v)
 
 /* ---- what the format forbids and simdjson allows ---- */
 
-/* An object's members onto the stack; false (and strict_fail) for a duplicate key or a
-** key with a NUL, which jansson refuses with its own message. */
-static bool take_members(loader *l, jsd_val obj, size_t *base, size_t *n)
+/* a[0..n) = b[0..n), in words; the last word overlaps the one before rather than going
+** byte by byte. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
-  case_reader *rd = l->rd;
-  *n = jsd_len(obj);
-  *base = rd->members.len;
-  jsd_member none = { NULL, 0, obj };
-  for (size_t i = 0; i < *n; i++) vec_push(&rd->members, none);
-  if (!*n) return !l->strict_fail;
-  jsd_member *m = rd->members.items + *base;
-  jsd_members(obj, m);
-  if (l->may_nul)
-    for (size_t i = 0; i < *n; i++)
-      if (memchr(m[i].key, 0, m[i].len)) l->strict_fail = true;
-  if (*n <= 16) {
+  uint64_t x, y;
+  uint32_t u, v;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    memcpy(&u, a, 4);
+    memcpy(&v, b, 4);
+    if (u != v) return false;
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return u == v;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+static int cmp_tkey(const void *a, const void *b)
+{
+  const tkey *x = a, *y = b;
+  int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The keys rd->keys[base..base+n) of one object: strict_fail for two the same, which jansson
+** refuses with its own message. */
+static void check_dups(loader *l, size_t base, size_t n)
+{
+  const tkey *k = l->rd->keys.items + base;
+  if (n < 2) return;
+  if (n <= 16) {
     /* length, first and last byte in one word: most pairs differ there */
     uint32_t sig[16];
-    for (size_t i = 0; i < *n; i++)
-      sig[i] = m[i].len ? (uint32_t)m[i].len << 16 | (uint32_t)(uint8_t)m[i].key[0] << 8 | (uint8_t)m[i].key[m[i].len - 1] : 0;
-    for (size_t i = 1; i < *n; i++)
+    for (size_t i = 0; i < n; i++)
+      sig[i] = k[i].len ? k[i].len << 16 | (uint32_t)(uint8_t)k[i].s[0] << 8 | (uint8_t)k[i].s[k[i].len - 1] : 0;
+    for (size_t i = 1; i < n; i++)
       for (size_t j = 0; j < i; j++)
-        if (sig[i] == sig[j] && m[i].len == m[j].len && !memcmp(m[i].key, m[j].key, m[i].len)) l->strict_fail = true;
-  } else {
-    /* many keys: compare neighbours in a sorted copy, so the cost stays n log n */
-    jsd_member *copy = xmalloc(*n * sizeof *copy);   /* nothing allocates while it is held */
-    memcpy(copy, m, *n * sizeof *copy);
-    qsort(copy, *n, sizeof *copy, cmp_member);
-    for (size_t i = 1; i < *n; i++)
-      if (!cmp_member(&copy[i - 1], &copy[i])) l->strict_fail = true;
-    free(copy);
+        if (sig[i] == sig[j] && k[i].len == k[j].len && same_bytes(k[i].s, k[j].s, k[i].len)) l->strict_fail = true;
+    return;
   }
+  /* many keys: compare neighbours in a sorted copy, so the cost stays n log n */
+  tkey *copy = xmalloc(n * sizeof *copy);   /* nothing allocates while it is held */
+  memcpy(copy, k, n * sizeof *copy);
+  qsort(copy, n, sizeof *copy, cmp_tkey);
+  for (size_t i = 1; i < n; i++)
+    if (!cmp_tkey(&copy[i - 1], &copy[i])) l->strict_fail = true;
+  free(copy);
+}
+
+/* Every member of the object at obj onto rd->keys, from *base, *n of them; false (and
+** strict_fail) for a duplicate key or a key with a NUL. */
+static bool take_keys(loader *l, size_t obj, size_t *base, size_t *n)
+{
+  const jsd_doc *d = l->d;
+  *base = l->rd->keys.len;
+  for (size_t j = obj + 1; jsd_tag(d, j) != '}'; j = jsd_after(d, j + 1)) {
+    tkey k;
+    k.s = jsd_text(d, j, &k.len);
+    k.at = (uint32_t)(j + 1);
+    if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
+    vec_push(&l->rd->keys, k);
+  }
+  *n = l->rd->keys.len - *base;
+  check_dups(l, *base, *n);
   return !l->strict_fail;
 }
 
 /* A value the schema does not name: its depth, and the format's rules inside it. */
-static int check_unknown(loader *l, jsd_val v, int limit)
+static int check_unknown(loader *l, size_t v, int limit)
 {
+  const jsd_doc *d = l->d;
   if (limit <= 0 || l->strict_fail) return 1;
-  jsd_kind k = jsd_type(v);
-  if (k == JSD_UINT) l->strict_fail = true;
-  int d = 0;
-  if (k == JSD_OBJ) {
+  unsigned k = jsd_tag(d, v);
+  if (k == 'u') l->strict_fail = true;
+  int depth = 0;
+  if (k == '{') {
     size_t base, n;
-    if (take_members(l, v, &base, &n))
+    if (take_keys(l, v, &base, &n))
       for (size_t i = 0; i < n; i++) {
-        int e = check_unknown(l, l->rd->members.items[base + i].val, limit - 1);
-        if (e > d) d = e;
+        int e = check_unknown(l, l->rd->keys.items[base + i].at, limit - 1);
+        if (e > depth) depth = e;
       }
-    l->rd->members.len = base;
-    return d + 1;
+    l->rd->keys.len = base;
+    return depth + 1;
   }
-  if (k == JSD_ARR) {
-    size_t n = jsd_len(v), base = l->rd->items.len;
-    for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, v);
-    if (n) jsd_items(v, l->rd->items.items + base);
-    for (size_t i = 0; i < n; i++) {
-      int e = check_unknown(l, l->rd->items.items[base + i], limit - 1);
-      if (e > d) d = e;
+  if (k == '[') {
+    for (size_t j = v + 1; jsd_tag(d, j) != ']'; j = jsd_after(d, j)) {
+      int e = check_unknown(l, j, limit - 1);
+      if (e > depth) depth = e;
     }
-    l->rd->items.len = base;
-    return d + 1;
+    return depth + 1;
   }
   return 0;
 }
@@ -258,7 +324,53 @@ static nstr *make_str(loader *l, const char *s, size_t n)
   return t;
 }
 
-static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *parent, uint32_t pf, int32_t index, int depth);
+/* ---- a record type's fields by name, found once per rule set ---- */
+
+static uint32_t key_hash(const char *s, uint32_t n)
+{
+  if (!n) return 0;
+  uint32_t h = n * 0x9E3779B1u;
+  h ^= (uint8_t)s[0] * 0x85EBCA77u;
+  h ^= (uint8_t)s[n - 1] * 0xC2B2AE3Du;
+  h ^= (uint8_t)s[n / 2] * 0x27D4EB2Fu;
+  return h ^ h >> 15;
+}
+
+/* A table of the n names strings[names(i)], i < n. */
+static void name_table_make(const bc_program *p, field_table *t, uint32_t n, uint32_t (*names)(const void *, uint32_t), const void *arg)
+{
+  uint32_t size = 8;
+  while (size < 4 * n) size *= 2;
+  t->slot = xcalloc(size, sizeof *t->slot);
+  t->mask = size - 1;
+  t->n = n;
+  t->after = xmalloc((n + 1) * sizeof *t->after);
+  t->names = xmalloc((n ? n : 1) * sizeof *t->names);
+  for (uint32_t i = 0; i < n; i++) t->names[i] = p->strings.items[names(arg, i)];
+  for (uint32_t i = 0; i <= n; i++) t->after[i] = i + 1 < n ? i + 1 : BC_NONE;
+  if (n) t->after[n] = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const nstr *name = p->strings.items[names(arg, i)];
+    uint32_t h = key_hash(name->s, name->len) & t->mask;
+    while (t->slot[h].field) h = (h + 1) & t->mask;
+    t->slot[h].name = name->s;
+    t->slot[h].len = name->len;
+    t->slot[h].field = i + 1;
+  }
+}
+
+static uint32_t field_name(const void *r, uint32_t i) { return ((const bc_record *)r)->fields.items[i].name; }
+static uint32_t choice_name(const void *t, uint32_t i) { return ((const bc_type *)t)->values.items[i]; }
+
+/* The field named key, or BC_NONE. */
+static uint32_t field_named(const field_table *t, const char *key, uint32_t len)
+{
+  for (uint32_t h = key_hash(key, len) & t->mask; t->slot[h].field; h = (h + 1) & t->mask)
+    if (t->slot[h].len == len && same_bytes(t->slot[h].name, key, len)) return t->slot[h].field - 1;
+  return BC_NONE;
+}
+
+static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *parent, uint32_t pf, int32_t index, int depth);
 
 static int cmp_keyed_id(const void *a, const void *b)
 {
@@ -292,12 +404,25 @@ static int cmp_dup(const void *a, const void *b)
 
 static bool same_str(const nstr *a, const nstr *b)
 {
-  return a->len == b->len && !memcmp(a->s, b->s, a->len);
+  return a->len == b->len && same_bytes(a->s, b->s, a->len);
 }
 
 /* Every item whose id an earlier item in the list already has is an error, in list order. */
-static void check_unique(loader *l, const nlist *list, uint32_t f, size_t mark)
+static void check_unique(loader *l, const nlist *list, uint32_t f)
 {
+  if (list->n < 2) return;
+  if (list->n <= 8) {
+    /* a short list: pairwise, and nothing to sort (errors come in list order anyway) */
+    bool any = false;
+    for (uint32_t i = 1; i < list->n && !any; i++) {
+      value a = list->items[i].tag == V_REC ? list->items[i].u.rec->fields[f] : v_unknown();
+      for (uint32_t j = 0; j < i && !any && a.tag == V_STR; j++) {
+        value b = list->items[j].tag == V_REC ? list->items[j].u.rec->fields[f] : v_unknown();
+        any = b.tag == V_STR && same_str(a.u.str, b.u.str);
+      }
+    }
+    if (!any) return;
+  }
   sorted_ids(l, list, f);
   l->rd->dups.len = 0;
   for (size_t i = 1, first = 0; i < l->rd->ids.len; i++) {
@@ -311,11 +436,13 @@ static void check_unique(loader *l, const nlist *list, uint32_t f, size_t mark)
   if (l->rd->dups.len > 1) qsort(l->rd->dups.items, l->rd->dups.len, sizeof *l->rd->dups.items, cmp_dup);
   for (size_t i = 0; i < l->rd->dups.len; i++) {
     const struct dup *d = &l->rd->dups.items[i];
-    path_index(l, d->at);
-    path_key(l, "id", 2);
+    path_seg at, id;
+    enter(l, &at, NULL, 0, d->at);
+    enter(l, &id, "id", 2, 0);
     err(l, "id-en \"%s\" er allerede brukt i [%u]; id-er må være unike i listen",
         list->items[d->at].u.rec->fields[f].u.str->s, d->first);
-    l->rd->path.len = mark;
+    leave(l, &id);
+    leave(l, &at);
   }
 }
 
@@ -327,46 +454,44 @@ static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
   return BC_NONE;
 }
 
-static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *parent, uint32_t pf, int depth)
+/* The value at v on the tape (0: not in the document) as the schema's type. */
+static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uint32_t pf, int depth)
 {
   const bc_program *p = l->p;
+  const jsd_doc *d = l->d;
   const bc_type *t = &p->types.items[type];
-  jsd_kind k = v ? jsd_type(*v) : JSD_NULL;
-  if (k == JSD_NULL) return v_unknown();
-  if (k == JSD_UINT) {
+  unsigned k = v ? jsd_tag(d, v) : 'n';
+  if (k == 'n') return v_unknown();
+  if (k == 'u') {
     l->strict_fail = true;                   /* beyond what the format's integers hold */
     return v_unknown();
   }
   switch (t->kind) {
   case TK_BOOL:
-    if (k != JSD_BOOL) { expected(l, "sann/usann (true eller false)", *v); return v_unknown(); }
-    return v_bool(jsd_bool(*v));
+    if (k != 't' && k != 'f') { expected(l, "sann/usann (true eller false)", jsd_at(d, v)); return v_unknown(); }
+    return v_bool(k == 't');
   case TK_NUM:
-    if (k != JSD_INT && k != JSD_REAL) { expected(l, "et tall", *v); return v_unknown(); }
-    return v_num(jsd_num(*v));
+    if (k != 'l' && k != 'd') { expected(l, "et tall", jsd_at(d, v)); return v_unknown(); }
+    return v_num(jsd_number(d, v));
   case TK_DATE: {
-    int32_t d;
-    size_t n;
-    const char *s = k == JSD_STR ? jsd_str(*v, &n) : NULL;
-    if (!s || !date_parse(s, n, &d)) {
-      expected(l, "dato (ÅÅÅÅ-MM-DD)", *v);
+    int32_t date;
+    uint32_t n;
+    const char *s = k == '"' ? jsd_text(d, v, &n) : NULL;
+    if (!s || !date_parse(s, n, &date)) {
+      expected(l, "dato (ÅÅÅÅ-MM-DD)", jsd_at(d, v));
       return v_unknown();
     }
-    return v_date(d);
+    return v_date(date);
   }
   case TK_TEXT: {
-    if (k != JSD_STR) { expected(l, "tekst", *v); return v_unknown(); }
-    size_t n;
-    const char *s = jsd_str(*v, &n);
+    if (k != '"') { expected(l, "tekst", jsd_at(d, v)); return v_unknown(); }
+    uint32_t n;
+    const char *s = jsd_text(d, v, &n);
     if (l->may_nul && memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
     if (t->values.len) {
       /* one of the choices: the value is the program's own string, not a copy */
-      const nstr *ok = NULL;
-      for (size_t i = 0; i < t->values.len && !ok; i++) {
-        const nstr *a = p->strings.items[t->values.items[i]];
-        if (a->len == n && (!n || (a->s[0] == s[0] && !memcmp(a->s, s, n)))) ok = a;
-      }
-      if (ok) return v_str(ok);
+      uint32_t i = field_named(&l->rd->choices[type], s, n);
+      if (i != BC_NONE) return v_str(p->strings.items[t->values.items[i]]);
       {
         buf b, f;
         buf_init(&b);
@@ -374,8 +499,8 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
         oom_cleanup hold_b, hold_f;
         oom_hold_buf(&hold_b, &b);
         oom_hold_buf(&hold_f, &f);
-        for (size_t i = 0; i < t->values.len; i++) buf_printf(&b, "%s\"%s\"", i ? ", " : "", bc_str(p, t->values.items[i]));
-        found(l, &f, *v);
+        for (size_t c = 0; c < t->values.len; c++) buf_printf(&b, "%s\"%s\"", c ? ", " : "", bc_str(p, t->values.items[c]));
+        found(l, &f, jsd_at(d, v));
         err(l, "forventet en av %s, fikk %s", b.data, f.data);
         oom_pop(&hold_f);
         oom_pop(&hold_b);
@@ -387,40 +512,37 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
     return v_str(make_str(l, s, n));
   }
   case TK_LIST: {
-    if (k != JSD_ARR) { expected(l, "en liste", *v); return v_unknown(); }
-    size_t n = jsd_len(*v), base = l->rd->items.len;
-    for (size_t i = 0; i < n; i++) vec_push(&l->rd->items, *v);
-    if (n) jsd_items(*v, l->rd->items.items + base);
+    if (k != '[') { expected(l, "en liste", jsd_at(d, v)); return v_unknown(); }
+    size_t n = jsd_count(d, v);
     nlist *list = arena_alloc(&l->c->mem, sizeof *list + n * sizeof(value));
     list->n = (uint32_t)n;
     list->parent = parent;
     list->parent_field = pf;
-    size_t mark = l->rd->path.len;
     const bc_type *et = &p->types.items[t->elem];
-    for (size_t i = 0; i < n && !l->strict_fail; i++) {
-      path_index(l, (uint32_t)i);
-      jsd_val x = l->rd->items.items[base + i];
-      if (et->kind == TK_REC && jsd_type(x) == JSD_OBJ) {
+    size_t x = v + 1;
+    for (size_t i = 0; i < n && !l->strict_fail; i++, x = jsd_after(d, x)) {
+      path_seg at;
+      enter(l, &at, NULL, 0, (uint32_t)i);
+      if (et->kind == TK_REC && jsd_tag(d, x) == '{') {
         nrec *r = convert_record(l, et->rec, x, parent, pf, (int32_t)i, depth + 1);
         list->items[i].tag = V_REC;
         list->items[i].u.rec = r;
       } else {
-        list->items[i] = convert(l, t->elem, &x, parent, pf, depth + 1);
+        list->items[i] = convert(l, t->elem, x, parent, pf, depth + 1);
       }
-      l->rd->path.len = mark;
+      leave(l, &at);
     }
-    l->rd->items.len = base;
-    /* ids are unique within their list: sorted, so that the check costs n log n */
+    /* ids are unique within their list */
     if (et->kind == TK_REC && p->records.items[et->rec].id_field != BC_NONE && !l->strict_fail)
-      check_unique(l, list, p->records.items[et->rec].id_field, mark);
+      check_unique(l, list, p->records.items[et->rec].id_field);
     value out = { V_LIST, { 0 } };
     out.u.list = list;
     return out;
   }
   case TK_REC: {
-    if (k != JSD_OBJ) { expected(l, "et objekt", *v); return v_unknown(); }
+    if (k != '{') { expected(l, "et objekt", jsd_at(d, v)); return v_unknown(); }
     value out = { V_REC, { 0 } };
-    out.u.rec = convert_record(l, t->rec, *v, parent, pf, -1, depth + 1);
+    out.u.rec = convert_record(l, t->rec, v, parent, pf, -1, depth + 1);
     return out;
   }
   default:
@@ -428,11 +550,13 @@ static value convert(loader *l, uint32_t type, const jsd_val *v, const nrec *par
   }
 }
 
-static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *parent, uint32_t pf, int32_t index, int depth)
+static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *parent, uint32_t pf, int32_t index, int depth)
 {
   const bc_program *p = l->p;
-  const bc_record *rd = &p->records.items[rec];
-  uint32_t n = (uint32_t)rd->fields.len;
+  const jsd_doc *d = l->d;
+  case_reader *rd = l->rd;
+  const bc_record *schema = &p->records.items[rec];
+  uint32_t n = (uint32_t)schema->fields.len;
   nrec *r = arena_alloc(&l->c->mem, sizeof *r + n * sizeof(value));
   r->type = rec;
   r->nfields = n;
@@ -445,56 +569,61 @@ static nrec *convert_record(loader *l, uint32_t rec, jsd_val obj, const nrec *pa
     err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
     return r;
   }
-  size_t base, nm;
-  if (!take_members(l, obj, &base, &nm)) {
-    l->rd->members.len = base;
-    return r;
+  /* Each member once, in the document's order: its field by the record type's table, or
+  ** onto the keys the schema does not name. */
+  size_t at = rd->at.len, base = rd->keys.len;
+  if (rd->at.cap < at + n) {
+    size_t cap = rd->at.cap ? rd->at.cap : 64;
+    while (cap < at + n) cap *= 2;
+    rd->at.items = xrealloc(rd->at.items, cap * sizeof *rd->at.items);
+    rd->at.cap = cap;
   }
-  /* which member each field is, and which members the schema does not name */
-  uint8_t known_small[64];
-  uint8_t *known = nm <= sizeof known_small ? known_small : xcalloc(nm, 1);
-  oom_cleanup hold;
-  if (known != known_small) oom_hold_mem(&hold, known);
-  memset(known, 0, nm < sizeof known_small ? nm : sizeof known_small);
-  size_t mark = l->rd->path.len;
-  size_t from = 0;                   /* members usually come in the schema's order */
-  for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
-    const nstr *name = p->strings.items[rd->fields.items[i].name];
-    const jsd_val *v = NULL;
-    for (size_t k = 0; k < nm && !v; k++) {
-      size_t m = from + k < nm ? from + k : from + k - nm;
-      const jsd_member *mb = &l->rd->members.items[base + m];
-      if (mb->len == name->len && !memcmp(mb->key, name->s, name->len)) {
-        v = &mb->val;
-        known[m] = 1;
-        from = m + 1;
-      }
+  memset(rd->at.items + at, 0, n * sizeof *rd->at.items);
+  rd->at.len = at + n;
+  field_table *table = &rd->fields[rec];
+  uint32_t prev = BC_NONE;
+  for (size_t j = obj + 1; jsd_tag(d, j) != '}'; j = jsd_after(d, j + 1)) {
+    tkey k;
+    k.s = jsd_text(d, j, &k.len);
+    k.at = (uint32_t)(j + 1);
+    if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
+    /* the field that followed the one before the last time, else the table */
+    uint32_t g = table->after[prev == BC_NONE ? n : prev], f;
+    if (g != BC_NONE && table->names[g]->len == k.len && same_bytes(table->names[g]->s, k.s, k.len)) {
+      f = g;
+    } else {
+      f = field_named(table, k.s, k.len);
+      if (f != BC_NONE) table->after[prev == BC_NONE ? n : prev] = f;
     }
-    jsd_val vv;
-    if (v) vv = *v;                            /* the stack may move under convert */
-    path_key(l, name->s, name->len);
-    if (rd->fields.items[i].required && (!v || jsd_type(vv) == JSD_NULL))
+    if (f != BC_NONE) prev = f;
+    if (f == BC_NONE) vec_push(&rd->keys, k);
+    else if (rd->at.items[at + f]) l->strict_fail = true;      /* the same key twice */
+    else rd->at.items[at + f] = k.at;
+  }
+  size_t nunknown = rd->keys.len - base;
+  check_dups(l, base, nunknown);
+  for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
+    size_t v = rd->at.items[at + i];
+    const nstr *name = p->strings.items[schema->fields.items[i].name];
+    path_seg seg;
+    enter(l, &seg, name->s, name->len, 0);
+    if (schema->fields.items[i].required && (!v || jsd_tag(d, v) == 'n'))
       err(l, "mangler, men må være med");
-    r->fields[i] = convert(l, rd->fields.items[i].type, v ? &vv : NULL, r, i, depth);
-    l->rd->path.len = mark;
+    r->fields[i] = convert(l, schema->fields.items[i].type, v, r, i, depth);
+    leave(l, &seg);
   }
   /* Keys the schema does not name: only their depth and the format's rules are checked. */
-  for (size_t m = 0; m < nm && !l->strict_fail; m++) {
-    if (known[m]) continue;
-    const jsd_member *mb = &l->rd->members.items[base + m];
-    jsd_val val = mb->val;
-    if (check_unknown(l, val, CASE_MAX_DEPTH - depth + 1) > CASE_MAX_DEPTH - depth) {
-      mb = &l->rd->members.items[base + m];
-      path_key(l, mb->key, (uint32_t)mb->len);
+  for (size_t m = 0; m < nunknown && !l->strict_fail; m++) {
+    tkey k = rd->keys.items[base + m];
+    if (check_unknown(l, k.at, CASE_MAX_DEPTH - depth + 1) > CASE_MAX_DEPTH - depth) {
+      path_seg seg;
+      enter(l, &seg, k.s, k.len, 0);
       err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
-      l->rd->path.len = mark;
+      leave(l, &seg);
     }
   }
-  if (known != known_small) {
-    oom_pop(&hold);
-    free(known);
-  }
-  l->rd->members.len = base;
+  rd->at.len = at;
+  rd->keys.len = base;
   return r;
 }
 
@@ -554,9 +683,20 @@ static void refs_in(loader *l, id_lists *ls, uint32_t type, value v, const nrec 
   if (t->kind == TK_TEXT && t->ref != BC_NONE && v.tag == V_STR) {
     bool ok = false;
     for (size_t k = 0; k < t->extra.len && !ok; k++) ok = same_str(p->strings.items[t->extra.items[k]], v.u.str);
-    size_t n;
-    const struct keyed_id *ids = ok ? NULL : ids_of(l, ls, t->ref, &n);
-    if (!ok && !has_id(ids, n, v.u.str)) {
+    /* a short list is looked through; a long one's ids are sorted once for the case */
+    value lv = l->c->root->fields[t->ref];
+    if (!ok && lv.tag == V_LIST && lv.u.list->n <= 16) {
+      const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[t->ref].type];
+      uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
+      for (uint32_t i = 0; i < lv.u.list->n && !ok; i++) {
+        value it = lv.u.list->items[i];
+        ok = it.tag == V_REC && it.u.rec->fields[idf].tag == V_STR && same_str(it.u.rec->fields[idf].u.str, v.u.str);
+      }
+      if (!ok) lv.tag = V_UNKNOWN;                  /* not there: no need to sort to know */
+    }
+    size_t n = 0;
+    const struct keyed_id *ids = ok || lv.tag != V_LIST ? NULL : ids_of(l, ls, t->ref, &n);
+    if (!ok && (!ids || !has_id(ids, n, v.u.str))) {
       buf *at = &l->rd->scratch;
       buf_reset(at);
       case_path(p, r, f, at);
@@ -639,10 +779,19 @@ case_reader *case_reader_new(const bc_program *p)
   rd->p = p;
   rd->refs = xcalloc(p->types.len + 1, 1);
   find_refs(p, rd->refs);
+  rd->fields = xcalloc(p->records.len + 1, sizeof *rd->fields);
+  for (size_t i = 0; i < p->records.len; i++) {
+    const bc_record *r = &p->records.items[i];
+    name_table_make(p, &rd->fields[i], (uint32_t)r->fields.len, field_name, r);
+  }
+  rd->choices = xcalloc(p->types.len + 1, sizeof *rd->choices);
+  for (size_t i = 0; i < p->types.len; i++) {
+    const bc_type *t = &p->types.items[i];
+    if (t->kind == TK_TEXT && t->values.len) name_table_make(p, &rd->choices[i], (uint32_t)t->values.len, choice_name, t);
+  }
   rd->parser = jsd_new();
   if (!rd->parser) {
-    free(rd->refs);
-    free(rd);
+    case_reader_free(rd);
     return NULL;
   }
   return rd;
@@ -655,7 +804,23 @@ void case_reader_free(case_reader *rd)
   arena_free(&rd->spare);
   vec_free(&rd->items);
   vec_free(&rd->members);
-  vec_free(&rd->path);
+  vec_free(&rd->at);
+  vec_free(&rd->keys);
+  vec_free(&rd->chain);
+  if (rd->fields)
+    for (size_t i = 0; i < rd->p->records.len; i++) {
+      free(rd->fields[i].slot);
+      free(rd->fields[i].after);
+      free(rd->fields[i].names);
+    }
+  if (rd->choices)
+    for (size_t i = 0; i < rd->p->types.len; i++) {
+      free(rd->choices[i].slot);
+      free(rd->choices[i].after);
+      free(rd->choices[i].names);
+    }
+  free(rd->fields);
+  free(rd->choices);
   vec_free(&rd->ids);
   vec_free(&rd->dups);
   free(rd->refs);
@@ -680,6 +845,7 @@ static void parse_error(const char *json, size_t len, buf *errors)
              case_json_error(json_error_code(&je), "ugyldig JSON"));
 }
 
+/* Each backslash is looked at (glibc's memmem was slower for the cases' many escapes). */
 static bool has_u0000(const char *s, size_t n)
 {
   for (const char *e = s + n; (s = memchr(s, '\\', (size_t)(e - s))) && e - s >= 6; s++)
@@ -700,14 +866,14 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
   l.c = c;
   l.rd = rd;
   l.errors = errors;
-  rd->path.len = rd->items.len = rd->members.len = 0;   /* a case cut short by out-of-memory left them */
+  rd->items.len = rd->members.len = rd->at.len = rd->keys.len = 0;   /* a case cut short by out-of-memory left them */
   if (len > CASE_MAX_BYTES) {
     buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
     return false;
   }
   size_t bom = utf8_bom(json, len);        /* a byte-order mark is not part of the document */
-  jsd_val doc;
-  jsd_status st = jsd_parse(rd->parser, json + bom, len - bom, &doc);
+  jsd_doc d;
+  jsd_status st = jsd_parse(rd->parser, json + bom, len - bom, &d);
   if (st == JSD_NOMEM) {
     buf_printf(errors, "%s\n", CASE_NO_MEMORY);
     return false;
@@ -720,22 +886,20 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
   l.may_nul = memchr(json, 0, len) || has_u0000(json, len);
   size_t mark = errors->len;
   bool ok = false;
-  if (jsd_type(doc) != JSD_OBJ) {
-    buf_printf(errors, "(roten): forventet et objekt, fikk %s\n", json_kind(doc));
+  l.d = &d;
+  if (jsd_tag(&d, JSD_ROOT) != '{') {
+    buf_printf(errors, "(roten): forventet et objekt, fikk %s\n", json_kind(jsd_at(&d, JSD_ROOT)));
   } else {
-    jsd_val fmt;
-    bool has_fmt = false;
+    size_t fmt = 0;
     size_t base, n;
-    if (take_members(&l, doc, &base, &n))
-      for (size_t i = 0; i < n && !has_fmt; i++)
-        if (rd->members.items[base + i].len == 6 && !memcmp(rd->members.items[base + i].key, "format", 6)) {
-          fmt = rd->members.items[base + i].val;
-          has_fmt = true;
-        }
-    rd->members.len = base;
+    if (take_keys(&l, JSD_ROOT, &base, &n))
+      for (size_t i = 0; i < n && !fmt; i++)
+        if (rd->keys.items[base + i].len == 6 && !memcmp(rd->keys.items[base + i].s, "format", 6))
+          fmt = rd->keys.items[base + i].at;
+    rd->keys.len = base;
     const char *want = bc_str(p, p->format);
-    size_t fl = 0;
-    const char *fs = has_fmt && jsd_type(fmt) == JSD_STR ? jsd_str(fmt, &fl) : NULL;
+    uint32_t fl = 0;
+    const char *fs = fmt && jsd_tag(&d, fmt) == '"' ? jsd_text(&d, fmt, &fl) : NULL;
     if (l.strict_fail) {
       /* reported below */
     } else if (!fs || fl != strlen(want) || memcmp(fs, want, fl)) {
@@ -743,12 +907,12 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
       buf_init(&f);
       oom_cleanup hold_f;
       oom_hold_buf(&hold_f, &f);
-      if (has_fmt) found(&l, &f, fmt); else buf_puts(&f, "ingenting");
+      if (fmt) found(&l, &f, jsd_at(&d, fmt)); else buf_puts(&f, "ingenting");
       buf_printf(errors, "format: forventet \"%s\", fikk %s\n", want, f.data);
       oom_pop(&hold_f);
       buf_free(&f);
     } else {
-      c->root = convert_record(&l, p->root, doc, NULL, 0, -1, 0);
+      c->root = convert_record(&l, p->root, JSD_ROOT, NULL, 0, -1, 0);
       if (!l.strict_fail) check_refs(&l);
       uint32_t id = field_index(p, p->root, "sak_id"), date = field_index(p, p->root, "vurderingsdato");
       if (id != BC_NONE && c->root->fields[id].tag == V_STR) c->sak_id = c->root->fields[id].u.str->s;
@@ -773,10 +937,10 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
     buf_reset(&rd->scratch);
     jsonw w;
     jw_init(&w, &rd->scratch);
-    write_json(rd, &w, doc, true, (size_t)-1);
-    uint8_t d[32];
-    bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, d);
-    bcf_hex(d, 32, digest);
+    write_json(rd, &w, jsd_at(&d, JSD_ROOT), true, (size_t)-1);
+    uint8_t sum[32];
+    bcf_sha256(rd->scratch.data ? rd->scratch.data : "", rd->scratch.len, sum);
+    bcf_hex(sum, 32, digest);
   }
   return ok;
 }

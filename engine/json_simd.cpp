@@ -46,7 +46,7 @@ jsd_parser *jsd_new(void) { return new (std::nothrow) jsd_parser(); }
 
 void jsd_free(jsd_parser *p) { delete p; }
 
-jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root)
+jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_doc *doc)
 {
   element e;
   try {
@@ -56,7 +56,11 @@ jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_val *root)
   } catch (const std::bad_alloc &) {          // no exception crosses into C
     return JSD_NOMEM;
   }
-  *root = out(e);
+  const simdjson::dom::document &d = p->parser.doc;
+  doc->tape = d.tape.get();
+  doc->strings = d.string_buf.get();
+  doc->doc = &d;
+  if (out(e).doc != doc->doc || out(e).index != JSD_ROOT) return JSD_INVALID;   // not the layout json_simd.h reads
   return JSD_OK;
 }
 

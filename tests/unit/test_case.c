@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "helpers.h"
+#include "json_simd.h"
 
 static bc_program prog;
 
@@ -155,9 +156,116 @@ static void test_digest_as_jansson(void **state)
   case_reader_free(rd);
 }
 
+/* The loader reads simdjson's tape itself (json_simd.h); every reader there must say what
+** simdjson's own API says about the same value, or the loader would read another document
+** than the one parsed. Walks the tape and asks both at every value. */
+static void same_as_simdjson(const jsd_doc *d, size_t i, int *kinds)
+{
+  jsd_val v = jsd_at(d, i);
+  unsigned tag = jsd_tag(d, i);
+  jsd_kind k = jsd_type(v);
+  kinds[k]++;
+  switch (tag) {
+  case 'n': assert_int_equal(k, JSD_NULL); break;
+  case 't': case 'f':
+    assert_int_equal(k, JSD_BOOL);
+    assert_int_equal(jsd_bool(v), tag == 't');
+    break;
+  case 'l': case 'u': case 'd':
+    assert_int_equal(k, tag == 'l' ? JSD_INT : tag == 'u' ? JSD_UINT : JSD_REAL);
+    assert_memory_equal(&(double){ jsd_number(d, i) }, &(double){ jsd_num(v) }, sizeof(double));
+    break;
+  case '"': {
+    assert_int_equal(k, JSD_STR);
+    uint32_t n;
+    size_t m;
+    const char *a = jsd_text(d, i, &n), *b = jsd_str(v, &m);
+    assert_int_equal(n, m);
+    assert_ptr_equal(a, b);
+    break;
+  }
+  case '[': {
+    assert_int_equal(k, JSD_ARR);
+    size_t n = jsd_count(d, i);
+    assert_int_equal(n, jsd_len(v));
+    bool small = n < 100;                /* the big one: its count and its end */
+    jsd_val *items = small ? calloc(n + 1, sizeof *items) : NULL;
+    if (small) jsd_items(v, items);
+    size_t j = i + 1, at = 0;
+    for (; jsd_tag(d, j) != ']'; j = jsd_after(d, j), at++) {
+      assert_true(at < n);
+      if (!small) continue;
+      assert_int_equal(items[at].index, j);
+      same_as_simdjson(d, j, kinds);
+    }
+    assert_int_equal(at, n);
+    assert_int_equal(jsd_after(d, i), j + 1);
+    free(items);
+    break;
+  }
+  case '{': {
+    assert_int_equal(k, JSD_OBJ);
+    size_t n = jsd_count(d, i);
+    assert_int_equal(n, jsd_len(v));
+    jsd_member *members = calloc(n + 1, sizeof *members);
+    jsd_members(v, members);
+    size_t j = i + 1, at = 0;
+    for (; jsd_tag(d, j) != '}'; j = jsd_after(d, j + 1), at++) {
+      assert_true(at < n);
+      uint32_t len;
+      const char *key = jsd_text(d, j, &len);
+      assert_ptr_equal(key, members[at].key);
+      assert_int_equal(len, members[at].len);
+      assert_int_equal(members[at].val.index, j + 1);
+      same_as_simdjson(d, j + 1, kinds);
+    }
+    assert_int_equal(at, n);
+    assert_int_equal(jsd_after(d, i), j + 1);
+    free(members);
+    break;
+  }
+  default: fail_msg("tape word %zu has kind %c", i, tag);
+  }
+}
+
+static void test_tape_as_simdjson_reads_it(void **state)
+{
+  (void)state;
+  static const char *const docs[] = {
+    ("{\"a\": [1, -2, 9223372036854775807, -9223372036854775808, 18446744073709551615, 0.5, -1e300, 1e-400],"
+     " \"b\": {\"\": \"\", \"\\u00f8\\u0000x\": \"a\\u0000b\\\"\\\\\\n\\ud83d\\ude00\", \"n\": null, \"t\": true, \"f\": false},"
+     " \"c\": [[], {}, [[{}]], {\"x\": [null, {\"y\": []}]}], \"d\": \"æøå\"}"),
+    "[]", "{}", "\"bare\"", "12", "-3.25", "true", "null",
+  };
+  jsd_parser *p = jsd_new();
+  assert_non_null(p);
+  int kinds[JSD_OBJ + 1] = { 0 };
+  for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+    jsd_doc d;
+    assert_int_equal(jsd_parse(p, docs[i], strlen(docs[i]), &d), JSD_OK);
+    same_as_simdjson(&d, JSD_ROOT, kinds);
+  }
+  for (int k = 0; k <= JSD_OBJ; k++)
+    if (!kinds[k]) fail_msg("no value of kind %d was checked", k);
+  /* a count of 0xFFFFFF or more is no longer on the tape: counted by walking */
+  size_t n = 0xFFFFFF + 2;
+  char *big = malloc(2 * n + 2), *w = big;
+  *w++ = '[';
+  for (size_t i = 0; i < n; i++) *w++ = '0', *w++ = ',';
+  w[-1] = ']';
+  *w = 0;
+  jsd_doc d;
+  assert_int_equal(jsd_parse(p, big, (size_t)(w - big), &d), JSD_OK);
+  assert_int_equal(jsd_count(&d, JSD_ROOT), n);
+  same_as_simdjson(&d, JSD_ROOT, kinds);
+  free(big);
+  jsd_free(p);
+}
+
 int th_case_tests(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_tape_as_simdjson_reads_it),
     cmocka_unit_test(test_what_the_format_forbids),
     cmocka_unit_test(test_digest_as_jansson),
     cmocka_unit_test(test_errors_name_paths),
