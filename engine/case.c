@@ -32,14 +32,21 @@ typedef struct { const char *s; uint32_t len; uint32_t at; } tkey;
 /* A record type's field names in a small open-addressed table, each slot the name itself
 ** (one load to compare) and its field + 1 (0: an empty slot). */
 typedef struct { const char *name; uint32_t len, field; } field_slot;
+/* Each name by its number, with what the loader needs of its field in the same place. */
+typedef struct {
+  const char *name;
+  uint32_t len;
+  uint32_t after;            /* the field that came after this one the last time */
+  uint32_t type;
+  bool required;
+} field_info;
 typedef struct {
   field_slot *slot;
   uint32_t mask;
-  /* Objects of one type usually have their keys in the same order: the field that came
-  ** after each field the last time (n: after the start), tried before the table. */
-  uint32_t *after;
-  const nstr **names;
-  uint32_t n;
+  field_info *info;
+  /* Objects of one type usually have their keys in the same order: info[i].after, and
+  ** `first` for the first key, is tried before the table. */
+  uint32_t first;
 } field_table;
 
 struct case_reader {
@@ -343,12 +350,15 @@ static void name_table_make(const bc_program *p, field_table *t, uint32_t n, uin
   while (size < 4 * n) size *= 2;
   t->slot = xcalloc(size, sizeof *t->slot);
   t->mask = size - 1;
-  t->n = n;
-  t->after = xmalloc((n + 1) * sizeof *t->after);
-  t->names = xmalloc((n ? n : 1) * sizeof *t->names);
-  for (uint32_t i = 0; i < n; i++) t->names[i] = p->strings.items[names(arg, i)];
-  for (uint32_t i = 0; i <= n; i++) t->after[i] = i + 1 < n ? i + 1 : BC_NONE;
-  if (n) t->after[n] = 0;
+  t->info = xcalloc(n ? n : 1, sizeof *t->info);
+  t->first = n ? 0 : BC_NONE;
+  for (uint32_t i = 0; i < n; i++) {
+    const nstr *name = p->strings.items[names(arg, i)];
+    t->info[i].name = name->s;
+    t->info[i].len = name->len;
+    t->info[i].after = i + 1 < n ? i + 1 : BC_NONE;
+    t->info[i].type = BC_NONE;
+  }
   for (uint32_t i = 0; i < n; i++) {
     const nstr *name = p->strings.items[names(arg, i)];
     uint32_t h = key_hash(name->s, name->len) & t->mask;
@@ -588,12 +598,12 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
     k.at = (uint32_t)(j + 1);
     if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
     /* the field that followed the one before the last time, else the table */
-    uint32_t g = table->after[prev == BC_NONE ? n : prev], f;
-    if (g != BC_NONE && table->names[g]->len == k.len && same_bytes(table->names[g]->s, k.s, k.len)) {
+    uint32_t *guess = prev == BC_NONE ? &table->first : &table->info[prev].after, g = *guess, f;
+    if (g != BC_NONE && table->info[g].len == k.len && same_bytes(table->info[g].name, k.s, k.len)) {
       f = g;
     } else {
       f = field_named(table, k.s, k.len);
-      if (f != BC_NONE) table->after[prev == BC_NONE ? n : prev] = f;
+      if (f != BC_NONE) *guess = f;
     }
     if (f != BC_NONE) prev = f;
     if (f == BC_NONE) vec_push(&rd->keys, k);
@@ -602,14 +612,14 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   }
   size_t nunknown = rd->keys.len - base;
   check_dups(l, base, nunknown);
+  const field_info *info = table->info;
   for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
     size_t v = rd->at.items[at + i];
-    const nstr *name = p->strings.items[schema->fields.items[i].name];
     path_seg seg;
-    enter(l, &seg, name->s, name->len, 0);
-    if (schema->fields.items[i].required && (!v || jsd_tag(d, v) == 'n'))
+    enter(l, &seg, info[i].name, info[i].len, 0);
+    if (info[i].required && (!v || jsd_tag(d, v) == 'n'))
       err(l, "mangler, men må være med");
-    r->fields[i] = convert(l, schema->fields.items[i].type, v, r, i, depth);
+    r->fields[i] = convert(l, info[i].type, v, r, i, depth);
     leave(l, &seg);
   }
   /* Keys the schema does not name: only their depth and the format's rules are checked. */
@@ -783,6 +793,10 @@ case_reader *case_reader_new(const bc_program *p)
   for (size_t i = 0; i < p->records.len; i++) {
     const bc_record *r = &p->records.items[i];
     name_table_make(p, &rd->fields[i], (uint32_t)r->fields.len, field_name, r);
+    for (size_t f = 0; f < r->fields.len; f++) {
+      rd->fields[i].info[f].type = r->fields.items[f].type;
+      rd->fields[i].info[f].required = r->fields.items[f].required;
+    }
   }
   rd->choices = xcalloc(p->types.len + 1, sizeof *rd->choices);
   for (size_t i = 0; i < p->types.len; i++) {
@@ -810,14 +824,12 @@ void case_reader_free(case_reader *rd)
   if (rd->fields)
     for (size_t i = 0; i < rd->p->records.len; i++) {
       free(rd->fields[i].slot);
-      free(rd->fields[i].after);
-      free(rd->fields[i].names);
+      free(rd->fields[i].info);
     }
   if (rd->choices)
     for (size_t i = 0; i < rd->p->types.len; i++) {
       free(rd->choices[i].slot);
-      free(rd->choices[i].after);
-      free(rd->choices[i].names);
+      free(rd->choices[i].info);
     }
   free(rd->fields);
   free(rd->choices);
