@@ -256,8 +256,8 @@ static int cmp_tkey(const void *a, const void *b)
 ** refuses with its own message. */
 static void check_dups(loader *l, size_t base, size_t n)
 {
-  const tkey *k = l->rd->keys.items + base;
   if (n < 2) return;
+  const tkey *k = l->rd->keys.items + base;
   if (n <= 16) {
     /* length, first and last byte in one word: most pairs differ there */
     uint32_t sig[16];
@@ -588,7 +588,7 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
     rd->at.items = xrealloc(rd->at.items, cap * sizeof *rd->at.items);
     rd->at.cap = cap;
   }
-  memset(rd->at.items + at, 0, n * sizeof *rd->at.items);
+  if (n) memset(rd->at.items + at, 0, n * sizeof *rd->at.items);
   rd->at.len = at + n;
   field_table *table = &rd->fields[rec];
   uint32_t prev = BC_NONE;
