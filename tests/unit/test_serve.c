@@ -262,7 +262,10 @@ static void test_audit_keeps_every_rule_set(void **state)
 
 /* Memory that runs out while a request is answered costs that request only: a case with 600
 ** measures (thousands of findings) under address-space limits is answered 503 or judged,
-** and the server goes on judging the next case. (It used to stop: issue 14.) */
+** and the server goes on judging the next case. (It used to stop: issue 14.) The limits
+** start where the large case is refused and the small one still judged (measured: 45–60 MB
+** since its 2.5 MB report goes to libmicrohttpd without being copied; 40 MB is too little
+** for the small one too). */
 static void test_out_of_memory_costs_one_request(void **state)
 {
   (void)state;
@@ -283,7 +286,7 @@ static void test_out_of_memory_costs_one_request(void **state)
   fputs("]}\n", f);
   fclose(f);
   int refused = 0;
-  for (int mb = 70; mb <= 130; mb += 20) {
+  for (int mb = 50; mb <= 130; mb += 20) {
     char before[64];
     snprintf(before, sizeof before, "ulimit -v %d;", mb * 1024);
     served s;
