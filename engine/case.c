@@ -1005,9 +1005,11 @@ void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out)
     if (!x->parent) continue;
     const bc_record *pr = &p->records.items[x->parent->type];
     if (out->len) buf_putc(out, '.');
-    buf_puts(out, bc_str(p, pr->fields.items[x->parent_field].name));
+    const nstr *name = p->strings.items[pr->fields.items[x->parent_field].name];
+    buf_put(out, name->s, name->len);
     if (x->index >= 0) put_index(out, x->index);
   }
   if (out->len) buf_putc(out, '.');
-  buf_puts(out, bc_str(p, p->records.items[r->type].fields.items[f].name));
+  const nstr *name = p->strings.items[p->records.items[r->type].fields.items[f].name];
+  buf_put(out, name->s, name->len);
 }

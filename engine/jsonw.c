@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
+
 void jw_init(jsonw *w, buf *out)
 {
   w->out = out;
@@ -181,6 +183,15 @@ void jw_nstr(jsonw *w, const nstr *s)
   buf_putc(out, '"');
   buf_put(out, s->s, s->len);
   buf_putc(out, '"');
+}
+
+void jw_date(jsonw *w, int32_t days)
+{
+  char d[13];
+  date_format(days, d + 1);                  /* ten digits and dashes: nothing to escape */
+  d[0] = d[11] = '"';
+  item(w);
+  buf_put(w->out, d, 12);
 }
 
 void jw_str(jsonw *w, const char *s)

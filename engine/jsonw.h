@@ -35,6 +35,8 @@ void jw_str(jsonw *w, const char *s);                  /* NULL writes null */
 void jw_strn(jsonw *w, const char *s, size_t n);
 /* A string whose plain flag says whether it needs escaping (a program's strings do not). */
 void jw_nstr(jsonw *w, const nstr *s);
+/* A date as JSON ("2024-05-15"), formatted in place. */
+void jw_date(jsonw *w, int32_t days);
 void jw_null(jsonw *w);
 void jw_bool(jsonw *w, bool b);
 void jw_int(jsonw *w, long long n);

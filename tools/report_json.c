@@ -119,7 +119,6 @@ static const char *piece_text(const json_reporter *j, const piece *at) { return 
 
 static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *scratch)
 {
-  char d[11];
   switch (v.tag) {
   case V_UNKNOWN:
     if (fact) jw_str(w, "mangler");
@@ -131,7 +130,7 @@ static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *s
     else jw_real(w, v.u.num);
     return;
   case V_STR: jw_strn(w, v.u.str->s, v.u.str->len); return;
-  case V_DATE: date_format(v.u.date, d); jw_str(w, d); return;
+  case V_DATE: jw_date(w, v.u.date); return;
   case V_LIST:
     jw_arr(w);
     for (uint32_t i = 0; i < v.u.list->n; i++) value_json(w, p, v.u.list->items[i], fact, scratch);
