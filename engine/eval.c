@@ -25,6 +25,9 @@ typedef struct {
   const ncase *c;
   result *r;
   int *guide_truth;          /* per guideline: its condition on this case, evaluated once */
+  size_t *guide_shared;      /* per guideline that does not apply: its first rule's finding,
+                                whose trace the guideline's other rules share (an index + 1
+                                into the findings, 0 for none: the vector moves) */
   buf scratch, text, name;   /* a fact's path; a message being made; a fact's name */
   bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
 } evaluator;
@@ -259,7 +262,9 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
 }
 
 /* Starts a finding's trace with the guideline's condition: its value when it holds,
-** or the whole evaluation (facts read) when it does not, so the reason is visible. */
+** or the whole evaluation (facts read) when it does not, so the reason is visible. Its
+** value is known already (guide_truth): without a trace to make, or coverage to record,
+** it is not worked out again. */
 static int guide_begin(evaluator *e, uint32_t rule)
 {
   const bc_guide *g = &e->p->guides.items[e->p->rules.items[rule].guide];
@@ -267,7 +272,7 @@ static int guide_begin(evaluator *e, uint32_t rule)
   if (g->cond == BC_NONE) return 1;
   if (t == 1) {
     vm_trace_guide(e->m, g->cond_text, v_bool(true));
-  } else {
+  } else if (e->full || vm_covering(e->m)) {
     value v;
     run(e, g->cond, &v, rule);
   }
@@ -306,9 +311,24 @@ static void judge_rule(evaluator *e, uint32_t rule)
     early(e, rule, NULL, F_IKKE_AKTUELL, msg);
     return;
   }
+  /* The guideline does not apply: each of its rules gets the same finding, with the same
+  ** trace (the guideline's condition, worked out once). */
+  static const char not_applicable[] = "Ikke aktuell: retningslinjen gjelder ikke for denne saken.";
+  uint32_t g = r->guide;
+  size_t shared = e->guide_truth[g] == 0 && !vm_covering(e->m) ? e->guide_shared[g] : 0;
+  if (shared) {
+    finding *f = new_finding(e, rule, NULL, F_IKKE_AKTUELL);
+    const finding *first = &e->r->findings.items[shared - 1];
+    f->why = first->why;                     /* read only, in the result's arena */
+    f->why.cap = 0;
+    f->message = first->message;
+    finish(e, f, NULL);
+    return;
+  }
   int guide = guide_begin(e, rule);
   if (guide == 0) {
-    early(e, rule, NULL, F_IKKE_AKTUELL, "Ikke aktuell: retningslinjen gjelder ikke for denne saken.");
+    early(e, rule, NULL, F_IKKE_AKTUELL, not_applicable);
+    e->guide_shared[g] = e->r->findings.len;
     return;
   }
   if (r->coll == BC_NONE) {
@@ -373,6 +393,7 @@ static void free_evaluator(void *arg)
 {
   evaluator *e = arg;
   free(e->guide_truth);
+  free(e->guide_shared);
   buf_free(&e->scratch);
   buf_free(&e->text);
   buf_free(&e->name);
@@ -391,10 +412,11 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
-  evaluator e = { m, c->p, c, r, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
+  evaluator e = { m, c->p, c, r, NULL, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
   oom_cleanup hold;
   oom_push(&hold, free_evaluator, &e);
   e.guide_truth = xcalloc(c->p->guides.len + 1, sizeof(int));
+  e.guide_shared = xcalloc(c->p->guides.len + 1, sizeof *e.guide_shared);
   arena_init(&r->mem);
   if (spare) arena_adopt(&r->mem, spare);
   if (e.full) r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);

@@ -156,6 +156,7 @@ void vm_set_rule(vm *m, uint32_t rule, const nrec *item)
 void vm_coverage(vm *m, uint8_t *map) { m->cover = map; }
 
 void vm_cover_guide(vm *m, uint32_t guide) { m->cover_owner = m->p->rules.len + guide; }
+bool vm_covering(const vm *m) { return m->cover != NULL; }
 
 void vm_set_local(vm *m, uint32_t slot, value v)
 {

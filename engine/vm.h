@@ -58,6 +58,7 @@ void vm_set_local(vm *m, uint32_t slot, value v);
 ** map holds (rules.len + guides.len) * conds.len bytes and belongs to the caller. */
 void vm_coverage(vm *m, uint8_t *map);
 void vm_cover_guide(vm *m, uint32_t guide);
+bool vm_covering(const vm *m);           /* a coverage map is set */
 
 /* Starts a new trace (a new finding). Tracing can be switched off (messages). */
 void vm_trace_begin(vm *m);

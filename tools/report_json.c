@@ -27,6 +27,16 @@ struct json_reporter {
   piece *head;               /* per rule: {"regel":"…","styrke":"…","status": */
   piece *title;              /* per rule: "tittel":"…" */
   piece *sources;            /* per rule: "kilder":[…] */
+  /* Where the last finding's begrunnelse and forklaring went in this report: a finding that
+  ** shares its trace (the rules of a guideline that does not apply, eval.c) gets the same
+  ** bytes, copied, not made again. */
+  const why_entry *why;      /* NULL: nothing to copy */
+  size_t why_len, why_at, why_end;
+  bool expl;                 /* the forklaring below may be copied */
+  uint32_t expl_guide;
+  fstatus expl_status;
+  const char *expl_message;
+  size_t expl_at, expl_end;
 };
 
 void json_reporter_free(json_reporter *j)
@@ -220,6 +230,26 @@ static void summary_json(jsonw *w, const result *r)
   jw_obj_end(w);
 }
 
+/* Writes out[at..end) again as the next value: bytes this report has written already. */
+static void again(jsonw *w, size_t at, size_t end)
+{
+  buf_reserve(w->out, end - at + 1);         /* (so that the source does not move) */
+  jw_raw(w, w->out->data + at, end - at);
+}
+
+/* The explanation of a guideline that does not apply says why its condition came out
+** false, and nothing of the rule (explain_with): when the trace has that condition false,
+** not found by an exception and not for an item. */
+static bool guideline_only(const result *r, const finding *f)
+{
+  const bc_program *p = r->p;
+  uint32_t top = p->guides.items[p->rules.items[f->rule].guide].cond_top;
+  if (f->by_exception || f->item || f->status != F_IKKE_AKTUELL || top == BC_NONE || top >= p->conds.len) return false;
+  for (size_t i = 0; i < f->why.len; i++)
+    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond == top && v_truth(f->why.items[i].v) == 0) return true;
+  return false;
+}
+
 static void finding_json(jsonw *w, json_reporter *jr, const result *r, const finding *f)
 {
   const bc_program *p = r->p;
@@ -232,10 +262,36 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
   jw_members_raw(w, piece_text(jr, at), at->len);
   jw_kstr(w, "melding", f->message);
   jw_key(w, "begrunnelse");
-  why_json(w, jr, r, f);
+  bool shared = f->why.len && f->why.items == jr->why && f->why.len == jr->why_len;
+  if (shared) {
+    again(w, jr->why_at, jr->why_end);
+  } else {
+    jr->why = NULL;
+    size_t from = w->out->len;                /* (after the key: the array has no comma) */
+    why_json(w, jr, r, f);
+    jr->why = f->why.items;
+    jr->why_len = f->why.len;
+    jr->why_at = from;
+    jr->why_end = w->out->len;
+    jr->expl = false;
+  }
   if (f->status != F_OPPFYLT) {
     jw_key(w, "forklaring");
-    explanation_json(w, r, f, jr->ex, &jr->scratch);
+    uint32_t guide = p->rules.items[f->rule].guide;
+    bool alike = guideline_only(r, f);
+    if (shared && alike && jr->expl && jr->expl_guide == guide && jr->expl_status == f->status &&
+        jr->expl_message == f->message) {
+      again(w, jr->expl_at, jr->expl_end);
+    } else {
+      size_t from = w->out->len;
+      explanation_json(w, r, f, jr->ex, &jr->scratch);
+      jr->expl = alike && jr->why == f->why.items;
+      jr->expl_guide = guide;
+      jr->expl_status = f->status;
+      jr->expl_message = f->message;
+      jr->expl_at = from;
+      jr->expl_end = w->out->len;
+    }
   }
   at = rule_piece(jr, jr->sources, f->rule);
   jw_members_raw(w, piece_text(jr, at), at->len);
@@ -265,6 +321,8 @@ void report_json_with(json_reporter *jr, const result *r, buf *out)
   const bc_program *p = r->p;
   jsonw w;
   jw_init(&w, out);
+  jr->why = NULL;                            /* nothing of another report is copied */
+  jr->expl = false;
   char d[11];
   date_format(r->date, d);
   jw_obj(&w);

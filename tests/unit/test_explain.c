@@ -10,6 +10,8 @@
 
 #include "explain.h"
 #include "helpers.h"
+#include "tools/report.h"
+#include "vm.h"
 
 static const char *const rules =
   "retningslinje X \"T\"\n"
@@ -297,6 +299,68 @@ static void test_corpus_explanations_are_plain(void **state)
   regfree(&syntax);
 }
 
+/* The rules of a guideline that does not apply share the first one's trace (eval.c), and
+** the JSON report copies its begrunnelse and forklaring (report_json.c). With a coverage
+** map set nothing is shared, every rule works its reason out again: both ways must give
+** the same bytes, over the example corpus and both rule sets. */
+static void test_shared_reason_as_if_worked_out_each_time(void **state)
+{
+  (void)state;
+  const char *sets[] = { "rules", "bench/b" };
+  char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
+  size_t cases = 0, shared = 0;
+  for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+    bc_program p;
+    assert_true(fe_load_ruleset(sets[k], &p, stderr, false));
+    vm *plain = vm_new(&p), *covered = vm_new(&p);
+    uint8_t *map = calloc((p.rules.len + p.guides.len) * p.conds.len + 1, 1);
+    vm_coverage(covered, map);
+    json_reporter *jr = json_reporter_new(&p);
+    char *paths = strdup(list);
+    for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
+      char *json = th_slurp(path);
+      ncase c;
+      buf errors, a, b;
+      buf_init(&errors);
+      buf_init(&a);
+      buf_init(&b);
+      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+      int32_t d = c.has_date ? c.date : 0;
+      result r1, r2;
+      eval_case(plain, &c, d, &r1);
+      eval_case(covered, &c, d, &r2);
+      assert_int_equal(r1.findings.len, r2.findings.len);
+      for (size_t i = 1; i < r1.findings.len; i++)
+        for (size_t j = 0; j < i; j++)
+          if (r1.findings.items[i].why.len && r1.findings.items[i].why.items == r1.findings.items[j].why.items) {
+            assert_ptr_not_equal(r2.findings.items[i].why.items, r2.findings.items[j].why.items);
+            shared++;
+            break;
+          }
+      report_json_with(jr, &r1, &a);
+      report_json_with(jr, &r2, &b);
+      if (a.len != b.len || memcmp(a.data, b.data, a.len)) fail_msg("%s (%s): the shared reasons differ", path, sets[k]);
+      cases++;
+      result_free(&r1);
+      result_free(&r2);
+      case_free(&c);
+      buf_free(&errors);
+      buf_free(&a);
+      buf_free(&b);
+      free(json);
+    }
+    free(paths);
+    json_reporter_free(jr);
+    free(map);
+    vm_free(plain);
+    vm_free(covered);
+    bc_free(&p);
+  }
+  free(list);
+  assert_true(cases >= 2 * 40);
+  assert_true(shared > 0);                    /* the path is taken */
+}
+
 int th_explain_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -304,6 +368,7 @@ int th_explain_tests(void)
     cmocka_unit_test(test_choice_names),
     cmocka_unit_test(test_every_duration),
     cmocka_unit_test(test_corpus_explanations_are_plain),
+    cmocka_unit_test(test_shared_reason_as_if_worked_out_each_time),
   };
   return cmocka_run_group_tests_name("forklaringer", tests, NULL, NULL);
 }
