@@ -16,6 +16,7 @@ struct jsd_parser {
 };
 
 static_assert(sizeof(element) == sizeof(jsd_val), "a handle holds a dom::element");
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR >= 1, "json_simd.h reads the tape as simdjson 1 and later lay it out");
 static_assert(std::is_trivially_copyable<element>::value, "elements are copied as bytes");
 
 // Word by word: the element has just been made on the stack in two stores, and one
@@ -60,7 +61,8 @@ jsd_status jsd_parse(jsd_parser *p, const char *s, size_t n, jsd_doc *doc)
   doc->tape = d.tape.get();
   doc->strings = d.string_buf.get();
   doc->doc = &d;
-  if (out(e).doc != doc->doc || out(e).index != JSD_ROOT) return JSD_INVALID;   // not the layout json_simd.h reads
+  // not the layout json_simd.h reads: the root word first, the value after it
+  if (out(e).doc != doc->doc || out(e).index != JSD_ROOT || (doc->tape[0] >> 56) != 'r') return JSD_INVALID;
   return JSD_OK;
 }
 
