@@ -277,6 +277,17 @@ static void check_dups(loader *l, size_t base, size_t n)
   free(copy);
 }
 
+/* The key at tape word j of an object, and where its value is; a key with a NUL is a
+** strict failure (jansson refuses it). */
+static tkey key_at(loader *l, size_t j)
+{
+  tkey k;
+  k.s = jsd_text(l->d, j, &k.len);
+  k.at = (uint32_t)(j + 1);
+  if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
+  return k;
+}
+
 /* Every member of the object at obj onto rd->keys, from *base, *n of them; false (and
 ** strict_fail) for a duplicate key or a key with a NUL. */
 static bool take_keys(loader *l, size_t obj, size_t *base, size_t *n)
@@ -284,10 +295,7 @@ static bool take_keys(loader *l, size_t obj, size_t *base, size_t *n)
   const jsd_doc *d = l->d;
   *base = l->rd->keys.len;
   for (size_t j = obj + 1; jsd_tag(d, j) != '}'; j = jsd_after(d, j + 1)) {
-    tkey k;
-    k.s = jsd_text(d, j, &k.len);
-    k.at = (uint32_t)(j + 1);
-    if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
+    tkey k = key_at(l, j);
     vec_push(&l->rd->keys, k);
   }
   *n = l->rd->keys.len - *base;
@@ -358,9 +366,6 @@ static void name_table_make(const bc_program *p, field_table *t, uint32_t n, uin
     t->info[i].len = name->len;
     t->info[i].after = i + 1 < n ? i + 1 : BC_NONE;
     t->info[i].type = BC_NONE;
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    const nstr *name = p->strings.items[names(arg, i)];
     uint32_t h = key_hash(name->s, name->len) & t->mask;
     while (t->slot[h].field) h = (h + 1) & t->mask;
     t->slot[h].name = name->s;
@@ -593,10 +598,7 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   field_table *table = &rd->fields[rec];
   uint32_t prev = BC_NONE;
   for (size_t j = obj + 1; jsd_tag(d, j) != '}'; j = jsd_after(d, j + 1)) {
-    tkey k;
-    k.s = jsd_text(d, j, &k.len);
-    k.at = (uint32_t)(j + 1);
-    if (l->may_nul && memchr(k.s, 0, k.len)) l->strict_fail = true;
+    tkey k = key_at(l, j);
     /* the field that followed the one before the last time, else the table */
     uint32_t *guess = prev == BC_NONE ? &table->first : &table->info[prev].after, g = *guess, f;
     if (g != BC_NONE && table->info[g].len == k.len && same_bytes(table->info[g].name, k.s, k.len)) {
