@@ -74,16 +74,20 @@ typedef struct pending {
   struct pending *next;
 } pending;
 
-/* Group commit: a judge that finds no one writing becomes the writer and commits every
-** record queued by then in one transaction; the others wait for it. Each waits on its own
-** condition, so a commit wakes the judges it answered and the one that writes next, not
-** every judge in the queue. */
+/* Group commit: a judge alone commits its own record. Records that arrive while a commit is
+** under way queue, and a writer thread (started the first time one must queue) commits
+** everything queued in one transaction, then the next batch, which gathered while the disk
+** was syncing, at once: under load the writer never waits to be woken. Each judge waits on
+** its own condition, so a commit wakes the judges it answered and no others. */
 struct norm_audit {
   pthread_mutex_t lock;
   audit_db *db;
   char *path, *operator_name;
-  pending *head, *tail;      /* queued, not yet taken by a writer */
-  bool writing;
+  pending *head, *tail;      /* queued, not yet taken by the writer */
+  pthread_cond_t work;       /* the writer waits here for records, or to stop */
+  pthread_t writer;
+  bool has_writer, stopping;
+  bool writing;              /* a batch is being committed, by a judge or the writer thread */
   bool broken;               /* a commit failed: nothing more is recorded or answered */
   char why[512];
   /* Rule sets this log is known to hold (digest and .normc length; a signed one is longer
@@ -382,6 +386,7 @@ norm_status norm_audit_open(const char *path, const char *operator_name, norm_au
   }
   norm_audit *a = xcalloc(1, sizeof *a);
   pthread_mutex_init(&a->lock, NULL);
+  pthread_cond_init(&a->work, NULL);
   a->db = db;
   a->path = xstrdup(path);
   a->operator_name = xstrdup(operator_name);
@@ -392,8 +397,16 @@ norm_status norm_audit_open(const char *path, const char *operator_name, norm_au
 void norm_audit_close(norm_audit *a)
 {
   if (!a) return;
+  if (a->has_writer) {                        /* (nothing is queued: every judge has returned) */
+    pthread_mutex_lock(&a->lock);
+    a->stopping = true;
+    pthread_cond_signal(&a->work);
+    pthread_mutex_unlock(&a->lock);
+    pthread_join(a->writer, NULL);
+  }
   if (a->in_tx) audit_rollback(a->db);      /* (added, never committed: not recorded) */
   audit_close(a->db);
+  pthread_cond_destroy(&a->work);
   pthread_mutex_destroy(&a->lock);
   free(a->path);
   free(a->operator_name);
@@ -476,7 +489,48 @@ static bool write_batch(norm_audit *a, pending *batch)
   return commit(a);
 }
 
-/* Queues the record and returns when it is committed (or the log has failed). */
+/* Commits everything queued (called and returning with the lock held, which it lets go of
+** while writing) and answers the judges of that batch. */
+static void write_queued(norm_audit *a)
+{
+  pending *batch = a->head;
+  a->head = a->tail = NULL;
+  a->writing = true;
+  pthread_mutex_unlock(&a->lock);
+  commit_status cs = a->broken ? COMMIT_FAILED : commit_batch(a, batch);
+  pthread_mutex_lock(&a->lock);
+  if (cs == COMMIT_FAILED && !a->broken) {
+    a->broken = true;
+    snprintf(a->why, sizeof a->why, "%s", audit_errmsg(a->db));
+  }
+  /* (a judge woken here returns only once the lock is let go, so q->next is still there) */
+  for (pending *q = batch; q; q = q->next) {
+    q->done = true;
+    q->ok = cs == COMMIT_OK;
+    q->no_memory = cs == COMMIT_NO_MEMORY;
+    pthread_cond_signal(&q->wake);
+  }
+  a->writing = false;
+}
+
+/* The writer thread: commits what queued while someone was writing, batch after batch,
+** until the log is closed. */
+static void *writer_main(void *p)
+{
+  norm_audit *a = p;
+  pthread_mutex_lock(&a->lock);
+  for (;;) {
+    while ((!a->head || a->writing) && !a->stopping) pthread_cond_wait(&a->work, &a->lock);
+    if (a->head && !a->writing) write_queued(a);
+    else if (a->stopping) break;
+  }
+  pthread_mutex_unlock(&a->lock);
+  return NULL;
+}
+
+/* Queues the record and returns when it is committed (or the log has failed). A judge that
+** finds no one writing and no one queued commits its own record at once; one that must
+** queue is committed by the writer thread, with the others that queued meanwhile. */
 static bool record(norm_audit *a, pending *me)
 {
   pthread_mutex_lock(&a->lock);
@@ -485,43 +539,25 @@ static bool record(norm_audit *a, pending *me)
     return false;
   }
   pthread_cond_init(&me->wake, NULL);
+  bool alone = !a->writing && !a->head;
+  if (!alone && !a->has_writer) {
+    if (pthread_create(&a->writer, NULL, writer_main, a)) {
+      pthread_mutex_unlock(&a->lock);
+      pthread_cond_destroy(&me->wake);
+      me->no_memory = true;          /* not the log's fault: this decision is refused, the next tries again */
+      return false;
+    }
+    a->has_writer = true;
+  }
   if (a->tail) a->tail->next = me;
   else a->head = me;
   a->tail = me;
-  while (!me->done) {
-    if (a->writing) {
-      pthread_cond_wait(&me->wake, &a->lock);
-      continue;
-    }
-    /* no one is writing: this judge writes everything queued so far */
-    pending *batch = a->head;
-    a->head = a->tail = NULL;
-    a->writing = true;
-    pthread_mutex_unlock(&a->lock);
-    commit_status cs = commit_batch(a, batch);
-    pthread_mutex_lock(&a->lock);
-    if (cs == COMMIT_FAILED) {
-      a->broken = true;
-      snprintf(a->why, sizeof a->why, "%s", audit_errmsg(a->db));
-    }
-    /* (a judge woken here returns only once this one lets go of the lock) */
-    for (pending *q = batch; q; q = q->next) {
-      q->done = true;
-      q->ok = cs == COMMIT_OK;
-      q->no_memory = cs == COMMIT_NO_MEMORY;
-      if (q != me) pthread_cond_signal(&q->wake);
-    }
-    a->writing = false;
-    if (a->broken) {                 /* every one queued since is answered: not recorded */
-      for (pending *q = a->head; q; q = q->next) {
-        q->done = true;
-        q->ok = false;
-        pthread_cond_signal(&q->wake);
-      }
-      a->head = a->tail = NULL;
-    } else if (a->head) {
-      pthread_cond_signal(&a->head->wake);   /* the first queued since writes next */
-    }
+  if (alone) {
+    write_queued(a);
+    if (a->head) pthread_cond_signal(&a->work);   /* those that queued meanwhile: the writer's */
+  } else {
+    pthread_cond_signal(&a->work);
+    while (!me->done) pthread_cond_wait(&me->wake, &a->lock);
   }
   bool ok = me->ok;
   pthread_mutex_unlock(&a->lock);
