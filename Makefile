@@ -34,7 +34,10 @@ OPT       = -O2 -g
 LDSAN     =
 endif
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Graphviz is not linked: tools/gvlib.c loads it the first time something is drawn, by the
+# soname of the library the headers belong to.
+PKGLIBS   = $(shell pkg-config --libs $(filter-out libcgraph libgvc,$(PKGS)) 2>/dev/null)
+GVC_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libgvc 2>/dev/null)/libgvc.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS) -pthread
 LDLIBS   += $(PKGLIBS) -lstdc++ -lm -pthread
 # The one C++ file: the case loader's parser (simdjson), behind engine/json_simd.h.
@@ -49,7 +52,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
              tools/cmd_fmt.c tools/quote.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_summary.c tools/graph_rules.c tools/cmd_graph.c \
-             tools/report_html.c engine/api.c
+             tools/report_html.c tools/gvlib.c engine/api.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -109,6 +112,7 @@ MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd gnutls 2>/dev/null)
 MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd gnutls 2>/dev/null)
 
 $(BUILD)/obj/tools/cmd_serve.o: CFLAGS += $(MHD_CFLAGS)
+$(BUILD)/obj/tools/gvlib.o: CFLAGS += $(if $(GVC_SONAME),-DNORM_GVC_SONAME='"$(GVC_SONAME)"')
 
 $(BUILD)/norm-serve: $(OBJ) $(BUILD)/obj/tools/cmd_serve.o $(BUILD)/obj/tools/serve_page.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(MHD_LIBS) $(LDLIBS)

@@ -349,16 +349,26 @@ void norm_judge_free(norm_judge *j)
   free(j);
 }
 
+norm_status norm_drawer_create(norm_drawer **out, norm_error *err)
+{
+  *out = NULL;
+  const char *why;
+  if (!gvlib_load(&why)) return set_err(err, NORM_ERR_OUTPUT, why, "");
+  norm_drawer *d = calloc(1, sizeof *d);
+  if (d && !(d->gvc = gvContext())) {
+    free(d);
+    d = NULL;
+  }
+  if (!d) return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å starte Graphviz", "");
+  pthread_mutex_init(&d->lock, NULL);
+  *out = d;
+  return NORM_OK;
+}
+
 norm_drawer *norm_drawer_new(void)
 {
-  norm_drawer *d = calloc(1, sizeof *d);
-  if (!d) return NULL;
-  d->gvc = gvContext();
-  if (!d->gvc) {
-    free(d);
-    return NULL;
-  }
-  pthread_mutex_init(&d->lock, NULL);
+  norm_drawer *d;
+  norm_drawer_create(&d, NULL);
   return d;
 }
 

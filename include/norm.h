@@ -90,7 +90,10 @@ typedef enum {
 /* What draws the decision-path diagrams of the HTML report (Graphviz). Graphviz keeps state
 ** of its own for the whole process and is not thread-safe: make one drawer per process and
 ** pass it to every judge; it draws one report at a time and the others wait. */
-norm_drawer *norm_drawer_new(void);   /* NULL when out of memory */
+/* Loads Graphviz when the process has not yet (it is not loaded until something is drawn):
+** NORM_ERR_OUTPUT when it cannot be, NORM_ERR_MEMORY when memory runs out. */
+norm_status norm_drawer_create(norm_drawer **out, norm_error *err);
+norm_drawer *norm_drawer_new(void);   /* norm_drawer_create without the reason: NULL on failure */
 void norm_drawer_free(norm_drawer *d);
 
 typedef struct norm_record norm_record;

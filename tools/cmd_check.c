@@ -723,9 +723,12 @@ int cmd_check(int argc, char **argv)
   static char outbuf[1 << 20];
   if (!isatty(STDOUT_FILENO)) setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   if (html || k.graph) {
-    k.drawer = norm_drawer_new();
-    if (html && k.drawer) k.html = norm_html_begin(k.drawer);
-    if (!k.drawer || (html && !k.html)) {
+    norm_error err;
+    if (norm_drawer_create(&k.drawer, &err) != NORM_OK) {
+      fprintf(stderr, "norm check: %s\n", err.message);
+      exit(EXIT_USAGE);
+    }
+    if (html && !(k.html = norm_html_begin(k.drawer))) {
       fprintf(stderr, "norm check: tomt for minne\n");
       exit(EXIT_USAGE);
     }

@@ -27,6 +27,12 @@ typedef struct { const char *out; bool ok; } graph_job;
 static void draw(void *ctx, ast_unit *u, const bc_program *p)
 {
   graph_job *j = ctx;
+  const char *why;
+  if (!gvlib_load(&why)) {
+    fprintf(stderr, "norm graph: %s\n", why);
+    j->ok = false;
+    return;
+  }
   GVC_t *gvc = gvContext();                 /* first: it sets the defaults every graph gets */
   Agraph_t *g = graph_ruleset(u, p);
   char *err = NULL;

@@ -1146,9 +1146,9 @@ int cmd_serve(int argc, char **argv)
     goto out;
   }
   if (!load_rules(&s, &s.current)) goto out;
-  s.drawer = norm_drawer_new();
-  if (!s.drawer) {
-    fprintf(stderr, "norm serve: ikke nok minne til å starte\n");
+  norm_error derr;
+  if (norm_drawer_create(&s.drawer, &derr) != NORM_OK) {
+    fprintf(stderr, "norm serve: %s\n", derr.message);
     live_release(s.current);
     goto out;
   }

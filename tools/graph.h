@@ -7,11 +7,9 @@
 #ifndef NORM_GRAPH_H
 #define NORM_GRAPH_H
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
 #include "ast.h"
 #include "eval.h"
+#include "gvlib.h"                             /* Graphviz's headers, and Graphviz loaded on first use */
 
 typedef struct {
   bool all;                    /* draw every rule, also those not applicable or not in force */
