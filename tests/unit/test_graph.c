@@ -182,6 +182,28 @@ static void test_html_report(void **state)
   free(html);
 }
 
+/* Graphviz is loaded when something is drawn, not when norm starts (tools/gvlib.c): a run
+** that only judges never maps it, a run that draws does. The dynamic loader says which
+** libraries it loaded (LD_DEBUG=files, glibc). */
+static void test_graphviz_loaded_only_to_draw(void **state)
+{
+  (void)state;
+  fresh();
+  static const struct { const char *opts; bool draws; } runs[] = {
+    { "--format json", false }, { "--format text", false }, { "--format kompakt", false },
+    { "--format html", true }, { "--graph " DIR "/lastet.svg", true },
+  };
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    char *out = th_runf(1, "LD_DEBUG=files %s check --rules rules %s examples/saksmappe-eksempel.json 2>&1 >/dev/null",
+                        th_norm(), runs[i].opts);
+    bool loaded = strstr(out, "file=libgvc.so") != NULL;
+    if (!strstr(out, "file=libc.so")) fail_msg("LD_DEBUG=files sa ikke hvilke biblioteker som ble lastet:\n%.400s", out);
+    if (loaded != runs[i].draws)
+      fail_msg("norm check %s: Graphviz %s", runs[i].opts, loaded ? "ble lastet uten å tegne" : "ble ikke lastet");
+    free(out);
+  }
+}
+
 static void test_bad_graph_options(void **state)
 {
   (void)state;
@@ -276,6 +298,7 @@ int th_graph_tests(void)
     cmocka_unit_test(test_exception_is_shown),
     cmocka_unit_test(test_html_report),
     cmocka_unit_test(test_bad_graph_options),
+    cmocka_unit_test(test_graphviz_loaded_only_to_draw),
     cmocka_unit_test(test_report_in_a_real_browser),
   };
   return cmocka_run_group_tests_name("diagrammer og HTML-rapport", tests, NULL, NULL);
