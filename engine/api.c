@@ -581,7 +581,13 @@ void norm_audit_store_cases(norm_audit *a, bool on) { a->store_case = on; }
 /* The log fails for good: the open transaction is rolled back, and nothing more is added. */
 static norm_status broken(norm_audit *a, norm_status code, const char *what, norm_error *err)
 {
-  if (!a->broken) snprintf(a->why, sizeof a->why, "%s (%s)", what, audit_errmsg(a->db));
+  if (!a->broken) {
+    const char *db_why = audit_errmsg(a->db);
+    if (!*db_why || !strncmp(db_why, what, strlen(what)))     /* (said once, not twice) */
+      snprintf(a->why, sizeof a->why, "%s", *db_why ? db_why : what);
+    else
+      snprintf(a->why, sizeof a->why, "%s (%s)", what, db_why);
+  }
   if (a->in_tx) rollback(a);
   a->in_tx = false;
   a->broken = true;

@@ -116,13 +116,30 @@ typedef struct {
 
 /* --audit: records are added in input order and committed AUDIT_CHUNK at a time; the
 ** reports wait in held until the commit that holds their records, so every result norm
-** prints has its record on disk, and a crash loses only results that were never shown. */
+** prints has its record on disk, and a crash loses only results that were never shown.
+** A writer thread adds and commits one batch while the main thread fills the next, so
+** judging goes on while the disk syncs; at most one batch is in flight. */
+typedef struct {
+  norm_record *recs[AUDIT_CHUNK];
+  size_t n;
+  buf held;                  /* their reports, shown once they are committed */
+} audit_batch;
+
 typedef struct {
   norm_audit *log;
   const char *path;
-  buf held;
-  size_t pending, written;
-  long long first_seq, last_seq, last_committed;
+  audit_batch fill, flight;  /* the batch being filled (main thread), and the writer's */
+  bool in_flight;            /* flight is the writer's until it clears this */
+  bool quit;
+  bool failed;               /* a batch could not be recorded: nothing more is */
+  char why[1024];
+  size_t lost;               /* results of the batch that failed */
+  unsigned told;             /* the failure has been said */
+  size_t written;
+  long long first_seq, last_committed;
+  pthread_t writer;
+  pthread_mutex_t mu;
+  pthread_cond_t wake, idle;
 } audit_run;
 
 struct checker {
@@ -163,37 +180,92 @@ struct checker {
 
 /* ---- --audit ---- */
 
-static bool audit_failed(audit_run *a, const norm_error *e)
+/* The writer: records and commits each batch it is given, then shows its reports. */
+static void *audit_writer(void *arg)
 {
-  fprintf(stderr, "norm: %s. Resultatene for de %zu siste sakene er ikke lagret og vises ikke; ingen flere saker "
-          "vurderes.\n", e->message, a->pending);
-  a->pending = 0;
-  buf_reset(&a->held);                        /* the held reports were never recorded */
+  audit_run *a = arg;
+  pthread_mutex_lock(&a->mu);
+  for (;;) {
+    while (!a->in_flight && !a->quit) pthread_cond_wait(&a->wake, &a->mu);
+    if (!a->in_flight) break;
+    audit_batch *b = &a->flight;
+    bool failed = a->failed;
+    pthread_mutex_unlock(&a->mu);
+    norm_error e;
+    long long seq = 0, first = 0;
+    size_t i = 0;
+    for (; i < b->n && !failed; i++) {
+      norm_record *rec = b->recs[i];
+      b->recs[i] = NULL;
+      failed = norm_audit_add(a->log, rec, &seq, &e) != NORM_OK;      /* (takes rec) */
+      if (!first) first = seq;
+    }
+    for (; i < b->n; i++) norm_record_free(b->recs[i]);
+    if (!failed) failed = norm_audit_commit(a->log, &e) != NORM_OK;
+    if (!failed) {
+      fwrite(b->held.data, 1, b->held.len, stdout);
+      fflush(stdout);
+    }
+    pthread_mutex_lock(&a->mu);
+    if (failed && !a->failed) {
+      a->failed = true;
+      a->lost = b->n;
+      snprintf(a->why, sizeof a->why, "%s", e.message);
+    } else if (!failed) {
+      if (!a->first_seq) a->first_seq = first;
+      a->written += b->n;
+      if (b->n) a->last_committed = seq;
+    }
+    b->n = 0;
+    buf_reset(&b->held);
+    a->in_flight = false;
+    pthread_cond_signal(&a->idle);
+  }
+  pthread_mutex_unlock(&a->mu);
+  return NULL;
+}
+
+/* The log failed: says so once, and lets go of the batch being filled (never recorded). */
+static bool audit_failed(audit_run *a)
+{
+  if (!a->told++)
+    fprintf(stderr, "norm: %s. Resultatene for de %zu siste sakene er ikke lagret og vises ikke; ingen flere saker "
+          "vurderes.\n", a->why, a->lost + a->fill.n);
+  for (size_t i = 0; i < a->fill.n; i++) norm_record_free(a->fill.recs[i]);
+  a->fill.n = 0;
+  buf_reset(&a->fill.held);
   return false;
 }
 
-/* Commits what is added and writes the reports that waited for it. */
-static bool audit_flush(audit_run *a)
+/* Gives the batch being filled to the writer once it has finished the one before; with
+** wait, also waits until this one is committed and shown. False when the log has failed. */
+static bool audit_hand_off(audit_run *a, bool wait)
 {
-  norm_error e;
-  if (norm_audit_commit(a->log, &e) != NORM_OK) return audit_failed(a, &e);
-  a->written += a->pending;
-  a->last_committed = a->last_seq;
-  a->pending = 0;
-  fwrite(a->held.data, 1, a->held.len, stdout);
-  fflush(stdout);
-  buf_reset(&a->held);
-  return true;
+  pthread_mutex_lock(&a->mu);
+  while (a->in_flight) pthread_cond_wait(&a->idle, &a->mu);
+  bool failed = a->failed;
+  if (!failed && (a->fill.n || a->fill.held.len)) {
+    audit_batch t = a->flight;                /* (empty: its buffer is used again) */
+    a->flight = a->fill;
+    a->fill = t;
+    a->in_flight = true;
+    pthread_cond_signal(&a->wake);
+    if (wait) {
+      while (a->in_flight) pthread_cond_wait(&a->idle, &a->mu);
+      failed = a->failed;
+    }
+  }
+  pthread_mutex_unlock(&a->mu);
+  return failed ? audit_failed(a) : true;
 }
+
+/* Commits everything added, and shows the reports that waited for it. */
+static bool audit_flush(audit_run *a) { return audit_hand_off(a, true); }
 
 static bool audit_add(audit_run *a, norm_record *rec)
 {
-  long long seq;
-  norm_error e;
-  if (norm_audit_add(a->log, rec, &seq, &e) != NORM_OK) return audit_failed(a, &e);
-  if (!a->first_seq) a->first_seq = seq;
-  a->last_seq = seq;
-  return ++a->pending < AUDIT_CHUNK || audit_flush(a);
+  a->fill.recs[a->fill.n++] = rec;
+  return a->fill.n < AUDIT_CHUNK || audit_hand_off(a, false);
 }
 
 static audit_run *audit_open_run(const char *path, const char *operator_name, bool store_case)
@@ -217,6 +289,13 @@ static audit_run *audit_open_run(const char *path, const char *operator_name, bo
   audit_run *a = xcalloc(1, sizeof *a);
   a->log = log;
   a->path = path;
+  pthread_mutex_init(&a->mu, NULL);
+  pthread_cond_init(&a->wake, NULL);
+  pthread_cond_init(&a->idle, NULL);
+  if (pthread_create(&a->writer, NULL, audit_writer, a) != 0) {
+    fprintf(stderr, "norm: revisjonsloggen %s: kan ikke starte tråden som skriver den\n", path);
+    exit(EXIT_USAGE);
+  }
   return a;
 }
 
@@ -224,12 +303,21 @@ static audit_run *audit_open_run(const char *path, const char *operator_name, bo
 static bool audit_close_run(audit_run *a)
 {
   bool ok = audit_flush(a);
+  pthread_mutex_lock(&a->mu);
+  a->quit = true;
+  pthread_cond_signal(&a->wake);
+  pthread_mutex_unlock(&a->mu);
+  pthread_join(a->writer, NULL);
   if (ok && a->written == 1)
     fprintf(stderr, "norm: 1 vurdering skrevet til revisjonsloggen %s (post %lld)\n", a->path, a->last_committed);
   else if (ok && a->written)
     fprintf(stderr, "norm: %zu vurderinger skrevet til revisjonsloggen %s (post %lld–%lld)\n", a->written, a->path,
             a->first_seq, a->last_committed);
-  buf_free(&a->held);
+  buf_free(&a->fill.held);
+  buf_free(&a->flight.held);
+  pthread_mutex_destroy(&a->mu);
+  pthread_cond_destroy(&a->wake);
+  pthread_cond_destroy(&a->idle);
   norm_audit_close(a->log);
   free(a);
   return ok;
@@ -388,8 +476,8 @@ static void emit(checker *k, job *j)
   if (k->direct) {
     if (k->stream.len >= STREAM_PIECE) stream_flush(k);     /* (the separator is in it already) */
   } else if (k->audit) {
-    if (sep) buf_puts(&k->audit->held, separator);
-    if (j->out.len) buf_put(&k->audit->held, j->out.data, j->out.len);
+    if (sep) buf_puts(&k->audit->fill.held, separator);
+    if (j->out.len) buf_put(&k->audit->fill.held, j->out.data, j->out.len);
     if (!audit_add(k->audit, rec)) {
       k->stopped = true;
       k->status = EXIT_USAGE;

@@ -437,6 +437,43 @@ static void make_batch(const char *path)
   free(out);
 }
 
+/* norm check --audit on a log that starts refusing records midway (a trigger, as a full
+** disk would): the results of the batches committed before are shown, none after; one
+** message says so; the chain up to there verifies, and the exit status is 2. */
+static void test_check_when_the_log_fails_midway(void **state)
+{
+  (void)state;
+  fresh_dir();
+  make_batch(DIR "/batch.ndjson");
+  const char *db = DIR "/svikter.db";
+  char *out;
+  int st = th_run("head -n 1 " DIR "/batch.ndjson > " DIR "/en.ndjson", &out);
+  free(out);
+  assert_int_equal(st, 0);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "%s check --format json --audit %s --operator t " DIR "/en.ndjson > /dev/null", th_norm(), db);
+  st = th_run(cmd, &out);
+  if (st > 1) fail_msg("%s: %s", cmd, out);
+  free(out);
+  sql(db, "CREATE TRIGGER stopp BEFORE INSERT ON vurdering WHEN NEW.seq > 100 BEGIN SELECT RAISE(ABORT, 'full'); END;");
+  /* records 2–65 are the first batch of 64; the second (66–129) fails at 101 and is not kept */
+  free(th_runf(2, "%s check --format json --audit %s --operator t " DIR "/batch.ndjson > " DIR "/ut.ndjson 2> " DIR "/feil.txt",
+               th_norm(), db));
+  char *shown = th_slurp(DIR "/ut.ndjson"), *said = th_slurp(DIR "/feil.txt");
+  size_t lines = 0;
+  for (const char *c = shown; *c; c++) lines += *c == '\n';
+  assert_int_equal(lines, 64);
+  const char *msg = strstr(said, "er ikke lagret og vises ikke");
+  if (!msg) fail_msg("ingen melding om resultatene som ikke er lagret:\n%s", said);
+  assert_null(strstr(msg + 1, "er ikke lagret og vises ikke"));
+  audit_check c = verify(db);
+  assert_true(c.ok);
+  assert_int_equal(c.count, 65);
+  free(c.why);
+  free(shown);
+  free(said);
+}
+
 static void test_kill_9_leaves_a_valid_chain(void **state)
 {
   (void)state;
@@ -707,6 +744,7 @@ int th_audit_tests(void)
     cmocka_unit_test(test_schema_versions),
     cmocka_unit_test(test_check_audit_replay_show_export),
     cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
+    cmocka_unit_test(test_check_when_the_log_fails_midway),
     cmocka_unit_test(test_two_writers_one_chain),
     cmocka_unit_test(test_findings_json),
   };

@@ -43,6 +43,27 @@ static void test_jobs_same_bytes(void **state)
 /* The first case's result comes out while the pipe is still open: the writer waits on a
 ** FIFO for it, and only then closes its end. A norm that read to the end first would never
 ** answer; the bound (60 s) is there only so that such a build fails instead of hanging. */
+/* --audit: a thread of its own commits each batch of records while judging goes on. The
+** results are the bytes a run without the log gives, at -j 1 and -j 3, and each has its
+** record (141 cases: two whole batches of 64 and part of a third). */
+static void test_audit_same_bytes(void **state)
+{
+  (void)state;
+  const char *cases = "examples/saker examples/saker examples/saker";
+  char *plain = th_runf(0, "%s check -j 1 --format json --rules rules --dato 2024-09-01 %s 2>/dev/null; echo \"status $?\"",
+                        th_norm(), cases);
+  for (int jobs = 1; jobs <= 3; jobs += 2) {
+    char *logged = th_runf(0, "rm -f build/q-batch.db*; %s check -j %d --format json --rules rules --dato 2024-09-01 "
+                           "--audit build/q-batch.db --operator t %s 2>/dev/null; echo \"status $?\"", th_norm(), jobs, cases);
+    assert_string_equal(logged, plain);
+    char *verified = th_runf(0, "%s audit verify build/q-batch.db", th_norm());
+    if (!strstr(verified, "kjeden er hel: 141 poster")) fail_msg("-j %d: %s", jobs, verified);
+    free(logged);
+    free(verified);
+  }
+  free(plain);
+}
+
 static void test_pipe_is_judged_as_it_comes(void **state)
 {
   (void)state;
@@ -118,6 +139,7 @@ int th_batch_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_jobs_same_bytes),
+    cmocka_unit_test(test_audit_same_bytes),
     cmocka_unit_test(test_pipe_is_judged_as_it_comes),
     cmocka_unit_test(test_memory_does_not_grow_with_corpus),
     cmocka_unit_test(test_giant_line_costs_only_itself),
