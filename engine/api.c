@@ -504,10 +504,11 @@ static bool write_batch(norm_audit *a, pending *batch)
 static void write_queued(norm_audit *a)
 {
   pending *batch = a->head;
+  bool was_broken = a->broken;
   a->head = a->tail = NULL;
   a->writing = true;
   pthread_mutex_unlock(&a->lock);
-  commit_status cs = a->broken ? COMMIT_FAILED : commit_batch(a, batch);
+  commit_status cs = was_broken ? COMMIT_FAILED : commit_batch(a, batch);
   pthread_mutex_lock(&a->lock);
   if (cs == COMMIT_FAILED && !a->broken) {
     a->broken = true;
