@@ -285,7 +285,7 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
     } else {
       size_t from = w->out->len;
       explanation_json(w, r, f, jr->ex, &jr->scratch);
-      jr->expl = alike && jr->why == f->why.items;
+      jr->expl = alike;                       /* (jr->why is this finding's trace by now) */
       jr->expl_guide = guide;
       jr->expl_status = f->status;
       jr->expl_message = f->message;
