@@ -95,7 +95,7 @@ enum { R_VURDERING, R_VURDERINGER, R_REGELSETT, R_HELSE, R_METRIKKER, R_SIDE, R_
 static const char *const route_name[] = { "/v1/vurdering", "/v1/vurderinger", "/v1/regelsett", "/helse", "/metrikker", "/", "annet" };
 /* norm_status → the error's "kode" in an answer */
 static const char *const error_code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk",
-                                          "revisjonslogg", "minne" };
+                                          "revisjonslogg", "minne", "tegning" };
 static const int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 422, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
@@ -119,7 +119,9 @@ typedef struct {
   live *current;
   const char *rules_path, *trust;
   norm_audit *audit;         /* --audit, or NULL */
-  norm_drawer *drawer;       /* draws the page's reports, one at a time */
+  pthread_mutex_t draw_lock;
+  norm_drawer *drawer;       /* draws the HTML reports, one at a time: made (and Graphviz
+                                loaded) the first time one is asked for (drawer_for) */
   VEC(token) tokens;
   metrics m;
   atomic_int inflight;
@@ -356,6 +358,18 @@ static int http_status(norm_status st)
   }
 }
 
+/* The drawer for an HTML report, made the first time one is asked for: Graphviz is loaded
+** only then, so a server that answers JSON runs where Graphviz is not installed. NULL, with
+** the reason in err, when it cannot be made. */
+static norm_drawer *drawer_for(server *s, norm_error *err)
+{
+  pthread_mutex_lock(&s->draw_lock);
+  if (!s->drawer) norm_drawer_create(&s->drawer, err);
+  norm_drawer *d = s->drawer;
+  pthread_mutex_unlock(&s->draw_lock);
+  return d;
+}
+
 static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, request *q, int *status)
 {
   live *l = acquire(s);
@@ -364,14 +378,18 @@ static enum MHD_Result judge_request(server *s, struct MHD_Connection *c, reques
   const char *digest = norm_rules_digest(l->rules);
   enum MHD_Result ok;
   norm_options o = { .date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dato"), .format = NORM_FORMAT_JSON,
-                     .audit = s->audit, .drawer = s->drawer };
+                     .audit = s->audit };
   const char *bad_format = format_param(c, &o.format);
-  norm_judge *j = judge_for(s, l);
   norm_result res;
   norm_error err;
+  if (!bad_format && o.format == NORM_FORMAT_HTML) o.drawer = drawer_for(s, &err);
+  norm_judge *j = judge_for(s, l);
   if (bad_format) {
     *status = 400;
     ok = send_error(c, 400, "feil_bruk", "format må være json, kompakt, tekst eller html", "format", digest, NULL);
+  } else if (o.format == NORM_FORMAT_HTML && !o.drawer) {
+    *status = http_status(err.code);
+    ok = send_error(c, *status, error_code[err.code], err.message, NULL, digest, NULL);
   } else if (!j) {
     *status = 503;
     ok = send_error(c, 503, "opptatt", "tjenesten har ikke minne til flere vurderinger nå", NULL, digest, NULL);
@@ -615,13 +633,14 @@ static enum MHD_Result judge_page(server *s, struct MHD_Connection *c, request *
     *status = 400;
     return page(s, c, l, 400, "lim inn en saksmappe eller velg en fil", NULL, q);
   }
-  norm_options o = { .date = *q->date ? q->date : NULL, .format = NORM_FORMAT_HTML, .audit = s->audit, .drawer = s->drawer };
-  norm_judge *j = judge_for(s, l);
   norm_result res;
   norm_error err;
-  norm_status st = j ? norm_judge_case(j, in->data, n, &o, &res, &err) : NORM_ERR_MEMORY;
+  norm_options o = { .date = *q->date ? q->date : NULL, .format = NORM_FORMAT_HTML, .audit = s->audit,
+                     .drawer = drawer_for(s, &err) };
+  norm_judge *j = o.drawer ? judge_for(s, l) : NULL;
+  norm_status st = !o.drawer ? err.code : j ? norm_judge_case(j, in->data, n, &o, &res, &err) : NORM_ERR_MEMORY;
   if (st != NORM_OK) {
-    if (!j) snprintf(err.message, sizeof err.message, "tjenesten har ikke minne til flere vurderinger nå"), err.where[0] = 0;
+    if (o.drawer && !j) snprintf(err.message, sizeof err.message, "tjenesten har ikke minne til flere vurderinger nå"), err.where[0] = 0;
     *status = http_status(st);
     return page(s, c, l, *status, err.message, err.where, q);
   }
@@ -1146,13 +1165,8 @@ int cmd_serve(int argc, char **argv)
     goto out;
   }
   if (!load_rules(&s, &s.current)) goto out;
-  norm_error derr;
-  if (norm_drawer_create(&s.drawer, &derr) != NORM_OK) {
-    fprintf(stderr, "norm serve: %s\n", derr.message);
-    live_release(s.current);
-    goto out;
-  }
   pthread_mutex_init(&s.lock, NULL);
+  pthread_mutex_init(&s.draw_lock, NULL);
   pthread_key_create(&s.judge_key, thread_judge_free);
   s.max_inflight = threads * SERVE_MAX_INFLIGHT_PER_THREAD;
   /* signals go to the main thread only, which waits for them below */
@@ -1212,6 +1226,7 @@ out_rules:
   live_release(s.current);
   pthread_key_delete(s.judge_key);
   pthread_mutex_destroy(&s.lock);
+  pthread_mutex_destroy(&s.draw_lock);
 out:
   free(cert_pem);
   if (key_pem) {

@@ -467,6 +467,61 @@ static void test_page(void **state)
   free(out);
 }
 
+/* Graphviz is loaded the first time a report is drawn, not at start: a server that answers
+** JSON never loads it, and where it cannot be loaded (an empty libgvc.so.6 first on the
+** library path stands in for a machine without the package), JSON, kompakt and text are
+** still answered and an HTML report gets 500 (tegning) saying what is missing. */
+static void test_graphviz_only_when_drawing(void **state)
+{
+  (void)state;
+  free(th_runf(0, "mkdir -p " DIR "/uten-graphviz && : > " DIR "/uten-graphviz/libgvc.so.6"));
+  served s;
+  start_after(&s, "gv-lastes", "LD_DEBUG=files", "--rules rules");
+  char *out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"sak_id\":\"2024-0193\""));
+  free(out);
+  out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=tekst'", s.port);
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  char *log = th_slurp(s.log);
+  if (!strstr(log, "file=libc.so")) fail_msg("LD_DEBUG=files sa ikke hvilke biblioteker som ble lastet:\n%.400s", log);
+  if (strstr(log, "file=libgvc.so")) fail_msg("Graphviz ble lastet uten at noe ble tegnet");
+  free(log);
+  out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=html'", s.port);
+  assert_non_null(strstr(out, "<svg"));
+  free(out);
+  log = th_slurp(s.log);
+  if (!strstr(log, "file=libgvc.so")) fail_msg("Graphviz ble ikke lastet for HTML-rapporten");
+  free(log);
+  stop(&s);
+
+  start_after(&s, "uten-graphviz", "LD_LIBRARY_PATH=" DIR "/uten-graphviz", "--rules rules");
+  out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json http://127.0.0.1:%d/v1/vurdering", s.port);
+  assert_non_null(strstr(out, "\"sak_id\":\"2024-0193\""));
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=html'", s.port);
+  assert_non_null(strstr(out, "\"kode\":\"tegning\""));
+  assert_non_null(strstr(out, "Graphviz"));
+  assert_non_null(strstr(out, " 500"));
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/", s.port);      /* the form itself draws nothing */
+  assert_non_null(strstr(out, " 200"));
+  free(out);
+  out = th_runf(0, CURL " -F fil=@examples/saksmappe-eksempel.json http://127.0.0.1:%d/", s.port);
+  assert_non_null(strstr(out, "<div class=\"feil\" role=\"alert\">"));
+  assert_non_null(strstr(out, "Graphviz"));
+  assert_non_null(strstr(out, " 500"));
+  free(out);
+  out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=kompakt'", s.port);
+  assert_non_null(strstr(out, " 200"));                            /* and it still judges */
+  free(out);
+  out = th_runf(0, CURL " http://127.0.0.1:%d/metrikker", s.port);
+  assert_non_null(strstr(out, "norm_foresporsler_total{rute=\"/v1/vurdering\",status=\"500\"} 1"));
+  free(out);
+  stop(&s);
+}
+
 /* The page as a person uses it: headless Chromium opens /, the case is typed into the field
 ** and the button pressed with the keyboard, and the report it shows names every rule the
 ** case was judged by. The screenshots of the form and the report stay in build/q-serve/. */
@@ -546,6 +601,7 @@ int th_serve_tests(void)
     cmocka_unit_test_teardown(test_audit_keeps_every_rule_set, kill_running),
     cmocka_unit_test_teardown(test_out_of_memory_costs_one_request, kill_running),
     cmocka_unit_test_teardown(test_page, kill_running),
+    cmocka_unit_test_teardown(test_graphviz_only_when_drawing, kill_running),
     cmocka_unit_test_teardown(test_tls, kill_running),
     cmocka_unit_test_teardown(test_page_in_a_real_browser, kill_running),
   };
