@@ -44,6 +44,8 @@ struct norm_judge {
   arena spare;               /* the result's memory, kept from case to case */
   const char *problems;      /* norm_judge_problems: errors.data or why, or "" */
   char why[1024];
+  norm_finding *found;       /* norm_judge_findings, made again for each call */
+  size_t found_cap;
 };
 
 /* A decision's audit record, and what the log keeps beside it when it stores cases. */
@@ -346,6 +348,7 @@ void norm_judge_free(norm_judge *j)
   buf_free(&j->errors);
   buf_free(&j->out);
   buf_free(&j->json);
+  free(j->found);
   free(j);
 }
 
@@ -754,6 +757,7 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
   int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
   snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
   res->sak_id = j->sak_id;
+  date_format(date, res->date);
   j->full = !(format == NORM_FORMAT_COMPACT && !audit);
   eval_case_reusing(j->m, c, date, r, j->full ? EVAL_FULL : EVAL_STATUS, &j->spare);
   if (r->error != VM_OK) {
@@ -893,7 +897,39 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
 
 const char *norm_judge_problems(const norm_judge *j) { return j->problems ? j->problems : ""; }
 
-/* ---- the last judged case: HTML with several cases, and diagrams ---- */
+/* ---- the last judged case: its findings, HTML with several cases, and diagrams ---- */
+
+const char *norm_finding_status_name(norm_finding_status s)
+{
+  static const char *const names[] = { "brudd", "avvik", "begrunnet_avvik", "vurder", "ukjent", "oppfylt", "ikke_aktuell" };
+  return (unsigned)s < sizeof names / sizeof *names ? names[s] : "";
+}
+
+norm_status norm_judge_findings(norm_judge *j, const norm_finding **out, size_t *n, norm_error *err)
+{
+  static const norm_finding_status status[F__COUNT] = {
+    [F_BRUDD] = NORM_BRUDD, [F_AVVIK] = NORM_AVVIK, [F_UKJENT] = NORM_UKJENT, [F_VURDER] = NORM_VURDER,
+    [F_BEGRUNNET] = NORM_BEGRUNNET_AVVIK, [F_OPPFYLT] = NORM_OPPFYLT, [F_IKKE_AKTUELL] = NORM_IKKE_AKTUELL,
+  };
+  *out = NULL;
+  *n = 0;
+  if (!j->kept) return set_err(err, NORM_ERR_USAGE, "dommeren har ingen vurdert sak (options.keep)", "");
+  const bc_program *p = &j->r->p;
+  const result *r = &j->res;
+  if (j->found_cap < r->findings.len) {
+    norm_finding *f = realloc(j->found, r->findings.len * sizeof *f);
+    if (!f) return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til funnene", "");
+    j->found = f;
+    j->found_cap = r->findings.len;
+  }
+  for (size_t i = 0; i < r->findings.len; i++) {
+    const finding *f = &r->findings.items[i];
+    j->found[i] = (norm_finding){ bc_str(p, p->rules.items[f->rule].id), f->rule, f->item, status[f->status] };
+  }
+  *out = j->found;
+  *n = r->findings.len;
+  return NORM_OK;
+}
 
 norm_status norm_judge_render(norm_judge *j, const norm_options *o, norm_buffer *into, norm_error *err)
 {

@@ -125,6 +125,8 @@ typedef struct {
   long long audit_seq; /* with options.audit: the record's number in the log (docs/revisjon.md) */
   norm_record *record; /* with options.audit_later: the decision's record; the caller's, to
                           give to norm_audit_add or norm_record_free */
+  char date[11];       /* the assessment date it was judged by (YYYY-MM-DD): options.date, the
+                          case's own, or today */
 } norm_result;
 
 /* The audit log (docs/revisjon.md) for judges on any number of threads: with options.audit,
@@ -165,6 +167,24 @@ norm_html *norm_html_begin(norm_drawer *d);   /* NULL when out of memory */
 norm_status norm_html_add(norm_html *h, const norm_judge *j, norm_error *err);
 norm_status norm_html_end(norm_html *h, norm_buffer *into, norm_error *err);   /* the document; frees h */
 void norm_html_free(norm_html *h);
+
+/* The findings of a kept case, for a caller that compares or counts them rather than reads
+** a report (norm diff, norm audit replay). The statuses in the order of norm_result.counts. */
+typedef enum {
+  NORM_BRUDD, NORM_AVVIK, NORM_BEGRUNNET_AVVIK, NORM_VURDER, NORM_UKJENT, NORM_OPPFYLT, NORM_IKKE_AKTUELL,
+} norm_finding_status;
+/* "brudd", "avvik", "begrunnet_avvik", … as norm-resultat/1 writes them */
+const char *norm_finding_status_name(norm_finding_status s);
+
+typedef struct {
+  const char *rule;    /* the rule's id */
+  size_t rule_index;   /* its place among the rule set's rules (norm_rules_json's order) */
+  const char *item;    /* the element a rule for each element found it for ("gjelder"), or NULL */
+  norm_finding_status status;
+} norm_finding;
+/* The kept case's findings in the order its result lists them: *n of them at *out, valid
+** until the judge's next call. NORM_ERR_USAGE when no case is kept. */
+norm_status norm_judge_findings(norm_judge *j, const norm_finding **out, size_t *n, norm_error *err);
 
 typedef struct {
   bool detailed;       /* the whole decision path, every condition in the order it was

@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include "bcfile.h"
-#include "case.h"
 #include "cli.h"
 #include "commands.h"
 #include "date.h"
-#include "eval.h"
 #include "frontend.h"
+#include "norm.h"
 
 const char *const usage_diff =
   "Bruk: norm diff [VALG] GAMMEL NY SAKSMAPPE…\n"
@@ -68,39 +67,44 @@ typedef struct {
 } source_meta;
 
 typedef struct {
-  bc_program old, new;
+  bc_program old, new;       /* what the two versions say, compared rule by rule */
+  norm_rules *rold, *rnew;   /* the same two, loaded from the same bytes, judge the cases */
+  norm_judge *jold, *jnew;
   source_meta mold, mnew;
   VEC(uint8_t) tried_old, tried_new;   /* per rule: some case gave it a finding that was not ikke_aktuell */
-  vm *vold, *vnew;
-  bool has_date;
-  int32_t date;
+  const char *date;          /* --dato, or NULL: each case's own */
   size_t ncases;
   bool bad_input;
   VEC(changed_case) changed;
 } differ;
 
-/* A status as people read it in the text report: «ikke aktuell», «begrunnet avvik». */
+/* A change's from and to are a status's rank, in the order the reports list statuses (what
+** calls for action first), so that the summary is sorted that way; -1 is no finding. */
+static const int rank[] = {
+  [NORM_BRUDD] = 0, [NORM_AVVIK] = 1, [NORM_UKJENT] = 2, [NORM_VURDER] = 3, [NORM_BEGRUNNET_AVVIK] = 4,
+  [NORM_OPPFYLT] = 5, [NORM_IKKE_AKTUELL] = 6,
+};
+
+/* A status by rank as people read it in the text report: «ikke aktuell», «begrunnet avvik». */
 static const char *st_name(int s)
 {
-  static const char *const words[F__COUNT] = { "brudd", "avvik", "ukjent", "vurder", "begrunnet avvik", "oppfylt", "ikke aktuell" };
+  static const char *const words[] = { "brudd", "avvik", "ukjent", "vurder", "begrunnet avvik", "oppfylt", "ikke aktuell" };
   return s < 0 ? "ikke noe funn" : words[s];
 }
 
-static bool load(const bc_program *p, const char *name, const char *text, size_t len, ncase *c)
+/* The same as norm-resultat/1 writes it. */
+static const char *st_key(int s)
 {
-  buf errors;
-  buf_init(&errors);
-  bool ok = case_load(p, text, len, c, &errors);
-  if (!ok) cli_print_case_errors("norm diff", name, errors.data);
-  buf_free(&errors);
-  return ok;
+  static const char *const keys[] = { "brudd", "avvik", "ukjent", "vurder", "begrunnet_avvik", "oppfylt", "ikke_aktuell" };
+  return keys[s];
 }
 
-static const finding *find_same(const result *r, const bc_program *p, const char *rule, const char *item)
+/* What the rule set found for (rule, item) in one case, or NULL. */
+static const norm_finding *find_same(const norm_finding *fs, size_t n, const char *rule, const char *item)
 {
-  for (size_t i = 0; i < r->findings.len; i++) {
-    const finding *f = &r->findings.items[i];
-    if (strcmp(bc_str(p, p->rules.items[f->rule].id), rule)) continue;
+  for (size_t i = 0; i < n; i++) {
+    const norm_finding *f = &fs[i];
+    if (strcmp(f->rule, rule)) continue;
     if ((f->item == NULL) != (item == NULL) || (item && strcmp(item, f->item))) continue;
     return f;
   }
@@ -113,54 +117,53 @@ static void add_change(changed_case *cc, const char *rule, const char *item, int
   vec_push(&cc->changes, ch);
 }
 
+/* Judges the case with one side's judge, keeping its findings; false (said on stderr) when it
+** cannot be judged. */
+static bool judge(norm_judge *j, const char *name, const char *text, size_t len, const char *date, norm_result *res)
+{
+  norm_options o = { .date = date, .format = NORM_FORMAT_NONE, .keep = true };
+  norm_error err;
+  norm_status st = norm_judge_case(j, text, len, &o, res, &err);
+  if (st == NORM_ERR_JSON || st == NORM_ERR_CASE) cli_print_case_errors("norm diff", name, norm_judge_problems(j));
+  else if (st != NORM_OK) fprintf(stderr, "norm diff: %s: %s\n", name, err.message);
+  return st == NORM_OK;
+}
+
 static void diff_case(void *ctx, const char *name, const char *text, size_t len)
 {
   differ *d = ctx;
-  ncase co, cn;
-  bool ok_old = load(&d->old, name, text, len, &co);
-  bool ok_new = ok_old && load(&d->new, name, text, len, &cn);
-  if (!ok_old || !ok_new) {
+  norm_result ro, rn;
+  /* both by the date the old one used: its own, or today's, read once */
+  if (!judge(d->jold, name, text, len, d->date, &ro) || !judge(d->jnew, name, text, len, ro.date, &rn)) {
     d->bad_input = true;
-    case_free(&co);
-    if (ok_old) case_free(&cn);
     return;
   }
   d->ncases++;
-  int32_t date = d->has_date ? d->date : co.has_date ? co.date : date_today();
-  result ro, rn;
-  eval_case(d->vold, &co, date, &ro);
-  eval_case(d->vnew, &cn, date, &rn);
-  if (ro.error != VM_OK || rn.error != VM_OK) {
-    fprintf(stderr, "norm diff: %s: regel %s: %s\n", name, ro.error != VM_OK ? ro.error_rule : rn.error_rule,
-            vm_status_text(ro.error != VM_OK ? ro.error : rn.error));
+  const norm_finding *fo, *fn;
+  size_t no, nn;
+  norm_error err;
+  if (norm_judge_findings(d->jold, &fo, &no, &err) != NORM_OK || norm_judge_findings(d->jnew, &fn, &nn, &err) != NORM_OK) {
+    fprintf(stderr, "norm diff: %s: %s\n", name, err.message);
     d->bad_input = true;
-  } else {
-    for (size_t i = 0; i < ro.findings.len; i++)
-      if (ro.findings.items[i].status != F_IKKE_AKTUELL) d->tried_old.items[ro.findings.items[i].rule] = 1;
-    for (size_t i = 0; i < rn.findings.len; i++)
-      if (rn.findings.items[i].status != F_IKKE_AKTUELL) d->tried_new.items[rn.findings.items[i].rule] = 1;
-    changed_case cc = { 0 };
-    for (size_t i = 0; i < ro.findings.len; i++) {
-      const finding *f = &ro.findings.items[i];
-      const char *rule = bc_str(&d->old, d->old.rules.items[f->rule].id);
-      const finding *g = find_same(&rn, &d->new, rule, f->item);
-      if (!g || g->status != f->status) add_change(&cc, rule, f->item, (int)f->status, g ? (int)g->status : -1);
-    }
-    for (size_t i = 0; i < rn.findings.len; i++) {
-      const finding *g = &rn.findings.items[i];
-      const char *rule = bc_str(&d->new, d->new.rules.items[g->rule].id);
-      if (!find_same(&ro, &d->old, rule, g->item)) add_change(&cc, rule, g->item, -1, (int)g->status);
-    }
-    if (cc.changes.len) {
-      cc.name = xstrdup(name);
-      cc.sak_id = xstrdup(co.sak_id ? co.sak_id : "");
-      vec_push(&d->changed, cc);
-    }
+    return;
   }
-  result_free(&ro);
-  result_free(&rn);
-  case_free(&co);
-  case_free(&cn);
+  for (size_t i = 0; i < no; i++)
+    if (fo[i].status != NORM_IKKE_AKTUELL) d->tried_old.items[fo[i].rule_index] = 1;
+  for (size_t i = 0; i < nn; i++)
+    if (fn[i].status != NORM_IKKE_AKTUELL) d->tried_new.items[fn[i].rule_index] = 1;
+  changed_case cc = { 0 };
+  for (size_t i = 0; i < no; i++) {
+    const norm_finding *g = find_same(fn, nn, fo[i].rule, fo[i].item);
+    if (!g || g->status != fo[i].status)
+      add_change(&cc, fo[i].rule, fo[i].item, rank[fo[i].status], g ? rank[g->status] : -1);
+  }
+  for (size_t i = 0; i < nn; i++)
+    if (!find_same(fo, no, fn[i].rule, fn[i].item)) add_change(&cc, fn[i].rule, fn[i].item, -1, rank[fn[i].status]);
+  if (cc.changes.len) {
+    cc.name = xstrdup(name);
+    cc.sak_id = xstrdup(ro.sak_id);
+    vec_push(&d->changed, cc);
+  }
 }
 
 /* ---- the summary per rule ---- */
@@ -428,29 +431,40 @@ static void meta_free(source_meta *m)
   }
 }
 
-/* A rule set from sources (with its parameters and definitions by name) or a .normc. */
-static bool load_side(const char *path, bc_program *p, source_meta *m, bool color)
+/* A rule set from sources (with its parameters and definitions by name) or a .normc: the
+** program to compare, and the same bytes loaded through the library to judge cases with. */
+static bool load_side(const char *path, bc_program *p, norm_rules **rules, source_meta *m, bool color)
 {
   memset(m, 0, sizeof *m);
-  if (str_has_suffix(path, ".normc")) return fe_load_ruleset(path, p, stderr, color);
-  srcset src;
-  src_init(&src);
+  *rules = NULL;
   buf bytes;
   buf_init(&bytes);
-  const char *paths[1] = { path };
-  bool ok = fe_analyze(&src, paths, 1, &bytes, collect_meta, m);
-  diag_print_all(&src, stderr, color);
-  src_free(&src);
-  if (ok) {
-    char *why = NULL;
-    ok = bcf_load((const uint8_t *)bytes.data, bytes.len, p, &why);
-    if (!ok) fprintf(stderr, "norm: %s: regelsettet avvises: %s\n", path, why);
-    free(why);
+  bool ok;
+  if (str_has_suffix(path, ".normc")) {
+    ok = fe_load_ruleset_image(path, p, &bytes, stderr, color);
+  } else {
+    srcset src;
+    src_init(&src);
+    const char *paths[1] = { path };
+    ok = fe_analyze(&src, paths, 1, &bytes, collect_meta, m);
+    diag_print_all(&src, stderr, color);
+    src_free(&src);
+    if (ok) {
+      char *why = NULL;
+      ok = bcf_load((const uint8_t *)bytes.data, bytes.len, p, &why);
+      if (!ok) fprintf(stderr, "norm: %s: regelsettet avvises: %s\n", path, why);
+      free(why);
+    }
+  }
+  norm_error err;
+  if (ok && norm_rules_load_normc(bytes.data, bytes.len, rules, &err) != NORM_OK) {
+    fprintf(stderr, "norm: %s: regelsettet avvises: %s\n", path, err.message);
+    bc_free(p);
+    ok = false;
   }
   buf_free(&bytes);
   return ok;
 }
-
 
 static const named *find_named(const nameds *l, const char *name)
 {
@@ -612,7 +626,7 @@ static void print_text(const differ *d, const transitions *ts, const set_diff *s
   }
 }
 
-static json_t *js_status(int s) { return s < 0 ? json_null() : json_string(fstatus_name[s]); }
+static json_t *js_status(int s) { return s < 0 ? json_null() : json_string(st_key(s)); }
 
 static json_t *js_ruleset(const bc_program *p)
 {
@@ -726,10 +740,12 @@ int cmd_diff(int argc, char **argv)
   opterr = 0;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
-    case 'd':
-      if (!date_parse(optarg, strlen(optarg), &d.date)) return cli_usage_error("diff", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
-      d.has_date = true;
+    case 'd': {
+      int32_t day;
+      if (!date_parse(optarg, strlen(optarg), &day)) return cli_usage_error("diff", "--dato «%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", optarg);
+      d.date = optarg;
       break;
+    }
     case 'f': format = optarg; break;
     case 'h': fputs(usage_diff, stdout); return EXIT_CLEAN;
     default: return cli_usage_error("diff", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
@@ -739,20 +755,20 @@ int cmd_diff(int argc, char **argv)
     return cli_usage_error("diff", "--format må være text eller json, ikke «%s»", format);
   if (argc - optind < 3) return cli_usage_error("diff", "%s", "trenger GAMMEL, NY og minst én saksmappe");
   bool color = cli_use_color("auto", stderr);
-  if (!load_side(argv[optind], &d.old, &d.mold, color)) {
+  if (!load_side(argv[optind], &d.old, &d.rold, &d.mold, color)) {
     meta_free(&d.mold);
     return EXIT_USAGE;
   }
-  if (!load_side(argv[optind + 1], &d.new, &d.mnew, color)) {
+  if (!load_side(argv[optind + 1], &d.new, &d.rnew, &d.mnew, color)) {
     meta_free(&d.mold);
     meta_free(&d.mnew);
     bc_free(&d.old);
+    norm_rules_free(d.rold);
     return EXIT_USAGE;
   }
   for (size_t i = 0; i < d.old.rules.len; i++) vec_push(&d.tried_old, 0);
   for (size_t i = 0; i < d.new.rules.len; i++) vec_push(&d.tried_new, 0);
-  d.vold = vm_new(&d.old);
-  d.vnew = vm_new(&d.new);
+  if (!(d.jold = norm_judge_new(d.rold)) || !(d.jnew = norm_judge_new(d.rnew))) oom_raise();
   for (int i = optind + 2; i < argc; i++)
     if (!cli_each_case(argv[i], diff_case, &d)) d.bad_input = true;
   transitions ts = { 0 };
@@ -778,8 +794,10 @@ int cmd_diff(int argc, char **argv)
   int status = d.bad_input ? EXIT_USAGE : can_change ? EXIT_FINDINGS : EXIT_CLEAN;
   vec_free(&ts);
   differ_free(&d);
-  vm_free(d.vold);
-  vm_free(d.vnew);
+  norm_judge_free(d.jold);
+  norm_judge_free(d.jnew);
+  norm_rules_free(d.rold);
+  norm_rules_free(d.rnew);
   bc_free(&d.old);
   bc_free(&d.new);
   return status;

@@ -53,6 +53,57 @@ static void test_report_appended_to_the_callers_buffer(void **state)
   free(want);
 }
 
+/* A kept case's findings as the caller reads them without parsing a report: the same rules,
+** items and statuses, in the same order, as its norm-resultat/1; the date it was judged by. */
+static void test_findings_of_a_kept_case(void **state)
+{
+  fixture *fx = *state;
+  const norm_finding *fs;
+  size_t n;
+  norm_error err;
+  assert_int_equal(norm_judge_findings(fx->judge, &fs, &n, &err), NORM_ERR_USAGE);   /* nothing kept */
+  norm_options o = { .format = NORM_FORMAT_JSON, .keep = true };
+  norm_result res;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err), NORM_OK);
+  assert_string_equal(res.date, "2024-10-01");                 /* the case's own */
+  char *json = strndup(res.text, res.len);
+  assert_int_equal(norm_judge_findings(fx->judge, &fs, &n, &err), NORM_OK);
+  size_t counts[7] = { 0 }, total = 0;
+  for (size_t i = 0; i < 7; i++) total += res.counts[i];
+  assert_int_equal(n, total);
+  const char *at = json;
+  for (size_t i = 0; i < n; i++) {
+    counts[fs[i].status]++;
+    char want[512];
+    snprintf(want, sizeof want, "{\"regel\":\"%s\",", fs[i].rule);
+    at = strstr(at, want);
+    if (!at) fail_msg("funn %zu (%s) står ikke i resultatet, eller ikke i samme rekkefølge", i, fs[i].rule);
+    const char *next = strstr(at + 1, "{\"regel\":");
+    const char *status = strstr(at, "\"status\":\"");
+    assert_non_null(status);
+    assert_true(!next || status < next);
+    status += strlen("\"status\":\"");
+    assert_memory_equal(status, norm_finding_status_name(fs[i].status), strlen(norm_finding_status_name(fs[i].status)));
+    assert_int_equal(status[strlen(norm_finding_status_name(fs[i].status))], '"');
+    if (fs[i].item) {
+      char item[512];
+      snprintf(item, sizeof item, "\"gjelder\":\"%s\"", fs[i].item);
+      const char *g = strstr(at, item);
+      assert_true(g && (!next || g < next));
+    }
+    at++;
+  }
+  for (size_t i = 0; i < 7; i++) assert_int_equal(counts[i], res.counts[i]);
+  free(json);
+  o.date = "2023-01-31";
+  o.keep = false;
+  assert_int_equal(norm_judge_case(fx->judge, fx->json, fx->len, &o, &res, &err), NORM_OK);
+  assert_string_equal(res.date, "2023-01-31");
+  assert_int_equal(norm_judge_findings(fx->judge, &fs, &n, &err), NORM_ERR_USAGE);   /* not kept */
+  assert_int_equal(n, 0);
+  assert_string_equal(norm_finding_status_name(NORM_BEGRUNNET_AVVIK), "begrunnet_avvik");
+}
+
 /* norm_error holds the first problem; norm_judge_problems all of them, one per line. */
 static void test_every_problem_of_a_case(void **state)
 {
@@ -184,6 +235,7 @@ int th_api_tests(void)
     cmocka_unit_test_setup_teardown(test_a_kept_case_renders_as_judged, th_judging_setup, th_judging_teardown),
     cmocka_unit_test_setup_teardown(test_one_document_for_several_cases, th_judging_setup, th_judging_teardown),
     cmocka_unit_test_setup_teardown(test_records_in_the_callers_order, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_findings_of_a_kept_case, th_judging_setup, th_judging_teardown),
   };
   return cmocka_run_group_tests_name("biblioteket (include/norm.h)", tests, NULL, NULL);
 }
