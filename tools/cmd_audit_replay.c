@@ -11,10 +11,11 @@
 #include "audit.h"
 #include "bcfile.h"
 #include "cli.h"
-#include "sign.h"
 #include "commands.h"
 #include "date.h"
-#include "report.h"
+#include "norm.h"
+#include "sign.h"
+#include "version.h"
 
 typedef struct { char digest[65]; char *name, *text; size_t len; } given_case;
 
@@ -22,15 +23,12 @@ typedef struct {
   audit_db *db;
   VEC(given_case) given;
   bool has_given;
-  char sha[65];              /* the loaded rule set */
-  bc_program p;
-  vm *m;
+  norm_rules *rules;         /* the rule set of the record replayed last, from the log */
+  norm_judge *judge;
   size_t same, differ, failed;
   size_t refused;            /* records after a break in the chain, not replayed */
   int64_t broken_from;       /* the first record that cannot be trusted, or 0 */
-  bool trust;                /* --trust: only rule sets signed by this key are used */
-  uint8_t trusted[SIGN_KEY_LEN];
-  char trusted_id[SIGN_ID_LEN + 1];
+  const char *trust;         /* --trust: only rule sets signed by the key in this file are used */
 } replayer;
 
 static void collect_given(void *ctx, const char *name, const char *text, size_t len)
@@ -47,39 +45,34 @@ static void collect_given(void *ctx, const char *name, const char *text, size_t 
   vec_push(&rp->given, g);
 }
 
+/* The record's rule set, from its .normc bytes in the log, loaded through the library as
+** norm check loaded it; it must have the digest the record names (and with --trust, the key). */
 static bool load_ruleset(replayer *rp, const audit_record *r)
 {
-  if (rp->m && !strcmp(rp->sha, r->ruleset)) return true;
-  if (rp->m) {
-    vm_free(rp->m);
-    bc_free(&rp->p);
-    rp->m = NULL;
-  }
+  if (rp->judge && !strcmp(norm_rules_digest(rp->rules), r->ruleset)) return true;
+  norm_judge_free(rp->judge);
+  norm_rules_free(rp->rules);
+  rp->judge = NULL;
+  rp->rules = NULL;
   buf normc;
   buf_init(&normc);
-  char *why = NULL;
+  norm_rules *rules = NULL;
+  norm_error err;
   bool ok = false;
   if (!audit_ruleset(rp->db, r->ruleset, &normc))
     printf("post %lld: regelsettet %s er ikke lagret i revisjonsloggen\n", (long long)r->seq, r->ruleset);
-  else if (!bcf_load((const uint8_t *)normc.data, normc.len, &rp->p, &why))
-    printf("post %lld: det lagrede regelsettet kan ikke brukes: %s\n", (long long)r->seq, why);
-  else if (strcmp(rp->p.sha256_hex, r->ruleset)) {
-    printf("post %lld: det lagrede regelsettet har sjekksum %s, ikke %s\n", (long long)r->seq, rp->p.sha256_hex, r->ruleset);
-    bc_free(&rp->p);
-  } else if (rp->trust && (!rp->p.is_signed || memcmp(rp->p.signer, rp->trusted, SIGN_KEY_LEN))) {
-    if (rp->p.is_signed)
-      printf("post %lld: regelsettet %s er signert med nøkkelen %s, ikke med den betrodde nøkkelen %s\n",
-             (long long)r->seq, r->ruleset, rp->p.signer_id, rp->trusted_id);
-    else
-      printf("post %lld: regelsettet %s er ikke signert, og --trust godtar bare nøkkelen %s\n",
-             (long long)r->seq, r->ruleset, rp->trusted_id);
-    bc_free(&rp->p);
-  } else {
+  else if (norm_rules_load_normc(normc.data ? normc.data : "", normc.len, &rules, &err) != NORM_OK)
+    printf("post %lld: det lagrede regelsettet kan ikke brukes: %s\n", (long long)r->seq, err.message);
+  else if (strcmp(norm_rules_digest(rules), r->ruleset))
+    printf("post %lld: det lagrede regelsettet har sjekksum %s, ikke %s\n", (long long)r->seq, norm_rules_digest(rules), r->ruleset);
+  else if (rp->trust && norm_rules_check_trust(rules, rp->trust, &err) != NORM_OK)
+    printf("post %lld: regelsettet %s: %s\n", (long long)r->seq, r->ruleset, err.message);
+  else if (!(rp->judge = norm_judge_new(rules)))
+    oom_raise();
+  else
     ok = true;
-    rp->m = vm_new(&rp->p);
-    snprintf(rp->sha, sizeof rp->sha, "%s", r->ruleset);
-  }
-  free(why);
+  if (ok) rp->rules = rules;
+  else norm_rules_free(rules);
   buf_free(&normc);
   return ok;
 }
@@ -129,10 +122,26 @@ static json_t *finding_index(const char *findings)
   return idx;
 }
 
-/* The findings that differ between the record and the new evaluation. */
-static void show_difference(const audit_record *r, const char *now, const buf *stored, const char *json)
+/* The same from the findings of the case just judged. */
+static json_t *judged_index(norm_judge *j)
 {
-  json_t *old = finding_index(r->findings), *cur = finding_index(now), *v;
+  json_t *idx = json_object();
+  const norm_finding *fs;
+  size_t n;
+  norm_error err;
+  if (norm_judge_findings(j, &fs, &n, &err) != NORM_OK) return idx;
+  for (size_t i = 0; i < n; i++) {
+    char key[512];
+    snprintf(key, sizeof key, "%s%s%s%s", fs[i].rule, fs[i].item ? " [" : "", fs[i].item ? fs[i].item : "", fs[i].item ? "]" : "");
+    json_object_set_new(idx, key, json_string(norm_finding_status_name(fs[i].status)));
+  }
+  return idx;
+}
+
+/* The findings that differ between the record and the new evaluation. */
+static void show_difference(const audit_record *r, norm_judge *j, const buf *stored, const char *json, size_t len)
+{
+  json_t *old = finding_index(r->findings), *cur = judged_index(j), *v;
   const char *key;
   size_t n = 0;
   json_object_foreach(old, key, v) {
@@ -143,7 +152,7 @@ static void show_difference(const audit_record *r, const char *now, const buf *s
   json_object_foreach(cur, key, v)
     if (!json_object_get(old, key)) printf("  %s: nytt funn, %s\n", key, json_string_value(v)), n++;
   if (!n && stored->len) {
-    size_t i = 0, len = strlen(json);
+    size_t i = 0;
     while (i < stored->len && i < len && stored->data[i] == json[i]) i++;
     size_t from = i > 40 ? i - 40 : 0;
     printf("  funnene er de samme; resultatet skiller seg fra det lagrede ved byte %zu:\n"
@@ -161,32 +170,30 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
   buf text, stored;
   buf_init(&text);
   buf_init(&stored);
-  ncase c;
-  buf errors;
-  buf_init(&errors);
   int32_t date;
   if (!case_text(rp, r, single, &text, &stored) || !load_ruleset(rp, r)) {
     rp->failed++;
   } else if (!date_parse(r->date, strlen(r->date), &date)) {
     printf("post %lld: vurderingsdatoen «%s» i posten er ikke en dato\n", (long long)r->seq, r->date);
     rp->failed++;
-  } else if (!case_load(&rp->p, text.data ? text.data : "", text.len, &c, &errors)) {
-    printf("post %lld: saken kan ikke leses med det lagrede regelsettet:\n%s", (long long)r->seq, errors.data ? errors.data : "");
-    case_free(&c);
-    rp->failed++;
   } else {
-    result res;
-    eval_case(rp->m, &c, date, &res);
-    if (res.error != VM_OK) {
-      printf("post %lld: regel %s: %s\n", (long long)r->seq, res.error_rule, vm_status_text(res.error));
+    norm_options o = { .date = r->date, .format = NORM_FORMAT_JSON, .keep = true };
+    norm_result res;
+    norm_error err;
+    norm_status st = norm_judge_case(rp->judge, text.data ? text.data : "", text.len, &o, &res, &err);
+    if (st == NORM_ERR_JSON || st == NORM_ERR_CASE) {
+      const char *why = norm_judge_problems(rp->judge);
+      size_t n = strlen(why);
+      printf("post %lld: saken kan ikke leses med det lagrede regelsettet:\n%s%s", (long long)r->seq, why,
+             n && why[n - 1] == '\n' ? "" : "\n");
+      rp->failed++;
+    } else if (st != NORM_OK) {
+      printf("post %lld: %s\n", (long long)r->seq, err.message);
       rp->failed++;
     } else {
-      buf out;
-      buf_init(&out);
-      report_json(&res, &out);
-      char *json = buf_take(&out), *now = audit_findings_json(&res), d[65];
       uint8_t raw[32];
-      bcf_sha256(json, strlen(json), raw);
+      char d[65];
+      bcf_sha256(res.text, res.len, raw);
       bcf_hex(raw, 32, d);
       const char *note = strcmp(r->norm_version, NORM_VERSION) ? " (vurdert med norm " : "";
       if (!strcmp(d, r->result_digest)) {
@@ -196,16 +203,11 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
       } else {
         printf("post %lld (sak %s): resultatet er IKKE det samme%s%s%s\n", (long long)r->seq, r->sak_id, note,
                *note ? r->norm_version : "", *note ? ")" : "");
-        show_difference(r, now, &stored, json);
+        show_difference(r, rp->judge, &stored, res.text, res.len);
         rp->differ++;
       }
-      free(json);
-      free(now);
     }
-    result_free(&res);
-    case_free(&c);
   }
-  buf_free(&errors);
   buf_free(&text);
   buf_free(&stored);
 }
@@ -278,15 +280,15 @@ int audit_replay_cmd(int argc, char **argv)
   replayer rp;
   memset(&rp, 0, sizeof rp);
   if (trust) {
+    uint8_t key[SIGN_KEY_LEN];
     char *why = NULL;
-    if (!sign_read_public(trust, rp.trusted, &why)) {
+    if (!sign_read_public(trust, key, &why)) {              /* said before anything is replayed */
       fprintf(stderr, "norm audit replay: --trust: %s\n", why);
       free(why);
       vec_free(&given);
       return EXIT_USAGE;
     }
-    rp.trust = true;
-    sign_key_id(rp.trusted, rp.trusted_id);
+    rp.trust = trust;
   }
   rp.has_given = given.len > 0;
   bool read_all = true;
@@ -337,10 +339,8 @@ int audit_replay_cmd(int argc, char **argv)
     }
     audit_record_free(&r);
   }
-  if (rp.m) {
-    vm_free(rp.m);
-    bc_free(&rp.p);
-  }
+  norm_judge_free(rp.judge);
+  norm_rules_free(rp.rules);
   for (size_t i = 0; i < rp.given.len; i++) free(rp.given.items[i].name), free(rp.given.items[i].text);
   vec_free(&rp.given);
   audit_close(rp.db);

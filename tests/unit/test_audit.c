@@ -93,6 +93,43 @@ static void make_log(const char *path, int n)
   buf_free(&diags);
 }
 
+/* Replay judges through the library (norm_rules_load_normc, norm_judge_case): a record whose
+** stored result is not what the rules give is shown byte by byte when the findings agree, and
+** a stored case the rule set cannot read is named with every problem, once. */
+static void test_replay_through_the_library(void **state)
+{
+  (void)state;
+  fresh_dir();
+  const char *path = DIR "/r.db";
+  make_log(path, 2);            /* each record's stored result is {"sak_id":…}, not the real one */
+  char *err = NULL;
+  audit_db *db = audit_open(path, false, &err);
+  if (!db) fail_msg("%s", err);
+  audit_record r = { 0 };
+  assert_true(audit_get(db, 2, &r));
+  static const char bad[] = "{\"format\":\"saksmappe/1\",\"sak_id\":\"S-3\",\"barn\":{\"fodselsdato\":\"i går\"}}";
+  assert_true(audit_case_digest(bad, strlen(bad), r.case_digest));
+  free(r.sak_id);
+  r.sak_id = xstrdup("S-3");
+  assert_true(audit_begin(db));
+  assert_true(audit_append(db, &r, bad, strlen(bad), "{\"sak_id\":\"S-2\"}", 16));   /* the result r names */
+  assert_true(audit_commit(db));
+  audit_record_free(&r);
+  audit_close(db);
+  char *out = th_runf(1, "%s audit replay %s 1", th_norm(), path);
+  assert_non_null(strstr(out, "post 1 (sak S-1): resultatet er IKKE det samme"));
+  assert_non_null(strstr(out, "funnene er de samme; resultatet skiller seg fra det lagrede ved byte 2:"));
+  assert_non_null(strstr(out, "nå:     …{\"format\":\"norm-resultat/1\",\"sak_id\":\"S-1\""));
+  free(out);
+  out = th_runf(2, "%s audit replay %s 3", th_norm(), path);
+  assert_string_equal(out, "post 3: saken kan ikke leses med det lagrede regelsettet:\n"
+                           "barn.fodselsdato: forventet dato (ÅÅÅÅ-MM-DD), fikk \"i går\"\n");
+  free(out);
+  out = th_runf(2, "%s audit replay %s --alle", th_norm(), path);
+  assert_non_null(strstr(out, "3 poster etterprøvd: 0 identiske, 2 ulike, 1 kunne ikke etterprøves"));
+  free(out);
+}
+
 static audit_check verify(const char *path)
 {
   char *err = NULL;
@@ -743,6 +780,7 @@ int th_audit_tests(void)
     cmocka_unit_test(test_each_tampering_is_found_and_named),
     cmocka_unit_test(test_schema_versions),
     cmocka_unit_test(test_check_audit_replay_show_export),
+    cmocka_unit_test(test_replay_through_the_library),
     cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
     cmocka_unit_test(test_check_when_the_log_fails_midway),
     cmocka_unit_test(test_two_writers_one_chain),
