@@ -34,10 +34,14 @@ OPT       = -O2 -g
 LDSAN     =
 endif
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# Graphviz is not linked: tools/gvlib.c loads it the first time something is drawn, by the
-# soname of the library the headers belong to.
-PKGLIBS   = $(shell pkg-config --libs $(filter-out libcgraph libgvc,$(PKGS)) 2>/dev/null)
-GVC_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libgvc 2>/dev/null)/libgvc.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+# Graphviz, SQLite and Hogweed (with GMP) are not linked: each is loaded the first time it
+# is needed (engine/lazylib.h), by the soname of the library the headers belong to.
+LAZYLIBS  = libcgraph libgvc sqlite3 hogweed
+PKGLIBS   = $(shell pkg-config --libs $(filter-out $(LAZYLIBS),$(PKGS)) 2>/dev/null)
+soname    = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+GVC_SONAME     := $(call soname,libgvc,libgvc.so)
+SQLITE_SONAME  := $(call soname,sqlite3,libsqlite3.so)
+HOGWEED_SONAME := $(call soname,hogweed,libhogweed.so)
 CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS) -pthread
 LDLIBS   += $(PKGLIBS) -lstdc++ -lm -pthread
 # The one C++ file: the case loader's parser (simdjson), behind engine/json_simd.h.
@@ -52,7 +56,7 @@ ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytec
              tools/ruletest.c tools/cmd_test.c tools/cmd_diff.c tools/cmd_doc.c tools/cmd_lint.c \
              tools/cmd_fmt.c tools/quote.c tools/cmd_audit.c tools/cmd_audit_replay.c \
              tools/graph.c tools/graph_case.c tools/graph_summary.c tools/graph_rules.c tools/cmd_graph.c \
-             tools/report_html.c tools/gvlib.c engine/api.c
+             tools/report_html.c tools/gvlib.c engine/lazylib.c engine/sqlite_lib.c engine/hogweed_lib.c engine/api.c
 GEN_SRC    = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/stdlib_files.c
 STDLIB     = stdlib/saksmappe.norm stdlib/prelude.norm
 
@@ -113,6 +117,8 @@ MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd gnutls 2>/dev/null)
 
 $(BUILD)/obj/tools/cmd_serve.o: CFLAGS += $(MHD_CFLAGS)
 $(BUILD)/obj/tools/gvlib.o: CFLAGS += $(if $(GVC_SONAME),-DNORM_GVC_SONAME='"$(GVC_SONAME)"')
+$(BUILD)/obj/engine/sqlite_lib.o: CFLAGS += $(if $(SQLITE_SONAME),-DNORM_SQLITE_SONAME='"$(SQLITE_SONAME)"')
+$(BUILD)/obj/engine/hogweed_lib.o: CFLAGS += $(if $(HOGWEED_SONAME),-DNORM_HOGWEED_SONAME='"$(HOGWEED_SONAME)"')
 
 $(BUILD)/norm-serve: $(OBJ) $(BUILD)/obj/tools/cmd_serve.o $(BUILD)/obj/tools/serve_page.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(MHD_LIBS) $(LDLIBS)
@@ -125,8 +131,9 @@ $(BUILD)/libnorm.a: $(OBJ)
 $(BUILD)/norm-api: examples/norm-api.c include/norm.h $(BUILD)/libnorm.a
 	$(CC) -std=c11 $(OPT) $(WARN) -Iinclude $(LDFLAGS) -o $@ examples/norm-api.c $(BUILD)/libnorm.a $(LDLIBS)
 
+# (the tests read audit logs with SQLite themselves)
 $(BUILD)/unit-tests: $(OBJ) $(TEST_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka sqlite3 2>/dev/null)
 
 demo: $(BUILD)/norm
 	$(BUILD)/norm check --dato 2024-10-01 examples/saksmappe-eksempel.json; test $$? -le 1

@@ -5,7 +5,6 @@
 */
 #include <jansson.h>
 #include <nettle/sha2.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "audit.h"
 #include "bcfile.h"
 #include "jsonw.h"
+#include "sqlite_lib.h"
 
 #define AUDIT_BUSY_MS 60000                  /* how long a writer waits for another */
 
@@ -138,6 +138,11 @@ static bool setup(audit_db *db, bool create)
 
 audit_db *audit_open(const char *path, bool create, char **err)
 {
+  const char *why;
+  if (!sqlite_lib_load(&why)) {          /* SQLite is loaded the first time a log is opened */
+    *err = xstrdup(why);
+    return NULL;
+  }
   audit_db *db = xcalloc(1, sizeof *db);
   if (!create && access(path, F_OK) != 0) {
     *err = xstrdup("filen finnes ikke");

@@ -356,8 +356,7 @@ bool bcf_load(const uint8_t *data, size_t len, bc_program *p, char **why)
   if (len - BC_HEADER_LEN >= BC_SIG_LEN && plen == len - BC_HEADER_LEN - BC_SIG_LEN &&
       !memcmp(data + len - BC_SIG_LEN, BC_SIG_MAGIC, 8)) {
     trailer = data + len - BC_SIG_LEN;
-    if (!sign_verify(data, len - BC_SIG_LEN, trailer + 8, trailer + 8 + SIGN_KEY_LEN))
-      return why_printf(why, "signaturen stemmer ikke: regelsettet er endret etter at det ble signert, eller signaturen er skadet");
+    if (!sign_verify(data, len - BC_SIG_LEN, trailer + 8, trailer + 8 + SIGN_KEY_LEN, why)) return false;
     len -= BC_SIG_LEN;
   }
   if (plen != len - BC_HEADER_LEN)

@@ -13,6 +13,7 @@
 
 #include "bcfile.h"
 #include "bytecode.h"
+#include "hogweed_lib.h"
 
 enum key_read { KEY_OK, KEY_NOT_ED25519, KEY_BROKEN };
 
@@ -124,8 +125,16 @@ static uint64_t payload_len(const uint8_t *d)
   return n;
 }
 
+/* Hogweed is loaded the first time a key is read or a signature made or checked. */
+static bool hogweed(char **why)
+{
+  const char *no;
+  return hogweed_lib_load(&no) || why_printf(why, "%s", no);
+}
+
 bool sign_normc(buf *normc, const char *key_path, char **why)
 {
+  if (!hogweed(why)) return false;
   const uint8_t *d = (const uint8_t *)normc->data;
   if (normc->len < BC_HEADER_LEN || payload_len(d) != normc->len - BC_HEADER_LEN)
     return why_printf(why, "%s", "regelsettet er allerede signert eller ikke en .normc");
@@ -140,14 +149,17 @@ bool sign_normc(buf *normc, const char *key_path, char **why)
   return true;
 }
 
-bool sign_verify(const uint8_t *data, size_t len, const uint8_t key[SIGN_KEY_LEN], const uint8_t sig[SIGN_SIG_LEN])
+bool sign_verify(const uint8_t *data, size_t len, const uint8_t key[SIGN_KEY_LEN], const uint8_t sig[SIGN_SIG_LEN],
+                 char **why)
 {
-  return ed25519_sha512_verify(key, len, data, sig) == 1;
+  if (!hogweed(why)) return false;
+  return ed25519_sha512_verify(key, len, data, sig) == 1 ||
+         why_printf(why, "signaturen stemmer ikke: regelsettet er endret etter at det ble signert, eller signaturen er skadet");
 }
 
 bool sign_read_public(const char *path, uint8_t key[SIGN_KEY_LEN], char **why)
 {
-  return read_key(path, false, key, why);
+  return hogweed(why) && read_key(path, false, key, why);
 }
 
 void sign_key_id(const uint8_t key[SIGN_KEY_LEN], char out[SIGN_ID_LEN + 1])

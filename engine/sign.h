@@ -23,8 +23,10 @@
 ** false with a Norwegian reason in *why (caller frees), normc unchanged. */
 bool sign_normc(buf *normc, const char *key_path, char **why);
 
-/* Whether sig is key's Ed25519 signature of data[0..len). */
-bool sign_verify(const uint8_t *data, size_t len, const uint8_t key[SIGN_KEY_LEN], const uint8_t sig[SIGN_SIG_LEN]);
+/* Whether sig is key's Ed25519 signature of data[0..len); when not, or when the library
+** that checks it cannot be loaded, false with a Norwegian reason in *why (caller frees). */
+bool sign_verify(const uint8_t *data, size_t len, const uint8_t key[SIGN_KEY_LEN], const uint8_t sig[SIGN_SIG_LEN],
+                 char **why);
 
 /* Reads an Ed25519 public key (PEM, "BEGIN PUBLIC KEY") for --trust. */
 bool sign_read_public(const char *path, uint8_t key[SIGN_KEY_LEN], char **why);

@@ -1,9 +1,9 @@
 /*
-** Graphviz, loaded the first time something is drawn (dlopen), not when norm starts. Most
-** runs draw nothing, and mapping and relocating Graphviz's seven libraries cost every start
-** about 1.3 ms (docs/ytelse.md). graph.h includes this after Graphviz's own headers; from
-** there on, the Graphviz names norm uses call the loaded library. gvlib_load comes first:
-** norm_drawer_new and `norm graph` call it before anything is built or drawn.
+** Graphviz, loaded the first time something is drawn (engine/lazylib.h), not when norm
+** starts. Most runs draw nothing, and mapping and relocating Graphviz's seven libraries cost
+** every start about 1.3 ms (docs/ytelse.md). graph.h includes this after Graphviz's own
+** headers; from there on, the Graphviz names norm uses call the loaded library. gvlib_load
+** comes first: norm_drawer_new and `norm graph` call it before anything is built or drawn.
 */
 #ifndef NORM_GVLIB_H
 #define NORM_GVLIB_H
@@ -12,18 +12,18 @@
 #include <graphviz/gvc.h>
 #include <stdbool.h>
 
-/* Every Graphviz function norm calls. Another one is added here and below. */
+/* Every Graphviz function norm calls, and the one variable (Agdirected). Another one is
+** added here and below. */
 #define GVLIB_FUNCTIONS(X) \
   X(gvContext) X(gvFreeContext) X(gvLayout) X(gvFreeLayout) X(gvRenderFilename) X(gvRenderData) \
   X(gvFreeRenderData) X(agopen) X(agclose) X(agnode) X(agedge) X(agsubg) X(agattr) X(agsafeset) \
-  X(agget) X(agwrite)
+  X(agget) X(agwrite) X(Agdirected)
 
 /* The functions as Graphviz's headers declare them, so every call is type-checked. */
 typedef struct {
 #define GVLIB_MEMBER(name) __typeof__(&name) name;
   GVLIB_FUNCTIONS(GVLIB_MEMBER)
 #undef GVLIB_MEMBER
-  __typeof__(&Agdirected) Agdirected;
 } gvlib_api;
 
 /* Loads Graphviz, once per process (any thread may ask). False when it cannot be loaded,

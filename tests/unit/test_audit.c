@@ -130,6 +130,33 @@ static void test_replay_through_the_library(void **state)
   free(out);
 }
 
+/* SQLite is loaded only when an audit log is opened. Where it cannot be loaded (an empty
+** libsqlite3.so.0 first on the library path), --audit is refused before anything is judged
+** or shown, and without --audit the cases are judged as before. */
+static void test_sqlite_only_for_the_log(void **state)
+{
+  (void)state;
+  fresh_dir();
+  free(th_runf(0, "mkdir -p " DIR "/uten && : > " DIR "/uten/libsqlite3.so.0"));
+  char *out = th_runf(1, "LD_DEBUG=files %s check --format json examples/saksmappe-eksempel.json 2>&1 >/dev/null", th_norm());
+  if (!strstr(out, "file=libc.so")) fail_msg("LD_DEBUG=files sa ikke hvilke biblioteker som ble lastet:\n%.400s", out);
+  if (strstr(out, "file=libsqlite3.so")) fail_msg("SQLite ble lastet uten revisjonslogg");
+  free(out);
+  out = th_runf(1, "LD_DEBUG=files %s check --format json --audit " DIR "/l.db --operator t examples/saksmappe-eksempel.json "
+                "2>&1 >/dev/null", th_norm());
+  assert_non_null(strstr(out, "file=libsqlite3.so"));
+  free(out);
+  out = th_runf(2, "LD_LIBRARY_PATH=" DIR "/uten %s check --format json --audit " DIR "/m.db --operator t "
+                "examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "SQLite kan ikke lastes (libsqlite3.so.0)"));
+  assert_non_null(strstr(out, "revisjonsloggen trenger SQLite (Debian-pakken libsqlite3-0)"));
+  assert_null(strstr(out, "\"funn\""));                          /* nothing shown unrecorded */
+  free(out);
+  out = th_runf(1, "LD_LIBRARY_PATH=" DIR "/uten %s check --format json examples/saksmappe-eksempel.json", th_norm());
+  assert_non_null(strstr(out, "\"funn\""));
+  free(out);
+}
+
 static audit_check verify(const char *path)
 {
   char *err = NULL;
@@ -781,6 +808,7 @@ int th_audit_tests(void)
     cmocka_unit_test(test_schema_versions),
     cmocka_unit_test(test_check_audit_replay_show_export),
     cmocka_unit_test(test_replay_through_the_library),
+    cmocka_unit_test(test_sqlite_only_for_the_log),
     cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
     cmocka_unit_test(test_check_when_the_log_fails_midway),
     cmocka_unit_test(test_two_writers_one_chain),

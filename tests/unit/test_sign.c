@@ -144,10 +144,37 @@ static void test_audit_names_the_signer(void **state)
   free(out);
 }
 
+/* Hogweed (and GMP under it) is loaded only when a signature or a key is read: an unsigned
+** rule set never loads it. Where it cannot be loaded (an empty libhogweed.so.6 first on the
+** library path stands in for a machine without it), a signed rule set is refused with the
+** reason, and an unsigned one is judged as before. */
+static void test_hogweed_only_for_signatures(void **state)
+{
+  (void)state;
+  make_keys();
+  free(th_runf(0, "%s compile rules -o " DIR "/s.normc --sign " DIR "/bufdir.pem 2>&1 && %s compile rules -o " DIR "/u.normc"
+               " && mkdir -p " DIR "/uten && : > " DIR "/uten/libhogweed.so.6", th_norm(), th_norm()));
+  static const char check[] = "%s%s check --format json --rules " DIR "/%s.normc examples/saksmappe-eksempel.json 2>&1 >/dev/null";
+  char *out = th_runf(1, check, "LD_DEBUG=files ", th_norm(), "u");
+  if (!strstr(out, "file=libc.so")) fail_msg("LD_DEBUG=files sa ikke hvilke biblioteker som ble lastet:\n%.400s", out);
+  if (strstr(out, "file=libhogweed.so") || strstr(out, "file=libgmp.so")) fail_msg("Hogweed ble lastet for et usignert regelsett");
+  free(out);
+  out = th_runf(1, check, "LD_DEBUG=files ", th_norm(), "s");
+  assert_non_null(strstr(out, "file=libhogweed.so"));
+  free(out);
+  out = th_runf(1, check, "LD_LIBRARY_PATH=" DIR "/uten ", th_norm(), "u");
+  free(out);
+  out = th_runf(2, check, "LD_LIBRARY_PATH=" DIR "/uten ", th_norm(), "s");
+  assert_non_null(strstr(out, "Nettles Hogweed kan ikke lastes (libhogweed.so.6)"));
+  assert_non_null(strstr(out, "Debian-pakken libhogweed6"));
+  free(out);
+}
+
 int th_sign_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_signed_rule_set_round_trips),
+    cmocka_unit_test(test_hogweed_only_for_signatures),
     cmocka_unit_test(test_signature_is_the_one_openssl_makes),
     cmocka_unit_test(test_unsigned_or_other_key_is_refused),
     cmocka_unit_test(test_tampered_signed_rule_set_is_refused),
