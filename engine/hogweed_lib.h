@@ -11,6 +11,8 @@
 #include <nettle/eddsa.h>
 #include <stdbool.h>
 
+#include "lazylib.h"
+
 /* Every Hogweed function norm calls, by its real name (Nettle's headers turn
 ** asn1_der_iterator_first into nettle_asn1_der_iterator_first). */
 #define HOGWEED_LIB_FUNCTIONS(X) \
@@ -18,17 +20,10 @@
   X(nettle_asn1_der_decode_constructed_last) X(nettle_asn1_der_get_uint32) X(nettle_ed25519_sha512_public_key) \
   X(nettle_ed25519_sha512_sign) X(nettle_ed25519_sha512_verify)
 
-typedef struct {
-#define HOGWEED_LIB_MEMBER(name) __typeof__(&name) name;
-  HOGWEED_LIB_FUNCTIONS(HOGWEED_LIB_MEMBER)
-#undef HOGWEED_LIB_MEMBER
-} hogweed_lib_api;
-
-/* Loads Hogweed, once per process (any thread may ask). False when it cannot be loaded, with
-** *why (static text, Norwegian) saying which library and why. */
-bool hogweed_lib_load(const char **why);
-/* The loaded functions; only after hogweed_lib_load has returned true. */
-const hogweed_lib_api *hogweed_lib(void);
+/* hogweed_lib_load(&why) loads Hogweed, once per process (any thread may ask): false, with
+** *why saying which library and why, when it cannot be loaded. hogweed_lib() is the table
+** after that. */
+LAZYLIB_DECLARE(hogweed_lib_api, HOGWEED_LIB_FUNCTIONS, hogweed_lib_load, hogweed_lib)
 
 #ifndef HOGWEED_LIB_IMPL
 #define nettle_asn1_der_iterator_first (hogweed_lib()->nettle_asn1_der_iterator_first)

@@ -33,6 +33,15 @@ typedef struct {
 /* Opens l->soname and finds every name: l->loaded with l->found filled in, or l->why. */
 void lazylib_open(lazylib *l);
 
+/* The table of one library, in its header: a struct api_t with a member for each name in
+** FUNCTIONS (typed from the library's own declaration, so every call is type-checked),
+** load_fn and get_fn (below). */
+#define LAZYLIB_MEMBER(name) __typeof__(&name) name;
+#define LAZYLIB_DECLARE(api_t, FUNCTIONS, load_fn, get_fn) \
+  typedef struct { FUNCTIONS(LAZYLIB_MEMBER) } api_t;    \
+  bool load_fn(const char **why);                         \
+  const api_t *get_fn(void);
+
 /* The loader of one library, in a .c file of its own: load_fn(&why) loads it once per
 ** process (any thread may ask; false, with *why saying which library and why, when it
 ** cannot be loaded), get_fn() gives the table once load_fn has returned true. FUNCTIONS is

@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "lazylib.h"
+
 /* Every SQLite function norm calls. Another one is added here and below. */
 #define SQLITE_LIB_FUNCTIONS(X) \
   X(sqlite3_open_v2) X(sqlite3_close) X(sqlite3_busy_timeout) X(sqlite3_extended_result_codes) X(sqlite3_exec) \
@@ -17,17 +19,10 @@
   X(sqlite3_column_text) X(sqlite3_column_blob) X(sqlite3_column_type) X(sqlite3_errmsg) X(sqlite3_errcode) \
   X(sqlite3_sleep)
 
-typedef struct {
-#define SQLITE_LIB_MEMBER(name) __typeof__(&name) name;
-  SQLITE_LIB_FUNCTIONS(SQLITE_LIB_MEMBER)
-#undef SQLITE_LIB_MEMBER
-} sqlite_lib_api;
-
-/* Loads SQLite, once per process (any thread may ask). False when it cannot be loaded, with
-** *why (static text, Norwegian) saying which library and why. */
-bool sqlite_lib_load(const char **why);
-/* The loaded functions; only after sqlite_lib_load has returned true. */
-const sqlite_lib_api *sqlite_lib(void);
+/* sqlite_lib_load(&why) loads SQLite, once per process (any thread may ask): false, with
+** *why saying which library and why, when it cannot be loaded. sqlite_lib() is the table
+** after that. */
+LAZYLIB_DECLARE(sqlite_lib_api, SQLITE_LIB_FUNCTIONS, sqlite_lib_load, sqlite_lib)
 
 #ifndef SQLITE_LIB_IMPL
 #define sqlite3_open_v2 (sqlite_lib()->sqlite3_open_v2)

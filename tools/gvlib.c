@@ -11,5 +11,5 @@
 #define NORM_GVC_SONAME "libgvc.so.6"        /* (the Makefile gives the one built against) */
 #endif
 
-LAZYLIB_DEFINE(gvlib_api, GVLIB_FUNCTIONS, gvlib_load, gvlib, "Graphviz", NORM_GVC_SONAME, "diagrammer og HTML-rapporter",
-               "libgvc6")
+LAZYLIB_DEFINE(gvlib_api, GVLIB_FUNCTIONS, gvlib_load, gvlib, "Graphviz", NORM_GVC_SONAME,
+               "diagrammer og HTML-rapporter", "libgvc6")

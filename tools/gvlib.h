@@ -12,6 +12,8 @@
 #include <graphviz/gvc.h>
 #include <stdbool.h>
 
+#include "lazylib.h"
+
 /* Every Graphviz function norm calls, and the one variable (Agdirected). Another one is
 ** added here and below. */
 #define GVLIB_FUNCTIONS(X) \
@@ -19,18 +21,9 @@
   X(gvFreeRenderData) X(agopen) X(agclose) X(agnode) X(agedge) X(agsubg) X(agattr) X(agsafeset) \
   X(agget) X(agwrite) X(Agdirected)
 
-/* The functions as Graphviz's headers declare them, so every call is type-checked. */
-typedef struct {
-#define GVLIB_MEMBER(name) __typeof__(&name) name;
-  GVLIB_FUNCTIONS(GVLIB_MEMBER)
-#undef GVLIB_MEMBER
-} gvlib_api;
-
-/* Loads Graphviz, once per process (any thread may ask). False when it cannot be loaded,
-** with *why (static text, Norwegian) saying which library and why. */
-bool gvlib_load(const char **why);
-/* The loaded functions; only after gvlib_load has returned true. */
-const gvlib_api *gvlib(void);
+/* gvlib_load(&why) loads Graphviz, once per process (any thread may ask): false, with *why
+** saying which library and why, when it cannot be loaded. gvlib() is the table after that. */
+LAZYLIB_DECLARE(gvlib_api, GVLIB_FUNCTIONS, gvlib_load, gvlib)
 
 #ifndef GVLIB_IMPL
 #define gvContext (gvlib()->gvContext)
