@@ -1098,3 +1098,113 @@ norm_status norm_judge_draw(const norm_judge *j, norm_drawer *d, const norm_grap
 }
 
 void norm_buffer_free(norm_buffer *b) { buf_free(b); }
+
+/* ---- reading an audit log ---- */
+
+struct norm_audit_log {
+  audit_db *db;
+  audit_record got;          /* norm_audit_log_get's, until the next call */
+};
+
+static void entry_of(const audit_record *r, norm_audit_entry *e)
+{
+  *e = (norm_audit_entry){ r->seq, r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date,
+                           r->operator_name, r->findings, r->result_digest, r->prev, r->hash,
+                           r->signer ? r->signer : "" };
+}
+
+static norm_status log_failed(norm_audit_log *l, norm_error *err)
+{
+  return set_err(err, NORM_ERR_AUDIT, audit_errmsg(l->db), "");
+}
+
+norm_status norm_audit_log_open(const char *path, norm_audit_log **out, norm_error *err)
+{
+  *out = NULL;
+  norm_audit_log *l = calloc(1, sizeof *l);
+  if (!l) return set_err(err, NORM_ERR_MEMORY, "ikke nok minne til å åpne revisjonsloggen", path);
+  char *why = NULL;
+  if (!(l->db = audit_open(path, false, &why))) {
+    set_err(err, NORM_ERR_AUDIT, why, path);
+    free(why);
+    free(l);
+    return NORM_ERR_AUDIT;
+  }
+  *out = l;
+  return NORM_OK;
+}
+
+void norm_audit_log_close(norm_audit_log *l)
+{
+  if (!l) return;
+  audit_record_free(&l->got);
+  audit_close(l->db);
+  free(l);
+}
+
+norm_status norm_audit_log_verify(norm_audit_log *l, norm_audit_check *out, norm_error *err)
+{
+  memset(out, 0, sizeof *out);
+  audit_check c;
+  if (!audit_verify(l->db, &c)) return log_failed(l, err);
+  out->whole = c.ok;
+  out->count = c.count;
+  out->broken_at = c.bad;
+  snprintf(out->head, sizeof out->head, "%s", c.head);
+  snprintf(out->why, sizeof out->why, "%s", c.why ? c.why : "");
+  free(c.why);
+  return NORM_OK;
+}
+
+typedef struct {
+  bool (*fn)(void *ctx, const norm_audit_entry *e);
+  void *ctx;
+} each_entry;
+
+static bool each_record(void *ctx, const audit_record *r)
+{
+  each_entry *e = ctx;
+  norm_audit_entry en;
+  entry_of(r, &en);
+  return e->fn(e->ctx, &en);
+}
+
+norm_status norm_audit_log_each(norm_audit_log *l, bool (*fn)(void *ctx, const norm_audit_entry *e), void *ctx,
+                                norm_error *err)
+{
+  each_entry e = { fn, ctx };
+  return audit_each(l->db, each_record, &e) ? NORM_OK : log_failed(l, err);
+}
+
+norm_status norm_audit_log_get(norm_audit_log *l, long long seq, norm_audit_entry *out, bool *found, norm_error *err)
+{
+  memset(out, 0, sizeof *out);
+  audit_record_free(&l->got);
+  memset(&l->got, 0, sizeof l->got);
+  *found = audit_get(l->db, seq, &l->got);
+  if (*found) entry_of(&l->got, out);
+  else if (!audit_missing(l->db)) return log_failed(l, err);
+  return NORM_OK;
+}
+
+norm_status norm_audit_log_rules(norm_audit_log *l, const char *digest, norm_buffer *normc, bool *found, norm_error *err)
+{
+  *found = audit_ruleset(l->db, digest, normc);
+  return *found || audit_missing(l->db) ? NORM_OK : log_failed(l, err);
+}
+
+norm_status norm_audit_log_stored(norm_audit_log *l, long long seq, norm_buffer *case_json, norm_buffer *result_json,
+                                  bool *found, norm_error *err)
+{
+  *found = audit_stored(l->db, seq, case_json, result_json);
+  return *found || audit_missing(l->db) ? NORM_OK : log_failed(l, err);
+}
+
+bool norm_case_digest(const char *json, size_t len, char out[65]) { return audit_case_digest(json, len, out); }
+
+void norm_digest(const void *bytes, size_t len, char out[65])
+{
+  uint8_t d[32];
+  bcf_sha256(bytes, len, d);
+  bcf_hex(d, 32, out);
+}

@@ -25,6 +25,7 @@ struct audit_db {
   char head[65];
   bool has_signer;             /* the vurdering table has signert_av (schema 2) */
   sqlite3_stmt *insert;        /* the record INSERT, prepared once */
+  bool missing;                /* the last get, ruleset or stored found nothing (not an error) */
 };
 
 static const char *const schema_sql =
@@ -402,33 +403,42 @@ bool audit_each(audit_db *db, audit_fn fn, void *ctx)
   return !go || rc == SQLITE_DONE || fail(db, "kan ikke lese postene");
 }
 
+bool audit_missing(const audit_db *db) { return db->missing; }
+
 bool audit_get(audit_db *db, int64_t seq, audit_record *r)
 {
   char sql[512];
   snprintf(sql, sizeof sql, "%s WHERE seq = ?", select_sql);
   sqlite3_stmt *st;
+  db->missing = false;
   if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) return fail(db, "kan ikke lese posten");
   sqlite3_bind_int64(st, 1, seq);
-  bool found = sqlite3_step(st) == SQLITE_ROW;
-  if (found) read_row(st, r);
-  else snprintf(db->err, sizeof db->err, "revisjonsloggen har ingen post %lld", (long long)seq);
+  int rc = sqlite3_step(st);
+  db->missing = rc == SQLITE_DONE;
+  if (rc == SQLITE_ROW) read_row(st, r);
+  else if (db->missing) snprintf(db->err, sizeof db->err, "revisjonsloggen har ingen post %lld", (long long)seq);
+  else fail(db, "kan ikke lese posten");
   sqlite3_finalize(st);
-  return found;
+  return rc == SQLITE_ROW;
 }
 
 static bool blobs(audit_db *db, const char *sql, const char *key, int64_t seq, buf *a, buf *b)
 {
   sqlite3_stmt *st;
+  db->missing = false;
   if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) return fail(db, "kan ikke lese databasen");
   if (key) sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_int64(st, 1, seq);
-  bool found = sqlite3_step(st) == SQLITE_ROW;
-  if (found) {
+  int rc = sqlite3_step(st);
+  db->missing = rc == SQLITE_DONE;
+  if (rc == SQLITE_ROW) {
     if (sqlite3_column_bytes(st, 0)) buf_put(a, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
     if (b && sqlite3_column_bytes(st, 1)) buf_put(b, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+  } else if (!db->missing) {
+    fail(db, "kan ikke lese databasen");
   }
   sqlite3_finalize(st);
-  return found;
+  return rc == SQLITE_ROW;
 }
 
 bool audit_ruleset(audit_db *db, const char *sha_hex, buf *normc)

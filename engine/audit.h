@@ -14,9 +14,9 @@
 #include "eval.h"
 #include "util.h"
 
-#define AUDIT_SCHEMA 2                       /* PRAGMA user_version of a database we write; 2 added
+#define AUDIT_SCHEMA NORM_AUDIT_SCHEMA   /* PRAGMA user_version of a database we write (2 added
                                                 signert_av, and a log of version 1 is upgraded
-                                                when written to (read as it is) */
+                                                when written to, read as it is) */
 #define AUDIT_APP_ID 0x6E6F726D              /* PRAGMA application_id: "norm" */
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -80,6 +80,9 @@ bool audit_get(audit_db *db, int64_t seq, audit_record *r);
 bool audit_ruleset(audit_db *db, const char *sha_hex, buf *normc);
 /* The stored case and result of a record; false when they were not stored. */
 bool audit_stored(audit_db *db, int64_t seq, buf *case_json, buf *result_json);
+/* After get, ruleset or stored returned false: whether there was nothing (true), or the
+** database failed (false; audit_errmsg says how). */
+bool audit_missing(const audit_db *db);
 
 /* Recomputes every hash and link, and the digests of stored rule sets, cases and results.
 ** On a break, *bad is the first broken record (0 when the break is not in one record) and

@@ -148,6 +148,60 @@ norm_status norm_audit_add(norm_audit *a, norm_record *rec, long long *seq, norm
 norm_status norm_audit_commit(norm_audit *a, norm_error *err);
 void norm_record_free(norm_record *rec);
 
+/* Reading a log: what a supervisory authority does with it (norm audit verify, show, export
+** and replay). A norm_audit_log is read-only and belongs to one thread at a time; the log
+** may be written meanwhile (what is read, is read in one piece). */
+#define NORM_AUDIT_SCHEMA 2          /* the schema version (PRAGMA user_version) norm writes */
+typedef struct norm_audit_log norm_audit_log;
+typedef struct {
+  long long seq;                     /* 1, 2, 3, … in chain order */
+  const char *time;                  /* UTC, 2026-11-22T17:59:03Z */
+  const char *norm_version;
+  const char *rules_digest;          /* SHA-256 (hex) of the rule set it was judged by */
+  const char *case_digest;           /* SHA-256 of the case's canonical JSON (norm_case_digest) */
+  const char *sak_id;
+  const char *date;                  /* vurderingsdato, YYYY-MM-DD */
+  const char *operator_name;
+  const char *findings;              /* canonical JSON: [{"element":…,"regel":…,"status":…}, …] */
+  const char *result_digest;         /* SHA-256 of the norm-resultat/1 line (norm_digest) */
+  const char *prev, *hash;           /* the chain: the record before's hash, and this one's */
+  const char *signer;                /* key id of the key that signed the rule set, or "" */
+} norm_audit_entry;
+
+/* NORM_ERR_AUDIT with the reason when path is not a log norm can read (it is never created). */
+norm_status norm_audit_log_open(const char *path, norm_audit_log **out, norm_error *err);
+void norm_audit_log_close(norm_audit_log *l);
+
+typedef struct {
+  bool whole;                        /* every hash, link and stored digest is as it should be */
+  long long count;                   /* records checked */
+  long long broken_at;               /* the first record that is not, or 0 when the break is
+                                        not in one record */
+  char head[65];                     /* the last record's hash */
+  char why[512];                     /* what is broken, in Norwegian ("" when whole) */
+} norm_audit_check;
+/* Recomputes every hash and link, and the digests of stored rule sets, cases and results;
+** NORM_OK with the verdict in *out (a broken chain is a verdict, not an error). */
+norm_status norm_audit_log_verify(norm_audit_log *l, norm_audit_check *out, norm_error *err);
+/* Every record in chain order, until fn returns false. The entry's strings are valid during
+** the call. */
+norm_status norm_audit_log_each(norm_audit_log *l, bool (*fn)(void *ctx, const norm_audit_entry *e), void *ctx,
+                                norm_error *err);
+/* Record seq (*found false when there is none); its strings are valid until the next call
+** on l. */
+norm_status norm_audit_log_get(norm_audit_log *l, long long seq, norm_audit_entry *out, bool *found, norm_error *err);
+/* The .normc bytes of the rule set with this digest, as the log keeps them (*found false
+** when it does not), appended to normc: give them to norm_rules_load_normc. */
+norm_status norm_audit_log_rules(norm_audit_log *l, const char *digest, norm_buffer *normc, bool *found, norm_error *err);
+/* The case and result record seq was made from, when the log stores cases (*found false
+** when it does not), appended to case_json and result_json. */
+norm_status norm_audit_log_stored(norm_audit_log *l, long long seq, norm_buffer *case_json, norm_buffer *result_json,
+                                  bool *found, norm_error *err);
+/* The digests a record names: of a case (its canonical JSON; false when it is not JSON), and
+** of any bytes (a result's norm-resultat/1 line), as SHA-256 in hex. */
+bool norm_case_digest(const char *json, size_t len, char out[65]);
+void norm_digest(const void *bytes, size_t len, char out[65]);
+
 /* Judges one case (its JSON bytes) with the judge's rule set. */
 norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const norm_options *o,
                             norm_result *out, norm_error *err);

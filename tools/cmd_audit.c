@@ -1,6 +1,6 @@
 /*
 ** `norm audit verify|show|replay|export FILE.db`: what a supervisory authority does with
-** the audit trail that `norm check --audit` writes (engine/audit.c).
+** the audit trail that `norm check --audit` writes, read through the library (norm.h).
 */
 #include <getopt.h>
 #include <jansson.h>
@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "bcfile.h"
 #include "cli.h"
 #include "commands.h"
 #include "date.h"
-#include "report.h"
+#include "norm.h"
+#include "util.h"
 
 const char *const usage_audit =
   "Bruk: norm audit KOMMANDO FIL.db [VALG]\n"
@@ -44,14 +43,11 @@ const char *const usage_audit =
   "Utgangsstatus: 0 i orden; 1 kjeden er brutt, eller et resultat er ikke det samme;\n"
   "2 feil bruk, eller en database eller sak som ikke kan leses.\n";
 
-static audit_db *open_db(const char *cmd, const char *path)
+static norm_audit_log *open_db(const char *cmd, const char *path)
 {
-  char *err = NULL;
-  audit_db *db = audit_open(path, false, &err);
-  if (!db) {
-    fprintf(stderr, "norm audit %s: %s: %s\n", cmd, path, err);
-    free(err);
-  }
+  norm_audit_log *db;
+  norm_error err;
+  if (norm_audit_log_open(path, &db, &err) != NORM_OK) fprintf(stderr, "norm audit %s: %s: %s\n", cmd, path, err.message);
   return db;
 }
 
@@ -59,7 +55,7 @@ static audit_db *open_db(const char *cmd, const char *path)
 
 typedef struct { const char *hash; int64_t seq, last; } head_search;
 
-static bool find_head(void *ctx, const audit_record *r)
+static bool find_head(void *ctx, const norm_audit_entry *r)
 {
   head_search *h = ctx;
   if (!strcmp(r->hash, h->hash)) h->seq = r->seq;
@@ -100,20 +96,25 @@ static int audit_verify_cmd(int argc, char **argv)
   }
   if (optind != argc - 1) return cli_usage_error("audit verify", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
   const char *path = argv[optind];
-  audit_db *db = open_db("verify", path);
+  norm_audit_log *db = open_db("verify", path);
   if (!db) return EXIT_USAGE;
-  audit_check c2;
-  if (!audit_verify(db, &c2)) {
-    fprintf(stderr, "norm audit verify: %s: %s\n", path, audit_errmsg(db));
-    audit_close(db);
+  norm_audit_check c2;
+  norm_error err;
+  if (norm_audit_log_verify(db, &c2, &err) != NORM_OK) {
+    fprintf(stderr, "norm audit verify: %s: %s\n", path, err.message);
+    norm_audit_log_close(db);
     return EXIT_USAGE;
   }
   /* The head given is part of the verdict: a chain that lost its end is not whole. */
   head_search h = { head, 0, 0 };
-  if (c2.ok && head) audit_each(db, find_head, &h);
+  if (c2.whole && head && norm_audit_log_each(db, find_head, &h, &err) != NORM_OK) {
+    fprintf(stderr, "norm audit verify: %s: %s\n", path, err.message);
+    norm_audit_log_close(db);
+    return EXIT_USAGE;
+  }
   int status = EXIT_CLEAN;
-  if (!c2.ok) {
-    if (c2.bad) printf("%s: kjeden er brutt ved post %lld: %s\n", path, (long long)c2.bad, c2.why);
+  if (!c2.whole) {
+    if (c2.broken_at) printf("%s: kjeden er brutt ved post %lld: %s\n", path, c2.broken_at, c2.why);
     else printf("%s: kjeden er brutt: %s\n", path, c2.why);
     status = EXIT_FINDINGS;
   } else if (head && !h.seq) {
@@ -127,22 +128,21 @@ static int audit_verify_cmd(int argc, char **argv)
       printf("kjedehodet %s er post %lld; %lld %s skrevet etter det\n", head, (long long)h.seq,
              (long long)(h.last - h.seq), h.last - h.seq == 1 ? "post er" : "poster er");
   }
-  free(c2.why);
-  audit_close(db);
+  norm_audit_log_close(db);
   return status;
 }
 
 /* ---- show and export ---- */
 
-static json_t *record_json(const audit_record *r)
+static json_t *record_json(const norm_audit_entry *r)
 {
   json_t *o = json_object();
   json_error_t je;
   json_t *funn = json_loads(r->findings, 0, &je);
   json_object_set_new(o, "seq", json_integer(r->seq));
-  json_object_set_new(o, "tid", json_string(r->tid));
+  json_object_set_new(o, "tid", json_string(r->time));
   json_object_set_new(o, "norm_versjon", json_string(r->norm_version));
-  json_object_set_new(o, "regelsett_sha256", json_string(r->ruleset));
+  json_object_set_new(o, "regelsett_sha256", json_string(r->rules_digest));
   json_object_set_new(o, "sak_sha256", json_string(r->case_digest));
   json_object_set_new(o, "sak_id", json_string(r->sak_id));
   json_object_set_new(o, "vurderingsdato", json_string(r->date));
@@ -164,7 +164,7 @@ typedef struct {
   int64_t broken_from;       /* records from this seq on come after a break in the chain; 0: none */
 } shower;
 
-static bool has_finding(const audit_record *r, const char *regel, const char *status)
+static bool has_finding(const norm_audit_entry *r, const char *regel, const char *status)
 {
   json_error_t je;
   json_t *a = json_loads(r->findings, 0, &je), *f;
@@ -179,7 +179,7 @@ static bool has_finding(const audit_record *r, const char *regel, const char *st
   return found;
 }
 
-static void count_findings(const audit_record *r, buf *out)
+static void count_findings(const norm_audit_entry *r, buf *out)
 {
   static const char *const shown[] = { "brudd", "avvik", "ukjent", "begrunnet_avvik", "vurder" };
   json_error_t je;
@@ -205,11 +205,11 @@ static void column(const char *s, size_t width)
   for (size_t i = w; i < width + 2; i++) putchar(' ');
 }
 
-static bool show_one(void *ctx, const audit_record *r)
+static bool show_one(void *ctx, const norm_audit_entry *r)
 {
   shower *s = ctx;
   int32_t day;
-  bool dated = strlen(r->tid) >= 10 && date_parse(r->tid, 10, &day);
+  bool dated = strlen(r->time) >= 10 && date_parse(r->time, 10, &day);
   if (s->sak && strcmp(r->sak_id, s->sak)) return true;
   if (s->has_from && (!dated || day < s->from)) return true;
   if (s->has_to && (!dated || day > s->to)) return true;
@@ -229,8 +229,8 @@ static bool show_one(void *ctx, const audit_record *r)
   }
   char seq[24], ruleset[13];
   snprintf(seq, sizeof seq, "%s%lld", suspect ? "!" : "", (long long)r->seq);
-  snprintf(ruleset, sizeof ruleset, "%.12s", r->ruleset);
-  const char *cells[] = { seq, r->tid, r->sak_id, r->date, ruleset, r->operator_name };
+  snprintf(ruleset, sizeof ruleset, "%.12s", r->rules_digest);
+  const char *cells[] = { seq, r->time, r->sak_id, r->date, ruleset, r->operator_name };
   for (size_t i = 0; i < 6; i++) column(cells[i], widths[i]);
   buf f;
   buf_init(&f);
@@ -289,30 +289,30 @@ static int audit_show_cmd(int argc, char **argv)
     return cli_usage_error("audit", "--format må være text eller json, ikke «%s»", format);
   if (s.status) {
     bool known = false;
-    for (int i = 0; i < F__COUNT; i++) known |= !strcmp(s.status, fstatus_name[i]);
+    for (int i = NORM_BRUDD; i <= NORM_IKKE_AKTUELL; i++) known |= !strcmp(s.status, norm_finding_status_name(i));
     if (!known) return cli_usage_error("audit", "ukjent status «%s» (brudd, avvik, ukjent, vurder, begrunnet_avvik, oppfylt, ikke_aktuell)", s.status);
   }
   if (optind != argc - 1) return cli_usage_error("audit", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
-  audit_db *db = open_db("show", argv[optind]);
+  norm_audit_log *db = open_db("show", argv[optind]);
   if (!db) return EXIT_USAGE;
   /* The chain first: what follows a break cannot be trusted, and says so. */
-  audit_check chk;
-  if (!audit_verify(db, &chk)) {
-    fprintf(stderr, "norm audit show: %s: %s\n", argv[optind], audit_errmsg(db));
-    audit_close(db);
+  norm_audit_check chk;
+  norm_error err;
+  if (norm_audit_log_verify(db, &chk, &err) != NORM_OK) {
+    fprintf(stderr, "norm audit show: %s: %s\n", argv[optind], err.message);
+    norm_audit_log_close(db);
     return EXIT_USAGE;
   }
-  if (!chk.ok) {
-    s.broken_from = chk.bad ? chk.bad : 1;
+  if (!chk.whole) {
+    s.broken_from = chk.broken_at ? chk.broken_at : 1;
     fprintf(stderr, "ADVARSEL: kjeden er brutt%s%.0lld: %s; poster fra og med %lld er merket med ! (tekst) eller "
-            "\"etter_brudd\": true (JSON) og kan ikke stoles på\n", chk.bad ? " ved post " : "", (long long)chk.bad, chk.why,
+            "\"etter_brudd\": true (JSON) og kan ikke stoles på\n", chk.broken_at ? " ved post " : "", chk.broken_at, chk.why,
             (long long)s.broken_from);
   }
-  free(chk.why);
   s.json = !strcmp(format, "json");
   s.all = json_array();
-  bool ok = audit_each(db, show_one, &s);
-  if (!ok) fprintf(stderr, "norm audit show: %s: %s\n", argv[optind], audit_errmsg(db));
+  bool ok = norm_audit_log_each(db, show_one, &s, &err) == NORM_OK;
+  if (!ok) fprintf(stderr, "norm audit show: %s: %s\n", argv[optind], err.message);
   if (ok && s.json) {
     char *out = json_dumps(s.all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(out);
@@ -321,7 +321,7 @@ static int audit_show_cmd(int argc, char **argv)
     printf("ingen poster%s\n", s.sak || s.regel || s.status || s.has_from || s.has_to ? " passer med utvalget" : "");
   }
   json_decref(s.all);
-  audit_close(db);
+  norm_audit_log_close(db);
   return !ok ? EXIT_USAGE : s.broken_from ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -339,15 +339,15 @@ static void csv_field(FILE *f, const char *s, bool last)
 
 /* CSV: one row per finding (a record without findings gets one row with them empty),
 ** the record's own columns repeated on each, so a spreadsheet can filter and count. */
-static void csv_row(FILE *out, const audit_record *r, const char *rule, const char *item, const char *status)
+static void csv_row(FILE *out, const norm_audit_entry *r, const char *rule, const char *item, const char *status)
 {
   fprintf(out, "%lld,", (long long)r->seq);
-  const char *f[] = { r->tid, r->norm_version, r->ruleset, r->case_digest, r->sak_id, r->date, r->operator_name,
+  const char *f[] = { r->time, r->norm_version, r->rules_digest, r->case_digest, r->sak_id, r->date, r->operator_name,
                       rule, item, status, r->result_digest, r->prev, r->hash };
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) csv_field(out, f[i], i + 1 == sizeof f / sizeof *f);
 }
 
-static bool export_one(void *ctx, const audit_record *r)
+static bool export_one(void *ctx, const norm_audit_entry *r)
 {
   exporter *e = ctx;
   if (!e->csv) {
@@ -404,33 +404,33 @@ static int audit_export_cmd(int argc, char **argv)
   if (optind != argc - 1) return cli_usage_error("audit", "%s", "oppgi nøyaktig én revisjonslogg (FIL.db)");
   const char *path = argv[optind];
   if (output && !cli_output_ok("audit export", output, &path, 1)) return EXIT_USAGE;
-  audit_db *db = open_db("export", path);
+  norm_audit_log *db = open_db("export", path);
   if (!db) return EXIT_USAGE;
-  audit_check chk;
-  if (!audit_verify(db, &chk)) {
-    fprintf(stderr, "norm audit export: %s: %s\n", path, audit_errmsg(db));
-    audit_close(db);
+  norm_audit_check chk;
+  norm_error err;
+  if (norm_audit_log_verify(db, &chk, &err) != NORM_OK) {
+    fprintf(stderr, "norm audit export: %s: %s\n", path, err.message);
+    norm_audit_log_close(db);
     return EXIT_USAGE;
   }
   FILE *out = output ? fopen(output, "w") : stdout;
   if (!out) {
     fprintf(stderr, "norm audit export: kan ikke skrive %s\n", output);
-    free(chk.why);
-    audit_close(db);
+    norm_audit_log_close(db);
     return EXIT_USAGE;
   }
   exporter e = { out, !strcmp(format, "csv"), json_array() };
   if (e.csv)
     fputs("seq,tid,norm_versjon,regelsett_sha256,sak_sha256,sak_id,vurderingsdato,operator,regel,element,status,"
           "resultat_sha256,forrige_hash,hash\r\n", out);
-  bool ok = audit_each(db, export_one, &e);
+  bool read = norm_audit_log_each(db, export_one, &e, &err) == NORM_OK, ok = read;
   if (ok && !e.csv) {
     json_t *doc = json_object();
     json_object_set_new(doc, "format", json_string("norm-revisjon/1"));
-    json_object_set_new(doc, "skjemaversjon", json_integer(AUDIT_SCHEMA));
+    json_object_set_new(doc, "skjemaversjon", json_integer(NORM_AUDIT_SCHEMA));
     json_object_set_new(doc, "antall", json_integer(chk.count));
     json_object_set_new(doc, "kjedehode", json_string(chk.head));
-    json_object_set_new(doc, "kjeden_er_hel", json_boolean(chk.ok));
+    json_object_set_new(doc, "kjeden_er_hel", json_boolean(chk.whole));
     json_object_set_new(doc, "poster", e.all);
     e.all = NULL;
     json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -439,12 +439,13 @@ static int audit_export_cmd(int argc, char **argv)
   }
   json_decref(e.all);
   ok = (output ? fclose(out) == 0 : fflush(out) == 0) && ok;
-  if (!ok) fprintf(stderr, "norm audit export: %s: eksporten ble ikke fullført (%s)\n", path, audit_errmsg(db));
+  if (!ok)
+    fprintf(stderr, "norm audit export: %s: eksporten ble ikke fullført (%s)\n", path,
+            read ? "kan ikke skrive eksporten" : err.message);
   fprintf(stderr, "kjedehode: %s (%lld %s)\n", chk.head, (long long)chk.count, chk.count == 1 ? "post" : "poster");
-  if (!chk.ok) fprintf(stderr, "ADVARSEL: kjeden er brutt ved post %lld: %s\n", (long long)chk.bad, chk.why);
-  int status = !ok ? EXIT_USAGE : chk.ok ? EXIT_CLEAN : EXIT_FINDINGS;
-  free(chk.why);
-  audit_close(db);
+  if (!chk.whole) fprintf(stderr, "ADVARSEL: kjeden er brutt ved post %lld: %s\n", chk.broken_at, chk.why);
+  int status = !ok ? EXIT_USAGE : chk.whole ? EXIT_CLEAN : EXIT_FINDINGS;
+  norm_audit_log_close(db);
   return status;
 }
 

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "bcfile.h"
 #include "cli.h"
 #include "commands.h"
 #include "date.h"
@@ -20,7 +18,7 @@
 typedef struct { char digest[65]; char *name, *text; size_t len; } given_case;
 
 typedef struct {
-  audit_db *db;
+  norm_audit_log *db;
   VEC(given_case) given;
   bool has_given;
   norm_rules *rules;         /* the rule set of the record replayed last, from the log */
@@ -35,7 +33,7 @@ static void collect_given(void *ctx, const char *name, const char *text, size_t 
 {
   replayer *rp = ctx;
   given_case g;
-  if (!audit_case_digest(text, len, g.digest)) {
+  if (!norm_case_digest(text, len, g.digest)) {
     fprintf(stderr, "norm audit replay: %s: er ikke JSON, og kan ikke være en vurdert sak\n", name);
     return;
   }
@@ -47,9 +45,9 @@ static void collect_given(void *ctx, const char *name, const char *text, size_t 
 
 /* The record's rule set, from its .normc bytes in the log, loaded through the library as
 ** norm check loaded it; it must have the digest the record names (and with --trust, the key). */
-static bool load_ruleset(replayer *rp, const audit_record *r)
+static bool load_ruleset(replayer *rp, const norm_audit_entry *r)
 {
-  if (rp->judge && !strcmp(norm_rules_digest(rp->rules), r->ruleset)) return true;
+  if (rp->judge && !strcmp(norm_rules_digest(rp->rules), r->rules_digest)) return true;
   norm_judge_free(rp->judge);
   norm_rules_free(rp->rules);
   rp->judge = NULL;
@@ -59,14 +57,17 @@ static bool load_ruleset(replayer *rp, const audit_record *r)
   norm_rules *rules = NULL;
   norm_error err;
   bool ok = false;
-  if (!audit_ruleset(rp->db, r->ruleset, &normc))
-    printf("post %lld: regelsettet %s er ikke lagret i revisjonsloggen\n", (long long)r->seq, r->ruleset);
+  bool found;
+  if (norm_audit_log_rules(rp->db, r->rules_digest, &normc, &found, &err) != NORM_OK)
+    printf("post %lld: regelsettet %s kan ikke leses: %s\n", (long long)r->seq, r->rules_digest, err.message);
+  else if (!found)
+    printf("post %lld: regelsettet %s er ikke lagret i revisjonsloggen\n", (long long)r->seq, r->rules_digest);
   else if (norm_rules_load_normc(normc.data ? normc.data : "", normc.len, &rules, &err) != NORM_OK)
     printf("post %lld: det lagrede regelsettet kan ikke brukes: %s\n", (long long)r->seq, err.message);
-  else if (strcmp(norm_rules_digest(rules), r->ruleset))
-    printf("post %lld: det lagrede regelsettet har sjekksum %s, ikke %s\n", (long long)r->seq, norm_rules_digest(rules), r->ruleset);
+  else if (strcmp(norm_rules_digest(rules), r->rules_digest))
+    printf("post %lld: det lagrede regelsettet har sjekksum %s, ikke %s\n", (long long)r->seq, norm_rules_digest(rules), r->rules_digest);
   else if (rp->trust && norm_rules_check_trust(rules, rp->trust, &err) != NORM_OK)
-    printf("post %lld: regelsettet %s: %s\n", (long long)r->seq, r->ruleset, err.message);
+    printf("post %lld: regelsettet %s: %s\n", (long long)r->seq, r->rules_digest, err.message);
   else if (!(rp->judge = norm_judge_new(rules)))
     oom_raise();
   else
@@ -78,7 +79,7 @@ static bool load_ruleset(replayer *rp, const audit_record *r)
 }
 
 /* The case the record was made from: given with --case (found by digest), else stored. */
-static bool case_text(replayer *rp, const audit_record *r, bool single, buf *text, buf *stored_result)
+static bool case_text(replayer *rp, const norm_audit_entry *r, bool single, buf *text, buf *stored_result)
 {
   if (rp->has_given) {
     for (size_t i = 0; i < rp->given.len; i++)
@@ -93,13 +94,19 @@ static bool case_text(replayer *rp, const audit_record *r, bool single, buf *tex
       printf("post %lld: ingen av de oppgitte sakene har sjekksummen %s\n", (long long)r->seq, r->case_digest);
     return false;
   }
-  if (!audit_stored(rp->db, r->seq, text, stored_result)) {
+  bool found;
+  norm_error err;
+  if (norm_audit_log_stored(rp->db, r->seq, text, stored_result, &found, &err) != NORM_OK) {
+    printf("post %lld: saken kan ikke leses fra revisjonsloggen: %s\n", (long long)r->seq, err.message);
+    return false;
+  }
+  if (!found) {
     printf("post %lld: saken er ikke lagret i revisjonsloggen (den ble skrevet uten --audit-store-case); "
            "oppgi den med --case\n", (long long)r->seq);
     return false;
   }
   char d[65];
-  if (!audit_case_digest(text->data ? text->data : "", text->len, d) || strcmp(d, r->case_digest)) {
+  if (!norm_case_digest(text->data ? text->data : "", text->len, d) || strcmp(d, r->case_digest)) {
     printf("post %lld: den lagrede saken har ikke sjekksummen posten oppgir; den avvises\n", (long long)r->seq);
     return false;
   }
@@ -139,7 +146,7 @@ static json_t *judged_index(norm_judge *j)
 }
 
 /* The findings that differ between the record and the new evaluation. */
-static void show_difference(const audit_record *r, norm_judge *j, const buf *stored, const char *json, size_t len)
+static void show_difference(const norm_audit_entry *r, norm_judge *j, const buf *stored, const char *json, size_t len)
 {
   json_t *old = finding_index(r->findings), *cur = judged_index(j), *v;
   const char *key;
@@ -165,7 +172,7 @@ static void show_difference(const audit_record *r, norm_judge *j, const buf *sto
   json_decref(cur);
 }
 
-static void replay_one(replayer *rp, const audit_record *r, bool single)
+static void replay_one(replayer *rp, const norm_audit_entry *r, bool single)
 {
   buf text, stored;
   buf_init(&text);
@@ -191,10 +198,8 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
       printf("post %lld: %s\n", (long long)r->seq, err.message);
       rp->failed++;
     } else {
-      uint8_t raw[32];
       char d[65];
-      bcf_sha256(res.text, res.len, raw);
-      bcf_hex(raw, 32, d);
+      norm_digest(res.text, res.len, d);
       const char *note = strcmp(r->norm_version, NORM_VERSION) ? " (vurdert med norm " : "";
       if (!strcmp(d, r->result_digest)) {
         printf("post %lld (sak %s): identisk resultat%s%s%s\n", (long long)r->seq, r->sak_id, note,
@@ -212,7 +217,7 @@ static void replay_one(replayer *rp, const audit_record *r, bool single)
   buf_free(&stored);
 }
 
-static bool replay_each(void *ctx, const audit_record *r)
+static bool replay_each(void *ctx, const norm_audit_entry *r)
 {
   replayer *rp = ctx;
   if (rp->broken_from && r->seq >= rp->broken_from) {
@@ -300,49 +305,46 @@ int audit_replay_cmd(int argc, char **argv)
     return EXIT_USAGE;
   }
   int status = EXIT_USAGE;
-  rp.db = NULL;
-  char *err = NULL;
-  rp.db = audit_open(argv[optind], false, &err);
-  audit_check chk = { 0 };
-  if (rp.db && !audit_verify(rp.db, &chk)) {
-    fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], audit_errmsg(rp.db));
-    audit_close(rp.db);
+  norm_error err;
+  norm_audit_check chk;
+  if (norm_audit_log_open(argv[optind], &rp.db, &err) == NORM_OK && norm_audit_log_verify(rp.db, &chk, &err) != NORM_OK) {
+    norm_audit_log_close(rp.db);
     rp.db = NULL;
-  } else if (rp.db && !chk.ok) {
-    rp.broken_from = chk.bad ? chk.bad : 1;
+  } else if (rp.db && !chk.whole) {
+    rp.broken_from = chk.broken_at ? chk.broken_at : 1;
     fprintf(stderr, "norm audit replay: %s: kjeden er brutt%s%.0lld: %s; poster fra og med %lld etterprøves ikke\n",
-            argv[optind], chk.bad ? " ved post " : "", (long long)chk.bad, chk.why, (long long)rp.broken_from);
+            argv[optind], chk.broken_at ? " ved post " : "", chk.broken_at, chk.why, (long long)rp.broken_from);
   }
-  free(chk.why);
   if (!rp.db) {
-    if (err) fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err);
-    free(err);
+    fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err.message);
   } else if (all) {
-    if (audit_each(rp.db, replay_each, &rp)) {
+    if (norm_audit_log_each(rp.db, replay_each, &rp, &err) == NORM_OK) {
       printf("%zu %s etterprøvd: %zu identiske, %zu ulike, %zu kunne ikke etterprøves\n", rp.same + rp.differ + rp.failed,
              rp.same + rp.differ + rp.failed == 1 ? "post" : "poster", rp.same, rp.differ, rp.failed);
       if (rp.refused) printf("%zu %s etter bruddet i kjeden ble ikke etterprøvd\n", rp.refused, rp.refused == 1 ? "post" : "poster");
       status = rp.failed ? EXIT_USAGE : rp.differ || rp.refused ? EXIT_FINDINGS : EXIT_CLEAN;
     } else {
-      fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], audit_errmsg(rp.db));
+      fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err.message);
     }
   } else {
-    audit_record r = { 0 };
+    norm_audit_entry r;
+    bool found;
     if (rp.broken_from && seq >= rp.broken_from) {
       printf("post %lld: etterprøves ikke: den står etter bruddet i kjeden\n", seq);
       status = EXIT_FINDINGS;
-    } else if (audit_get(rp.db, seq, &r)) {
+    } else if (norm_audit_log_get(rp.db, seq, &r, &found, &err) != NORM_OK) {
+      fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], err.message);
+    } else if (!found) {
+      fprintf(stderr, "norm audit replay: %s: revisjonsloggen har ingen post %lld\n", argv[optind], seq);
+    } else {
       replay_one(&rp, &r, true);
       status = rp.failed ? EXIT_USAGE : rp.differ ? EXIT_FINDINGS : EXIT_CLEAN;
-    } else {
-      fprintf(stderr, "norm audit replay: %s: %s\n", argv[optind], audit_errmsg(rp.db));
     }
-    audit_record_free(&r);
   }
   norm_judge_free(rp.judge);
   norm_rules_free(rp.rules);
   for (size_t i = 0; i < rp.given.len; i++) free(rp.given.items[i].name), free(rp.given.items[i].text);
   vec_free(&rp.given);
-  audit_close(rp.db);
+  norm_audit_log_close(rp.db);
   return status;
 }

@@ -157,6 +157,75 @@ static void test_sqlite_only_for_the_log(void **state)
   free(out);
 }
 
+/* The log as the library reads it (norm.h): the same verdict, records, stored rule set and
+** case as the engine wrote, the digests a record names made again from the bytes, nothing
+** found where there is nothing, and a changed record found by verify. */
+static void test_reading_the_log_through_the_library(void **state)
+{
+  (void)state;
+  fresh_dir();
+  const char *path = DIR "/les.db";
+  make_log(path, 3);
+  norm_audit_log *l;
+  norm_error err;
+  assert_int_equal(norm_audit_log_open(DIR "/finnes-ikke.db", &l, &err), NORM_ERR_AUDIT);
+  assert_string_equal(err.message, "filen finnes ikke");
+  assert_int_equal(norm_audit_log_open(path, &l, &err), NORM_OK);
+  norm_audit_check c;
+  assert_int_equal(norm_audit_log_verify(l, &c, &err), NORM_OK);
+  assert_true(c.whole);
+  assert_int_equal(c.count, 3);
+  assert_string_equal(c.why, "");
+  norm_audit_entry e;
+  bool found;
+  assert_int_equal(norm_audit_log_get(l, 3, &e, &found, &err), NORM_OK);
+  assert_true(found);
+  assert_string_equal(e.hash, c.head);
+  assert_string_equal(e.sak_id, "S-3");
+  assert_int_equal(norm_audit_log_get(l, 9, &e, &found, &err), NORM_OK);
+  assert_false(found);
+  assert_int_equal(norm_audit_log_get(l, 1, &e, &found, &err), NORM_OK);
+  assert_true(found);
+  assert_int_equal(e.seq, 1);
+  assert_string_equal(e.date, "2026-01-02");
+  assert_string_equal(e.operator_name, "kari");
+  assert_string_equal(e.signer, "");
+  /* the rule set the record names, loaded as the log keeps it */
+  norm_buffer normc = { 0 };
+  assert_int_equal(norm_audit_log_rules(l, e.rules_digest, &normc, &found, &err), NORM_OK);
+  assert_true(found);
+  norm_rules *r;
+  assert_int_equal(norm_rules_load_normc(normc.data, normc.len, &r, &err), NORM_OK);
+  assert_string_equal(norm_rules_digest(r), e.rules_digest);
+  norm_rules_free(r);
+  norm_buffer_free(&normc);
+  assert_int_equal(norm_audit_log_rules(l, "ab", &normc, &found, &err), NORM_OK);
+  assert_false(found);
+  /* the case and result, and the digests of them that the record names */
+  norm_buffer sak = { 0 }, res = { 0 };
+  assert_int_equal(norm_audit_log_stored(l, 1, &sak, &res, &found, &err), NORM_OK);
+  assert_true(found);
+  char d[65];
+  assert_true(norm_case_digest(sak.data, sak.len, d));
+  assert_string_equal(d, e.case_digest);
+  norm_digest(res.data, res.len, d);
+  assert_string_equal(d, e.result_digest);
+  assert_false(norm_case_digest("{ikke json", 10, d));
+  norm_buffer_free(&sak);
+  norm_buffer_free(&res);
+  assert_int_equal(norm_audit_log_stored(l, 7, &sak, &res, &found, &err), NORM_OK);
+  assert_false(found);
+  norm_audit_log_close(l);
+  /* a record changed behind the chain's back */
+  free(th_runf(0, "sqlite3 %s \"UPDATE vurdering SET operator = 'ola' WHERE seq = 2\"", path));
+  assert_int_equal(norm_audit_log_open(path, &l, &err), NORM_OK);
+  assert_int_equal(norm_audit_log_verify(l, &c, &err), NORM_OK);
+  assert_false(c.whole);
+  assert_int_equal(c.broken_at, 2);
+  assert_non_null(strstr(c.why, "endret"));
+  norm_audit_log_close(l);
+}
+
 static audit_check verify(const char *path)
 {
   char *err = NULL;
@@ -809,6 +878,7 @@ int th_audit_tests(void)
     cmocka_unit_test(test_check_audit_replay_show_export),
     cmocka_unit_test(test_replay_through_the_library),
     cmocka_unit_test(test_sqlite_only_for_the_log),
+    cmocka_unit_test(test_reading_the_log_through_the_library),
     cmocka_unit_test(test_kill_9_leaves_a_valid_chain),
     cmocka_unit_test(test_check_when_the_log_fails_midway),
     cmocka_unit_test(test_two_writers_one_chain),
