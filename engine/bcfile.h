@@ -8,7 +8,7 @@
 
 #include "bytecode.h"
 
-#define BCF_MAX_FILE (64u << 20)
+#define BCF_MAX_FILE NORM_MAX_NORMC_BYTES
 
 /* Serializes p (header with SHA-256 of the payload) into out. */
 void bcf_write(const bc_program *p, buf *out);

@@ -9,7 +9,7 @@
 
 #include "bytecode.h"
 
-#define CASE_MAX_BYTES (16u << 20)
+#define CASE_MAX_BYTES NORM_MAX_CASE_BYTES
 /* The reason a case could not be read for want of memory (not judged; try again). */
 #define CASE_NO_MEMORY "ikke nok minne til å lese saksmappen; den er ikke vurdert"
 #define CASE_MAX_DEPTH 64

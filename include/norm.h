@@ -49,6 +49,10 @@ typedef struct norm_buffer {
 } norm_buffer;
 void norm_buffer_free(norm_buffer *b);
 
+/* The largest inputs norm takes: a case (its JSON bytes), and a compiled rule set (.normc). */
+#define NORM_MAX_CASE_BYTES (16u << 20)
+#define NORM_MAX_NORMC_BYTES (64u << 20)
+
 typedef struct norm_rules norm_rules;
 typedef struct norm_judge norm_judge;
 typedef struct norm_audit norm_audit;

@@ -24,8 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bcfile.h"
-#include "case.h"
 #include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
@@ -596,7 +594,7 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
   }
   buf *to = !strcmp(key, "sak") ? &q->pasted : !strcmp(key, "fil") ? &q->file : NULL;
   if (!to) return MHD_YES;                    /* other fields are not ours: ignored */
-  if (to->len + size > CASE_MAX_BYTES) q->too_big = true;
+  if (to->len + size > NORM_MAX_CASE_BYTES) q->too_big = true;
   else if (!q->no_memory && !append(to, data, size)) q->no_memory = true;
   return MHD_YES;
 }
@@ -800,8 +798,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (!q) {                                   /* the headers have arrived */
     if (!(q = calloc(1, sizeof *q))) return MHD_NO;    /* (the connection is closed) */
     clock_gettime(CLOCK_MONOTONIC, &q->start);
-    q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? BCF_MAX_FILE
-             : !strcmp(url, "/v1/vurderinger") ? SERVE_MAX_BATCH : CASE_MAX_BYTES;
+    q->limit = !strcmp(url, "/v1/regelsett") && !strcmp(method, "PUT") ? NORM_MAX_NORMC_BYTES
+             : !strcmp(url, "/v1/vurderinger") ? SERVE_MAX_BATCH : NORM_MAX_CASE_BYTES;
     if (!strcmp(url, "/") && !strcmp(method, "POST")) {
       /* the form: url-encoded or multipart (a file), parsed as it arrives; its fields are
       ** held, not the body, and each is limited to the size of one case */
