@@ -94,6 +94,7 @@ static const char *const route_name[] = { "/v1/vurdering", "/v1/vurderinger", "/
 /* norm_status → the error's "kode" in an answer */
 static const char *const error_code[] = { "", "regelsett", "ugyldig_json", "ugyldig_sak", "for_stor", "feil_bruk",
                                           "revisjonslogg", "minne", "tegning" };
+_Static_assert(sizeof error_code / sizeof *error_code == NORM_ERR_OUTPUT + 1, "a code for every norm_status");
 static const int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 422, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
