@@ -103,6 +103,10 @@ struct norm_audit {
   bool store_case;           /* records keep the case and its result */
 };
 
+/* The engine's status for each of norm.h's (norm_result.counts, norm_finding_status): the
+** library lists what calls for action by strength, the engine in the order it reports. */
+static const fstatus engine_status[7] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
+
 static norm_status set_err(norm_error *err, norm_status code, const char *msg, const char *where)
 {
   if (!err) return code;
@@ -767,8 +771,7 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
   }
   size_t start = out->len;
   render(j, r, format, o, out);
-  static const fstatus order[] = { F_BRUDD, F_AVVIK, F_BEGRUNNET, F_VURDER, F_UKJENT, F_OPPFYLT, F_IKKE_AKTUELL };
-  for (size_t i = 0; i < 7; i++) res->counts[i] = r->counts[order[i]];
+  for (size_t i = 0; i < 7; i++) res->counts[i] = r->counts[engine_status[i]];
   res->act = r->counts[F_BRUDD] || r->counts[F_AVVIK] || r->counts[F_UKJENT];
   if (rec) {
     const char *line = out->data ? out->data + start : "";
@@ -901,16 +904,13 @@ const char *norm_judge_problems(const norm_judge *j) { return j->problems ? j->p
 
 const char *norm_finding_status_name(norm_finding_status s)
 {
-  static const char *const names[] = { "brudd", "avvik", "begrunnet_avvik", "vurder", "ukjent", "oppfylt", "ikke_aktuell" };
-  return (unsigned)s < sizeof names / sizeof *names ? names[s] : "";
+  return (unsigned)s < 7 ? fstatus_name[engine_status[s]] : "";
 }
 
 norm_status norm_judge_findings(norm_judge *j, const norm_finding **out, size_t *n, norm_error *err)
 {
-  static const norm_finding_status status[F__COUNT] = {
-    [F_BRUDD] = NORM_BRUDD, [F_AVVIK] = NORM_AVVIK, [F_UKJENT] = NORM_UKJENT, [F_VURDER] = NORM_VURDER,
-    [F_BEGRUNNET] = NORM_BEGRUNNET_AVVIK, [F_OPPFYLT] = NORM_OPPFYLT, [F_IKKE_AKTUELL] = NORM_IKKE_AKTUELL,
-  };
+  norm_finding_status status[F__COUNT];        /* engine_status the other way */
+  for (unsigned i = 0; i < 7; i++) status[engine_status[i]] = (norm_finding_status)i;
   *out = NULL;
   *n = 0;
   if (!j->kept) return set_err(err, NORM_ERR_USAGE, "dommeren har ingen vurdert sak (options.keep)", "");
