@@ -419,7 +419,10 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   e.guide_shared = xcalloc(c->p->guides.len + 1, sizeof *e.guide_shared);
   arena_init(&r->mem);
   if (spare) arena_adopt(&r->mem, spare);
-  if (e.full) r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
+  if (e.full) {
+    r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
+    r->nfacts = c->nfacts;
+  }
   vm_set_case(m, c->root, c->nfacts, date);
   vm_trace_enable(m, false);
   for (uint32_t g = 0; g < c->p->guides.len; g++) {

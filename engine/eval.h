@@ -54,6 +54,7 @@ typedef struct {
   char *error_rule;
   arena mem;                 /* the trace's fact paths */
   const char **fact_path;    /* per fact of the case (nrec.fact + field): its path, once made */
+  uint32_t nfacts;           /* how many facts the case has (ncase.nfacts); 0 without fact_path */
 } result;
 
 /* A case that would give more findings than this is not judged (VM_ERR_FINDINGS): a result,

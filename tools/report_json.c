@@ -24,6 +24,7 @@ struct json_reporter {
   buf scratch;
   buf pieces;                /* every piece made so far, back to back */
   piece *cond;               /* per condition: {"vilkar":"…","verdi": */
+  piece *cond_value;         /* per condition and value (sann, usann, ukjent): the whole entry */
   piece *head;               /* per rule: {"regel":"…","styrke":"…","status": */
   piece *title;              /* per rule: "tittel":"…" */
   piece *sources;            /* per rule: "kilder":[…] */
@@ -37,6 +38,12 @@ struct json_reporter {
   fstatus expl_status;
   const char *expl_message;
   size_t expl_at, expl_end;
+  /* This report's facts: each fact's entry in begrunnelse ({"fakta":"…","verdi":…}) is made
+  ** the first time a finding names it, and copied for every other finding that read it (a
+  ** case's values do not change while it is judged). */
+  buf facts;
+  piece *fact;               /* per fact of the case (result.nfacts), where its entry is in facts */
+  size_t fact_cap;
 };
 
 void json_reporter_free(json_reporter *j)
@@ -45,8 +52,11 @@ void json_reporter_free(json_reporter *j)
   explainer_free(j->ex);
   buf_free(&j->scratch);
   buf_free(&j->pieces);
+  buf_free(&j->facts);
   free(j->cond);
+  free(j->cond_value);
   free(j->head);
+  free(j->fact);
   free(j);
 }
 
@@ -60,7 +70,9 @@ json_reporter *json_reporter_new(const bc_program *p)
   j->p = p;
   buf_init(&j->scratch);
   buf_init(&j->pieces);
+  buf_init(&j->facts);
   j->cond = xcalloc(p->conds.len + 1, sizeof *j->cond);
+  j->cond_value = xcalloc(3 * (p->conds.len + 1), sizeof *j->cond_value);
   j->head = xcalloc(3 * (p->rules.len + 1), sizeof *j->head);
   j->title = j->head + p->rules.len + 1;
   j->sources = j->title + p->rules.len + 1;
@@ -84,17 +96,33 @@ static void put_text(buf *b, const bc_program *p, uint32_t id)
   jw_escape(b, s->s, s->len);
 }
 
-static const piece *cond_piece(json_reporter *j, uint32_t c)
+/* Condition c's entry up to its value: {"vilkar":"…","verdi": – and with `tail`, the value
+** and the closing brace too. */
+static const piece *cond_piece_with(json_reporter *j, piece *at, uint32_t c, const char *tail)
 {
-  piece *at = &j->cond[c];
   if (!at->len) {
     uint32_t from = start(j);
     buf_puts(&j->pieces, "{\"vilkar\":");
     put_text(&j->pieces, j->p, j->p->conds.items[c].text);
     buf_puts(&j->pieces, ",\"verdi\":");
+    buf_puts(&j->pieces, tail);
     done(j, at, from);
   }
   return at;
+}
+
+static const piece *cond_piece(json_reporter *j, uint32_t c) { return cond_piece_with(j, &j->cond[c], c, ""); }
+
+/* The whole entry of condition c with value v, when v is sann, usann or ukjent (most are);
+** NULL for any other value. */
+static const piece *cond_value_piece(json_reporter *j, uint32_t c, value v)
+{
+  static const char *const tail[] = { "true}", "false}", "null}" };
+  unsigned k;
+  if (v.tag == V_BOOL) k = v.u.b ? 0 : 1;
+  else if (v.tag == V_UNKNOWN) k = 2;
+  else return NULL;
+  return cond_piece_with(j, &j->cond_value[3 * c + k], c, tail[k]);
 }
 
 static const piece *rule_piece(json_reporter *j, piece *table, uint32_t rule)
@@ -153,26 +181,58 @@ static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *s
   }
 }
 
+/* A fact's entry in begrunnelse, written with w. */
+static void fact_json(jsonw *w, const result *r, const why_entry *e, buf *scratch)
+{
+  jw_obj(w);
+  jw_kstr(w, "fakta", e->path);
+  jw_key(w, "verdi");
+  value_json(w, r->p, e->v, true, scratch);
+  jw_obj_end(w);
+}
+
+/* The fact e's entry as this report has made it (the first time: made now); NULL for a fact
+** the case does not number. */
+static const piece *fact_piece(json_reporter *j, const result *r, const why_entry *e)
+{
+  if (!e->rec || (size_t)e->rec->fact + e->field >= r->nfacts) return NULL;
+  piece *at = &j->fact[e->rec->fact + e->field];
+  if (!at->len) {
+    uint32_t from = (uint32_t)j->facts.len;
+    jsonw fw;
+    jw_init(&fw, &j->facts);
+    fact_json(&fw, r, e, &j->scratch);
+    at->at = from;
+    at->len = (uint32_t)(j->facts.len - from);
+  }
+  return at;
+}
+
 static void why_json(jsonw *w, json_reporter *j, const result *r, const finding *f)
 {
   buf *scratch = &j->scratch;
   jw_arr(w);
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *e = &f->why.items[i];
+    const piece *at;
+    if (e->kind == TR_COND && (at = cond_value_piece(j, e->cond, e->v))) {
+      jw_raw(w, piece_text(j, at), at->len);
+      continue;
+    }
     if (e->kind == TR_COND) {               /* the condition's piece, then its value */
-      const piece *at = cond_piece(j, e->cond);
+      at = cond_piece(j, e->cond);
       jw_obj_raw(w, piece_text(j, at), at->len);
       value_json(w, r->p, e->v, false, scratch);
       jw_obj_end(w);
       continue;
     }
+    if (e->kind == TR_FACT) {
+      if ((at = fact_piece(j, r, e))) jw_raw(w, j->facts.data + at->at, at->len);
+      else fact_json(w, r, e, scratch);
+      continue;
+    }
     jw_obj(w);
     switch (e->kind) {
-    case TR_FACT:
-      jw_kstr(w, "fakta", e->path);
-      jw_key(w, "verdi");
-      value_json(w, r->p, e->v, true, scratch);
-      break;
     case TR_GUIDE:
       jw_key(w, "vilkar");
       jw_nstr(w, bc_nstr(r->p, e->cond));
@@ -323,6 +383,15 @@ void report_json_with(json_reporter *jr, const result *r, buf *out)
   jw_init(&w, out);
   jr->why = NULL;                            /* nothing of another report is copied */
   jr->expl = false;
+  buf_reset(&jr->facts);                     /* nor any fact of another case */
+  if (r->nfacts > jr->fact_cap) {
+    free(jr->fact);
+    jr->fact = NULL;
+    jr->fact_cap = 0;
+    jr->fact = xmalloc(r->nfacts * sizeof *jr->fact);
+    jr->fact_cap = r->nfacts;
+  }
+  if (r->nfacts) memset(jr->fact, 0, r->nfacts * sizeof *jr->fact);
   char d[11];
   date_format(r->date, d);
   jw_obj(&w);
