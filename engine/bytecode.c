@@ -11,13 +11,6 @@
 
 #include "jsonw.h"
 
-#define SHAPE_LEN_NONE 1
-#define SHAPE_LEN_U16 3
-#define SHAPE_LEN_JUMP 3
-#define SHAPE_LEN_LOOP 3
-#define SHAPE_LEN_NEXT 7
-#define SHAPE_LEN_CALL 4
-
 const op_info bc_ops[OP__COUNT] = {
 #define OPCODE(name, shape, pop, push, doc) { #name, SHAPE_##shape, pop, push, doc, SHAPE_LEN_##shape },
 #include "opcodes.h"

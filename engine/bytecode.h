@@ -39,6 +39,19 @@ typedef struct {
 extern const op_info bc_ops[OP__COUNT];
 /* Each opcode's length alone (bc_ops[op].len), packed in one cache line for the VM's loop. */
 extern const uint8_t bc_op_len[OP__COUNT];
+/* An instruction's length by its operand shape; and each opcode's as a constant,
+** BC_LEN_CONST == bc_op_len[OP_CONST], for code that knows which opcode it is at. */
+#define SHAPE_LEN_NONE 1
+#define SHAPE_LEN_U16 3
+#define SHAPE_LEN_JUMP 3
+#define SHAPE_LEN_LOOP 3
+#define SHAPE_LEN_NEXT 7
+#define SHAPE_LEN_CALL 4
+enum {
+#define OPCODE(name, shape, pop, push, doc) BC_LEN_##name = SHAPE_LEN_##shape,
+#include "opcodes.h"
+#undef OPCODE
+};
 
 #define BC_MAGIC "NORMC\0\r\n"
 #define BC_VERSION 4u              /* 3 added labels and the condition tree, 4 the choices' labels;

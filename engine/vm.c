@@ -4,6 +4,7 @@
 */
 #include "vm.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -524,6 +525,19 @@ static value field_of(vm *m, value r, uint32_t f, bool *bad)
 /* ---- the loop ---- */
 
 #define READ_U16(at) bc_u16(code + (at))
+/* Where the next instruction begins: BC_LEN_X after this one, a constant in each case, so that
+** finding it waits on no load (the length read from a table by opcode was on the critical path
+** of every instruction). Cases that share code share a length; the sanitizer builds check each
+** opcode against the table too. */
+#ifdef __SANITIZE_ADDRESS__
+#define AT(X) (assert(bc_op_len[op] == BC_LEN_##X), next = pc + BC_LEN_##X)
+#else
+#define AT(X) (next = pc + BC_LEN_##X)
+#endif
+_Static_assert(BC_LEN_ADD == BC_LEN_SUB && BC_LEN_ADD == BC_LEN_MUL && BC_LEN_ADD == BC_LEN_DIV, "one case for all four");
+_Static_assert(BC_LEN_DATE_ADD == BC_LEN_DATE_SUB, "one case for both");
+_Static_assert(BC_LEN_EQ == BC_LEN_NE && BC_LEN_EQ == BC_LEN_LT && BC_LEN_EQ == BC_LEN_LE && BC_LEN_EQ == BC_LEN_GT &&
+               BC_LEN_EQ == BC_LEN_GE, "one case for all six");
 
 vm_status vm_run(vm *m, uint32_t block, value *result)
 {
@@ -547,35 +561,35 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   for (;;) {
     if (budget-- == 0) { m->budget = 0; return VM_ERR_BUDGET; }
     opcode op = (opcode)code[pc];
-    uint32_t next = pc + bc_op_len[op];
+    uint32_t next;                   /* where the next instruction begins: AT(op) */
     switch (op) {
-    case OP_CONST: *sp++ = m->kvals[READ_U16(pc + 1)]; break;
-    case OP_TRUE: *sp++ = v_bool(true); break;
-    case OP_FALSE: *sp++ = v_bool(false); break;
-    case OP_UNKNOWN: *sp++ = v_unknown(); break;
-    case OP_ROOT: sp->tag = V_REC; sp->u.rec = m->root; sp++; break;
-    case OP_TODAY: *sp++ = v_date(m->today); break;
-    case OP_LOCAL: *sp++ = locals[READ_U16(pc + 1)]; break;
-    case OP_SETLOCAL: locals[READ_U16(pc + 1)] = *--sp; break;
-    case OP_FIELD: sp[-1] = field_of(m, sp[-1], READ_U16(pc + 1), &bad); break;
-    case OP_POP: sp--; break;
-    case OP_NOT: { int t = v_truth(sp[-1]); sp[-1] = t < 0 ? v_unknown() : v_bool(!t); break; }
-    case OP_NEG:
+    case OP_CONST: AT(CONST); *sp++ = m->kvals[READ_U16(pc + 1)]; break;
+    case OP_TRUE: AT(TRUE); *sp++ = v_bool(true); break;
+    case OP_FALSE: AT(FALSE); *sp++ = v_bool(false); break;
+    case OP_UNKNOWN: AT(UNKNOWN); *sp++ = v_unknown(); break;
+    case OP_ROOT: AT(ROOT); sp->tag = V_REC; sp->u.rec = m->root; sp++; break;
+    case OP_TODAY: AT(TODAY); *sp++ = v_date(m->today); break;
+    case OP_LOCAL: AT(LOCAL); *sp++ = locals[READ_U16(pc + 1)]; break;
+    case OP_SETLOCAL: AT(SETLOCAL); locals[READ_U16(pc + 1)] = *--sp; break;
+    case OP_FIELD: AT(FIELD); sp[-1] = field_of(m, sp[-1], READ_U16(pc + 1), &bad); break;
+    case OP_POP: AT(POP); sp--; break;
+    case OP_NOT: AT(NOT); { int t = v_truth(sp[-1]); sp[-1] = t < 0 ? v_unknown() : v_bool(!t); break; }
+    case OP_NEG: AT(NEG);
       if (sp[-1].tag == V_NUM) sp[-1].u.num = -sp[-1].u.num;
       else if (sp[-1].tag != V_UNKNOWN) bad = true;
       break;
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: sp--; sp[-1] = arith(op, sp[-1], sp[0], &bad); break;
-    case OP_DATE_ADD: case OP_DATE_SUB: sp--; sp[-1] = date_arith(op == OP_DATE_ADD, sp[-1], sp[0], &bad); break;
-    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: AT(ADD); sp--; sp[-1] = arith(op, sp[-1], sp[0], &bad); break;
+    case OP_DATE_ADD: case OP_DATE_SUB: AT(DATE_ADD); sp--; sp[-1] = date_arith(op == OP_DATE_ADD, sp[-1], sp[0], &bad); break;
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: AT(EQ);
       sp--; sp[-1] = compare(op, sp[-1], sp[0], &bad); break;
-    case OP_IN: sp--; sp[-1] = in_list(sp[-1], sp[0]); break;
-    case OP_AND: sp--; sp[-1] = kleene_and(sp[-1], sp[0]); break;
-    case OP_OR: sp--; sp[-1] = kleene_or(sp[-1], sp[0]); break;
-    case OP_JUMP_FALSE: if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
-    case OP_JUMP_TRUE: if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
-    case OP_JUMP: next += READ_U16(pc + 1); break;
-    case OP_COND: record_cond(m, READ_U16(pc + 1), &sp[-1]); break;
-    case OP_ITER_INIT: {
+    case OP_IN: AT(IN); sp--; sp[-1] = in_list(sp[-1], sp[0]); break;
+    case OP_AND: AT(AND); sp--; sp[-1] = kleene_and(sp[-1], sp[0]); break;
+    case OP_OR: AT(OR); sp--; sp[-1] = kleene_or(sp[-1], sp[0]); break;
+    case OP_JUMP_FALSE: AT(JUMP_FALSE); if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
+    case OP_JUMP_TRUE: AT(JUMP_TRUE); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    case OP_JUMP: AT(JUMP); next += READ_U16(pc + 1); break;
+    case OP_COND: AT(COND); record_cond(m, READ_U16(pc + 1), &sp[-1]); break;
+    case OP_ITER_INIT: AT(ITER_INIT); {
       vm_iter *it = &m->iters[READ_U16(pc + 1)];
       value l = *--sp;
       it->next = 0;
@@ -585,15 +599,15 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (l.tag != V_LIST && l.tag != V_UNKNOWN) bad = true;
       break;
     }
-    case OP_ITER_NEXT: {
+    case OP_ITER_NEXT: AT(ITER_NEXT); {
       vm_iter *it = &m->iters[READ_U16(pc + 1)];
       if (!it->list || it->next >= it->list->n) next += READ_U16(pc + 5);
       else locals[READ_U16(pc + 3)] = it->list->items[it->next++];
       break;
     }
-    case OP_ITER_END: if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
-    case OP_ANY_STEP: sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
-    case OP_ALL_STEP: {
+    case OP_ITER_END: AT(ITER_END); if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
+    case OP_ANY_STEP: AT(ANY_STEP); sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    case OP_ALL_STEP: AT(ALL_STEP); {
       sp--;
       int item = v_truth(sp[0]);
       sp[-1] = kleene_and(sp[-1], sp[0]);
@@ -609,30 +623,30 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (!it || it->fails >= VM_ALL_TRACE_FAILS) next = to;
       break;
     }
-    case OP_COUNT_STEP: {
+    case OP_COUNT_STEP: AT(COUNT_STEP); {
       sp--;
       int t = v_truth(sp[0]);
       if (sp[-1].tag != V_NUM || t < 0) sp[-1] = v_unknown();
       else if (t == 1) sp[-1].u.num += 1;
       break;
     }
-    case OP_LOOP: next -= READ_U16(pc + 1); break;
-    case OP_CALL: {
+    case OP_LOOP: AT(LOOP); next -= READ_U16(pc + 1); break;
+    case OP_CALL: AT(CALL); {
       const std_builtin *f = &std_builtins[READ_U16(pc + 1)];
       sp -= f->argc;
       *sp = f->fn(m, sp);
       sp++;
       break;
     }
-    case OP_MATCH: sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
-    case OP_WRITTEN: sp[-1] = v_bool(written(sp[-1])); break;
-    case OP_MISSING: sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
-    case OP_OR_EMPTY:
+    case OP_MATCH: AT(MATCH); sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
+    case OP_WRITTEN: AT(WRITTEN); sp[-1] = v_bool(written(sp[-1])); break;
+    case OP_MISSING: AT(MISSING); sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
+    case OP_OR_EMPTY: AT(OR_EMPTY);
       if (sp[-1].tag == V_UNKNOWN) { sp[-1].tag = V_LIST; sp[-1].u.list = &empty_list; }
       else if (sp[-1].tag != V_LIST) bad = true;
       break;
-    case OP_EMIT: sp--; vm_format(p, *sp, &m->msg); break;
-    case OP_EMIT_EVERY: {
+    case OP_EMIT: AT(EMIT); sp--; vm_format(p, *sp, &m->msg); break;
+    case OP_EMIT_EVERY: AT(EMIT_EVERY); {
       /* at the start of a sentence the word is «Hver» */
       size_t at = m->msg.len, e = at;
       while (e && m->msg.data[e - 1] == ' ') e--;
@@ -642,7 +656,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (start && m->msg.len > at) m->msg.data[at] = 'H';
       break;
     }
-    case OP_EMIT_LABEL: sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
+    case OP_EMIT_LABEL: AT(EMIT_LABEL); sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
     case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
     case OP__COUNT: return VM_ERR_TYPE;
     }
