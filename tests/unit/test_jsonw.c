@@ -56,6 +56,8 @@ static void test_strings_as_jansson(void **state)
     buf_init(&got);
     jw_escape(&got, s, n);
     assert_string_equal(got.data, want);
+    /* plain: exactly the strings that go out as they are, between quotes */
+    assert_int_equal(jw_plain(s, n), got.len == n + 2 && !memcmp(got.data + 1, s, n));
     buf_free(&got);
     free(want);
     json_decref(j);
@@ -154,6 +156,11 @@ static void test_invalid_utf8_is_replaced(void **state)
   buf_reset(&got);
   jw_escape(&got, "\xed\xa0\x80", 3);                    /* a UTF-16 surrogate is not UTF-8 */
   assert_string_equal(got.data, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  buf_reset(&got);                                       /* the same inside runs read a word at a time */
+  jw_escape(&got, "abcdefg\xffhijklmn\xc3opqrstuv\xc3\xb8", 26);
+  assert_string_equal(got.data, "\"abcdefg\xEF\xBF\xBDhijklmn\xEF\xBF\xBDopqrstuv\xc3\xb8\"");
+  assert_false(jw_plain("abcdefghijklmnopq\xff", 18));
+  assert_true(jw_plain("abcdefghijklmnopq\xc3\xb8", 19));
   buf_free(&got);
 }
 
