@@ -17,12 +17,6 @@ const op_info bc_ops[OP__COUNT] = {
 #undef OPCODE
 };
 
-const uint8_t bc_op_len[OP__COUNT] = {
-#define OPCODE(name, shape, pop, push, doc) SHAPE_LEN_##shape,
-#include "opcodes.h"
-#undef OPCODE
-};
-
 void bc_init(bc_program *p)
 {
   memset(p, 0, sizeof *p);

@@ -37,10 +37,9 @@ typedef struct {
 } op_info;
 
 extern const op_info bc_ops[OP__COUNT];
-/* Each opcode's length alone (bc_ops[op].len), packed in one cache line for the VM's loop. */
-extern const uint8_t bc_op_len[OP__COUNT];
 /* An instruction's length by its operand shape; and each opcode's as a constant,
-** BC_LEN_CONST == bc_op_len[OP_CONST], for code that knows which opcode it is at. */
+** BC_LEN_CONST == bc_ops[OP_CONST].len, for code that knows which opcode it is at (the VM's
+** loop: no table is read to find the next instruction). */
 #define SHAPE_LEN_NONE 1
 #define SHAPE_LEN_U16 3
 #define SHAPE_LEN_JUMP 3

@@ -530,7 +530,7 @@ static value field_of(vm *m, value r, uint32_t f, bool *bad)
 ** of every instruction). Cases that share code share a length; the sanitizer builds check each
 ** opcode against the table too. */
 #ifdef __SANITIZE_ADDRESS__
-#define AT(X) (assert(bc_op_len[op] == BC_LEN_##X), next = pc + BC_LEN_##X)
+#define AT(X) (assert(bc_ops[op].len == BC_LEN_##X), next = pc + BC_LEN_##X)
 #else
 #define AT(X) (next = pc + BC_LEN_##X)
 #endif
