@@ -45,16 +45,17 @@ void date_to_ymd(int32_t z, int *y, int *m, int *d)
 bool date_parse(const char *s, size_t len, int32_t *out)
 {
   if (len != 10 || s[4] != '-' || s[7] != '-') return false;
-  int v[3] = { 0, 0, 0 };
-  const int start[3] = { 0, 5, 8 }, width[3] = { 4, 2, 2 };
-  for (int k = 0; k < 3; k++)
-    for (int i = 0; i < width[k]; i++) {
-      char c = s[start[k] + i];
-      if (c < '0' || c > '9') return false;
-      v[k] = v[k] * 10 + (c - '0');
-    }
-  if (!date_valid_ymd(v[0], v[1], v[2])) return false;
-  *out = date_from_ymd(v[0], v[1], v[2]);
+  /* the eight digits, all checked before any is used (no branch per digit: a case has many dates) */
+  static const uint8_t at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+  unsigned d[8], bad = 0;
+  for (int i = 0; i < 8; i++) {
+    d[i] = (unsigned)((unsigned char)s[at[i]] - '0');
+    bad |= d[i] > 9;
+  }
+  if (bad) return false;
+  int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]), m = (int)(d[4] * 10 + d[5]), day = (int)(d[6] * 10 + d[7]);
+  if (!date_valid_ymd(y, m, day)) return false;
+  *out = date_from_ymd(y, m, day);
   return true;
 }
 

@@ -24,6 +24,21 @@ static void test_parse_is_strict(void **state)
   assert_false(date_parse("2024-5-15", 9, &v));
   assert_false(date_parse("2024-13-01", 10, &v));
   assert_false(date_parse("2024-04-31", 10, &v));
+  /* a byte that is not a digit, in any digit's place, just below or above the digits */
+  static const char not_digit[] = { '/', ':', 'a', ' ', '-', '\0', (char)0xC3 };
+  for (int at = 0; at < 10; at++)
+    for (size_t k = 0; k < sizeof not_digit && at != 4 && at != 7; k++) {
+      char s[11] = "2024-05-15";
+      s[at] = not_digit[k];
+      assert_false(date_parse(s, 10, &v));
+    }
+  /* every day of four years (a leap year among them) back to itself */
+  for (int32_t day = d("2023-01-01"); day < d("2027-01-01"); day++) {
+    char text[11];
+    date_format(day, text);
+    assert_true(date_parse(text, 10, &v));
+    assert_int_equal(v, day);
+  }
   char out[11];
   date_format(d("2024-05-15"), out);
   assert_string_equal(out, "2024-05-15");
