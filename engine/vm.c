@@ -4,7 +4,6 @@
 */
 #include "vm.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -525,15 +524,11 @@ static value field_of(vm *m, value r, uint32_t f, bool *bad)
 /* ---- the loop ---- */
 
 #define READ_U16(at) bc_u16(code + (at))
-/* Where the next instruction begins: BC_LEN_X after this one, a constant in each case, so that
-** finding it waits on no load (the length read from a table by opcode was on the critical path
-** of every instruction). Cases that share code share a length; the sanitizer builds check each
-** opcode against the table too. */
-#ifdef __SANITIZE_ADDRESS__
-#define AT(X) (assert(bc_ops[op].len == BC_LEN_##X), next = pc + BC_LEN_##X)
-#else
-#define AT(X) (next = pc + BC_LEN_##X)
-#endif
+/* An opcode's case: its label and where the next instruction begins, BC_LEN_X after this one
+** (a constant, so that finding it waits on no load; the length read from a table by opcode
+** was on the critical path of every instruction). One name for both, so they cannot
+** disagree; the cases that share code share a length (the assertions below). */
+#define CASE(X) case OP_##X: next = pc + BC_LEN_##X;
 _Static_assert(BC_LEN_ADD == BC_LEN_SUB && BC_LEN_ADD == BC_LEN_MUL && BC_LEN_ADD == BC_LEN_DIV, "one case for all four");
 _Static_assert(BC_LEN_DATE_ADD == BC_LEN_DATE_SUB, "one case for both");
 _Static_assert(BC_LEN_EQ == BC_LEN_NE && BC_LEN_EQ == BC_LEN_LT && BC_LEN_EQ == BC_LEN_LE && BC_LEN_EQ == BC_LEN_GT &&
@@ -561,35 +556,35 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   for (;;) {
     if (budget-- == 0) { m->budget = 0; return VM_ERR_BUDGET; }
     opcode op = (opcode)code[pc];
-    uint32_t next;                   /* where the next instruction begins: AT(op) */
+    uint32_t next;                   /* where the next instruction begins: CASE(X) */
     switch (op) {
-    case OP_CONST: AT(CONST); *sp++ = m->kvals[READ_U16(pc + 1)]; break;
-    case OP_TRUE: AT(TRUE); *sp++ = v_bool(true); break;
-    case OP_FALSE: AT(FALSE); *sp++ = v_bool(false); break;
-    case OP_UNKNOWN: AT(UNKNOWN); *sp++ = v_unknown(); break;
-    case OP_ROOT: AT(ROOT); sp->tag = V_REC; sp->u.rec = m->root; sp++; break;
-    case OP_TODAY: AT(TODAY); *sp++ = v_date(m->today); break;
-    case OP_LOCAL: AT(LOCAL); *sp++ = locals[READ_U16(pc + 1)]; break;
-    case OP_SETLOCAL: AT(SETLOCAL); locals[READ_U16(pc + 1)] = *--sp; break;
-    case OP_FIELD: AT(FIELD); sp[-1] = field_of(m, sp[-1], READ_U16(pc + 1), &bad); break;
-    case OP_POP: AT(POP); sp--; break;
-    case OP_NOT: AT(NOT); { int t = v_truth(sp[-1]); sp[-1] = t < 0 ? v_unknown() : v_bool(!t); break; }
-    case OP_NEG: AT(NEG);
+    CASE(CONST) *sp++ = m->kvals[READ_U16(pc + 1)]; break;
+    CASE(TRUE) *sp++ = v_bool(true); break;
+    CASE(FALSE) *sp++ = v_bool(false); break;
+    CASE(UNKNOWN) *sp++ = v_unknown(); break;
+    CASE(ROOT) sp->tag = V_REC; sp->u.rec = m->root; sp++; break;
+    CASE(TODAY) *sp++ = v_date(m->today); break;
+    CASE(LOCAL) *sp++ = locals[READ_U16(pc + 1)]; break;
+    CASE(SETLOCAL) locals[READ_U16(pc + 1)] = *--sp; break;
+    CASE(FIELD) sp[-1] = field_of(m, sp[-1], READ_U16(pc + 1), &bad); break;
+    CASE(POP) sp--; break;
+    CASE(NOT) { int t = v_truth(sp[-1]); sp[-1] = t < 0 ? v_unknown() : v_bool(!t); break; }
+    CASE(NEG)
       if (sp[-1].tag == V_NUM) sp[-1].u.num = -sp[-1].u.num;
       else if (sp[-1].tag != V_UNKNOWN) bad = true;
       break;
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: AT(ADD); sp--; sp[-1] = arith(op, sp[-1], sp[0], &bad); break;
-    case OP_DATE_ADD: case OP_DATE_SUB: AT(DATE_ADD); sp--; sp[-1] = date_arith(op == OP_DATE_ADD, sp[-1], sp[0], &bad); break;
-    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: AT(EQ);
+    case OP_SUB: case OP_MUL: case OP_DIV: CASE(ADD) sp--; sp[-1] = arith(op, sp[-1], sp[0], &bad); break;
+    case OP_DATE_SUB: CASE(DATE_ADD) sp--; sp[-1] = date_arith(op == OP_DATE_ADD, sp[-1], sp[0], &bad); break;
+    case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: CASE(EQ)
       sp--; sp[-1] = compare(op, sp[-1], sp[0], &bad); break;
-    case OP_IN: AT(IN); sp--; sp[-1] = in_list(sp[-1], sp[0]); break;
-    case OP_AND: AT(AND); sp--; sp[-1] = kleene_and(sp[-1], sp[0]); break;
-    case OP_OR: AT(OR); sp--; sp[-1] = kleene_or(sp[-1], sp[0]); break;
-    case OP_JUMP_FALSE: AT(JUMP_FALSE); if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
-    case OP_JUMP_TRUE: AT(JUMP_TRUE); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
-    case OP_JUMP: AT(JUMP); next += READ_U16(pc + 1); break;
-    case OP_COND: AT(COND); record_cond(m, READ_U16(pc + 1), &sp[-1]); break;
-    case OP_ITER_INIT: AT(ITER_INIT); {
+    CASE(IN) sp--; sp[-1] = in_list(sp[-1], sp[0]); break;
+    CASE(AND) sp--; sp[-1] = kleene_and(sp[-1], sp[0]); break;
+    CASE(OR) sp--; sp[-1] = kleene_or(sp[-1], sp[0]); break;
+    CASE(JUMP_FALSE) if (v_truth(sp[-1]) == 0) next += READ_U16(pc + 1); break;
+    CASE(JUMP_TRUE) if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    CASE(JUMP) next += READ_U16(pc + 1); break;
+    CASE(COND) record_cond(m, READ_U16(pc + 1), &sp[-1]); break;
+    CASE(ITER_INIT) {
       vm_iter *it = &m->iters[READ_U16(pc + 1)];
       value l = *--sp;
       it->next = 0;
@@ -599,15 +594,15 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (l.tag != V_LIST && l.tag != V_UNKNOWN) bad = true;
       break;
     }
-    case OP_ITER_NEXT: AT(ITER_NEXT); {
+    CASE(ITER_NEXT) {
       vm_iter *it = &m->iters[READ_U16(pc + 1)];
       if (!it->list || it->next >= it->list->n) next += READ_U16(pc + 5);
       else locals[READ_U16(pc + 3)] = it->list->items[it->next++];
       break;
     }
-    case OP_ITER_END: AT(ITER_END); if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
-    case OP_ANY_STEP: AT(ANY_STEP); sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
-    case OP_ALL_STEP: AT(ALL_STEP); {
+    CASE(ITER_END) if (m->iters[READ_U16(pc + 1)].unknown) sp[-1] = v_unknown(); break;
+    CASE(ANY_STEP) sp--; sp[-1] = kleene_or(sp[-1], sp[0]); if (v_truth(sp[-1]) == 1) next += READ_U16(pc + 1); break;
+    CASE(ALL_STEP) {
       sp--;
       int item = v_truth(sp[0]);
       sp[-1] = kleene_and(sp[-1], sp[0]);
@@ -623,30 +618,30 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (!it || it->fails >= VM_ALL_TRACE_FAILS) next = to;
       break;
     }
-    case OP_COUNT_STEP: AT(COUNT_STEP); {
+    CASE(COUNT_STEP) {
       sp--;
       int t = v_truth(sp[0]);
       if (sp[-1].tag != V_NUM || t < 0) sp[-1] = v_unknown();
       else if (t == 1) sp[-1].u.num += 1;
       break;
     }
-    case OP_LOOP: AT(LOOP); next -= READ_U16(pc + 1); break;
-    case OP_CALL: AT(CALL); {
+    CASE(LOOP) next -= READ_U16(pc + 1); break;
+    CASE(CALL) {
       const std_builtin *f = &std_builtins[READ_U16(pc + 1)];
       sp -= f->argc;
       *sp = f->fn(m, sp);
       sp++;
       break;
     }
-    case OP_MATCH: AT(MATCH); sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
-    case OP_WRITTEN: AT(WRITTEN); sp[-1] = v_bool(written(sp[-1])); break;
-    case OP_MISSING: AT(MISSING); sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
-    case OP_OR_EMPTY: AT(OR_EMPTY);
+    CASE(MATCH) sp[-1] = match_regex(m, READ_U16(pc + 1), sp[-1]); break;
+    CASE(WRITTEN) sp[-1] = v_bool(written(sp[-1])); break;
+    CASE(MISSING) sp[-1] = v_bool(sp[-1].tag == V_UNKNOWN); break;
+    CASE(OR_EMPTY)
       if (sp[-1].tag == V_UNKNOWN) { sp[-1].tag = V_LIST; sp[-1].u.list = &empty_list; }
       else if (sp[-1].tag != V_LIST) bad = true;
       break;
-    case OP_EMIT: AT(EMIT); sp--; vm_format(p, *sp, &m->msg); break;
-    case OP_EMIT_EVERY: AT(EMIT_EVERY); {
+    CASE(EMIT) sp--; vm_format(p, *sp, &m->msg); break;
+    CASE(EMIT_EVERY) {
       /* at the start of a sentence the word is «Hver» */
       size_t at = m->msg.len, e = at;
       while (e && m->msg.data[e - 1] == ' ') e--;
@@ -656,7 +651,7 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (start && m->msg.len > at) m->msg.data[at] = 'H';
       break;
     }
-    case OP_EMIT_LABEL: AT(EMIT_LABEL); sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
+    CASE(EMIT_LABEL) sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
     case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
     case OP__COUNT: return VM_ERR_TYPE;
     }

@@ -50,23 +50,6 @@ static void test_round_trip(void **state)
   buf_free(&b);
 }
 
-/* The VM steps by BC_LEN_X; the verifier and the disassembler by bc_ops[].len: the same.
-** (That each of the VM's cases names its own opcode's length is checked as it runs, in the
-** sanitizer builds.) */
-static void test_opcode_lengths_agree(void **state)
-{
-  (void)state;
-  static const uint8_t len[OP__COUNT] = {
-#define OPCODE(name, shape, pop, push, doc) BC_LEN_##name,
-#include "opcodes.h"
-#undef OPCODE
-  };
-  for (int op = 0; op < OP__COUNT; op++) {
-    assert_int_equal(len[op], bc_ops[op].len);
-    assert_true(len[op] >= 1);
-  }
-}
-
 static void test_every_byte_changed_is_refused(void **state)
 {
   (void)state;
@@ -246,7 +229,6 @@ int th_verify_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_round_trip),
-    cmocka_unit_test(test_opcode_lengths_agree),
     cmocka_unit_test(test_every_byte_changed_is_refused),
     cmocka_unit_test(test_truncation_is_refused),
     cmocka_unit_test(test_correct_digest_bad_jump),
