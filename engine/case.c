@@ -38,6 +38,7 @@ typedef struct {
   uint32_t len;
   uint32_t after;            /* the field that came after this one the last time */
   uint32_t type;
+  uint8_t simple;            /* case_reader.simple of its type */
   bool required;
 } field_info;
 typedef struct {
@@ -62,7 +63,11 @@ struct case_reader {
   VEC(struct keyed_id { const nstr *id; uint32_t at; }) ids;
   VEC(struct dup { uint32_t at; uint32_t first; }) dups;
   const bc_program *p;       /* the rule set whose cases it reads */
-  uint8_t *refs;             /* per type: can a value of it hold a reference to a list's ids? */
+  /* per type: its kind when scalar() can convert it (a truth value, a number, a date, a
+  ** text that is neither one of choices nor a reference), else TK_ERROR */
+  uint8_t *simple;
+  /* the references met in the case, checked when it is all read (check_refs) */
+  VEC(struct ref { const nstr *id; const nrec *r; uint32_t f; int32_t index; uint32_t type; }) refs;
   field_table *fields;       /* per record type, its fields */
   field_table *choices;      /* per type, the choices of a text that has them */
   arena spare;               /* a case's chunk, kept for the next (case_recycle) */
@@ -333,9 +338,11 @@ static int check_unknown(loader *l, size_t v, int limit)
 
 static nstr *make_str(loader *l, const char *s, size_t n)
 {
-  nstr *t = arena_alloc(&l->c->mem, sizeof *t + n + 1);
+  nstr *t = arena_alloc_raw(&l->c->mem, sizeof *t + n + 1);
   t->len = (uint32_t)n;
+  t->plain = 0;
   memcpy(t->s, s, n);
+  t->s[n] = 0;
   return t;
 }
 
@@ -469,8 +476,62 @@ static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
   return BC_NONE;
 }
 
+/* The value at v (not 0) when it is of kind `kind` and well formed, as convert() would
+** make it, into *out: true. Anything else (a list, a record, a choice, null, an error) is
+** left to convert(), which says what is wrong. */
+static inline bool scalar(loader *l, unsigned kind, size_t v, value *out)
+{
+  const jsd_doc *d = l->d;
+  unsigned k = jsd_tag(d, v);
+  uint32_t n;
+  const char *s;
+  switch (kind) {
+  case TK_BOOL:
+    if (k != 't' && k != 'f') return false;
+    *out = v_bool(k == 't');
+    return true;
+  case TK_NUM:
+    if (k != 'l' && k != 'd') return false;
+    *out = v_num(jsd_number(d, v));
+    return true;
+  case TK_DATE: {
+    int32_t date;
+    if (k != '"') return false;
+    s = jsd_text(d, v, &n);
+    if (!date_parse(s, n, &date)) return false;
+    *out = v_date(date);
+    return true;
+  }
+  case TK_TEXT:
+    if (k != '"' || l->may_nul) return false;
+    s = jsd_text(d, v, &n);
+    *out = v_str(make_str(l, s, n));
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* The error for the text at v, which is none of t's choices. */
+static __attribute__((noinline, cold)) void not_a_choice(loader *l, const bc_type *t, size_t v)
+{
+  buf b, f;
+  buf_init(&b);
+  buf_init(&f);
+  oom_cleanup hold_b, hold_f;
+  oom_hold_buf(&hold_b, &b);
+  oom_hold_buf(&hold_f, &f);
+  for (size_t c = 0; c < t->values.len; c++) buf_printf(&b, "%s\"%s\"", c ? ", " : "", bc_str(l->p, t->values.items[c]));
+  found(l, &f, jsd_at(l->d, v));
+  err(l, "forventet en av %s, fikk %s", b.data, f.data);
+  oom_pop(&hold_f);
+  oom_pop(&hold_b);
+  buf_free(&b);
+  buf_free(&f);
+}
+
 /* The value at v on the tape (0: not in the document) as the schema's type. */
-static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uint32_t pf, int depth)
+static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uint32_t pf, int32_t index, int depth)
 {
   const bc_program *p = l->p;
   const jsd_doc *d = l->d;
@@ -503,28 +564,24 @@ static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uin
     uint32_t n;
     const char *s = jsd_text(d, v, &n);
     if (l->may_nul && memchr(s, 0, n)) { err(l, "teksten inneholder et NUL-tegn"); return v_unknown(); }
+    const nstr *str;
     if (t->values.len) {
       /* one of the choices: the value is the program's own string, not a copy */
       uint32_t i = field_named(&l->rd->choices[type], s, n);
-      if (i != BC_NONE) return v_str(p->strings.items[t->values.items[i]]);
-      {
-        buf b, f;
-        buf_init(&b);
-        buf_init(&f);
-        oom_cleanup hold_b, hold_f;
-        oom_hold_buf(&hold_b, &b);
-        oom_hold_buf(&hold_f, &f);
-        for (size_t c = 0; c < t->values.len; c++) buf_printf(&b, "%s\"%s\"", c ? ", " : "", bc_str(p, t->values.items[c]));
-        found(l, &f, jsd_at(d, v));
-        err(l, "forventet en av %s, fikk %s", b.data, f.data);
-        oom_pop(&hold_f);
-        oom_pop(&hold_b);
-        buf_free(&b);
-        buf_free(&f);
+      if (i == BC_NONE) {
+        not_a_choice(l, t, v);
         return v_unknown();
       }
+      str = p->strings.items[t->values.items[i]];
+    } else {
+      str = make_str(l, s, n);
     }
-    return v_str(make_str(l, s, n));
+    if (t->ref != BC_NONE) {
+      /* (parent and pf are the record and field it is read from) */
+      struct ref ref = { str, parent, pf, index, type };
+      vec_push(&l->rd->refs, ref);
+    }
+    return v_str(str);
   }
   case TK_LIST: {
     if (k != '[') { expected(l, "en liste", jsd_at(d, v)); return v_unknown(); }
@@ -534,8 +591,10 @@ static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uin
     list->parent = parent;
     list->parent_field = pf;
     const bc_type *et = &p->types.items[t->elem];
+    unsigned simple = l->rd->simple[t->elem];
     size_t x = v + 1;
     for (size_t i = 0; i < n && !l->strict_fail; i++, x = jsd_after(d, x)) {
+      if (scalar(l, simple, x, &list->items[i])) continue;
       path_seg at;
       enter(l, &at, NULL, 0, (uint32_t)i);
       if (et->kind == TK_REC && jsd_tag(d, x) == '{') {
@@ -543,7 +602,7 @@ static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uin
         list->items[i].tag = V_REC;
         list->items[i].u.rec = r;
       } else {
-        list->items[i] = convert(l, t->elem, x, parent, pf, depth + 1);
+        list->items[i] = convert(l, t->elem, x, parent, pf, (int32_t)i, depth + 1);
       }
       leave(l, &at);
     }
@@ -572,7 +631,7 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   case_reader *rd = l->rd;
   const bc_record *schema = &p->records.items[rec];
   uint32_t n = (uint32_t)schema->fields.len;
-  nrec *r = arena_alloc(&l->c->mem, sizeof *r + n * sizeof(value));
+  nrec *r = arena_alloc_raw(&l->c->mem, sizeof *r + n * sizeof(value));
   r->type = rec;
   r->nfields = n;
   r->parent = parent;
@@ -580,6 +639,7 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   r->index = index;
   r->fact = l->c->nfacts;
   l->c->nfacts += n;
+  for (uint32_t i = 0; i < n; i++) r->fields[i] = v_unknown();  /* (what is not converted below) */
   if (depth > CASE_MAX_DEPTH) {
     err(l, "nøstingen er dypere enn %d nivåer", CASE_MAX_DEPTH);
     return r;
@@ -617,11 +677,13 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   const field_info *info = table->info;
   for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
     size_t v = rd->at.items[at + i];
+    if (!v && !info[i].required) continue;
+    if (v && scalar(l, info[i].simple, v, &r->fields[i])) continue;
     path_seg seg;
     enter(l, &seg, info[i].name, info[i].len, 0);
     if (info[i].required && (!v || jsd_tag(d, v) == 'n'))
       err(l, "mangler, men må være med");
-    r->fields[i] = convert(l, info[i].type, v, r, i, depth);
+    r->fields[i] = convert(l, info[i].type, v, r, i, -1, depth);
     leave(l, &seg);
   }
   /* Keys the schema does not name: only their depth and the format's rules are checked. */
@@ -685,50 +747,42 @@ static const struct keyed_id *ids_of(loader *l, id_lists *ls, uint32_t field, si
   return ls->list[at].ids;
 }
 
-/* v, of type `type`, read from field f of r ([index] in a list, or -1): every reference in
-** it names an id of the list its type points to, or one of the type's extra words. */
-static void refs_in(loader *l, id_lists *ls, uint32_t type, value v, const nrec *r, uint32_t f, int32_t index)
+/* The reference ref names an id of the list its type points to, or one of the type's extra
+** words. */
+static void check_ref(loader *l, id_lists *ls, const struct ref *ref)
 {
   const bc_program *p = l->p;
-  const bc_type *t = &p->types.items[type];
-  if (!l->rd->refs[type]) return;         /* nothing in it points anywhere */
-  if (t->kind == TK_TEXT && t->ref != BC_NONE && v.tag == V_STR) {
-    bool ok = false;
-    for (size_t k = 0; k < t->extra.len && !ok; k++) ok = same_str(p->strings.items[t->extra.items[k]], v.u.str);
-    /* a short list is looked through; a long one's ids are sorted once for the case */
-    value lv = l->c->root->fields[t->ref];
-    if (!ok && lv.tag == V_LIST && lv.u.list->n <= 16) {
-      const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[t->ref].type];
-      uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
-      for (uint32_t i = 0; i < lv.u.list->n && !ok; i++) {
-        value it = lv.u.list->items[i];
-        ok = it.tag == V_REC && it.u.rec->fields[idf].tag == V_STR && same_str(it.u.rec->fields[idf].u.str, v.u.str);
-      }
-      if (!ok) lv.tag = V_UNKNOWN;                  /* not there: no need to sort to know */
+  const bc_type *t = &p->types.items[ref->type];
+  bool ok = false;
+  for (size_t k = 0; k < t->extra.len && !ok; k++) ok = same_str(p->strings.items[t->extra.items[k]], ref->id);
+  /* a short list is looked through; a long one's ids are sorted once for the case */
+  value lv = l->c->root->fields[t->ref];
+  if (!ok && lv.tag == V_LIST && lv.u.list->n <= 16) {
+    const bc_type *lt = &p->types.items[p->records.items[p->root].fields.items[t->ref].type];
+    uint32_t idf = p->records.items[p->types.items[lt->elem].rec].id_field;
+    for (uint32_t i = 0; i < lv.u.list->n && !ok; i++) {
+      value it = lv.u.list->items[i];
+      ok = it.tag == V_REC && it.u.rec->fields[idf].tag == V_STR && same_str(it.u.rec->fields[idf].u.str, ref->id);
     }
-    size_t n = 0;
-    const struct keyed_id *ids = ok || lv.tag != V_LIST ? NULL : ids_of(l, ls, t->ref, &n);
-    if (!ok && (!ids || !has_id(ids, n, v.u.str))) {
-      buf *at = &l->rd->scratch;
-      buf_reset(at);
-      case_path(p, r, f, at);
-      if (index >= 0) buf_printf(at, "[%d]", index);
-      l->at = at->data;
-      err(l, "viser til \"%s\", men det finnes ingen slik id i %s", v.u.str->s,
-          bc_str(p, p->records.items[p->root].fields.items[t->ref].name));
-      l->at = NULL;
-    }
-  } else if (t->kind == TK_LIST && v.tag == V_LIST) {
-    for (uint32_t i = 0; i < v.u.list->n; i++) refs_in(l, ls, t->elem, v.u.list->items[i], r, f, (int32_t)i);
-  } else if (t->kind == TK_REC && v.tag == V_REC) {
-    const bc_record *rd = &p->records.items[t->rec];
-    for (uint32_t i = 0; i < rd->fields.len; i++) refs_in(l, ls, rd->fields.items[i].type, v.u.rec->fields[i], v.u.rec, i, -1);
+    if (!ok) lv.tag = V_UNKNOWN;                  /* not there: no need to sort to know */
+  }
+  size_t n = 0;
+  const struct keyed_id *ids = ok || lv.tag != V_LIST ? NULL : ids_of(l, ls, t->ref, &n);
+  if (!ok && (!ids || !has_id(ids, n, ref->id))) {
+    buf *at = &l->rd->scratch;
+    buf_reset(at);
+    case_path(p, ref->r, ref->f, at);
+    if (ref->index >= 0) buf_printf(at, "[%d]", ref->index);
+    l->at = at->data;
+    err(l, "viser til \"%s\", men det finnes ingen slik id i %s", ref->id->s,
+        bc_str(p, p->records.items[p->root].fields.items[t->ref].name));
+    l->at = NULL;
   }
 }
 
 /* After the whole case is read, for the ids of a list may come after what points at them.
-** Walks the case in the schema's order; each list's ids are sorted once, so the check
-** costs (n + m) log n and holds nothing per reference. */
+** The references were noted as they were read, which is the schema's order; each list's
+** ids are sorted once, so the check costs (n + m) log n. */
 static void free_id_lists(void *arg)
 {
   id_lists *ls = arg;
@@ -738,12 +792,10 @@ static void free_id_lists(void *arg)
 
 static void check_refs(loader *l)
 {
-  const bc_program *p = l->p;
   id_lists ls = { .n = 0 };
   oom_cleanup hold;
   oom_push(&hold, free_id_lists, &ls);
-  const bc_record *rd = &p->records.items[p->root];
-  for (uint32_t i = 0; i < rd->fields.len; i++) refs_in(l, &ls, rd->fields.items[i].type, l->c->root->fields[i], l->c->root, i, -1);
+  for (size_t i = 0; i < l->rd->refs.len; i++) check_ref(l, &ls, &l->rd->refs.items[i]);
   oom_pop(&hold);
   free_id_lists(&ls);
 }
@@ -767,36 +819,23 @@ const char *case_json_error(int code, const char *fallback)
 /* Which types can hold a reference: a text that names a list's ids, or a list or record
 ** with such a value somewhere inside. Worked out to a fixed point, so that records that
 ** contain each other are answered right too. */
-static void find_refs(const bc_program *p, uint8_t *refs)
-{
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < p->types.len; i++) {
-      if (refs[i]) continue;
-      const bc_type *t = &p->types.items[i];
-      bool yes = false;
-      if (t->kind == TK_TEXT) yes = t->ref != BC_NONE;
-      else if (t->kind == TK_LIST) yes = t->elem < p->types.len && refs[t->elem];
-      else if (t->kind == TK_REC && t->rec < p->records.len)
-        for (size_t f = 0; f < p->records.items[t->rec].fields.len && !yes; f++)
-          yes = refs[p->records.items[t->rec].fields.items[f].type];
-      if (yes) refs[i] = 1, changed = true;
-    }
-  }
-}
-
 case_reader *case_reader_new(const bc_program *p)
 {
   case_reader *rd = xcalloc(1, sizeof *rd);
   rd->p = p;
-  rd->refs = xcalloc(p->types.len + 1, 1);
-  find_refs(p, rd->refs);
+  rd->simple = xcalloc(p->types.len + 1, 1);
+  for (size_t i = 0; i < p->types.len; i++) {
+    const bc_type *t = &p->types.items[i];
+    bool plain_text = t->kind == TK_TEXT && !t->values.len && t->ref == BC_NONE;
+    rd->simple[i] = t->kind == TK_BOOL || t->kind == TK_NUM || t->kind == TK_DATE || plain_text ? (uint8_t)t->kind : TK_ERROR;
+  }
   rd->fields = xcalloc(p->records.len + 1, sizeof *rd->fields);
   for (size_t i = 0; i < p->records.len; i++) {
     const bc_record *r = &p->records.items[i];
     name_table_make(p, &rd->fields[i], (uint32_t)r->fields.len, field_name, r);
     for (size_t f = 0; f < r->fields.len; f++) {
       rd->fields[i].info[f].type = r->fields.items[f].type;
+      rd->fields[i].info[f].simple = rd->simple[r->fields.items[f].type];
       rd->fields[i].info[f].required = r->fields.items[f].required;
     }
   }
@@ -837,7 +876,8 @@ void case_reader_free(case_reader *rd)
   free(rd->choices);
   vec_free(&rd->ids);
   vec_free(&rd->dups);
-  free(rd->refs);
+  free(rd->simple);
+  vec_free(&rd->refs);
   buf_free(&rd->where);
   buf_free(&rd->scratch);
   free(rd);
@@ -881,6 +921,7 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
   l.rd = rd;
   l.errors = errors;
   rd->items.len = rd->members.len = rd->at.len = rd->keys.len = 0;   /* a case cut short by out-of-memory left them */
+  rd->refs.len = 0;
   if (len > CASE_MAX_BYTES) {
     buf_printf(errors, "saksmappen er større enn grensen på %u MiB for én sak\n", CASE_MAX_BYTES >> 20);
     return false;

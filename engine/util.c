@@ -197,6 +197,13 @@ void arena_init(arena *a) { a->head = NULL; a->total = 0; }
 
 void *arena_alloc(arena *a, size_t n)
 {
+  void *p = arena_alloc_raw(a, n);
+  memset(p, 0, n);
+  return p;
+}
+
+void *arena_alloc_raw(arena *a, size_t n)
+{
   n = (n + 15) & ~(size_t)15;
   arena_chunk *c = a->head;
   if (!c || c->cap - c->used < n) {
@@ -212,7 +219,6 @@ void *arena_alloc(arena *a, size_t n)
   c->used += n;
   a->total += n;
   UNPOISON(p, n);
-  memset(p, 0, n);
   return p;
 }
 

@@ -35,6 +35,7 @@ typedef struct {
 
 void arena_init(arena *a);
 void *arena_alloc(arena *a, size_t n);          /* zeroed, 8-byte aligned */
+void *arena_alloc_raw(arena *a, size_t n);      /* the same, not zeroed: for what is filled at once */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 void arena_free(arena *a);
