@@ -479,7 +479,7 @@ static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
 /* The value at v (not 0) when it is of kind `kind` and well formed, as convert() would
 ** make it, into *out: true. Anything else (a list, a record, a choice, null, an error) is
 ** left to convert(), which says what is wrong. */
-static inline bool scalar(loader *l, unsigned kind, size_t v, value *out)
+static inline __attribute__((always_inline)) bool scalar(loader *l, unsigned kind, size_t v, value *out)
 {
   const jsd_doc *d = l->d;
   unsigned k = jsd_tag(d, v);
