@@ -12,9 +12,16 @@
 #include "date.h"
 #include "words.h"
 
-const char *const fstatus_name[F__COUNT] = {
-  "brudd", "avvik", "ukjent", "vurder", "begrunnet_avvik", "oppfylt", "ikke_aktuell",
-};
+#define FSTATUS_NAMES(X) X("brudd"), X("avvik"), X("ukjent"), X("vurder"), X("begrunnet_avvik"), X("oppfylt"), X("ikke_aktuell")
+#define NAME(n) n
+#define VALUE(n) { "\"" n "\"", sizeof "\"" n "\"" - 1 }
+#define KEY(n) { "\"" n "\":", sizeof "\"" n "\":" - 1 }
+const char *const fstatus_name[F__COUNT] = { FSTATUS_NAMES(NAME) };
+const fstatus_json fstatus_value[F__COUNT] = { FSTATUS_NAMES(VALUE) };
+const fstatus_json fstatus_key[F__COUNT] = { FSTATUS_NAMES(KEY) };
+#undef NAME
+#undef VALUE
+#undef KEY
 const char *const fstatus_label[F__COUNT] = {
   "Brudd", "Avvik", "Ukjent", "Vurder", "Begrunnet avvik", "Oppfylt", "Ikke aktuell",
 };

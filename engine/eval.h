@@ -16,6 +16,10 @@ typedef enum {
 
 extern const char *const fstatus_name[F__COUNT];        /* "brudd", … as in norm-resultat/1 */
 extern const char *const fstatus_label[F__COUNT];       /* "Brudd", … for people */
+/* The names as JSON: a string value ("\"brudd\"") and a key ("\"brudd\":"), for writers
+** that copy them as they are. */
+typedef struct { const char *s; size_t len; } fstatus_json;
+extern const fstatus_json fstatus_value[F__COUNT], fstatus_key[F__COUNT];
 
 typedef struct {
   uint32_t kind;             /* trace_kind */

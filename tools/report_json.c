@@ -284,7 +284,7 @@ static void summary_json(jsonw *w, const result *r)
   jw_key(w, "oppsummering");
   jw_obj(w);
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-    jw_keyn(w, fstatus_name[order[i]], strlen(fstatus_name[order[i]]));
+    jw_lit_key(w, fstatus_key[order[i]].s, fstatus_key[order[i]].len);
     jw_int(w, (long long)r->counts[order[i]]);
   }
   jw_obj_end(w);
@@ -316,7 +316,7 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
   const bc_rule *rule = &p->rules.items[f->rule];
   const piece *at = rule_piece(jr, jr->head, f->rule);
   jw_obj_raw(w, piece_text(jr, at), at->len);
-  jw_str(w, fstatus_name[f->status]);
+  jw_raw(w, fstatus_value[f->status].s, fstatus_value[f->status].len);
   if (f->item) jw_kstr(w, "gjelder", f->item);
   at = rule_piece(jr, jr->title, f->rule);
   jw_members_raw(w, piece_text(jr, at), at->len);
@@ -448,9 +448,11 @@ void report_compact(const result *r, buf *out)
     const finding *f = &r->findings.items[i];
     if (f->status == F_OPPFYLT || f->status == F_IKKE_AKTUELL) continue;
     jw_obj(&w);
-    jw_kstr(&w, "regel", bc_str(p, p->rules.items[f->rule].id));
+    jw_key(&w, "regel");
+    jw_nstr(&w, bc_nstr(p, p->rules.items[f->rule].id));
     if (f->item) jw_kstr(&w, "gjelder", f->item);
-    jw_kstr(&w, "status", fstatus_name[f->status]);
+    jw_key(&w, "status");
+    jw_raw(&w, fstatus_value[f->status].s, fstatus_value[f->status].len);
     jw_obj_end(&w);
   }
   jw_arr_end(&w);
