@@ -37,6 +37,33 @@ static char *load_errors(const char *json)
   return buf_take(&errors);
 }
 
+/* A reference is checked when the whole case is read, against ids that may come later in
+** the document, and its error comes in the schema's order (vedtak before tiltak), not the
+** document's: here tiltak comes first, with 20 ids (more than are looked through one by
+** one, so they are sorted), and foreldre last, after the consent that points at it. */
+static void test_references_in_schema_order(void **state)
+{
+  (void)state;
+  buf json;
+  buf_init(&json);
+  buf_puts(&json, "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"tiltak\": [");
+  for (int i = 0; i < 20; i++) {
+    buf_printf(&json, "%s{\"id\": \"T%d\"", i ? ", " : "", i);
+    if (i == 3)
+      buf_puts(&json, ", \"samtykker\": [{\"fra\": \"F7\", \"dato\": \"2024-01-01\"}, {\"fra\": \"barn\", \"dato\": \"2024-01-01\"},"
+                      " {\"fra\": \"F1\", \"dato\": \"2024-01-01\"}]");
+    buf_putc(&json, '}');
+  }
+  buf_puts(&json, "], \"vedtak\": [{\"id\": \"V1\", \"tiltak\": [\"T1\", \"T88\"]}, {\"id\": \"V2\", \"tiltak\": [\"T19\", \"T9x\"]}],"
+                  " \"foreldre\": [{\"id\": \"F1\"}]}");
+  char *e = load_errors(json.data);
+  assert_string_equal(e, "vedtak[0].tiltak[1]: viser til \"T88\", men det finnes ingen slik id i tiltak\n"
+                         "vedtak[1].tiltak[1]: viser til \"T9x\", men det finnes ingen slik id i tiltak\n"
+                         "tiltak[3].samtykker[0].fra: viser til \"F7\", men det finnes ingen slik id i foreldre\n");
+  free(e);
+  buf_free(&json);
+}
+
 static void test_errors_name_paths(void **state)
 {
   (void)state;
@@ -269,6 +296,7 @@ int th_case_tests(void)
     cmocka_unit_test(test_what_the_format_forbids),
     cmocka_unit_test(test_digest_as_jansson),
     cmocka_unit_test(test_errors_name_paths),
+    cmocka_unit_test(test_references_in_schema_order),
     cmocka_unit_test(test_format_and_syntax),
     cmocka_unit_test(test_depth_limit_and_unknown_keys),
   };
