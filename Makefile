@@ -32,6 +32,12 @@ export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=
 else
 OPT       = -O2 -g
 LDSAN     =
+# Link-time optimisation across the C files when the compiler is GCC: the writer's and the
+# loader's small functions are inlined into their callers in other files (farm-bench, 15
+# pairs: B kompakt 0.977, B json 0.967, rules/ json 0.964). Fat objects, so that
+# libnorm.a links also without it. (The C++ file is a thin wrapper; it is left out.)
+IS_GCC   := $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep -q __clang__ || echo yes)
+LTO      ?= $(if $(IS_GCC),-flto=auto -ffat-lto-objects)
 endif
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Graphviz, SQLite and Hogweed (with GMP) are not linked: each is loaded the first time it
@@ -42,12 +48,12 @@ soname    = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)
 GVC_SONAME     := $(call soname,libgvc,libgvc.so)
 SQLITE_SONAME  := $(call soname,sqlite3,libsqlite3.so)
 HOGWEED_SONAME := $(call soname,hogweed,libhogweed.so)
-CFLAGS   += $(BASEFLAGS) $(OPT) $(WARN) $(PKGCFLAGS) -pthread
+CFLAGS   += $(BASEFLAGS) $(OPT) $(LTO) $(WARN) $(PKGCFLAGS) -pthread
 LDLIBS   += $(PKGLIBS) -lstdc++ -lm -pthread
 # The one C++ file: the case loader's parser (simdjson), behind engine/json_simd.h.
 CXX      ?= g++
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Wshadow -I. -Iengine $(PKGCFLAGS) -pthread
-LDFLAGS  += $(LDSAN)
+LDFLAGS  += $(LDSAN) $(LTO)
 
 ENGINE_SRC = engine/util.c engine/diag.c engine/ast.c engine/date.c engine/bytecode.c engine/sema.c \
              engine/compile.c engine/frontend.c engine/bcfile.c engine/verify.c engine/vm.c \

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
   for (int i = 2; i < argc; i++) {
     size_t len;
     char *json = slurp(argv[i], &len);
-    norm_options o = { NULL, NORM_FORMAT_COMPACT, NULL, NULL };
+    norm_options o = { .format = NORM_FORMAT_COMPACT };
     norm_result res;
     if (!json) {
       fprintf(stderr, "%s: kan ikke leses\n", argv[i]);
