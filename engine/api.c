@@ -759,7 +759,10 @@ static norm_status decide(norm_judge *j, const char *json, size_t len, const nor
     return set_err(err, s, text, where);
   }
   int32_t date = date_given ? *date_given : c->has_date ? c->date : date_today();
-  snprintf(j->sak_id, sizeof j->sak_id, "%s", c->sak_id ? c->sak_id : "");
+  const char *id = c->sak_id ? c->sak_id : "";
+  size_t id_len = strnlen(id, sizeof j->sak_id - 1);        /* (cut as snprintf would) */
+  memcpy(j->sak_id, id, id_len);
+  j->sak_id[id_len] = 0;
   res->sak_id = j->sak_id;
   date_format(date, res->date);
   j->full = !(format == NORM_FORMAT_COMPACT && !audit);

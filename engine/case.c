@@ -70,6 +70,7 @@ struct case_reader {
   VEC(struct ref { const nstr *id; const nrec *r; uint32_t f; int32_t index; uint32_t type; }) refs;
   field_table *fields;       /* per record type, its fields */
   field_table *choices;      /* per type, the choices of a text that has them */
+  uint32_t sak_id, date;     /* the root's fields sak_id and vurderingsdato, or BC_NONE */
   arena spare;               /* a case's chunk, kept for the next (case_recycle) */
 };
 
@@ -839,6 +840,8 @@ case_reader *case_reader_new(const bc_program *p)
       rd->fields[i].info[f].required = r->fields.items[f].required;
     }
   }
+  rd->sak_id = field_index(p, p->root, "sak_id");
+  rd->date = field_index(p, p->root, "vurderingsdato");
   rd->choices = xcalloc(p->types.len + 1, sizeof *rd->choices);
   for (size_t i = 0; i < p->types.len; i++) {
     const bc_type *t = &p->types.items[i];
@@ -945,19 +948,26 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
   if (jsd_tag(&d, JSD_ROOT) != '{') {
     buf_printf(errors, "(roten): forventet et objekt, fikk %s\n", json_kind(jsd_at(&d, JSD_ROOT)));
   } else {
+    /* "format" first: with another format nothing else is said. (A key twice, which
+    ** jansson names before anything, is looked for here only when the format is wrong;
+    ** convert_record finds it otherwise.) */
     size_t fmt = 0;
-    size_t base, n;
-    if (take_keys(&l, JSD_ROOT, &base, &n))
-      for (size_t i = 0; i < n && !fmt; i++)
-        if (rd->keys.items[base + i].len == 6 && !memcmp(rd->keys.items[base + i].s, "format", 6))
-          fmt = rd->keys.items[base + i].at;
-    rd->keys.len = base;
+    for (size_t j = JSD_ROOT + 1; jsd_tag(&d, j) != '}' && !fmt; j = jsd_after(&d, j + 1)) {
+      tkey k = key_at(&l, j);
+      if (k.len == 6 && !memcmp(k.s, "format", 6)) fmt = k.at;
+    }
     const char *want = bc_str(p, p->format);
     uint32_t fl = 0;
     const char *fs = fmt && jsd_tag(&d, fmt) == '"' ? jsd_text(&d, fmt, &fl) : NULL;
+    bool right = fs && fl == strlen(want) && !memcmp(fs, want, fl);
+    if (!right) {
+      size_t base, n;
+      take_keys(&l, JSD_ROOT, &base, &n);
+      rd->keys.len = base;
+    }
     if (l.strict_fail) {
       /* reported below */
-    } else if (!fs || fl != strlen(want) || memcmp(fs, want, fl)) {
+    } else if (!right) {
       buf f;
       buf_init(&f);
       oom_cleanup hold_f;
@@ -969,7 +979,7 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
     } else {
       c->root = convert_record(&l, p->root, JSD_ROOT, NULL, 0, -1, 0);
       if (!l.strict_fail) check_refs(&l);
-      uint32_t id = field_index(p, p->root, "sak_id"), date = field_index(p, p->root, "vurderingsdato");
+      uint32_t id = rd->sak_id, date = rd->date;
       if (id != BC_NONE && c->root->fields[id].tag == V_STR) c->sak_id = c->root->fields[id].u.str->s;
       if (date != BC_NONE && c->root->fields[date].tag == V_DATE) {
         c->has_date = true;

@@ -132,6 +132,11 @@ static void test_what_the_format_forbids(void **state)
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"sak_id\": \"T\"}", "samme nøkkel står to ganger" },
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"x\": {\"a\": 1, \"a\": 2}}", "samme nøkkel står to ganger" },
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"a\\u0000b\": 1}", "NUL-tegn" },
+    /* a key twice is named before a wrong or missing format, and a right one twice is no better */
+    { "{\"format\": \"x\", \"sak_id\": \"S\", \"sak_id\": \"T\"}", "samme nøkkel står to ganger" },
+    { "{\"sak_id\": \"S\", \"sak_id\": \"T\"}", "samme nøkkel står to ganger" },
+    { "{\"format\": \"saksmappe/1\", \"format\": \"saksmappe/1\", \"sak_id\": \"S\"}", "samme nøkkel står to ganger" },
+    { "{\"a\\u0000b\": 1, \"format\": \"x\"}", "NUL-tegn" },
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"x\": [18446744073709551615]}", "et tall som er for stort" },
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"barn\": {\"tolk_behov\": tru}}", "ugyldig JSON" },
     { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\"} {}", "mer tekst etter" },
