@@ -399,8 +399,6 @@ static bool shadowed(const bc_program *p, uint32_t rule, int32_t date)
 static void free_evaluator(void *arg)
 {
   evaluator *e = arg;
-  free(e->guide_truth);
-  free(e->guide_shared);
   buf_free(&e->scratch);
   buf_free(&e->text);
   buf_free(&e->name);
@@ -415,17 +413,26 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
 
 void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, arena *spare)
 {
+  /* with spare, the room for findings and documentation points that result_recycle kept */
+  result kept = { .p = NULL };
+  if (spare) {
+    kept.findings = r->findings;
+    kept.docs = r->docs;
+  }
   memset(r, 0, sizeof *r);
+  r->findings = kept.findings;
+  r->docs = kept.docs;
+  r->findings.len = r->docs.len = 0;
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
   evaluator e = { m, c->p, c, r, NULL, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
   oom_cleanup hold;
   oom_push(&hold, free_evaluator, &e);
-  e.guide_truth = xcalloc(c->p->guides.len + 1, sizeof(int));
-  e.guide_shared = xcalloc(c->p->guides.len + 1, sizeof *e.guide_shared);
   arena_init(&r->mem);
   if (spare) arena_adopt(&r->mem, spare);
+  e.guide_truth = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof(int));
+  e.guide_shared = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof *e.guide_shared);
   if (e.full) {
     r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
     r->nfacts = c->nfacts;
@@ -461,18 +468,29 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   free_evaluator(&e);
 }
 
+/* With spare, the room for findings and documentation points stays in r (empty) for
+** eval_case_reusing: a case's vectors do not grow from nothing again. */
 void result_recycle(result *r, arena *spare)
 {
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
     vec_free(&f->docs);                /* (why and message are in the arena) */
   }
-  vec_free(&r->findings);
-  vec_free(&r->docs);
+  result kept = { .p = NULL };
+  if (spare) {
+    kept.findings = r->findings;
+    kept.docs = r->docs;
+  } else {
+    vec_free(&r->findings);
+    vec_free(&r->docs);
+  }
   free(r->error_rule);
   if (spare) arena_recycle(&r->mem, spare);   /* (which frees what it does not keep) */
   else arena_free(&r->mem);
   memset(r, 0, sizeof *r);
+  r->findings = kept.findings;
+  r->docs = kept.docs;
+  r->findings.len = r->docs.len = 0;
 }
 
 void result_free(result *r) { result_recycle(r, NULL); }
