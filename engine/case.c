@@ -50,6 +50,9 @@ typedef struct {
   uint32_t first;
 } field_table;
 
+/* case_reader.simple of a text that is one of choices (beside the kinds, type_kind) */
+#define SIMPLE_CHOICE 0xFF
+
 struct case_reader {
   jsd_parser *parser;
   VEC(jsd_val) items;        /* write_json's stack of arrays' items, by level */
@@ -64,7 +67,7 @@ struct case_reader {
   VEC(struct dup { uint32_t at; uint32_t first; }) dups;
   const bc_program *p;       /* the rule set whose cases it reads */
   /* per type: its kind when scalar() can convert it (a truth value, a number, a date, a
-  ** text that is neither one of choices nor a reference), else TK_ERROR */
+  ** text that is not a reference), SIMPLE_CHOICE for one of choices, else TK_ERROR */
   uint8_t *simple;
   /* the references met in the case, checked when it is all read (check_refs) */
   VEC(struct ref { const nstr *id; const nrec *r; uint32_t f; int32_t index; uint32_t type; }) refs;
@@ -477,10 +480,10 @@ static uint32_t field_index(const bc_program *p, uint32_t rec, const char *name)
   return BC_NONE;
 }
 
-/* The value at v (not 0) when it is of kind `kind` and well formed, as convert() would
-** make it, into *out: true. Anything else (a list, a record, a choice, null, an error) is
-** left to convert(), which says what is wrong. */
-static inline __attribute__((always_inline)) bool scalar(loader *l, unsigned kind, size_t v, value *out)
+/* The value at v (not 0) of type `type`, whose case_reader.simple is `kind`, when it is
+** well formed, as convert() would make it, into *out: true. Anything else (a list, a
+** record, a reference, null, an error) is left to convert(), which says what is wrong. */
+static inline __attribute__((always_inline)) bool scalar(loader *l, unsigned kind, uint32_t type, size_t v, value *out)
 {
   const jsd_doc *d = l->d;
   unsigned k = jsd_tag(d, v);
@@ -508,6 +511,14 @@ static inline __attribute__((always_inline)) bool scalar(loader *l, unsigned kin
     s = jsd_text(d, v, &n);
     *out = v_str(make_str(l, s, n));
     return true;
+  case SIMPLE_CHOICE: {
+    if (k != '"' || l->may_nul) return false;
+    s = jsd_text(d, v, &n);
+    uint32_t i = field_named(&l->rd->choices[type], s, n);
+    if (i == BC_NONE) return false;
+    *out = v_str(l->p->strings.items[l->p->types.items[type].values.items[i]]);   /* the program's own */
+    return true;
+  }
   default:
     return false;
   }
@@ -595,7 +606,7 @@ static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uin
     unsigned simple = l->rd->simple[t->elem];
     size_t x = v + 1;
     for (size_t i = 0; i < n && !l->strict_fail; i++, x = jsd_after(d, x)) {
-      if (scalar(l, simple, x, &list->items[i])) continue;
+      if (scalar(l, simple, t->elem, x, &list->items[i])) continue;
       path_seg at;
       enter(l, &at, NULL, 0, (uint32_t)i);
       if (et->kind == TK_REC && jsd_tag(d, x) == '{') {
@@ -679,7 +690,7 @@ static nrec *convert_record(loader *l, uint32_t rec, size_t obj, const nrec *par
   for (uint32_t i = 0; i < n && !l->strict_fail; i++) {
     size_t v = rd->at.items[at + i];
     if (!v && !info[i].required) continue;
-    if (v && scalar(l, info[i].simple, v, &r->fields[i])) continue;
+    if (v && scalar(l, info[i].simple, info[i].type, v, &r->fields[i])) continue;
     path_seg seg;
     enter(l, &seg, info[i].name, info[i].len, 0);
     if (info[i].required && (!v || jsd_tag(d, v) == 'n'))
@@ -827,8 +838,9 @@ case_reader *case_reader_new(const bc_program *p)
   rd->simple = xcalloc(p->types.len + 1, 1);
   for (size_t i = 0; i < p->types.len; i++) {
     const bc_type *t = &p->types.items[i];
-    bool plain_text = t->kind == TK_TEXT && !t->values.len && t->ref == BC_NONE;
-    rd->simple[i] = t->kind == TK_BOOL || t->kind == TK_NUM || t->kind == TK_DATE || plain_text ? (uint8_t)t->kind : TK_ERROR;
+    bool text = t->kind == TK_TEXT && t->ref == BC_NONE;
+    rd->simple[i] = t->kind == TK_BOOL || t->kind == TK_NUM || t->kind == TK_DATE || (text && !t->values.len) ? (uint8_t)t->kind
+                    : text ? SIMPLE_CHOICE : TK_ERROR;
   }
   rd->fields = xcalloc(p->records.len + 1, sizeof *rd->fields);
   for (size_t i = 0; i < p->records.len; i++) {
