@@ -35,6 +35,7 @@ typedef struct { const char *name; uint32_t len, field; } field_slot;
 /* Each name by its number, with what the loader needs of its field in the same place. */
 typedef struct {
   const char *name;
+  const nstr *str;           /* the name as the program's string (a choice is this value) */
   uint32_t len;
   uint32_t after;            /* the field that came after this one the last time */
   uint32_t type;
@@ -374,6 +375,7 @@ static void name_table_make(const bc_program *p, field_table *t, uint32_t n, uin
   for (uint32_t i = 0; i < n; i++) {
     const nstr *name = p->strings.items[names(arg, i)];
     t->info[i].name = name->s;
+    t->info[i].str = name;
     t->info[i].len = name->len;
     t->info[i].after = i + 1 < n ? i + 1 : BC_NONE;
     t->info[i].type = BC_NONE;
@@ -516,7 +518,7 @@ static inline __attribute__((always_inline)) bool scalar(loader *l, unsigned kin
     s = jsd_text(d, v, &n);
     uint32_t i = field_named(&l->rd->choices[type], s, n);
     if (i == BC_NONE) return false;
-    *out = v_str(l->p->strings.items[l->p->types.items[type].values.items[i]]);   /* the program's own */
+    *out = v_str(l->rd->choices[type].info[i].str);   /* the program's own */
     return true;
   }
   default:
@@ -584,7 +586,7 @@ static value convert(loader *l, uint32_t type, size_t v, const nrec *parent, uin
         not_a_choice(l, t, v);
         return v_unknown();
       }
-      str = p->strings.items[t->values.items[i]];
+      str = l->rd->choices[type].info[i].str;
     } else {
       str = make_str(l, s, n);
     }
@@ -952,8 +954,9 @@ bool case_read(case_reader *rd, const char *json, size_t len, ncase *c, buf *err
     parse_error(json + bom, len - bom, errors);
     return false;
   }
-  /* a string can hold NUL only from a \u0000 (or a raw NUL, which JSON forbids anyway) */
-  l.may_nul = memchr(json, 0, len) || has_u0000(json, len);
+  /* a string can hold NUL only from a \u0000: a raw NUL is not JSON, and simdjson has
+  ** refused it (test_what_the_format_forbids) */
+  l.may_nul = has_u0000(json, len);
   size_t mark = errors->len;
   bool ok = false;
   l.d = &d;

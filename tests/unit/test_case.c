@@ -148,6 +148,23 @@ static void test_what_the_format_forbids(void **state)
     assert_non_null(strstr(e, "linje 1, kolonne "));
     free(e);
   }
+  /* a raw NUL byte, in a string or between tokens, is not JSON: refused before any text
+  ** is read (case_read looks for NUL in strings only when the text has a \u0000) */
+  static const char raw[][48] = { "{\"format\": \"saksmappe/1\", \"sak_id\": \"S#T\"}",
+                                  "{\"format\": \"saksmappe/1\",# \"sak_id\": \"S\"}" };
+  for (size_t i = 0; i < sizeof raw / sizeof *raw; i++) {
+    char json[48];
+    size_t n = strlen(raw[i]);
+    memcpy(json, raw[i], n + 1);
+    *strchr(json, '#') = '\0';
+    ncase c;
+    buf errors;
+    buf_init(&errors);
+    assert_false(case_load(&prog, json, n, &c, &errors));
+    if (!strstr(errors.data, "ugyldig JSON")) fail_msg("a raw NUL (%zu): %s", i, errors.data);
+    case_free(&c);
+    buf_free(&errors);
+  }
   /* many keys: the duplicate is found by sorting, not by comparing every pair */
   buf many;
   buf_init(&many);
