@@ -916,7 +916,8 @@ static void parse_error(const char *json, size_t len, buf *errors)
              case_json_error(json_error_code(&je), "ugyldig JSON"));
 }
 
-/* Each backslash is looked at (glibc's memmem was slower for the cases' many escapes). */
+/* Each backslash is looked at (glibc's memmem was slower for the cases' many escapes, and
+** so was a scan eight bytes at a time in C: memchr's is wider). */
 static bool has_u0000(const char *s, size_t n)
 {
   for (const char *e = s + n; (s = memchr(s, '\\', (size_t)(e - s))) && e - s >= 6; s++)

@@ -165,6 +165,18 @@ static void test_what_the_format_forbids(void **state)
     case_free(&c);
     buf_free(&errors);
   }
+  /* a \u0000 in a text is found wherever it is, among other escapes (which are not it) */
+  for (int pad = 0; pad < 20; pad++) {
+    buf t;
+    buf_init(&t);
+    buf_puts(&t, "{\"format\": \"saksmappe/1\", \"sak_id\": \"");
+    for (int i = 0; i < pad; i++) buf_puts(&t, i % 3 ? "x" : "\\u00f8");
+    buf_puts(&t, "\\u0000\\u00e5\"}");
+    char *e = load_errors(t.data);
+    if (!strstr(e, "sak_id: teksten inneholder et NUL-tegn")) fail_msg("%s: %s", t.data, e);
+    free(e);
+    buf_free(&t);
+  }
   /* many keys: the duplicate is found by sorting, not by comparing every pair */
   buf many;
   buf_init(&many);
