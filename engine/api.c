@@ -41,7 +41,7 @@ struct norm_judge {
   result res;                /* until the next call (for norm_html_add and norm_judge_draw) */
   bool kept;
   bool full;                 /* the kept case was judged with traces (not for the compact form) */
-  arena spare;               /* the result's memory, kept from case to case */
+  eval_spare spare;          /* the result's memory, kept from case to case */
   const char *problems;      /* norm_judge_problems: errors.data or why, or "" */
   char why[1024];
   norm_finding *found;       /* norm_judge_findings, made again for each call */
@@ -345,7 +345,7 @@ void norm_judge_free(norm_judge *j)
   if (!j) return;
   result_free(&j->res);                       /* a case kept (options.keep) */
   case_free(&j->c);
-  arena_free(&j->spare);
+  eval_spare_free(&j->spare);
   if (j->m) vm_free(j->m);
   if (j->rd) case_reader_free(j->rd);
   json_reporter_free(j->reporter);

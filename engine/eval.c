@@ -411,18 +411,18 @@ void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detai
   eval_case_reusing(m, c, date, r, detail, NULL);
 }
 
-void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, arena *spare)
+void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, eval_spare *spare)
 {
-  /* with spare, the room for findings and documentation points that result_recycle kept */
-  result kept = { .p = NULL };
-  if (spare) {
-    kept.findings = r->findings;
-    kept.docs = r->docs;
-  }
   memset(r, 0, sizeof *r);
-  r->findings = kept.findings;
-  r->docs = kept.docs;
-  r->findings.len = r->docs.len = 0;
+  if (spare) {                               /* the room result_recycle kept, now the result's */
+    r->findings.items = spare->findings;
+    r->findings.cap = spare->findings_cap;
+    r->docs.items = spare->docs;
+    r->docs.cap = spare->docs_cap;
+    spare->findings = NULL;
+    spare->docs = NULL;
+    spare->findings_cap = spare->docs_cap = 0;
+  }
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
@@ -430,7 +430,7 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   oom_cleanup hold;
   oom_push(&hold, free_evaluator, &e);
   arena_init(&r->mem);
-  if (spare) arena_adopt(&r->mem, spare);
+  if (spare) arena_adopt(&r->mem, &spare->mem);
   e.guide_truth = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof(int));
   e.guide_shared = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof *e.guide_shared);
   if (e.full) {
@@ -468,29 +468,36 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   free_evaluator(&e);
 }
 
-/* With spare, the room for findings and documentation points stays in r (empty) for
-** eval_case_reusing: a case's vectors do not grow from nothing again. */
-void result_recycle(result *r, arena *spare)
+void result_recycle(result *r, eval_spare *spare)
 {
   for (size_t i = 0; i < r->findings.len; i++) {
     finding *f = &r->findings.items[i];
     vec_free(&f->docs);                /* (why and message are in the arena) */
   }
-  result kept = { .p = NULL };
-  if (spare) {
-    kept.findings = r->findings;
-    kept.docs = r->docs;
-  } else {
-    vec_free(&r->findings);
-    vec_free(&r->docs);
+  if (spare && !spare->findings) {           /* the room, kept for the next case */
+    spare->findings = r->findings.items;
+    spare->findings_cap = r->findings.cap;
+    r->findings.items = NULL;
   }
+  if (spare && !spare->docs) {
+    spare->docs = r->docs.items;
+    spare->docs_cap = r->docs.cap;
+    r->docs.items = NULL;
+  }
+  vec_free(&r->findings);
+  vec_free(&r->docs);
   free(r->error_rule);
-  if (spare) arena_recycle(&r->mem, spare);   /* (which frees what it does not keep) */
+  if (spare) arena_recycle(&r->mem, &spare->mem);   /* (which frees what it does not keep) */
   else arena_free(&r->mem);
   memset(r, 0, sizeof *r);
-  r->findings = kept.findings;
-  r->docs = kept.docs;
-  r->findings.len = r->docs.len = 0;
+}
+
+void eval_spare_free(eval_spare *s)
+{
+  arena_free(&s->mem);
+  free(s->findings);
+  free(s->docs);
+  memset(s, 0, sizeof *s);
 }
 
 void result_free(result *r) { result_recycle(r, NULL); }

@@ -75,10 +75,21 @@ void eval_case(vm *m, const ncase *c, int32_t date, result *r);
 ** The statuses are the same as EVAL_FULL's. */
 typedef enum { EVAL_FULL, EVAL_STATUS } eval_detail;
 void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail);
+/* What one thread judging case after case keeps from a result for the next: its arena's
+** chunk (arena_recycle) and the room for its findings and documentation points, so that a
+** case's memory does not grow from nothing again. Zeroed to begin; eval_spare_free at the end. */
+typedef struct {
+  arena mem;
+  finding *findings;
+  size_t findings_cap;
+  docreq *docs;
+  size_t docs_cap;
+} eval_spare;
+void eval_spare_free(eval_spare *s);
 /* eval_case_detail with the result's memory taken from spare, where result_recycle kept it
-** from the case before (arena_recycle): one thread judging case after case. */
-void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, arena *spare);
+** from the case before. */
+void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail, eval_spare *spare);
 void result_free(result *r);
-void result_recycle(result *r, arena *spare);
+void result_recycle(result *r, eval_spare *spare);
 
 #endif

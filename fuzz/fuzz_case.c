@@ -14,7 +14,7 @@
 static bc_program prog;
 static vm *machine;
 static case_reader *reader;
-static arena spare;                           /* the result's chunk, from input to input */
+static eval_spare spare;                      /* the result's memory, from input to input */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
