@@ -830,9 +830,6 @@ const char *case_json_error(int code, const char *fallback)
   }
 }
 
-/* Which types can hold a reference: a text that names a list's ids, or a list or record
-** with such a value somewhere inside. Worked out to a fixed point, so that records that
-** contain each other are answered right too. */
 case_reader *case_reader_new(const bc_program *p)
 {
   case_reader *rd = xcalloc(1, sizeof *rd);
