@@ -3,6 +3,7 @@
 */
 #include "date.h"
 
+#include <string.h>
 #include <time.h>
 
 static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -42,20 +43,35 @@ void date_to_ymd(int32_t z, int *y, int *m, int *d)
   *y = yy + (*m <= 2);
 }
 
+/* w's bytes in memory order, the first in the low byte (as x86 and ARM load them). */
+static inline uint64_t load_le64(const char *s)
+{
+  uint64_t w;
+  memcpy(&w, s, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w);
+#endif
+  return w;
+}
+
 bool date_parse(const char *s, size_t len, int32_t *out)
 {
-  if (len != 10 || s[4] != '-' || s[7] != '-') return false;
-  /* the eight digits, all checked before any is used (no branch per digit: a case has many dates) */
-  static const uint8_t at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
-  unsigned d[8], bad = 0;
-  for (int i = 0; i < 8; i++) {
-    d[i] = (unsigned)((unsigned char)s[at[i]] - '0');
-    bad |= d[i] > 9;
-  }
-  if (bad) return false;
-  int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]), m = (int)(d[4] * 10 + d[5]), day = (int)(d[6] * 10 + d[7]);
-  if (!date_valid_ymd(y, m, day)) return false;
-  *out = date_from_ymd(y, m, day);
+  if (len != 10) return false;
+  /* «YYYY-MM-» as one word and «DD» as another, each XORed with what a date has there:
+  ** every byte is then 0 for a dash and 0–9 for a digit. Anything else in a digit's place
+  ** has a bit in the byte's high half either before or after 6 is added to it (a byte of
+  ** 0xFA or more, whose sum carries into the next, has one before); a dash's place must be
+  ** 0. No branch per digit: a case has many dates. */
+  uint64_t w = load_le64(s) ^ 0x2D30302D30303030ull;
+  uint32_t t = ((uint32_t)(uint8_t)s[8] | (uint32_t)(uint8_t)s[9] << 8) ^ 0x3030u;
+  if (((w | (w + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull) | (w & 0xFF0000FF00000000ull) | ((t | (t + 0x0606u)) & 0xF0F0u))
+    return false;
+  unsigned y = (unsigned)(w & 0xF) * 1000 + (unsigned)(w >> 8 & 0xF) * 100 + (unsigned)(w >> 16 & 0xF) * 10 + (unsigned)(w >> 24 & 0xF);
+  unsigned m = (unsigned)(w >> 40 & 0xF) * 10 + (unsigned)(w >> 48 & 0xF);
+  unsigned day = (t & 0xF) * 10 + (t >> 8 & 0xF);
+  /* (a day up to the 28th is in every month: no leap-year arithmetic for most dates) */
+  if (y < DATE_MIN_YEAR || m - 1 > 11 || day - 1 > 27 + 3 || (day > 28 && (int)day > month_days((int)y, (int)m))) return false;
+  *out = date_from_ymd((int)y, (int)m, (int)day);
   return true;
 }
 

@@ -39,6 +39,39 @@ static void test_parse_is_strict(void **state)
     assert_true(date_parse(text, 10, &v));
     assert_int_equal(v, day);
   }
+  /* every day the format has, back to itself, and every month and day number 00–39 of
+  ** some years as date_valid_ymd judges them */
+  for (int32_t day = date_from_ymd(DATE_MIN_YEAR, 1, 1); day <= date_from_ymd(DATE_MAX_YEAR, 12, 31); day++) {
+    char text[11];
+    date_format(day, text);
+    assert_true(date_parse(text, 10, &v));
+    assert_int_equal(v, day);
+  }
+  static const int years[] = { 0, 1, 4, 100, 399, 400, 1900, 1999, 2000, 2023, 2024, 2100, 9996, 9999 };
+  for (size_t i = 0; i < sizeof years / sizeof *years; i++)
+    for (int m = 0; m < 20; m++)
+      for (int day = 0; day < 40; day++) {
+        char s[16];
+        snprintf(s, sizeof s, "%04d-%02d-%02d", years[i], m, day);
+        bool valid = date_valid_ymd(years[i], m, day);
+        assert_int_equal(date_parse(s, 10, &v), valid);
+        if (valid) assert_int_equal(v, date_from_ymd(years[i], m, day));
+      }
+  /* every byte value in every place, against the format read one character at a time */
+  for (int at = 0; at < 10; at++)
+    for (int c = 0; c < 256; c++) {
+      char s[11] = "2024-05-15";
+      s[at] = (char)c;
+      bool shape = true;
+      int n[3] = { 0, 0, 0 }, part = 0;
+      for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) { shape &= s[i] == '-'; part++; continue; }
+        shape &= s[i] >= '0' && s[i] <= '9';
+        n[part] = n[part] * 10 + (s[i] - '0');
+      }
+      bool valid = shape && date_valid_ymd(n[0], n[1], n[2]);
+      assert_int_equal(date_parse(s, 10, &v), valid);
+    }
   char out[11];
   date_format(d("2024-05-15"), out);
   assert_string_equal(out, "2024-05-15");
