@@ -50,6 +50,10 @@ struct vm {
   bool tracing;
   uint32_t last_cond;        /* the condition recorded last (even when the trace had it), or BC_NONE */
   uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
+  /* every block's code without its COND instructions (lean_code), for runs that record
+  ** nothing: neither a trace nor coverage */
+  uint8_t *lean;
+  uint32_t *lean_start;      /* per block, where it starts in lean */
   uint32_t cover_owner;
   buf msg;
   value *kvals;              /* every constant as a value, lists materialized once */
@@ -76,6 +80,62 @@ static value const_value(const bc_program *p, uint32_t k)
 
 static void free_vm(void *m) { vm_free(m); }
 
+static void put_u16(uint8_t *at, uint32_t v)
+{
+  at[0] = (uint8_t)(v & 0xFF);
+  at[1] = (uint8_t)(v >> 8);
+}
+
+/* Every block's code as it runs when nothing is recorded: a COND only records its
+** condition's value ([a] -> [a]), so without a trace or coverage it is left out, and each
+** jump is moved to where its target now is (a jump onto a COND lands on what followed
+** it). A quarter of the instructions a case runs are CONDs. The code is verified, so every
+** target is an instruction in its block; taking out instructions that leave the stack as
+** it was keeps what the verifier proved: the depths where paths meet, and each LOOP going
+** back onto an ITER_NEXT whose exit lies after it. */
+static void lean_code(vm *m)
+{
+  const bc_program *p = m->p;
+  uint32_t longest = 0;
+  for (size_t bi = 0; bi < p->blocks.len; bi++)
+    if (p->blocks.items[bi].len > longest) longest = p->blocks.items[bi].len;
+  m->lean = xmalloc(p->code.len + 1);
+  m->lean_start = xcalloc(p->blocks.len + 1, sizeof *m->lean_start);
+  uint32_t *to = xmalloc(((size_t)longest + 1) * sizeof *to);   /* where pc is in the lean block */
+  oom_cleanup hold;
+  oom_hold_mem(&hold, to);
+  uint32_t out = 0;
+  for (size_t bi = 0; bi < p->blocks.len; bi++) {
+    const bc_block *b = &p->blocks.items[bi];
+    const uint8_t *code = p->code.items + b->start;
+    uint8_t *lean = m->lean + out;
+    uint32_t n = 0;
+    for (uint32_t pc = 0; pc < b->len; pc += bc_ops[code[pc]].len) {
+      to[pc] = n;
+      if (code[pc] != OP_COND) n += bc_ops[code[pc]].len;
+    }
+    to[b->len] = n;
+    for (uint32_t pc = 0, len; pc < b->len; pc += len) {
+      uint8_t op = code[pc];
+      len = bc_ops[op].len;
+      if (op == OP_COND) continue;
+      uint8_t *at = lean + to[pc];
+      memcpy(at, code + pc, len);
+      uint32_t end = to[pc] + len;   /* where the lean instruction ends */
+      switch (bc_ops[op].shape) {
+      case SHAPE_JUMP: put_u16(at + 1, to[pc + len + bc_u16(code + pc + 1)] - end); break;
+      case SHAPE_LOOP: put_u16(at + 1, end - to[pc + len - bc_u16(code + pc + 1)]); break;
+      case SHAPE_NEXT: put_u16(at + 5, to[pc + len + bc_u16(code + pc + 5)] - end); break;
+      default: break;
+      }
+    }
+    m->lean_start[bi] = out;
+    out += n;
+  }
+  oom_pop(&hold);
+  free(to);
+}
+
 vm *vm_new(const bc_program *p)
 {
   vm *m = xcalloc(1, sizeof *m);
@@ -89,6 +149,7 @@ vm *vm_new(const bc_program *p)
   for (size_t b = 0; b < p->blocks.len; b++)
     if (p->blocks.items[b].nlocals > m->nlocals) m->nlocals = p->blocks.items[b].nlocals;
   if (m->nlocals > BC_MAX_LOCALS) m->nlocals = BC_MAX_LOCALS;   /* the verifier refuses more */
+  lean_code(m);
   for (size_t k = 0; k < p->consts.len; k++) {
     const bc_const *c = &p->consts.items[k];
     if (c->kind != K_LIST) { m->kvals[k] = const_value(p, (uint32_t)k); continue; }
@@ -124,6 +185,8 @@ void vm_free(vm *m)
   pcre2_jit_stack_free(m->jit);
   free(m->cond_stamp);
   free(m->fact_stamp);
+  free(m->lean);
+  free(m->lean_start);
   vec_free(&m->trace);
   buf_free(&m->msg);
   free(m);
@@ -538,7 +601,10 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
 {
   const bc_program *p = m->p;
   const bc_block *b = &p->blocks.items[block];
-  const uint8_t *code = p->code.items + b->start;
+  /* (the lean code has no COND to count against the budget, so a case spends less of it
+  ** when nothing is recorded; the budget bounds the work and decides nothing, and a full
+  ** result spends more of it anyway, on messages and documentation points) */
+  const uint8_t *code = m->tracing || m->cover ? p->code.items + b->start : m->lean + m->lean_start[block];
   value *sp = m->stack;              /* next free slot */
   value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
   uint32_t pc = 0, budget = m->budget;

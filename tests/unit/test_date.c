@@ -51,7 +51,7 @@ static void test_parse_is_strict(void **state)
   for (size_t i = 0; i < sizeof years / sizeof *years; i++)
     for (int m = 0; m < 20; m++)
       for (int day = 0; day < 40; day++) {
-        char s[16];
+        char s[40];
         snprintf(s, sizeof s, "%04d-%02d-%02d", years[i], m, day);
         bool valid = date_valid_ymd(years[i], m, day);
         assert_int_equal(date_parse(s, 10, &v), valid);

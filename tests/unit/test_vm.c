@@ -246,6 +246,66 @@ static void test_many_vms_one_case(void **state)
   bc_free(&p);
 }
 
+/* A run that records nothing runs each block without its COND instructions, its jumps
+** moved (vm.c, lean_code); with a coverage map set, the code as compiled runs. Both must
+** decide the same: every finding's rule, item and status, and its message (messages run
+** unrecorded in both), over the example corpus with both rule sets, at two dates. */
+static void test_lean_code_decides_the_same(void **state)
+{
+  (void)state;
+  const char *sets[] = { "rules", "bench/b" };
+  char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
+  static const char *const dates[] = { "2024-10-01", "2022-03-01" };
+  size_t findings = 0;
+  for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+    bc_program p;
+    assert_true(fe_load_ruleset(sets[k], &p, stderr, false));
+    vm *lean = vm_new(&p), *compiled = vm_new(&p);
+    uint8_t *map = calloc((p.rules.len + p.guides.len) * p.conds.len + 1, 1);
+    vm_coverage(compiled, map);
+    char *paths = strdup(list);
+    for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
+      char *json = th_slurp(path);
+      ncase c;
+      buf errors;
+      buf_init(&errors);
+      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+      for (size_t di = 0; di < 3; di++) {
+        int32_t d = c.has_date ? c.date : 0;
+        if (di < 2) assert_true(date_parse(dates[di], 10, &d));
+        for (int detail = EVAL_FULL; detail <= EVAL_STATUS; detail++) {
+          result a, b;
+          eval_case_detail(lean, &c, d, &a, (eval_detail)detail);
+          eval_case_detail(compiled, &c, d, &b, (eval_detail)detail);
+          assert_int_equal(a.error, b.error);
+          if (a.findings.len != b.findings.len) fail_msg("%s (%s): %zu mot %zu funn", path, sets[k], a.findings.len, b.findings.len);
+          for (size_t i = 0; i < a.findings.len; i++) {
+            const finding *x = &a.findings.items[i], *y = &b.findings.items[i];
+            assert_int_equal(x->rule, y->rule);
+            if (x->status != y->status)
+              fail_msg("%s (%s), %s: %d mot %d", path, sets[k], bc_str(&p, p.rules.items[x->rule].id), (int)x->status, (int)y->status);
+            assert_true(x->item == y->item || (x->item && y->item && !strcmp(x->item, y->item)));
+            assert_true(x->message == y->message || (x->message && y->message && !strcmp(x->message, y->message)));
+          }
+          findings += a.findings.len;
+          result_free(&a);
+          result_free(&b);
+        }
+      }
+      case_free(&c);
+      buf_free(&errors);
+      free(json);
+    }
+    free(paths);
+    free(map);
+    vm_free(lean);
+    vm_free(compiled);
+    bc_free(&p);
+  }
+  free(list);
+  assert_true(findings > 5000);
+}
+
 int th_vm_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -257,6 +317,7 @@ int th_vm_tests(void)
     cmocka_unit_test(test_validity_in_time),
     cmocka_unit_test(test_regex_limit_is_unknown),
     cmocka_unit_test(test_many_vms_one_case),
+    cmocka_unit_test(test_lean_code_decides_the_same),
   };
   return cmocka_run_group_tests_name("VM og evaluering", tests, NULL, NULL);
 }
