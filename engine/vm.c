@@ -386,6 +386,18 @@ static bool written(value v)
   }
 }
 
+/* cmp_values(a, b, ok) == 0, for = and ≠ and «i»: texts of different lengths differ
+** without a look at their bytes, and a choice's value and the rule's constant are often the
+** program's same string. */
+static inline bool same_values(value a, value b, bool *ok)
+{
+  if (a.tag == V_STR && b.tag == V_STR) {
+    *ok = true;
+    return a.u.str == b.u.str || (a.u.str->len == b.u.str->len && !memcmp(a.u.str->s, b.u.str->s, a.u.str->len));
+  }
+  return cmp_values(a, b, ok) == 0;
+}
+
 static value in_list(value x, value l)
 {
   if (l.tag != V_LIST) return v_unknown();
@@ -396,7 +408,7 @@ static value in_list(value x, value l)
     value y = l.u.list->items[i];
     if (y.tag == V_UNKNOWN) { unknown = true; continue; }
     bool ok;
-    if (cmp_values(x, y, &ok) == 0 && ok) return v_bool(true);
+    if (same_values(x, y, &ok) && ok) return v_bool(true);
   }
   return unknown ? v_unknown() : v_bool(false);
 }
@@ -547,6 +559,11 @@ static value compare(opcode op, value a, value b, bool *bad)
 {
   if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) return v_unknown();
   bool ok;
+  if (op == OP_EQ || op == OP_NE) {
+    bool same = same_values(a, b, &ok);
+    if (!ok) { *bad = true; return v_unknown(); }
+    return v_bool(same == (op == OP_EQ));
+  }
   int c = cmp_values(a, b, &ok);
   if (!ok) { *bad = true; return v_unknown(); }
   switch (op) {

@@ -85,6 +85,44 @@ static void test_record_test_is_never_unknown(void **state)
   bc_free(&p);
 }
 
+/* = and != and «i» on texts: the same text, one that is longer or shorter (a prefix), one
+** of the same length that differs only in its last byte, and the empty text; a choice's
+** value against the rule's constant. */
+static void test_text_equality(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program("retningslinje X \"T\"\n"
+             "regel X-LIK krav \"=\"\n  krev plan.formal = \"trygg\"\n"
+             "regel X-ULIK krav \"!=\"\n  krev plan.formal != \"trygg\"\n"
+             "regel X-I krav \"i\"\n  krev plan.formal i [\"tryg\", \"trygge\", \"trygg\"]\n"
+             "regel X-VALG krav \"valg\"\n  krev undersokelse.alvorlighet = \"hoy\"\n", &p);
+  const struct { const char *text, *lik, *ulik, *i; } cases[] = {
+    { "trygg", "oppfylt", "brudd", "oppfylt" },    { "tryg", "brudd", "oppfylt", "oppfylt" },
+    { "trygge", "brudd", "oppfylt", "oppfylt" },   { "tryggx", "brudd", "oppfylt", "brudd" },
+    { "tryga", "brudd", "oppfylt", "brudd" },      { "", "brudd", "oppfylt", "brudd" },
+    { "Trygg", "brudd", "oppfylt", "brudd" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char members[100];
+    snprintf(members, sizeof members, "\"plan\": {\"formal\": \"%s\"}", cases[i].text);
+    char *c = th_case(members);
+    assert_string_equal(th_status(&p, c, "2024-10-01", "X-LIK", 0), cases[i].lik);
+    assert_string_equal(th_status(&p, c, "2024-10-01", "X-ULIK", 0), cases[i].ulik);
+    assert_string_equal(th_status(&p, c, "2024-10-01", "X-I", 0), cases[i].i);
+    free(c);
+  }
+  const char *const levels[][2] = { { "hoy", "oppfylt" }, { "lav", "brudd" }, { "middels", "brudd" } };
+  for (size_t i = 0; i < 3; i++) {
+    char members[100];
+    snprintf(members, sizeof members, "\"undersokelse\": {\"alvorlighet\": \"%s\"}", levels[i][0]);
+    char *c = th_case(members);
+    assert_string_equal(th_status(&p, c, "2024-10-01", "X-VALG", 0), levels[i][1]);
+    free(c);
+  }
+  bc_free(&p);
+}
+
 static const char *const item_rules =
   "retningslinje X \"T\"\n  gjelder_når alder(barn.fodselsdato) <= 6\n"
   "regel X-VARIGHET bør \"v\"\n  for hvert t i tiltak der t.type = \"omsorgsendrende\"\n"
@@ -312,6 +350,7 @@ int th_vm_tests(void)
     cmocka_unit_test(test_kleene_truth_tables),
     cmocka_unit_test(test_quantifiers_are_kleene),
     cmocka_unit_test(test_record_test_is_never_unknown),
+    cmocka_unit_test(test_text_equality),
     cmocka_unit_test(test_per_item_and_justification),
     cmocka_unit_test(test_unknown_names_missing_path),
     cmocka_unit_test(test_validity_in_time),
