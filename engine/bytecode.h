@@ -23,7 +23,12 @@ typedef enum {
 #define OPCODE(name, shape, pop, push, doc) OP_##name,
 #include "opcodes.h"
 #undef OPCODE
-  OP__COUNT
+  OP__COUNT,
+  /* The VM's own forms of two instructions as one, made when it lays out the code it runs
+  ** when nothing is recorded (vm.c, lean_code); never in a file, since the verifier refuses
+  ** every opcode from OP__COUNT on. */
+  OP_LEAN_LOCAL_FIELD = OP__COUNT,   /* [op][local u16][field u16]: [] -> [local[a].field[b]] */
+  OP_LEAN_ROOT_FIELD,                /* [op][field u16]: [] -> [root.field[a]] */
 } opcode;
 
 typedef enum { SHAPE_NONE, SHAPE_U16, SHAPE_JUMP, SHAPE_LOOP, SHAPE_NEXT, SHAPE_CALL } op_shape;

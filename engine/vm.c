@@ -86,13 +86,18 @@ static void put_u16(uint8_t *at, uint32_t v)
   at[1] = (uint8_t)(v >> 8);
 }
 
+#define LEN_LOCAL_FIELD 5u
+#define LEN_ROOT_FIELD 3u
+
 /* Every block's code as it runs when nothing is recorded: a COND only records its
-** condition's value ([a] -> [a]), so without a trace or coverage it is left out, and each
-** jump is moved to where its target now is (a jump onto a COND lands on what followed
-** it). A quarter of the instructions a case runs are CONDs. The code is verified, so every
-** target is an instruction in its block; taking out instructions that leave the stack as
-** it was keeps what the verifier proved: the depths where paths meet, and each LOOP going
-** back onto an ITER_NEXT whose exit lies after it. */
+** condition's value ([a] -> [a]), so without a trace or coverage it is left out; a LOCAL
+** or ROOT and the FIELD after it become one instruction, unless something jumps to the
+** FIELD; and each jump is moved to where its target now is (a jump onto a COND lands on
+** what followed it). A quarter of the instructions a case runs were CONDs, and a sixth
+** those pairs. The code is verified, so every target is an instruction in its block;
+** taking out instructions that leave the stack as it was, and joining two that are run
+** one after the other, keeps what the verifier proved: the depths where paths meet, and
+** each LOOP going back onto an ITER_NEXT whose exit lies after it. */
 static void lean_code(vm *m)
 {
   const bc_program *p = m->p;
@@ -102,24 +107,56 @@ static void lean_code(vm *m)
   m->lean = xmalloc(p->code.len + 1);
   m->lean_start = xcalloc(p->blocks.len + 1, sizeof *m->lean_start);
   uint32_t *to = xmalloc(((size_t)longest + 1) * sizeof *to);   /* where pc is in the lean block */
-  oom_cleanup hold;
+  oom_cleanup hold, hold_target;
   oom_hold_mem(&hold, to);
+  uint8_t *target = xmalloc((size_t)longest + 1);                /* something jumps to pc */
+  oom_hold_mem(&hold_target, target);
   uint32_t out = 0;
   for (size_t bi = 0; bi < p->blocks.len; bi++) {
     const bc_block *b = &p->blocks.items[bi];
     const uint8_t *code = p->code.items + b->start;
     uint8_t *lean = m->lean + out;
+    memset(target, 0, (size_t)b->len + 1);
+    for (uint32_t pc = 0, len; pc < b->len; pc += len) {
+      len = bc_ops[code[pc]].len;
+      switch (bc_ops[code[pc]].shape) {
+      case SHAPE_JUMP: target[pc + len + bc_u16(code + pc + 1)] = 1; break;
+      case SHAPE_LOOP: target[pc + len - bc_u16(code + pc + 1)] = 1; break;
+      case SHAPE_NEXT: target[pc + len + bc_u16(code + pc + 5)] = 1; break;
+      default: break;
+      }
+    }
+    /* what each instruction becomes: its length in the lean code, and how much of the
+    ** compiled code it takes (two instructions for a pair) */
+#define PAIRED(pc, first) (code[pc] == (first) && (pc) + bc_ops[first].len < b->len && \
+                           code[(pc) + bc_ops[first].len] == OP_FIELD && !target[(pc) + bc_ops[first].len])
     uint32_t n = 0;
-    for (uint32_t pc = 0; pc < b->len; pc += bc_ops[code[pc]].len) {
+    for (uint32_t pc = 0; pc < b->len;) {
       to[pc] = n;
+      if (PAIRED(pc, OP_LOCAL)) { n += LEN_LOCAL_FIELD; pc += BC_LEN_LOCAL + BC_LEN_FIELD; continue; }
+      if (PAIRED(pc, OP_ROOT)) { n += LEN_ROOT_FIELD; pc += BC_LEN_ROOT + BC_LEN_FIELD; continue; }
       if (code[pc] != OP_COND) n += bc_ops[code[pc]].len;
+      pc += bc_ops[code[pc]].len;
     }
     to[b->len] = n;
     for (uint32_t pc = 0, len; pc < b->len; pc += len) {
       uint8_t op = code[pc];
-      len = bc_ops[op].len;
-      if (op == OP_COND) continue;
       uint8_t *at = lean + to[pc];
+      len = bc_ops[op].len;
+      if (PAIRED(pc, OP_LOCAL)) {
+        at[0] = OP_LEAN_LOCAL_FIELD;
+        memcpy(at + 1, code + pc + 1, 2);
+        memcpy(at + 3, code + pc + BC_LEN_LOCAL + 1, 2);
+        len = BC_LEN_LOCAL + BC_LEN_FIELD;
+        continue;
+      }
+      if (PAIRED(pc, OP_ROOT)) {
+        at[0] = OP_LEAN_ROOT_FIELD;
+        memcpy(at + 1, code + pc + BC_LEN_ROOT + 1, 2);
+        len = BC_LEN_ROOT + BC_LEN_FIELD;
+        continue;
+      }
+      if (op == OP_COND) continue;
       memcpy(at, code + pc, len);
       uint32_t end = to[pc] + len;   /* where the lean instruction ends */
       switch (bc_ops[op].shape) {
@@ -129,9 +166,12 @@ static void lean_code(vm *m)
       default: break;
       }
     }
+#undef PAIRED
     m->lean_start[bi] = out;
     out += n;
   }
+  oom_pop(&hold_target);
+  free(target);
   oom_pop(&hold);
   free(to);
 }
@@ -736,7 +776,18 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
     }
     CASE(EMIT_LABEL) sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
     case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
-    case OP__COUNT: return VM_ERR_TYPE;
+    case OP_LEAN_LOCAL_FIELD:
+      next = pc + LEN_LOCAL_FIELD;
+      *sp = field_of(m, locals[READ_U16(pc + 1)], READ_U16(pc + 3), &bad);
+      sp++;
+      break;
+    case OP_LEAN_ROOT_FIELD: {
+      next = pc + LEN_ROOT_FIELD;
+      value root = { V_REC, { 0 } };
+      root.u.rec = m->root;
+      *sp++ = field_of(m, root, READ_U16(pc + 1), &bad);
+      break;
+    }
     }
     if (bad) return VM_ERR_TYPE;
     pc = next;
