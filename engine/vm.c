@@ -50,8 +50,8 @@ struct vm {
   bool tracing;
   uint32_t last_cond;        /* the condition recorded last (even when the trace had it), or BC_NONE */
   uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
-  /* every block's code without its COND instructions (lean_code), for runs that record
-  ** nothing: neither a trace nor coverage */
+  /* every block's code without its COND instructions and with LOCAL/ROOT FIELD pairs
+  ** joined (lean_code), for runs that record nothing: neither a trace nor coverage */
   uint8_t *lean;
   uint32_t *lean_start;      /* per block, where it starts in lean */
   uint32_t cover_owner;
@@ -658,9 +658,9 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
 {
   const bc_program *p = m->p;
   const bc_block *b = &p->blocks.items[block];
-  /* (the lean code has no COND to count against the budget, so a case spends less of it
-  ** when nothing is recorded; the budget bounds the work and decides nothing, and a full
-  ** result spends more of it anyway, on messages and documentation points) */
+  /* (the lean code has fewer instructions to count against the budget, so a case spends
+  ** less of it when nothing is recorded, as it already did without a full result's messages
+  ** and documentation points: the budget bounds the work, and no real case comes near it) */
   const uint8_t *code = m->tracing || m->cover ? p->code.items + b->start : m->lean + m->lean_start[block];
   value *sp = m->stack;              /* next free slot */
   value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
