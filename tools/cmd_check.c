@@ -47,7 +47,8 @@ const char *const usage_check =
   "                     først når det er flere saker)\n"
   "  -j, --jobber N     vurder N saker samtidig (standard: antall prosessorkjerner);\n"
   "                     resultatene kommer alltid i samme rekkefølge som sakene, og er\n"
-  "                     de samme bytene uansett N (html og --graph vurderer én om gangen)\n"
+  "                     de samme bytene uansett N (html og --graph vurderer én om gangen,\n"
+  "                     og én sakfil alene vurderes uten flere tråder)\n"
   "  -o, --output FIL   skriv resultatet til FIL i stedet for standard ut\n"
   "  --alle             vis også oppfylte og ikke aktuelle funn i tekstformatet\n"
   "  --spor             vis hele sporet (alle vilkår og fakta som ble lest) under hvert funn\n"
@@ -601,6 +602,14 @@ static void submit(void *ctx, const char *name, const char *text, size_t len)
   pthread_mutex_unlock(&k->mu);
 }
 
+/* The inputs are one file that holds one case: not a folder, standard input or NDJSON. */
+static bool one_case_file(char *const *paths, int n)
+{
+  struct stat st;
+  return n == 1 && strcmp(paths[0], "-") && stat(paths[0], &st) == 0 && S_ISREG(st.st_mode) &&
+         !str_has_suffix(paths[0], ".ndjson") && !str_has_suffix(paths[0], ".jsonl");
+}
+
 static void pool_start(checker *k, size_t n)
 {
   k->nworkers = n;
@@ -821,8 +830,10 @@ int cmd_check(int argc, char **argv)
       exit(EXIT_USAGE);
     }
   }
-  /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. */
-  size_t n = k.graph || html ? 1 : jobs ? jobs : cli_cores();
+  /* Graphviz is not thread-safe: the HTML report and diagrams judge one case at a time. One
+  ** case file is judged on this thread too, unless -j says otherwise: a worker would only
+  ** wait for it. */
+  size_t n = k.graph || html || (!jobs && one_case_file(argv + optind, argc - optind)) ? 1 : jobs ? jobs : cli_cores();
   pool_start(&k, n > MAX_WORKERS ? MAX_WORKERS : n);
   k.direct = k.nworkers == 1 && !k.audit && !html;
   progress_begin(&k.prog, argv + optind, argc - optind);

@@ -284,10 +284,11 @@ static void test_many_vms_one_case(void **state)
   bc_free(&p);
 }
 
-/* A run that records nothing runs each block without its COND instructions, its jumps
-** moved (vm.c, lean_code); with a coverage map set, the code as compiled runs. Both must
-** decide the same: every finding's rule, item and status, and its message (messages run
-** unrecorded in both), over the example corpus with both rule sets, at two dates. */
+/* A run that records nothing runs each block without its COND instructions, with LOCAL or
+** ROOT and FIELD joined and its jumps moved (vm.c, lean_code); with a coverage map set, the
+** code as compiled runs. Both must decide the same: every finding's rule, item and status,
+** and its message (messages run unrecorded in both), over the example corpus with both
+** rule sets, at two dates and at the case's own. */
 static void test_lean_code_decides_the_same(void **state)
 {
   (void)state;
