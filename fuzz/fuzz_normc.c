@@ -3,7 +3,8 @@
 ** even, as it is (the digest check must refuse any change); odd, with the SHA-256 in the
 ** header recomputed and the length fixed, so that the verifier itself is what is fuzzed.
 ** A program the verifier accepts is run on the example case: its promise is that any
-** accepted program is safe to run.
+** accepted program is safe to run. It is run twice, with a full result and with statuses
+** only (the VM's lean code for every block), and the two must give the same statuses.
 */
 #include "fuzz_common.h"
 
@@ -49,9 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&errors);
     buf_init(&out);
     if (case_load(&p, example, example_len, &c, &errors)) {
-      result r;
+      result r, s;
       eval_case(m, &c, 20000, &r);
       report_json(&r, &out);
+      /* statuses only: every block in the VM's lean code (vm.c), which must decide the same */
+      eval_case_detail(m, &c, 20000, &s, EVAL_STATUS);
+      if (r.error == VM_OK && s.error == VM_OK) {
+        if (r.findings.len != s.findings.len) abort();
+        for (size_t i = 0; i < r.findings.len; i++)
+          if (r.findings.items[i].rule != s.findings.items[i].rule || r.findings.items[i].status != s.findings.items[i].status) abort();
+      }
+      result_free(&s);
       result_free(&r);
     }
     case_free(&c);
