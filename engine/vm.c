@@ -632,7 +632,7 @@ static value kleene_or(value a, value b)
   return v_bool(false);
 }
 
-static value field_of(vm *m, value r, uint32_t f, bool *bad)
+static inline __attribute__((always_inline)) value field_of(vm *m, value r, uint32_t f, bool *bad)
 {
   if (r.tag == V_UNKNOWN) return v_unknown();
   if (r.tag != V_REC || f >= r.u.rec->nfields) { *bad = true; return v_unknown(); }
