@@ -86,6 +86,19 @@ static void put_u16(uint8_t *at, uint32_t v)
   at[1] = (uint8_t)(v >> 8);
 }
 
+/* Where the instruction at pc jumps to, and at which of its bytes the offset is (LOOP's
+** goes back, the others forward); false for one that does not jump. */
+static bool jump_of(const uint8_t *code, uint32_t pc, uint32_t *to, uint32_t *operand)
+{
+  uint32_t end = pc + bc_ops[code[pc]].len;
+  switch (bc_ops[code[pc]].shape) {
+  case SHAPE_JUMP: *operand = 1; *to = end + bc_u16(code + pc + 1); return true;
+  case SHAPE_LOOP: *operand = 1; *to = end - bc_u16(code + pc + 1); return true;
+  case SHAPE_NEXT: *operand = 5; *to = end + bc_u16(code + pc + 5); return true;
+  default: return false;
+  }
+}
+
 #define LEN_LOCAL_FIELD 5u
 #define LEN_ROOT_FIELD 3u
 
@@ -117,15 +130,8 @@ static void lean_code(vm *m)
     const uint8_t *code = p->code.items + b->start;
     uint8_t *lean = m->lean + out;
     memset(target, 0, (size_t)b->len + 1);
-    for (uint32_t pc = 0, len; pc < b->len; pc += len) {
-      len = bc_ops[code[pc]].len;
-      switch (bc_ops[code[pc]].shape) {
-      case SHAPE_JUMP: target[pc + len + bc_u16(code + pc + 1)] = 1; break;
-      case SHAPE_LOOP: target[pc + len - bc_u16(code + pc + 1)] = 1; break;
-      case SHAPE_NEXT: target[pc + len + bc_u16(code + pc + 5)] = 1; break;
-      default: break;
-      }
-    }
+    for (uint32_t pc = 0, t, operand; pc < b->len; pc += bc_ops[code[pc]].len)
+      if (jump_of(code, pc, &t, &operand)) target[t] = 1;
     /* what each instruction becomes: its length in the lean code, and how much of the
     ** compiled code it takes (two instructions for a pair) */
 #define PAIRED(pc, first) (code[pc] == (first) && (pc) + bc_ops[first].len < b->len && \
@@ -158,13 +164,8 @@ static void lean_code(vm *m)
       }
       if (op == OP_COND) continue;
       memcpy(at, code + pc, len);
-      uint32_t end = to[pc] + len;   /* where the lean instruction ends */
-      switch (bc_ops[op].shape) {
-      case SHAPE_JUMP: put_u16(at + 1, to[pc + len + bc_u16(code + pc + 1)] - end); break;
-      case SHAPE_LOOP: put_u16(at + 1, end - to[pc + len - bc_u16(code + pc + 1)]); break;
-      case SHAPE_NEXT: put_u16(at + 5, to[pc + len + bc_u16(code + pc + 5)] - end); break;
-      default: break;
-      }
+      uint32_t t, operand, end = to[pc] + len;   /* (end: where the lean instruction ends) */
+      if (jump_of(code, pc, &t, &operand)) put_u16(at + operand, op == OP_LOOP ? end - to[t] : to[t] - end);
     }
 #undef PAIRED
     m->lean_start[bi] = out;
@@ -433,7 +434,7 @@ static inline bool same_values(value a, value b, bool *ok)
 {
   if (a.tag == V_STR && b.tag == V_STR) {
     *ok = true;
-    return a.u.str == b.u.str || (a.u.str->len == b.u.str->len && !memcmp(a.u.str->s, b.u.str->s, a.u.str->len));
+    return a.u.str == b.u.str || nstr_eq(a.u.str, b.u.str);
   }
   return cmp_values(a, b, ok) == 0;
 }
