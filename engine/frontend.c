@@ -301,7 +301,13 @@ bool fe_load_ruleset_image(const char *path, bc_program *p, buf *image, FILE *er
     if (err) fprintf(err, "norm: %s: regelsettet avvises: %s\n", path, why);
     free(why);
   }
-  if (ok && image) buf_put(image, bytes.data, bytes.len);
+  if (ok && image && !image->len) {          /* handed over, not copied */
+    buf_free(image);
+    *image = bytes;
+    buf_init(&bytes);
+  } else if (ok && image) {
+    buf_put(image, bytes.data, bytes.len);
+  }
   oom_pop(&hold);
   buf_free(&bytes);
   return ok;

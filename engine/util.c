@@ -359,16 +359,26 @@ char *read_file(const char *path, size_t max, size_t *len, const char **err)
   buf_init(&r.b);
   oom_cleanup hold;
   oom_push(&hold, stop_reading, &r);
-  char chunk[65536];
+  /* Straight into a buffer of the size the file says it has, and a byte more to see its
+  ** end; one that grows meanwhile, or says it has no size (/proc), makes the buffer grow.
+  ** At most max + 1 bytes are read: one more than max is a file too big. */
+  size_t want = st.st_size > 0 && (uintmax_t)st.st_size <= max ? (size_t)st.st_size + 1 : 65536;
   const char *problem = NULL;
-  for (;;) {
-    ssize_t n = read(r.fd, chunk, sizeof chunk);
+  while (!problem) {
+    if (r.b.len > max) {
+      problem = "er for stor";
+      break;
+    }
+    if (r.b.len + 1 >= r.b.cap) buf_reserve(&r.b, r.b.len < want ? want - r.b.len : r.b.len);
+    size_t room = r.b.cap - 1 - r.b.len;
+    if (room > max + 1 - r.b.len) room = max + 1 - r.b.len;
+    ssize_t n = read(r.fd, r.b.data + r.b.len, room);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) { problem = "kunne ikke leses"; break; }
-    if (n == 0) break;
-    if (r.b.len + (size_t)n > max) { problem = "er for stor"; break; }
-    buf_put(&r.b, chunk, (size_t)n);
+    if (n < 0) problem = "kunne ikke leses";
+    else if (n == 0) break;
+    else r.b.len += (size_t)n;
   }
+  if (r.b.data) r.b.data[r.b.len] = 0;
   oom_pop(&hold);
   close(r.fd);
   if (problem) {

@@ -273,10 +273,49 @@ static void test_out_of_memory_while_judging_costs_one_case(void **state)
   free(without);
 }
 
+/* read_file reads into a buffer of the size the file says it has, and never more than one
+** byte past its limit: a file of exactly the limit is read whole, one byte more is too big,
+** and a file that says it has no size (in /proc) is read to its end all the same. */
+static void test_read_file_stops_at_its_limit(void **state)
+{
+  (void)state;
+  static char text[200001];
+  for (size_t i = 0; i < sizeof text - 1; i++) text[i] = (char)('a' + i % 26);
+  FILE *f = create("lengde.txt");
+  fwrite(text, 1, sizeof text - 1, f);
+  fclose(f);
+  const size_t n = sizeof text - 1;
+  size_t len = 0;
+  const char *err = NULL;
+  char *got = read_file(DIR "/lengde.txt", n, &len, &err);
+  assert_non_null(got);
+  assert_int_equal(len, n);
+  assert_memory_equal(got, text, n);
+  assert_int_equal(got[n], 0);
+  free(got);
+  for (size_t max = n - 1; max + 70000 > n; max -= 33333) {   /* under the limit by 1 and more */
+    err = NULL;
+    assert_null(read_file(DIR "/lengde.txt", max, &len, &err));
+    assert_string_equal(err, "er for stor");
+  }
+  fclose(create("tom.txt"));
+  got = read_file(DIR "/tom.txt", 10, &len, &err);
+  assert_non_null(got);
+  assert_int_equal(len, 0);
+  assert_string_equal(got, "");
+  free(got);
+  got = read_file("/proc/self/status", 1u << 20, &len, &err);
+  assert_non_null(got);
+  assert_true(len > 0 && strlen(got) == len);
+  assert_non_null(strstr(got, "Name:"));
+  free(got);
+}
+
 int th_limits_tests(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ids_are_checked_in_n_log_n),
+    cmocka_unit_test(test_read_file_stops_at_its_limit),
     cmocka_unit_test(test_one_instruction_budget_per_case),
     cmocka_unit_test(test_trace_does_not_grow_with_lists),
     cmocka_unit_test(test_findings_are_bounded),
