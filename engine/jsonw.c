@@ -245,18 +245,15 @@ void jw_raw(jsonw *w, const char *json, size_t n)
   buf_put(w->out, json, n);
 }
 
-void jw_obj_raw(jsonw *w, const char *json, size_t n)
+void jw_piece(jsonw *w, const char *json, size_t n, unsigned how)
 {
-  item(w);
-  buf_put(w->out, json, n);
-  if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
-  w->has_items[w->depth] = true;
-  w->after_key = true;
-}
-
-void jw_members_raw(jsonw *w, const char *json, size_t n)
-{
-  if (w->has_items[w->depth]) buf_putc(w->out, ',');
+  if (how & JW_OPENS) {
+    item(w);
+    if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
+  } else if (w->has_items[w->depth]) {
+    buf_putc(w->out, ',');
+  }
   buf_put(w->out, json, n);
   w->has_items[w->depth] = true;
+  w->after_key = (how & JW_AT_KEY) != 0;
 }

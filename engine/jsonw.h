@@ -43,11 +43,12 @@ void jw_int(jsonw *w, long long n);
 void jw_real(jsonw *w, double d);
 /* A value already written as JSON text (trusted: the caller made it). */
 void jw_raw(jsonw *w, const char *json, size_t n);
-/* Pieces made before with a writer of their own (trusted, as jw_raw): an object's opening
-** brace and members up to a key and its colon, its value to be written next; or members
-** ("key":value, comma-separated) of the object that is open. */
-void jw_obj_raw(jsonw *w, const char *json, size_t n);
-void jw_members_raw(jsonw *w, const char *json, size_t n);
+/* A piece made before with a writer of its own (trusted, as jw_raw): members ("key":value,
+** comma-separated) of the object that is open; with JW_OPENS, the object's opening brace
+** first (the object stays open for more); with JW_AT_KEY, a key and its colon last, its
+** value to be written next. */
+enum { JW_OPENS = 1, JW_AT_KEY = 2 };
+void jw_piece(jsonw *w, const char *json, size_t n, unsigned how);
 
 /* Shorthands for "key": value. */
 #define jw_kstr(w, k, s) (jw_key(w, k), jw_str(w, s))

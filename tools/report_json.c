@@ -26,8 +26,13 @@ struct json_reporter {
   piece *cond;               /* per condition: {"vilkar":"…","verdi": */
   piece *cond_value;         /* per condition and value (sann, usann, ukjent): the whole entry */
   piece *head;               /* per rule: {"regel":"…","styrke":"…","status": */
-  piece *title;              /* per rule: "tittel":"…" */
+  piece *title;              /* per rule: "tittel":"…","melding": */
   piece *sources;            /* per rule: "kilder":[…] */
+  /* The same, joined where a finding allows (most do): per rule and status, the head with
+  ** its status and title, for a finding without an item; per rule, the sources and an
+  ** empty dokumentasjonskrav, the finding's end, for one without documentation points. */
+  piece *head_title;
+  piece *sources_end;
   /* Where the last finding's begrunnelse and forklaring went in this report: a finding that
   ** shares its trace (the rules of a guideline that does not apply, eval.c) gets the same
   ** bytes, copied, not made again. */
@@ -56,6 +61,7 @@ void json_reporter_free(json_reporter *j)
   free(j->cond);
   free(j->cond_value);
   free(j->head);
+  free(j->head_title);
   free(j->fact);
   free(j);
 }
@@ -73,9 +79,11 @@ json_reporter *json_reporter_new(const bc_program *p)
   buf_init(&j->facts);
   j->cond = xcalloc(p->conds.len + 1, sizeof *j->cond);
   j->cond_value = xcalloc(3 * (p->conds.len + 1), sizeof *j->cond_value);
-  j->head = xcalloc(3 * (p->rules.len + 1), sizeof *j->head);
+  j->head = xcalloc(4 * (p->rules.len + 1), sizeof *j->head);
   j->title = j->head + p->rules.len + 1;
   j->sources = j->title + p->rules.len + 1;
+  j->sources_end = j->sources + p->rules.len + 1;
+  j->head_title = xcalloc(F__COUNT * (p->rules.len + 1), sizeof *j->head_title);
   j->ex = explainer_new();
   oom_pop(&hold);
   return j;
@@ -125,6 +133,8 @@ static const piece *cond_value_piece(json_reporter *j, uint32_t c, value v)
   return cond_piece_with(j, &j->cond_value[3 * c + k], c, tail[k]);
 }
 
+/* A rule's piece from `table` (head, title, sources or sources_end); head_title is by
+** rule and status: head_title_piece. */
 static const piece *rule_piece(json_reporter *j, piece *table, uint32_t rule)
 {
   piece *at = &table[rule];
@@ -141,19 +151,37 @@ static const piece *rule_piece(json_reporter *j, piece *table, uint32_t rule)
   } else if (table == j->title) {
     buf_puts(b, "\"tittel\":");
     put_text(b, j->p, rr->title);
+    buf_puts(b, ",\"melding\":");
   } else {
     buf_puts(b, "\"kilder\":[");
     for (size_t i = 0; i < rr->sources.len; i++) {
       if (i) buf_putc(b, ',');
       put_text(b, j->p, rr->sources.items[i]);
     }
-    buf_putc(b, ']');
+    buf_puts(b, table == j->sources_end ? "],\"dokumentasjonskrav\":[]" : "]");
   }
   done(j, at, from);
   return at;
 }
 
 static const char *piece_text(const json_reporter *j, const piece *at) { return j->pieces.data + at->at; }
+
+/* {"regel":"…","styrke":"…","status":"…","tittel":"…","melding": of a rule and a status. */
+static const piece *head_title_piece(json_reporter *j, uint32_t rule, fstatus st)
+{
+  piece *at = &j->head_title[(size_t)rule * F__COUNT + st];
+  if (at->len) return at;
+  const piece *head = rule_piece(j, j->head, rule), *title = rule_piece(j, j->title, rule);
+  uint32_t from = start(j);
+  buf *b = &j->pieces;
+  buf_reserve(b, head->len + fstatus_value[st].len + 1 + title->len);   /* (the pieces stay put) */
+  buf_put(b, piece_text(j, head), head->len);
+  buf_put(b, fstatus_value[st].s, fstatus_value[st].len);
+  buf_putc(b, ',');
+  buf_put(b, piece_text(j, title), title->len);
+  done(j, at, from);
+  return at;
+}
 
 static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *scratch)
 {
@@ -221,7 +249,7 @@ static void why_json(jsonw *w, json_reporter *j, const result *r, const finding 
     }
     if (e->kind == TR_COND) {               /* the condition's piece, then its value */
       at = cond_piece(j, e->cond);
-      jw_obj_raw(w, piece_text(j, at), at->len);
+      jw_piece(w, piece_text(j, at), at->len, JW_OPENS | JW_AT_KEY);
       value_json(w, r->p, e->v, false, scratch);
       jw_obj_end(w);
       continue;
@@ -314,13 +342,19 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
 {
   const bc_program *p = r->p;
   const bc_rule *rule = &p->rules.items[f->rule];
-  const piece *at = rule_piece(jr, jr->head, f->rule);
-  jw_obj_raw(w, piece_text(jr, at), at->len);
-  jw_raw(w, fstatus_value[f->status].s, fstatus_value[f->status].len);
-  if (f->item) jw_kstr(w, "gjelder", f->item);
-  at = rule_piece(jr, jr->title, f->rule);
-  jw_members_raw(w, piece_text(jr, at), at->len);
-  jw_kstr(w, "melding", f->message);
+  const piece *at;
+  if (f->item) {
+    at = rule_piece(jr, jr->head, f->rule);
+    jw_piece(w, piece_text(jr, at), at->len, JW_OPENS | JW_AT_KEY);
+    jw_raw(w, fstatus_value[f->status].s, fstatus_value[f->status].len);
+    jw_kstr(w, "gjelder", f->item);
+    at = rule_piece(jr, jr->title, f->rule);
+    jw_piece(w, piece_text(jr, at), at->len, JW_AT_KEY);
+  } else {
+    at = head_title_piece(jr, f->rule, f->status);
+    jw_piece(w, piece_text(jr, at), at->len, JW_OPENS | JW_AT_KEY);
+  }
+  jw_str(w, f->message);
   jw_key(w, "begrunnelse");
   bool shared = f->why.len && f->why.items == jr->why && f->why.len == jr->why_len;
   if (shared) {
@@ -353,8 +387,14 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
       jr->expl_end = w->out->len;
     }
   }
+  if (!f->docs.len) {
+    at = rule_piece(jr, jr->sources_end, f->rule);
+    jw_piece(w, piece_text(jr, at), at->len, 0);
+    jw_obj_end(w);
+    return;
+  }
   at = rule_piece(jr, jr->sources, f->rule);
-  jw_members_raw(w, piece_text(jr, at), at->len);
+  jw_piece(w, piece_text(jr, at), at->len, 0);
   jw_key(w, "dokumentasjonskrav");
   jw_arr(w);
   for (size_t j = 0; j < f->docs.len; j++) jw_nstr(w, bc_nstr(p, rule->docs.items[r->docs.items[f->docs.items[j]].doc].text));
