@@ -18,21 +18,35 @@ void jw_init(jsonw *w, buf *out)
   w->has_items[0] = false;
 }
 
-/* Before any value or key: the comma that separates it from the previous item. */
-static void item(jsonw *w)
+/* Before any value or key: 1 when a comma separates it from the previous item, else 0
+** (put_item writes it). */
+static inline size_t item(jsonw *w)
 {
   if (w->after_key) {
     w->after_key = false;
-    return;
+    return 0;
   }
-  if (w->has_items[w->depth]) buf_putc(w->out, ',');
+  size_t comma = w->has_items[w->depth];
   w->has_items[w->depth] = true;
+  return comma;
+}
+
+/* The comma (when `comma` is 1) and n bytes, with one check for room and one NUL: every
+** item goes out this way, so that a small one costs little more than its copy. */
+static inline void put_item(jsonw *w, size_t comma, const void *p, size_t n)
+{
+  buf *b = w->out;
+  if (b->len + n + 1 >= b->cap) buf_reserve(b, n + 1);
+  char *d = b->data + b->len;
+  d[0] = ',';                                /* (overwritten when there is no comma) */
+  memcpy(d + comma, p, n);
+  b->len += comma + n;
+  b->data[b->len] = 0;
 }
 
 static void open(jsonw *w, char c)
 {
-  item(w);
-  buf_putc(w->out, c);
+  put_item(w, item(w), &c, 1);
   if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
   w->has_items[w->depth] = false;
 }
@@ -113,10 +127,11 @@ bool jw_plain(const char *s, size_t n)
   return plain_run(p, p + n) == p + n;
 }
 
+static void escape(buf *out, size_t comma, const char *s, size_t n);
+
 void jw_keyn(jsonw *w, const char *key, size_t n)
 {
-  item(w);
-  jw_escape(w->out, key, n);
+  escape(w->out, item(w), key, n);
   buf_putc(w->out, ':');
   w->after_key = true;
 }
@@ -126,19 +141,35 @@ void jw_lit_key(jsonw *w, const char *quoted, size_t n)
 #ifdef __SANITIZE_ADDRESS__
   assert(n >= 3 && jw_plain(quoted + 1, n - 3));
 #endif
-  item(w);
-  buf_put(w->out, quoted, n);
+  put_item(w, item(w), quoted, n);
   w->after_key = true;
 }
 
-void jw_escape(buf *out, const char *s, size_t n)
+void jw_escape(buf *out, const char *s, size_t n) { escape(out, 0, s, n); }
+
+/* s[0..n) as a JSON string, after a comma when `comma` is 1. A string with nothing to
+** escape (most) goes out with one check for room. */
+static void escape(buf *out, size_t comma, const char *s, size_t n)
 {
   static const char hex[] = "0123456789ABCDEF";
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
-  buf_putc(out, '"');
+  const unsigned char *run = p;
+  p = plain_run(p, end);
+  if (out->len + (size_t)(p - run) + 3 >= out->cap) buf_reserve(out, (size_t)(p - run) + 3);
+  char *d = out->data + out->len;
+  d[0] = ',';
+  d[comma] = '"';
+  memcpy(d + comma + 1, run, (size_t)(p - run));
+  out->len += comma + 1 + (size_t)(p - run);
+  if (p == end) {
+    out->data[out->len++] = '"';
+    out->data[out->len] = 0;
+    return;
+  }
+  out->data[out->len] = 0;
   while (p < end) {
     /* the longest run that needs no escape (valid UTF-8 included) goes out in one copy */
-    const unsigned char *run = p;
+    run = p;
     p = plain_run(p, end);
     if (p > run) buf_put(out, run, (size_t)(p - run));
     if (p == end) break;
@@ -168,8 +199,7 @@ void jw_escape(buf *out, const char *s, size_t n)
 
 void jw_strn(jsonw *w, const char *s, size_t n)
 {
-  item(w);
-  jw_escape(w->out, s, n);
+  escape(w->out, item(w), s, n);
 }
 
 void jw_nstr(jsonw *w, const nstr *s)
@@ -178,11 +208,16 @@ void jw_nstr(jsonw *w, const nstr *s)
     jw_strn(w, s->s, s->len);
     return;
   }
-  item(w);
+  size_t comma = item(w);
   buf *out = w->out;
-  buf_putc(out, '"');
-  buf_put(out, s->s, s->len);
-  buf_putc(out, '"');
+  if (out->len + s->len + 3 >= out->cap) buf_reserve(out, s->len + 3);
+  char *d = out->data + out->len;
+  d[0] = ',';
+  d[comma] = '"';
+  memcpy(d + comma + 1, s->s, s->len);
+  d[comma + 1 + s->len] = '"';
+  out->len += comma + 2 + s->len;
+  out->data[out->len] = 0;
 }
 
 void jw_date(jsonw *w, int32_t days)
@@ -190,8 +225,7 @@ void jw_date(jsonw *w, int32_t days)
   char d[13];
   date_format(days, d + 1);                  /* ten digits and dashes: nothing to escape */
   d[0] = d[11] = '"';
-  item(w);
-  buf_put(w->out, d, 12);
+  put_item(w, item(w), d, 12);
 }
 
 void jw_str(jsonw *w, const char *s)
@@ -200,17 +234,16 @@ void jw_str(jsonw *w, const char *s)
   else jw_strn(w, s, strlen(s));
 }
 
-void jw_null(jsonw *w) { item(w); buf_put(w->out, "null", 4); }
-void jw_bool(jsonw *w, bool b) { item(w); buf_puts(w->out, b ? "true" : "false"); }
+void jw_null(jsonw *w) { put_item(w, item(w), "null", 4); }
+void jw_bool(jsonw *w, bool b) { put_item(w, item(w), b ? "true" : "false", b ? 4 : 5); }
 
 void jw_int(jsonw *w, long long n)
 {
   char s[24], *e = s + sizeof s, *at = e;
-  item(w);
   unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
   do *--at = (char)('0' + u % 10); while (u /= 10);
   if (n < 0) *--at = '-';
-  buf_put(w->out, at, (size_t)(e - at));
+  put_item(w, item(w), at, (size_t)(e - at));
 }
 
 /* As jansson: 17 significant digits, a ".0" when it would read as an integer, and the
@@ -222,7 +255,7 @@ void jw_real(jsonw *w, double d)
     jw_null(w);
     return;
   }
-  item(w);
+  size_t comma = item(w);
   snprintf(s, sizeof s, "%.17g", d);
   if (!strchr(s, '.') && !strchr(s, 'e')) strcat(s, ".0");
   char *e = strchr(s, 'e');
@@ -233,27 +266,27 @@ void jw_real(jsonw *w, double d)
     else if (s[k] == '+') k++;
     while (s[k] == '0' && s[k + 1]) k++;
     strcpy(t + o, s + k);
-    buf_puts(w->out, t);
+    put_item(w, comma, t, strlen(t));
   } else {
-    buf_puts(w->out, s);
+    put_item(w, comma, s, strlen(s));
   }
 }
 
 void jw_raw(jsonw *w, const char *json, size_t n)
 {
-  item(w);
-  buf_put(w->out, json, n);
+  put_item(w, item(w), json, n);
 }
 
 void jw_piece(jsonw *w, const char *json, size_t n, unsigned how)
 {
+  size_t comma;
   if (how & JW_OPENS) {
-    item(w);
+    comma = item(w);
     if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
-  } else if (w->has_items[w->depth]) {
-    buf_putc(w->out, ',');
+  } else {
+    comma = w->has_items[w->depth];
   }
-  buf_put(w->out, json, n);
+  put_item(w, comma, json, n);
   w->has_items[w->depth] = true;
   w->after_key = (how & JW_AT_KEY) != 0;
 }
