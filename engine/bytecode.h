@@ -25,7 +25,7 @@ typedef enum {
 #undef OPCODE
   OP__COUNT,
   /* The VM's own forms of two instructions as one, made when it lays out the code it runs
-  ** when nothing is recorded (vm.c, lean_code); never in a file, since the verifier refuses
+  ** when no coverage is recorded (vm.c, lay_out); never in a file, since the verifier refuses
   ** every opcode from OP__COUNT on. */
   OP_LEAN_LOCAL_FIELD = OP__COUNT,   /* [op][local u16][field u16]: [] -> [local[a].field[b]] */
   OP_LEAN_ROOT_FIELD,                /* [op][field u16]: [] -> [root.field[a]] */

@@ -50,10 +50,11 @@ struct vm {
   bool tracing;
   uint32_t last_cond;        /* the condition recorded last (even when the trace had it), or BC_NONE */
   uint8_t *cover;            /* coverage map, or NULL (see vm_coverage) */
-  /* every block's code without its COND instructions and with LOCAL/ROOT FIELD pairs
-  ** joined (lean_code), for runs that record nothing: neither a trace nor coverage */
-  uint8_t *lean;
-  uint32_t *lean_start;      /* per block, where it starts in lean */
+  /* every block's code with LOCAL/ROOT FIELD pairs joined (lay_out): without its COND
+  ** instructions for runs that record nothing (lean), with them for runs that trace
+  ** (traced); a run that records coverage runs the compiled code */
+  uint8_t *lean, *traced;
+  uint32_t *lean_start, *traced_start;   /* per block, where it starts in lean and traced */
   uint32_t cover_owner;
   buf msg;
   value *kvals;              /* every constant as a value, lists materialized once */
@@ -102,24 +103,24 @@ static bool jump_of(const uint8_t *code, uint32_t pc, uint32_t *to, uint32_t *op
 #define LEN_LOCAL_FIELD 5u
 #define LEN_ROOT_FIELD 3u
 
-/* Every block's code as it runs when nothing is recorded: a COND only records its
-** condition's value ([a] -> [a]), so without a trace or coverage it is left out; a LOCAL
-** or ROOT and the FIELD after it become one instruction, unless something jumps to the
-** FIELD; and each jump is moved to where its target now is (a jump onto a COND lands on
-** what followed it). A quarter of the instructions a case runs were CONDs, and a sixth
-** those pairs. The code is verified, so every target is an instruction in its block;
-** taking out instructions that leave the stack as it was, and joining two that are run
-** one after the other, keeps what the verifier proved: the depths where paths meet, and
-** each LOOP going back onto an ITER_NEXT whose exit lies after it. */
-static void lean_code(vm *m)
+/* Every block's code as it runs when no coverage is recorded: a LOCAL or ROOT and the
+** FIELD after it become one instruction, unless something jumps to the FIELD; without a
+** trace (conds false) the COND instructions are left out too, as a COND only records its
+** condition's value ([a] -> [a]); and each jump is moved to where its target now is (a
+** jump onto a COND that is left out lands on what followed it). A quarter of the
+** instructions a case runs were CONDs, and a sixth those pairs. The code is verified, so
+** every target is an instruction in its block; taking out instructions that leave the
+** stack as it was, and joining two that are run one after the other, keeps what the
+** verifier proved: the depths where paths meet, and each LOOP going back onto an
+** ITER_NEXT whose exit lies after it. */
+static void lay_out(const bc_program *p, bool conds, uint8_t **code_out, uint32_t **start_out)
 {
-  const bc_program *p = m->p;
   uint32_t longest = 0;
   for (size_t bi = 0; bi < p->blocks.len; bi++)
     if (p->blocks.items[bi].len > longest) longest = p->blocks.items[bi].len;
-  m->lean = xmalloc(p->code.len + 1);
-  m->lean_start = xcalloc(p->blocks.len + 1, sizeof *m->lean_start);
-  uint32_t *to = xmalloc(((size_t)longest + 1) * sizeof *to);   /* where pc is in the lean block */
+  uint8_t *laid = *code_out = xmalloc(p->code.len + 1);
+  uint32_t *starts = *start_out = xcalloc(p->blocks.len + 1, sizeof *starts);
+  uint32_t *to = xmalloc(((size_t)longest + 1) * sizeof *to);   /* where pc is in the block laid out */
   oom_cleanup hold, hold_target;
   oom_hold_mem(&hold, to);
   uint8_t *target = xmalloc((size_t)longest + 1);                /* something jumps to pc */
@@ -128,11 +129,11 @@ static void lean_code(vm *m)
   for (size_t bi = 0; bi < p->blocks.len; bi++) {
     const bc_block *b = &p->blocks.items[bi];
     const uint8_t *code = p->code.items + b->start;
-    uint8_t *lean = m->lean + out;
+    uint8_t *into = laid + out;
     memset(target, 0, (size_t)b->len + 1);
     for (uint32_t pc = 0, t, operand; pc < b->len; pc += bc_ops[code[pc]].len)
       if (jump_of(code, pc, &t, &operand)) target[t] = 1;
-    /* what each instruction becomes: its length in the lean code, and how much of the
+    /* what each instruction becomes: its length in the code laid out, and how much of the
     ** compiled code it takes (two instructions for a pair) */
 #define PAIRED(pc, first) (code[pc] == (first) && (pc) + bc_ops[first].len < b->len && \
                            code[(pc) + bc_ops[first].len] == OP_FIELD && !target[(pc) + bc_ops[first].len])
@@ -141,13 +142,13 @@ static void lean_code(vm *m)
       to[pc] = n;
       if (PAIRED(pc, OP_LOCAL)) { n += LEN_LOCAL_FIELD; pc += BC_LEN_LOCAL + BC_LEN_FIELD; continue; }
       if (PAIRED(pc, OP_ROOT)) { n += LEN_ROOT_FIELD; pc += BC_LEN_ROOT + BC_LEN_FIELD; continue; }
-      if (code[pc] != OP_COND) n += bc_ops[code[pc]].len;
+      if (conds || code[pc] != OP_COND) n += bc_ops[code[pc]].len;
       pc += bc_ops[code[pc]].len;
     }
     to[b->len] = n;
     for (uint32_t pc = 0, len; pc < b->len; pc += len) {
       uint8_t op = code[pc];
-      uint8_t *at = lean + to[pc];
+      uint8_t *at = into + to[pc];
       len = bc_ops[op].len;
       if (PAIRED(pc, OP_LOCAL)) {
         at[0] = OP_LEAN_LOCAL_FIELD;
@@ -162,13 +163,13 @@ static void lean_code(vm *m)
         len = BC_LEN_ROOT + BC_LEN_FIELD;
         continue;
       }
-      if (op == OP_COND) continue;
+      if (op == OP_COND && !conds) continue;
       memcpy(at, code + pc, len);
-      uint32_t t, operand, end = to[pc] + len;   /* (end: where the lean instruction ends) */
+      uint32_t t, operand, end = to[pc] + len;   /* (end: where it ends as laid out) */
       if (jump_of(code, pc, &t, &operand)) put_u16(at + operand, op == OP_LOOP ? end - to[t] : to[t] - end);
     }
 #undef PAIRED
-    m->lean_start[bi] = out;
+    starts[bi] = out;
     out += n;
   }
   oom_pop(&hold_target);
@@ -190,7 +191,8 @@ vm *vm_new(const bc_program *p)
   for (size_t b = 0; b < p->blocks.len; b++)
     if (p->blocks.items[b].nlocals > m->nlocals) m->nlocals = p->blocks.items[b].nlocals;
   if (m->nlocals > BC_MAX_LOCALS) m->nlocals = BC_MAX_LOCALS;   /* the verifier refuses more */
-  lean_code(m);
+  lay_out(p, false, &m->lean, &m->lean_start);
+  lay_out(p, true, &m->traced, &m->traced_start);
   for (size_t k = 0; k < p->consts.len; k++) {
     const bc_const *c = &p->consts.items[k];
     if (c->kind != K_LIST) { m->kvals[k] = const_value(p, (uint32_t)k); continue; }
@@ -228,6 +230,8 @@ void vm_free(vm *m)
   free(m->fact_stamp);
   free(m->lean);
   free(m->lean_start);
+  free(m->traced);
+  free(m->traced_start);
   vec_free(&m->trace);
   buf_free(&m->msg);
   free(m);
@@ -662,7 +666,8 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
   /* (the lean code has fewer instructions to count against the budget, so a case spends
   ** less of it when nothing is recorded, as it already did without a full result's messages
   ** and documentation points: the budget bounds the work, and no real case comes near it) */
-  const uint8_t *code = m->tracing || m->cover ? p->code.items + b->start : m->lean + m->lean_start[block];
+  const uint8_t *code = m->cover ? p->code.items + b->start
+                        : m->tracing ? m->traced + m->traced_start[block] : m->lean + m->lean_start[block];
   value *sp = m->stack;              /* next free slot */
   value *locals = b->kind == BLOCK_JUSTIFIED ? m->aux_locals : m->locals;
   uint32_t pc = 0, budget = m->budget;

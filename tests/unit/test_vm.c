@@ -284,18 +284,37 @@ static void test_many_vms_one_case(void **state)
   bc_free(&p);
 }
 
+/* Two trace entries record the same: kind, condition, fact, path and value (texts by
+** content: a value made during a run is not the same pointer in two VMs). */
+static bool same_entry(const why_entry *x, const why_entry *y)
+{
+  if (x->kind != y->kind || x->cond != y->cond || x->rec != y->rec || x->field != y->field) return false;
+  if ((x->path == NULL) != (y->path == NULL) || (x->path && strcmp(x->path, y->path))) return false;
+  if (x->v.tag != y->v.tag) return false;
+  switch (x->v.tag) {
+  case V_BOOL: return x->v.u.b == y->v.u.b;
+  case V_NUM: return x->v.u.num == y->v.u.num;
+  case V_STR: return x->v.u.str->len == y->v.u.str->len && !memcmp(x->v.u.str->s, y->v.u.str->s, x->v.u.str->len);
+  case V_DATE: return x->v.u.date == y->v.u.date;
+  case V_LIST: return x->v.u.list->n == y->v.u.list->n;
+  case V_REC: return x->v.u.rec == y->v.u.rec;
+  default: return true;
+  }
+}
+
 /* A run that records nothing runs each block without its COND instructions, with LOCAL or
-** ROOT and FIELD joined and its jumps moved (vm.c, lean_code); with a coverage map set, the
-** code as compiled runs. Both must decide the same: every finding's rule, item and status,
-** and its message (messages run unrecorded in both), over the example corpus with both
-** rule sets, at two dates and at the case's own. */
+** ROOT and FIELD joined and its jumps moved; a run that traces, the same with its CONDs
+** (vm.c, lay_out); with a coverage map set, the code as compiled runs. All must decide the
+** same: every finding's rule, item and status, and its message (messages run unrecorded
+** in both), and in a full result the same trace, over the example corpus with both rule
+** sets, at two dates and at the case's own. */
 static void test_lean_code_decides_the_same(void **state)
 {
   (void)state;
   const char *sets[] = { "rules", "bench/b" };
   char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
   static const char *const dates[] = { "2024-10-01", "2022-03-01" };
-  size_t findings = 0;
+  size_t findings = 0, traced = 0;
   for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
     bc_program p;
     assert_true(fe_load_ruleset(sets[k], &p, stderr, false));
@@ -325,6 +344,13 @@ static void test_lean_code_decides_the_same(void **state)
               fail_msg("%s (%s), %s: %d mot %d", path, sets[k], bc_str(&p, p.rules.items[x->rule].id), (int)x->status, (int)y->status);
             assert_true(x->item == y->item || (x->item && y->item && !strcmp(x->item, y->item)));
             assert_true(x->message == y->message || (x->message && y->message && !strcmp(x->message, y->message)));
+            /* a full result's trace: recorded the same in both layouts */
+            if (x->why.len != y->why.len)
+              fail_msg("%s (%s), %s: %zu mot %zu i sporet", path, sets[k], bc_str(&p, p.rules.items[x->rule].id), x->why.len, y->why.len);
+            for (size_t w = 0; w < x->why.len; w++)
+              if (!same_entry(&x->why.items[w], &y->why.items[w]))
+                fail_msg("%s (%s), %s: sporet skiller seg ved %zu", path, sets[k], bc_str(&p, p.rules.items[x->rule].id), w);
+            traced += x->why.len;
           }
           findings += a.findings.len;
           result_free(&a);
@@ -343,6 +369,7 @@ static void test_lean_code_decides_the_same(void **state)
   }
   free(list);
   assert_true(findings > 5000);
+  assert_true(traced > 50000);
 }
 
 int th_vm_tests(void)
