@@ -127,15 +127,6 @@ bool jw_plain(const char *s, size_t n)
   return plain_run(p, p + n) == p + n;
 }
 
-static void escape(buf *out, size_t comma, const char *s, size_t n);
-
-void jw_keyn(jsonw *w, const char *key, size_t n)
-{
-  escape(w->out, item(w), key, n);
-  buf_putc(w->out, ':');
-  w->after_key = true;
-}
-
 void jw_lit_key(jsonw *w, const char *quoted, size_t n)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -145,7 +136,19 @@ void jw_lit_key(jsonw *w, const char *quoted, size_t n)
   w->after_key = true;
 }
 
-void jw_escape(buf *out, const char *s, size_t n) { escape(out, 0, s, n); }
+/* The comma (when `comma` is 1), the opening quote and s[0..n), which needs no escape, with
+** one check for room; and the closing quote when `whole`. */
+static inline void put_plain(buf *out, size_t comma, const char *s, size_t n, bool whole)
+{
+  if (out->len + n + 3 >= out->cap) buf_reserve(out, n + 3);
+  char *d = out->data + out->len;
+  d[0] = ',';
+  d[comma] = '"';
+  memcpy(d + comma + 1, s, n);
+  d[comma + 1 + n] = '"';                    /* (overwritten by the NUL when not whole) */
+  out->len += comma + 1 + n + whole;
+  out->data[out->len] = 0;
+}
 
 /* s[0..n) as a JSON string, after a comma when `comma` is 1. A string with nothing to
 ** escape (most) goes out with one check for room. */
@@ -153,23 +156,12 @@ static void escape(buf *out, size_t comma, const char *s, size_t n)
 {
   static const char hex[] = "0123456789ABCDEF";
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
-  const unsigned char *run = p;
   p = plain_run(p, end);
-  if (out->len + (size_t)(p - run) + 3 >= out->cap) buf_reserve(out, (size_t)(p - run) + 3);
-  char *d = out->data + out->len;
-  d[0] = ',';
-  d[comma] = '"';
-  memcpy(d + comma + 1, run, (size_t)(p - run));
-  out->len += comma + 1 + (size_t)(p - run);
-  if (p == end) {
-    out->data[out->len++] = '"';
-    out->data[out->len] = 0;
-    return;
-  }
-  out->data[out->len] = 0;
+  put_plain(out, comma, s, (size_t)(p - (const unsigned char *)s), p == end);
+  if (p == end) return;
   while (p < end) {
     /* the longest run that needs no escape (valid UTF-8 included) goes out in one copy */
-    run = p;
+    const unsigned char *run = p;
     p = plain_run(p, end);
     if (p > run) buf_put(out, run, (size_t)(p - run));
     if (p == end) break;
@@ -197,6 +189,15 @@ static void escape(buf *out, size_t comma, const char *s, size_t n)
   buf_putc(out, '"');
 }
 
+void jw_escape(buf *out, const char *s, size_t n) { escape(out, 0, s, n); }
+
+void jw_keyn(jsonw *w, const char *key, size_t n)
+{
+  escape(w->out, item(w), key, n);
+  buf_putc(w->out, ':');
+  w->after_key = true;
+}
+
 void jw_strn(jsonw *w, const char *s, size_t n)
 {
   escape(w->out, item(w), s, n);
@@ -208,16 +209,7 @@ void jw_nstr(jsonw *w, const nstr *s)
     jw_strn(w, s->s, s->len);
     return;
   }
-  size_t comma = item(w);
-  buf *out = w->out;
-  if (out->len + s->len + 3 >= out->cap) buf_reserve(out, s->len + 3);
-  char *d = out->data + out->len;
-  d[0] = ',';
-  d[comma] = '"';
-  memcpy(d + comma + 1, s->s, s->len);
-  d[comma + 1 + s->len] = '"';
-  out->len += comma + 2 + s->len;
-  out->data[out->len] = 0;
+  put_plain(w->out, item(w), s->s, s->len, true);
 }
 
 void jw_date(jsonw *w, int32_t days)
