@@ -3,7 +3,6 @@
 */
 #include "jsonw.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,35 +17,9 @@ void jw_init(jsonw *w, buf *out)
   w->has_items[0] = false;
 }
 
-/* Before any value or key: 1 when a comma separates it from the previous item, else 0
-** (put_item writes it). */
-static inline size_t item(jsonw *w)
-{
-  if (w->after_key) {
-    w->after_key = false;
-    return 0;
-  }
-  size_t comma = w->has_items[w->depth];
-  w->has_items[w->depth] = true;
-  return comma;
-}
-
-/* The comma (when `comma` is 1) and n bytes, with one check for room and one NUL: every
-** item goes out this way, so that a small one costs little more than its copy. */
-static inline void put_item(jsonw *w, size_t comma, const void *p, size_t n)
-{
-  buf *b = w->out;
-  if (b->len + n + 1 >= b->cap) buf_reserve(b, n + 1);
-  char *d = b->data + b->len;
-  d[0] = ',';                                /* (overwritten when there is no comma) */
-  memcpy(d + comma, p, n);
-  b->len += comma + n;
-  b->data[b->len] = 0;
-}
-
 static void open(jsonw *w, char c)
 {
-  put_item(w, item(w), &c, 1);
+  jw_put_item(w, jw_item(w), &c, 1);
   if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
   w->has_items[w->depth] = false;
 }
@@ -127,15 +100,6 @@ bool jw_plain(const char *s, size_t n)
   return plain_run(p, p + n) == p + n;
 }
 
-void jw_lit_key(jsonw *w, const char *quoted, size_t n)
-{
-#ifdef __SANITIZE_ADDRESS__
-  assert(n >= 3 && jw_plain(quoted + 1, n - 3));
-#endif
-  put_item(w, item(w), quoted, n);
-  w->after_key = true;
-}
-
 /* The comma (when `comma` is 1), the opening quote and s[0..n), which needs no escape, with
 ** one check for room; and the closing quote when `whole`. */
 static inline void put_plain(buf *out, size_t comma, const char *s, size_t n, bool whole)
@@ -193,14 +157,14 @@ void jw_escape(buf *out, const char *s, size_t n) { escape(out, 0, s, n); }
 
 void jw_keyn(jsonw *w, const char *key, size_t n)
 {
-  escape(w->out, item(w), key, n);
+  escape(w->out, jw_item(w), key, n);
   buf_putc(w->out, ':');
   w->after_key = true;
 }
 
 void jw_strn(jsonw *w, const char *s, size_t n)
 {
-  escape(w->out, item(w), s, n);
+  escape(w->out, jw_item(w), s, n);
 }
 
 void jw_nstr(jsonw *w, const nstr *s)
@@ -209,7 +173,7 @@ void jw_nstr(jsonw *w, const nstr *s)
     jw_strn(w, s->s, s->len);
     return;
   }
-  put_plain(w->out, item(w), s->s, s->len, true);
+  put_plain(w->out, jw_item(w), s->s, s->len, true);
 }
 
 void jw_date(jsonw *w, int32_t days)
@@ -217,7 +181,7 @@ void jw_date(jsonw *w, int32_t days)
   char d[13];
   date_format(days, d + 1);                  /* ten digits and dashes: nothing to escape */
   d[0] = d[11] = '"';
-  put_item(w, item(w), d, 12);
+  jw_put_item(w, jw_item(w), d, 12);
 }
 
 void jw_str(jsonw *w, const char *s)
@@ -226,8 +190,8 @@ void jw_str(jsonw *w, const char *s)
   else jw_strn(w, s, strlen(s));
 }
 
-void jw_null(jsonw *w) { put_item(w, item(w), "null", 4); }
-void jw_bool(jsonw *w, bool b) { put_item(w, item(w), b ? "true" : "false", b ? 4 : 5); }
+void jw_null(jsonw *w) { jw_put_item(w, jw_item(w), "null", 4); }
+void jw_bool(jsonw *w, bool b) { jw_put_item(w, jw_item(w), b ? "true" : "false", b ? 4 : 5); }
 
 void jw_int(jsonw *w, long long n)
 {
@@ -235,7 +199,7 @@ void jw_int(jsonw *w, long long n)
   unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
   do *--at = (char)('0' + u % 10); while (u /= 10);
   if (n < 0) *--at = '-';
-  put_item(w, item(w), at, (size_t)(e - at));
+  jw_put_item(w, jw_item(w), at, (size_t)(e - at));
 }
 
 /* As jansson: 17 significant digits, a ".0" when it would read as an integer, and the
@@ -247,7 +211,7 @@ void jw_real(jsonw *w, double d)
     jw_null(w);
     return;
   }
-  size_t comma = item(w);
+  size_t comma = jw_item(w);
   snprintf(s, sizeof s, "%.17g", d);
   if (!strchr(s, '.') && !strchr(s, 'e')) strcat(s, ".0");
   char *e = strchr(s, 'e');
@@ -258,27 +222,27 @@ void jw_real(jsonw *w, double d)
     else if (s[k] == '+') k++;
     while (s[k] == '0' && s[k + 1]) k++;
     strcpy(t + o, s + k);
-    put_item(w, comma, t, strlen(t));
+    jw_put_item(w, comma, t, strlen(t));
   } else {
-    put_item(w, comma, s, strlen(s));
+    jw_put_item(w, comma, s, strlen(s));
   }
 }
 
 void jw_raw(jsonw *w, const char *json, size_t n)
 {
-  put_item(w, item(w), json, n);
+  jw_put_item(w, jw_item(w), json, n);
 }
 
 void jw_piece(jsonw *w, const char *json, size_t n, unsigned how)
 {
   size_t comma;
   if (how & JW_OPENS) {
-    comma = item(w);
+    comma = jw_item(w);
     if (w->depth + 1 < JW_MAX_DEPTH) w->depth++;
   } else {
     comma = w->has_items[w->depth];
   }
-  put_item(w, comma, json, n);
+  jw_put_item(w, comma, json, n);
   w->has_items[w->depth] = true;
   w->after_key = (how & JW_AT_KEY) != 0;
 }

@@ -8,6 +8,9 @@
 #ifndef NORM_JSONW_H
 #define NORM_JSONW_H
 
+#include <assert.h>
+#include <string.h>
+
 #include "util.h"
 #include "value.h"
 
@@ -30,7 +33,7 @@ void jw_keyn(jsonw *w, const char *key, size_t n);              /* any key: esca
 ** are part of the literal, so it is written in one copy with nothing scanned. A literal
 ** that is not plain is caught in the sanitizer builds of the tests. */
 #define jw_key(w, k) jw_lit_key((w), "\"" k "\":", sizeof "\"" k "\":" - 1)
-void jw_lit_key(jsonw *w, const char *quoted, size_t n);
+static inline void jw_lit_key(jsonw *w, const char *quoted, size_t n);
 void jw_str(jsonw *w, const char *s);                  /* NULL writes null */
 void jw_strn(jsonw *w, const char *s, size_t n);
 /* A string whose plain flag says whether it needs escaping (a program's strings do not). */
@@ -60,5 +63,42 @@ void jw_escape(buf *out, const char *s, size_t n);
 /* Whether s[0..n) goes into JSON as it is: valid UTF-8 without quote, backslash or control
 ** characters (nstr.plain). */
 bool jw_plain(const char *s, size_t n);
+
+/* ---- inline: what every item does, and the writer's own keys ---- */
+
+/* Before any value or key: 1 when a comma separates it from the previous item, else 0
+** (jw_put_item writes it). */
+static inline size_t jw_item(jsonw *w)
+{
+  if (w->after_key) {
+    w->after_key = false;
+    return 0;
+  }
+  size_t comma = w->has_items[w->depth];
+  w->has_items[w->depth] = true;
+  return comma;
+}
+
+/* The comma (when `comma` is 1) and n bytes, with one check for room and one NUL: every
+** item goes out this way, so that a small one costs little more than its copy. */
+static inline void jw_put_item(jsonw *w, size_t comma, const void *p, size_t n)
+{
+  buf *b = w->out;
+  if (b->len + n + 1 >= b->cap) buf_reserve(b, n + 1);
+  char *d = b->data + b->len;
+  d[0] = ',';                                /* (overwritten when there is no comma) */
+  memcpy(d + comma, p, n);
+  b->len += comma + n;
+  b->data[b->len] = 0;
+}
+
+static inline void jw_lit_key(jsonw *w, const char *quoted, size_t n)
+{
+#ifdef __SANITIZE_ADDRESS__
+  assert(n >= 3 && jw_plain(quoted + 1, n - 3));
+#endif
+  jw_put_item(w, jw_item(w), quoted, n);
+  w->after_key = true;
+}
 
 #endif
