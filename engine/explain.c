@@ -523,31 +523,33 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
     memset(x->stamp, 0, x->map_len * sizeof *x->stamp);
     x->epoch = 1;
   }
-  for (size_t i = 0; i < f->why.len; i++) {
-    uint32_t c = f->why.items[i].cond;
-    if (f->why.items[i].kind != TR_COND || c >= p->conds.len || x->stamp[c] == x->epoch) continue;
-    x->stamp[c] = x->epoch;
-    x->slot_of[c] = x->m++;
-  }
-  size_t n = (size_t)x->m + 1;
-  reserve(x, p->conds.len, n);
-  memset(x->seen, 0, n);
-  for (size_t i = 0; i < n; i++) {
-    x->at[i] = -1;
-    x->parts[i].len = 0;
-    x->facts[i].len = 0;
-  }
+  /* one pass: each condition its slot the first time it is seen (there are at most as
+  ** many as entries), what it came out as, its last entry, and the facts read for it */
+  reserve(x, p->conds.len, f->why.len + 1);
   size_t pending = 0;
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
-    if (w->kind != TR_COND || w->cond >= p->conds.len) continue;
-    uint32_t c = slot(x, w->cond);
-    x->seen[c] |= (uint8_t)truth_bit(v_truth(w->v));
-    x->at[c] = (int32_t)i;
+    uint32_t c = w->cond;
+    if (w->kind != TR_COND || c >= p->conds.len) continue;
+    if (x->stamp[c] != x->epoch) {
+      x->stamp[c] = x->epoch;
+      x->slot_of[c] = x->m;
+      x->seen[x->m] = 0;
+      x->parts[x->m].len = 0;
+      x->facts[x->m].len = 0;
+      x->m++;
+    }
+    uint32_t k = x->slot_of[c];
+    x->seen[k] |= (uint8_t)truth_bit(v_truth(w->v));
+    x->at[k] = (int32_t)i;
     for (; pending < i; pending++)
-      if (f->why.items[pending].kind == TR_FACT) vec_push(&x->facts[c], (uint32_t)pending);
+      if (f->why.items[pending].kind == TR_FACT) vec_push(&x->facts[k], (uint32_t)pending);
     pending = i + 1;
   }
+  x->seen[x->m] = 0;                         /* slot m: any condition not in the trace */
+  x->at[x->m] = -1;
+  x->parts[x->m].len = 0;
+  x->facts[x->m].len = 0;
   /* parts, in the order they were first recorded */
   for (size_t i = 0; i < f->why.len; i++) {
     const why_entry *w = &f->why.items[i];
