@@ -204,6 +204,27 @@ static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, cons
   finish(e, f, item);
 }
 
+/* The finding of a rule, or of a rule of the guideline named, that was not in force on the
+** date of the assessment (written without printf: with every case dated before a rule set's
+** newest rules, this is a message per rule and case). */
+static void not_in_force(evaluator *e, uint32_t rule, const char *guide)
+{
+  char d[11];
+  date_format_nb(e->r->date, d);
+  buf *b = &e->text;                         /* (early takes its copy before it uses e->text) */
+  buf_reset(b);
+  if (guide) {
+    buf_puts(b, "Ikke aktuell: retningslinjen ");
+    buf_puts(b, guide);
+    buf_puts(b, " var ikke i kraft på vurderingsdatoen ");
+  } else {
+    buf_puts(b, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen ");
+  }
+  buf_put(b, d, 10);
+  buf_putc(b, '.');
+  early(e, rule, NULL, F_IKKE_AKTUELL, b->data);
+}
+
 static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
 {
   const bc_rule *r = &e->p->rules.items[rule];
@@ -250,7 +271,8 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
     const char *fallback = NULL;
     if (e->full && r->message_ok == BC_NONE) {   /* the rule's own words, when it has them */
       buf_reset(&e->text);
-      buf_printf(&e->text, "%s: oppfylt.", bc_str(e->p, r->title));
+      buf_puts(&e->text, bc_str(e->p, r->title));
+      buf_puts(&e->text, ": oppfylt.");
       fallback = e->text.data;
     }
     message_of(e, f, r->message_ok, fallback);
@@ -311,11 +333,7 @@ static void judge_rule(evaluator *e, uint32_t rule)
   vm_set_rule(e->m, rule, NULL);
   vm_trace_begin(e->m);
   if (e->r->date < r->from || e->r->date > r->to) {
-    char d[11];
-    date_format_nb(e->r->date, d);
-    char msg[160];
-    snprintf(msg, sizeof msg, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen %s.", d);
-    early(e, rule, NULL, F_IKKE_AKTUELL, msg);
+    not_in_force(e, rule, NULL);
     return;
   }
   /* The guideline does not apply: each of its rules gets the same finding, with the same
@@ -454,12 +472,7 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
       if (shadowed(c->p, i, date)) continue;
       vm_set_rule(m, i, NULL);
       vm_trace_begin(m);
-      char d[11];
-      date_format_nb(date, d);
-      char msg[200];
-      snprintf(msg, sizeof msg, "Ikke aktuell: retningslinjen %s var ikke i kraft på vurderingsdatoen %s.",
-               bc_str(c->p, c->p->guides.items[rule->guide].id), d);
-      early(&e, i, NULL, F_IKKE_AKTUELL, msg);
+      not_in_force(&e, i, bc_str(c->p, c->p->guides.items[rule->guide].id));
       continue;
     }
     judge_rule(&e, i);

@@ -482,8 +482,15 @@ void vm_format(const bc_program *p, value v, buf *b)
   case V_UNKNOWN: buf_puts(b, "ukjent"); break;
   case V_BOOL: buf_puts(b, v.u.b ? "ja" : "nei"); break;
   case V_NUM:
-    if (v.u.num == floor(v.u.num) && fabs(v.u.num) < 1e15) buf_printf(b, "%.0f", v.u.num);
-    else {
+    if (v.u.num == floor(v.u.num) && fabs(v.u.num) < 1e15) {
+      /* a whole number, as %.0f writes it (without printf: a message's numbers are ages
+      ** and counts); -0 is "-0", as it is there */
+      char *e = tmp + sizeof tmp, *at = e;
+      unsigned long long u = (unsigned long long)fabs(v.u.num);
+      do *--at = (char)('0' + u % 10); while (u /= 10);
+      if (signbit(v.u.num)) *--at = '-';
+      buf_put(b, at, (size_t)(e - at));
+    } else {
       snprintf(tmp, sizeof tmp, "%.2f", v.u.num);
       for (char *q = tmp; *q; q++) if (*q == '.') *q = ',';
       buf_puts(b, tmp);

@@ -2,6 +2,7 @@
 ** The VM through small rule sets: Kleene truth tables, the record test, per-item rules,
 ** deviations justified on file, unknown facts naming their paths, regex limits.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,6 +309,45 @@ static bool same_entry(const why_entry *x, const why_entry *y)
 ** same: every finding's rule, item and status, and its message (messages run unrecorded
 ** in both), and in a full result the same trace, over the example corpus with both rule
 ** sets, at two dates and at the case's own. */
+/* A number in a message: a whole number as printf's %.0f writes it (vm_format writes those
+** digits itself), anything else with two decimals and a comma. */
+static void test_numbers_in_messages(void **state)
+{
+  (void)state;
+  bc_program p;
+  th_program(tri_rules, &p);
+  double whole[] = { 0.0, -0.0, 1, -1, 7, 10, -10, 42, 1e14, -1e14, 999999999999999.0, -999999999999999.0,
+                     123456789012345.0, 9007199254740.0 };
+  buf b;
+  buf_init(&b);
+  for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "%.0f", whole[i]);
+    buf_reset(&b);
+    vm_format(&p, v_num(whole[i]), &b);
+    assert_string_equal(b.data, want);
+  }
+  uint64_t x = 88172645463325252ull;        /* and a spread of others (xorshift) */
+  for (int i = 0; i < 20000; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    double d = (double)(int64_t)(x % 2000000000000000ull) - 1e15;
+    if (i % 2) d = (double)(int64_t)(x % 100000) - 50000;
+    char want[64];
+    snprintf(want, sizeof want, "%.0f", d);
+    buf_reset(&b);
+    vm_format(&p, v_num(d), &b);
+    if (fabs(d) < 1e15) assert_string_equal(b.data, want);
+  }
+  buf_reset(&b);
+  vm_format(&p, v_num(2.5), &b);
+  assert_string_equal(b.data, "2,50");
+  buf_reset(&b);
+  vm_format(&p, v_num(1e15), &b);              /* (not below 1e15: with decimals) */
+  assert_string_equal(b.data, "1000000000000000,00");
+  buf_free(&b);
+  bc_free(&p);
+}
+
 static void test_lean_code_decides_the_same(void **state)
 {
   (void)state;
@@ -384,6 +424,7 @@ int th_vm_tests(void)
     cmocka_unit_test(test_validity_in_time),
     cmocka_unit_test(test_regex_limit_is_unknown),
     cmocka_unit_test(test_many_vms_one_case),
+    cmocka_unit_test(test_numbers_in_messages),
     cmocka_unit_test(test_lean_code_decides_the_same),
   };
   return cmocka_run_group_tests_name("VM og evaluering", tests, NULL, NULL);
