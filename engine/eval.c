@@ -5,11 +5,13 @@
 */
 #include "eval.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
+#include "jsonw.h"
 #include "words.h"
 
 #define FSTATUS_NAMES(X) X("brudd"), X("avvik"), X("ukjent"), X("vurder"), X("begrunnet_avvik"), X("oppfylt"), X("ikke_aktuell")
@@ -109,7 +111,44 @@ static void take_trace(evaluator *e, finding *f)
   }
 }
 
-static void message_of(evaluator *e, finding *f, uint32_t block, const char *fallback)
+/* How set_message takes its text: MSG_PLAIN when it is known to go into JSON as it is (so
+** the report need not look at it again), MSG_LASTING when it lives as long as the program
+** (the evaluator's own words, the rule set's strings) and is pointed at, not copied. */
+enum { MSG_PLAIN = 1, MSG_LASTING = 2 };
+#define LIT(s) s, sizeof s - 1
+
+static void set_message(evaluator *e, finding *f, const char *s, size_t n, unsigned how)
+{
+  if (!e->full) return;
+#ifdef __SANITIZE_ADDRESS__
+  assert(!(how & MSG_PLAIN) || jw_plain(s, n));
+#endif
+  f->message = how & MSG_LASTING ? s : arena_strndup(&e->r->mem, s, n);
+  f->message_len = n;
+  f->message_plain = (how & MSG_PLAIN) != 0;
+}
+
+/* The rule set's string id, pointed at, and whether it is plain. */
+static void set_message_str(evaluator *e, finding *f, uint32_t id)
+{
+  const nstr *t = bc_nstr(e->p, id);
+  set_message(e, f, t->s, t->len, MSG_LASTING | (t->plain == 1 ? MSG_PLAIN : 0));
+}
+
+/* A rule's messages when it has no words of its own: its title, and «TITLE: oppfylt.». */
+static void title_only(evaluator *e, finding *f) { set_message_str(e, f, e->p->rules.items[f->rule].title); }
+
+static void title_fulfilled(evaluator *e, finding *f)
+{
+  const nstr *t = bc_nstr(e->p, e->p->rules.items[f->rule].title);
+  buf_reset(&e->text);
+  buf_put(&e->text, t->s, t->len);
+  buf_puts(&e->text, ": oppfylt.");
+  set_message(e, f, e->text.data, e->text.len, t->plain == 1 ? MSG_PLAIN : 0);
+}
+
+/* The message a rule's block writes, or the fallback made by fill when it has none. */
+static void message_of(evaluator *e, finding *f, uint32_t block, void (*fill)(evaluator *, finding *))
 {
   if (!e->full) return;
   if (block != BC_NONE) {
@@ -118,9 +157,9 @@ static void message_of(evaluator *e, finding *f, uint32_t block, const char *fal
     value ignored;
     run(e, block, &ignored, f->rule);
     vm_trace_enable(e->m, true);
-    f->message = arena_strdup(&e->r->mem, vm_message(e->m));
-  } else {
-    f->message = fallback ? arena_strdup(&e->r->mem, fallback) : NULL;
+    set_message(e, f, vm_message(e->m), vm_message_len(e->m), vm_message_plain(e->m) ? MSG_PLAIN : 0);
+  } else if (fill) {
+    fill(e, f);
   }
 }
 
@@ -148,7 +187,7 @@ static void missing_message(evaluator *e, finding *f)
     }
   if (!n) buf_puts(b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");
   buf_puts(b, ".");
-  f->message = arena_strndup(&e->r->mem, b->data, b->len);
+  set_message(e, f, b->data, b->len, 0);
 }
 
 static const char *item_id(evaluator *e, const nrec *item)
@@ -195,19 +234,19 @@ static void finish(evaluator *e, finding *f, const nrec *item)
 }
 
 /* A finding decided before the check ran (not in force, not applicable, unknown). */
-static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, const char *msg)
+static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, const char *msg, size_t n, unsigned how)
 {
   finding *f = new_finding(e, rule, item, s);
   take_trace(e, f);
-  if (e->full) f->message = arena_strdup(&e->r->mem, msg);
   if (s == F_UKJENT) missing_message(e, f);
+  else set_message(e, f, msg, n, how);
   finish(e, f, item);
 }
 
 /* The finding of a rule, or of a rule of the guideline named, that was not in force on the
 ** date of the assessment (written without printf: with every case dated before a rule set's
 ** newest rules, this is a message per rule and case). */
-static void not_in_force(evaluator *e, uint32_t rule, const char *guide)
+static void not_in_force(evaluator *e, uint32_t rule, const nstr *guide)
 {
   char d[11];
   date_format_nb(e->r->date, d);
@@ -215,14 +254,14 @@ static void not_in_force(evaluator *e, uint32_t rule, const char *guide)
   buf_reset(b);
   if (guide) {
     buf_puts(b, "Ikke aktuell: retningslinjen ");
-    buf_puts(b, guide);
+    buf_put(b, guide->s, guide->len);
     buf_puts(b, " var ikke i kraft på vurderingsdatoen ");
   } else {
     buf_puts(b, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen ");
   }
   buf_put(b, d, 10);
   buf_putc(b, '.');
-  early(e, rule, NULL, F_IKKE_AKTUELL, b->data);
+  early(e, rule, NULL, F_IKKE_AKTUELL, b->data, b->len, !guide || guide->plain == 1 ? MSG_PLAIN : 0);
 }
 
 static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
@@ -238,17 +277,19 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
     int x = v_truth(exc);
     applies = x == 1 ? 0 : applies < 0 || x < 0 ? -1 : applies;
     if (x == 1) {
-      early(e, rule, item, F_IKKE_AKTUELL, "Ikke aktuell: et unntak i regelen gjelder for denne saken.");
+      early(e, rule, item, F_IKKE_AKTUELL, LIT("Ikke aktuell: et unntak i regelen gjelder for denne saken."),
+            MSG_PLAIN | MSG_LASTING);
       e->r->findings.items[e->r->findings.len - 1].by_exception = true;
       return;
     }
   }
   if (applies == 0) {
-    early(e, rule, item, F_IKKE_AKTUELL, "Ikke aktuell: regelens vilkår for når den gjelder, er ikke oppfylt.");
+    early(e, rule, item, F_IKKE_AKTUELL, LIT("Ikke aktuell: regelens vilkår for når den gjelder, er ikke oppfylt."),
+          MSG_PLAIN | MSG_LASTING);
     return;
   }
   if (applies < 0) {
-    early(e, rule, item, F_UKJENT, "");
+    early(e, rule, item, F_UKJENT, NULL, 0, 0);
     return;
   }
   run(e, r->check, &check, rule);
@@ -268,23 +309,17 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
   if (st == F_UKJENT) {
     missing_message(e, f);
   } else if (st == F_OPPFYLT) {
-    const char *fallback = NULL;
-    if (e->full && r->message_ok == BC_NONE) {   /* the rule's own words, when it has them */
-      buf_reset(&e->text);
-      buf_puts(&e->text, bc_str(e->p, r->title));
-      buf_puts(&e->text, ": oppfylt.");
-      fallback = e->text.data;
-    }
-    message_of(e, f, r->message_ok, fallback);
+    message_of(e, f, r->message_ok, title_fulfilled);   /* the rule's own words, when it has them */
   } else {
-    message_of(e, f, r->message, bc_str(e->p, r->title));
+    message_of(e, f, r->message, title_only);
     if (st == F_BEGRUNNET && f->message) {
       static const char justified[] = " Avviket er begrunnet i saksmappen.";
-      size_t n = strlen(f->message);
+      size_t n = f->message_len;
       char *m = arena_alloc(&e->r->mem, n + sizeof justified);
       memcpy(m, f->message, n);
       memcpy(m + n, justified, sizeof justified);
       f->message = m;
+      f->message_len = n + sizeof justified - 1;   /* (as plain as it was) */
     }
   }
   finish(e, f, item);
@@ -347,12 +382,14 @@ static void judge_rule(evaluator *e, uint32_t rule)
     f->why = first->why;                     /* read only, in the result's arena */
     f->why.cap = 0;
     f->message = first->message;
+    f->message_len = first->message_len;
+    f->message_plain = first->message_plain;
     finish(e, f, NULL);
     return;
   }
   int guide = guide_begin(e, rule);
   if (guide == 0) {
-    early(e, rule, NULL, F_IKKE_AKTUELL, not_applicable);
+    early(e, rule, NULL, F_IKKE_AKTUELL, LIT(not_applicable), MSG_PLAIN | MSG_LASTING);
     e->guide_shared[g] = e->r->findings.len;
     return;
   }
@@ -363,14 +400,14 @@ static void judge_rule(evaluator *e, uint32_t rule)
   value list;
   run(e, r->coll, &list, rule);
   if (list.tag != V_LIST) {
-    early(e, rule, NULL, F_UKJENT, "");
+    early(e, rule, NULL, F_UKJENT, NULL, 0, 0);
     return;
   }
   if (guide < 0) {
     /* Unknown whether the guideline applies: one ukjent for the case, unless no item is in
     ** the rule's scope, for then the rule applies to nothing (false og ukjent is false). */
     early(e, rule, NULL, any_in_scope(e, rule, list.u.list) ? F_UKJENT : F_IKKE_AKTUELL,
-          "Ikke aktuell: saken har ingen elementer regelen gjelder for.");
+          LIT("Ikke aktuell: saken har ingen elementer regelen gjelder for."), MSG_PLAIN | MSG_LASTING);
     return;
   }
   size_t before = e->r->findings.len;
@@ -385,14 +422,15 @@ static void judge_rule(evaluator *e, uint32_t rule)
     run(e, r->filter, &fv, rule);
     int ft = v_truth(fv);
     if (ft == 0) continue;
-    if (ft < 0) { early(e, rule, rec, F_UKJENT, ""); continue; }
+    if (ft < 0) { early(e, rule, rec, F_UKJENT, NULL, 0, 0); continue; }
     judge_item(e, rule, rec, guide);
   }
   if (e->r->findings.len == before) {
     vm_set_rule(e->m, rule, NULL);
     vm_trace_begin(e->m);
     guide_begin(e, rule);
-    early(e, rule, NULL, F_IKKE_AKTUELL, "Ikke aktuell: saken har ingen elementer regelen gjelder for.");
+    early(e, rule, NULL, F_IKKE_AKTUELL, LIT("Ikke aktuell: saken har ingen elementer regelen gjelder for."),
+          MSG_PLAIN | MSG_LASTING);
   }
 }
 
@@ -472,7 +510,7 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
       if (shadowed(c->p, i, date)) continue;
       vm_set_rule(m, i, NULL);
       vm_trace_begin(m);
-      not_in_force(&e, i, bc_str(c->p, c->p->guides.items[rule->guide].id));
+      not_in_force(&e, i, bc_nstr(c->p, c->p->guides.items[rule->guide].id));
       continue;
     }
     judge_rule(&e, i);

@@ -36,7 +36,10 @@ typedef struct {
   fstatus status;
   const char *item;          /* gjelder, or NULL */
   bool by_exception;         /* ikke_aktuell because the rule's «unntak» held */
-  char *message;
+  const char *message;       /* in the result's arena, or the evaluator's own words */
+  size_t message_len;
+  bool message_plain;        /* the message goes into JSON as it is (jw_plain), known
+                                when it was made; false: not known */
   VEC(why_entry) why;        /* in the result's arena: made whole once, never grown */
   VEC(uint32_t) docs;        /* indices into result.docs required by this finding */
 } finding;

@@ -167,6 +167,14 @@ void jw_strn(jsonw *w, const char *s, size_t n)
   escape(w->out, jw_item(w), s, n);
 }
 
+void jw_strn_plain(jsonw *w, const char *s, size_t n)
+{
+#ifdef __SANITIZE_ADDRESS__
+  assert(jw_plain(s, n));
+#endif
+  put_plain(w->out, jw_item(w), s, n, true);
+}
+
 void jw_nstr(jsonw *w, const nstr *s)
 {
   if (!s->plain) {

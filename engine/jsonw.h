@@ -36,6 +36,8 @@ void jw_keyn(jsonw *w, const char *key, size_t n);              /* any key: esca
 static inline void jw_lit_key(jsonw *w, const char *quoted, size_t n);
 void jw_str(jsonw *w, const char *s);                  /* NULL writes null */
 void jw_strn(jsonw *w, const char *s, size_t n);
+/* s[0..n), known to need no escaping (jw_plain), as a JSON string. */
+void jw_strn_plain(jsonw *w, const char *s, size_t n);
 /* A string whose plain flag says whether it needs escaping (a program's strings do not). */
 void jw_nstr(jsonw *w, const nstr *s);
 /* A date as JSON ("2024-05-15"), formatted in place. */

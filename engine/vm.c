@@ -13,6 +13,7 @@
 #include <pcre2.h>
 
 #include "date.h"
+#include "jsonw.h"
 #include "verify.h"
 #include "stdlib/builtins.h"
 
@@ -57,6 +58,7 @@ struct vm {
   uint32_t *lean_start, *traced_start;   /* per block, where it starts in lean and traced */
   uint32_t cover_owner;
   buf msg;
+  bool msg_plain;            /* msg goes into JSON as it is (vm_message_plain) */
   value *kvals;              /* every constant as a value, lists materialized once */
   nlist **klists;
   /* regex */
@@ -321,8 +323,27 @@ void vm_trace_guide(vm *m, uint32_t text, value v)
   trace_push(m, TR_GUIDE, NULL, 0, text, &v);
 }
 
-void vm_message_reset(vm *m) { buf_reset(&m->msg); }
+void vm_message_reset(vm *m)
+{
+  buf_reset(&m->msg);
+  m->msg_plain = true;
+}
 const char *vm_message(const vm *m) { return m->msg.data ? m->msg.data : ""; }
+size_t vm_message_len(const vm *m) { return m->msg.len; }
+bool vm_message_plain(const vm *m) { return m->msg_plain; }
+
+/* What was just appended to the message, from at: it needs no escaping in JSON when it is
+** the VM's own words (a number, a date, a duration, ja or nei, ukjent) or a string marked
+** plain (the rule set's own text); anything else is looked at (a case's string, a label). */
+static void note_plain(vm *m, size_t at, bool known)
+{
+  if (m->msg_plain && !known && m->msg.len > at) m->msg_plain = jw_plain(m->msg.data + at, m->msg.len - at);
+}
+
+static bool plain_as_formatted(value v)
+{
+  return v.tag == V_STR ? v.u.str->plain == 1 : v.tag != V_LIST && v.tag != V_REC;
+}
 int32_t vm_today(const vm *m) { return m->today; }
 
 static bool nstr_eq(const nstr *a, const nstr *b) { return a->len == b->len && !memcmp(a->s, b->s, a->len); }
@@ -776,7 +797,13 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       if (sp[-1].tag == V_UNKNOWN) { sp[-1].tag = V_LIST; sp[-1].u.list = &empty_list; }
       else if (sp[-1].tag != V_LIST) bad = true;
       break;
-    CASE(EMIT) sp--; vm_format(p, *sp, &m->msg); break;
+    CASE(EMIT) {
+      size_t at = m->msg.len;
+      sp--;
+      vm_format(p, *sp, &m->msg);
+      note_plain(m, at, plain_as_formatted(*sp));
+      break;
+    }
     CASE(EMIT_EVERY) {
       /* at the start of a sentence the word is «Hver» */
       size_t at = m->msg.len, e = at;
@@ -785,9 +812,16 @@ vm_status vm_run(vm *m, uint32_t block, value *result)
       sp--;
       vm_format_every(p, *sp, &m->msg);
       if (start && m->msg.len > at) m->msg.data[at] = 'H';
+      note_plain(m, at, false);
       break;
     }
-    CASE(EMIT_LABEL) sp--; vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg); break;
+    CASE(EMIT_LABEL) {
+      size_t at = m->msg.len;
+      sp--;
+      vm_format_choice(p, READ_U16(pc + 1), *sp, &m->msg);
+      note_plain(m, at, false);
+      break;
+    }
     case OP_RETURN: *result = *--sp; m->budget = budget; return VM_OK;
     case OP_LEAN_LOCAL_FIELD:
       next = pc + LEN_LOCAL_FIELD;

@@ -78,6 +78,10 @@ const char *vm_note_text(const trace_entry *e);
 /* The text EMITted by message blocks since the last reset. */
 void vm_message_reset(vm *m);
 const char *vm_message(const vm *m);
+size_t vm_message_len(const vm *m);
+/* Whether the message since vm_message_reset goes into JSON as it is (jw_plain), known
+** without looking at the rule set's own text again. */
+bool vm_message_plain(const vm *m);
 
 /* For built-ins. */
 int32_t vm_today(const vm *m);

@@ -354,7 +354,9 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
     at = head_title_piece(jr, f->rule, f->status);
     jw_piece(w, piece_text(jr, at), at->len, JW_OPENS | JW_AT_KEY);
   }
-  jw_str(w, f->message);
+  if (!f->message) jw_null(w);
+  else if (f->message_plain) jw_strn_plain(w, f->message, f->message_len);
+  else jw_strn(w, f->message, f->message_len);
   jw_key(w, "begrunnelse");
   bool shared = f->why.len && f->why.items == jr->why && f->why.len == jr->why_len;
   if (shared) {

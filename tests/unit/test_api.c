@@ -3,7 +3,9 @@
 ** caller's buffer, every problem of a case, a kept case rendered again and put into one HTML
 ** document, and audit records added in the caller's order.
 */
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -51,6 +53,52 @@ static void test_report_appended_to_the_callers_buffer(void **state)
   assert_string_equal(b.data + 4, want);
   norm_buffer_free(&b);
   free(want);
+}
+
+/* s with every `from` replaced by `to` (malloc'd). */
+static char *replaced(const char *s, const char *from, const char *to)
+{
+  size_t nf = strlen(from), nt = strlen(to), n = 0;
+  for (const char *p = strstr(s, from); p; p = strstr(p + nf, from)) n++;
+  char *out = malloc(strlen(s) + n * nt + 1), *o = out;
+  for (const char *p; (p = strstr(s, from)); s = p + nf) {
+    memcpy(o, s, (size_t)(p - s));
+    o += p - s;
+    memcpy(o, to, nt);
+    o += nt;
+  }
+  strcpy(o, s);
+  return out;
+}
+
+/* A message with the case's own strings in it: the rule set's words around them are known
+** to need no escaping, the case's strings are not, and a quote, a backslash and a control
+** character in them come out escaped (the report parses, and says the strings as they were). */
+static void test_case_strings_in_messages_are_escaped(void **state)
+{
+  fixture *fx = *state;
+  char *a = replaced(fx->json, "\"T1\"", "\"T\\\"1\\\\\\t\"");        /* T"1\<tab> */
+  char *json = replaced(a, "barnevernsloven § 3-1", "bvl \\\"§\\\" 3-1\\\\n\\u0001");
+  norm_options o = { .date = "2024-10-01", .format = NORM_FORMAT_JSON };
+  norm_result res;
+  norm_error err;
+  assert_int_equal(norm_judge_case(fx->judge, json, strlen(json), &o, &res, &err), NORM_OK);
+  json_error_t je;
+  json_t *doc = json_loadb(res.text, res.len, 0, &je);
+  assert_non_null(doc);
+  size_t i, seen_id = 0, seen_hjemmel = 0;
+  json_t *f;
+  json_array_foreach(json_object_get(doc, "funn"), i, f) {
+    const char *m = json_string_value(json_object_get(f, "melding"));
+    assert_non_null(m);
+    if (strstr(m, "Tiltak T\"1\\\t ")) seen_id++;
+    if (strstr(m, "har hjemmel «bvl \"§\" 3-1\\n\x01»")) seen_hjemmel++;
+  }
+  assert_true(seen_id >= 2);
+  assert_int_equal(seen_hjemmel, 1);
+  json_decref(doc);
+  free(json);
+  free(a);
 }
 
 /* A kept case's findings as the caller reads them without parsing a report: the same rules,
@@ -236,6 +284,7 @@ int th_api_tests(void)
     cmocka_unit_test_setup_teardown(test_one_document_for_several_cases, th_judging_setup, th_judging_teardown),
     cmocka_unit_test_setup_teardown(test_records_in_the_callers_order, th_judging_setup, th_judging_teardown),
     cmocka_unit_test_setup_teardown(test_findings_of_a_kept_case, th_judging_setup, th_judging_teardown),
+    cmocka_unit_test_setup_teardown(test_case_strings_in_messages_are_escaped, th_judging_setup, th_judging_teardown),
   };
   return cmocka_run_group_tests_name("biblioteket (include/norm.h)", tests, NULL, NULL);
 }
