@@ -20,6 +20,9 @@ typedef struct { uint32_t at, len; } piece;
 
 struct json_reporter {
   const bc_program *p;
+  bool paths_plain;          /* every fact's path goes into JSON as it is: a path is the
+                                names of the program's fields, dots and [n], and every
+                                name is plain (jw_plain) */
   explainer *ex;
   buf scratch;
   buf pieces;                /* every piece made so far, back to back */
@@ -85,6 +88,10 @@ json_reporter *json_reporter_new(const bc_program *p)
   j->sources_end = j->sources + p->rules.len + 1;
   j->head_title = xcalloc(F__COUNT * (p->rules.len + 1), sizeof *j->head_title);
   j->ex = explainer_new();
+  j->paths_plain = true;
+  for (size_t r = 0; r < p->records.len; r++)
+    for (size_t f = 0; f < p->records.items[r].fields.len; f++)
+      j->paths_plain &= bc_nstr(p, p->records.items[r].fields.items[f].name)->plain == 1;
   oom_pop(&hold);
   return j;
 }
@@ -209,11 +216,19 @@ static void value_json(jsonw *w, const bc_program *p, value v, bool fact, buf *s
   }
 }
 
+/* A fact's path (case_path), known to need no escaping when `plain` (json_reporter.paths_plain). */
+static void path_json(jsonw *w, const char *path, bool plain)
+{
+  if (plain) jw_strn_plain(w, path, strlen(path));
+  else jw_str(w, path);
+}
+
 /* A fact's entry in begrunnelse, written with w. */
-static void fact_json(jsonw *w, const result *r, const why_entry *e, buf *scratch)
+static void fact_json(jsonw *w, const result *r, const why_entry *e, bool paths_plain, buf *scratch)
 {
   jw_obj(w);
-  jw_kstr(w, "fakta", e->path);
+  jw_key(w, "fakta");
+  path_json(w, e->path, paths_plain);
   jw_key(w, "verdi");
   value_json(w, r->p, e->v, true, scratch);
   jw_obj_end(w);
@@ -229,7 +244,7 @@ static const piece *fact_piece(json_reporter *j, const result *r, const why_entr
     uint32_t from = (uint32_t)j->facts.len;
     jsonw fw;
     jw_init(&fw, &j->facts);
-    fact_json(&fw, r, e, &j->scratch);
+    fact_json(&fw, r, e, j->paths_plain, &j->scratch);
     at->at = from;
     at->len = (uint32_t)(j->facts.len - from);
   }
@@ -256,7 +271,7 @@ static void why_json(jsonw *w, json_reporter *j, const result *r, const finding 
     }
     if (e->kind == TR_FACT) {
       if ((at = fact_piece(j, r, e))) jw_raw(w, j->facts.data + at->at, at->len);
-      else fact_json(w, r, e, scratch);
+      else fact_json(w, r, e, j->paths_plain, scratch);
       continue;
     }
     jw_obj(w);
@@ -276,7 +291,7 @@ static void why_json(jsonw *w, json_reporter *j, const result *r, const finding 
 }
 
 /* funn[].forklaring: the decisive explanation, each line with the facts it rests on. */
-static void explanation_json(jsonw *w, const result *r, const finding *f, explainer *ex, buf *scratch)
+static void explanation_json(jsonw *w, const result *r, const finding *f, explainer *ex, bool paths_plain, buf *scratch)
 {
   explanation e;
   oom_cleanup hold;
@@ -291,7 +306,8 @@ static void explanation_json(jsonw *w, const result *r, const finding *f, explai
     jw_arr(w);
     for (size_t k = 0; k < l->facts.len; k++) {
       jw_obj(w);
-      jw_kstr(w, "sti", l->facts.items[k].path);
+      jw_key(w, "sti");
+      path_json(w, l->facts.items[k].path, paths_plain);
       jw_kstr(w, "navn", l->facts.items[k].label);
       jw_key(w, "verdi");
       value_json(w, r->p, l->facts.items[k].v, false, scratch);
@@ -380,7 +396,7 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
       again(w, jr->expl_at, jr->expl_end);
     } else {
       size_t from = w->out->len;
-      explanation_json(w, r, f, jr->ex, &jr->scratch);
+      explanation_json(w, r, f, jr->ex, jr->paths_plain, &jr->scratch);
       jr->expl = alike;                       /* (jr->why is this finding's trace by now) */
       jr->expl_guide = guide;
       jr->expl_status = f->status;
