@@ -89,7 +89,8 @@ static void take_trace(evaluator *e, finding *f)
   uint32_t more = vm_trace_more(e->m);
   f->why.cap = n + (more != 0);
   if (!f->why.cap) return;
-  f->why.items = arena_alloc(&e->r->mem, f->why.cap * sizeof *f->why.items);
+  /* (not zeroed: every entry is written whole below) */
+  f->why.items = arena_alloc_raw(&e->r->mem, f->why.cap * sizeof *f->why.items);
   for (size_t i = 0; i < n; i++) {
     /* written in place (an entry made on the stack is stored piecewise and loaded whole) */
     why_entry *w = &f->why.items[f->why.len++];
@@ -315,7 +316,7 @@ static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
     if (st == F_BEGRUNNET && f->message) {
       static const char justified[] = " Avviket er begrunnet i saksmappen.";
       size_t n = f->message_len;
-      char *m = arena_alloc(&e->r->mem, n + sizeof justified);
+      char *m = arena_alloc_raw(&e->r->mem, n + sizeof justified);
       memcpy(m, f->message, n);
       memcpy(m + n, justified, sizeof justified);
       f->message = m;

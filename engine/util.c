@@ -224,7 +224,7 @@ void *arena_alloc_raw(arena *a, size_t n)
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-  char *p = arena_alloc(a, n + 1);
+  char *p = arena_alloc_raw(a, n + 1);     /* (every byte is written) */
   memcpy(p, s, n);
   p[n] = 0;
   return p;
