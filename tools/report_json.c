@@ -28,6 +28,8 @@ struct json_reporter {
   buf pieces;                /* every piece made so far, back to back */
   piece *cond;               /* per condition: {"vilkar":"…","verdi": */
   piece *cond_value;         /* per condition and value (sann, usann, ukjent): the whole entry */
+  piece *guide_held;         /* per string: a guideline's condition (that text) that held, the
+                                whole entry */
   piece *head;               /* per rule: {"regel":"…","styrke":"…","status": */
   piece *title;              /* per rule: "tittel":"…","melding": */
   piece *sources;            /* per rule: "kilder":[…] */
@@ -63,6 +65,7 @@ void json_reporter_free(json_reporter *j)
   buf_free(&j->facts);
   free(j->cond);
   free(j->cond_value);
+  free(j->guide_held);
   free(j->head);
   free(j->head_title);
   free(j->fact);
@@ -82,6 +85,7 @@ json_reporter *json_reporter_new(const bc_program *p)
   buf_init(&j->facts);
   j->cond = xcalloc(p->conds.len + 1, sizeof *j->cond);
   j->cond_value = xcalloc(3 * (p->conds.len + 1), sizeof *j->cond_value);
+  j->guide_held = xcalloc(p->strings.len + 1, sizeof *j->guide_held);
   j->head = xcalloc(4 * (p->rules.len + 1), sizeof *j->head);
   j->title = j->head + p->rules.len + 1;
   j->sources = j->title + p->rules.len + 1;
@@ -127,6 +131,22 @@ static const piece *cond_piece_with(json_reporter *j, piece *at, uint32_t c, con
 }
 
 static const piece *cond_piece(json_reporter *j, uint32_t c) { return cond_piece_with(j, &j->cond[c], c, ""); }
+
+/* The entry of a guideline's condition, by its text, when it held (as it does when it is in a
+** trace: eval.c, guide_begin): {"vilkar":"…","verdi":true}. NULL for any other value. */
+static const piece *guide_piece(json_reporter *j, uint32_t text, value v)
+{
+  if (v.tag != V_BOOL || !v.u.b || text >= j->p->strings.len) return NULL;
+  piece *at = &j->guide_held[text];
+  if (!at->len) {
+    uint32_t from = start(j);
+    buf_puts(&j->pieces, "{\"vilkar\":");
+    put_text(&j->pieces, j->p, text);
+    buf_puts(&j->pieces, ",\"verdi\":true}");
+    done(j, at, from);
+  }
+  return at;
+}
 
 /* The whole entry of condition c with value v, when v is sann, usann or ukjent (most are);
 ** NULL for any other value. */
@@ -267,6 +287,10 @@ static void why_json(jsonw *w, json_reporter *j, const result *r, const finding 
       jw_piece(w, piece_text(j, at), at->len, JW_OPENS | JW_AT_KEY);
       value_json(w, r->p, e->v, false, scratch);
       jw_obj_end(w);
+      continue;
+    }
+    if (e->kind == TR_GUIDE && (at = guide_piece(j, e->cond, e->v))) {
+      jw_raw(w, piece_text(j, at), at->len);
       continue;
     }
     if (e->kind == TR_FACT) {
