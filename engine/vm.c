@@ -295,14 +295,19 @@ const trace_entry *vm_trace(const vm *m, size_t *n)
 
 uint32_t vm_trace_more(const vm *m) { return m->trace_more; }
 
+static __attribute__((noinline)) void trace_grow(vm *m) { vec_grow(&m->trace); }
+
 /* Records one trace entry, written in place: made on the stack and copied, the entry's
 ** fields were stored piecewise and loaded whole, which stalls the copy. The value comes by
 ** pointer and is copied tag and payload apart for the same reason (passed by value, it went
 ** through the stack as two stores and came back as one 16-byte load: four fifths of the
-** function's time). */
-static void trace_push(vm *m, uint32_t kind, const nrec *rec, uint32_t field, uint32_t cond, const value *v)
+** function's time). Inline in the VM's loop, with the rare growing apart (a call for every
+** entry cost more than the entry). */
+
+static inline __attribute__((always_inline)) void trace_push(vm *m, uint32_t kind, const nrec *rec, uint32_t field,
+                                                             uint32_t cond, const value *v)
 {
-  vec_grow(&m->trace);
+  if (m->trace.len == m->trace.cap) trace_grow(m);   /* (rarely: the trace keeps its room) */
   trace_entry *e = &m->trace.items[m->trace.len++];
   e->kind = kind;
   e->rec = rec;
@@ -368,7 +373,7 @@ bool vm_is_current_item(const vm *m, const nstr *s)
 
 /* ---- trace ---- */
 
-static void record_fact(vm *m, const nrec *r, uint32_t f, value v)
+static inline __attribute__((always_inline)) void record_fact(vm *m, const nrec *r, uint32_t f, value v)
 {
   if (!m->tracing) return;
   uint32_t *stamp = &m->fact_stamp[r->fact + f];
