@@ -16,6 +16,17 @@
 
 typedef VEC(uint32_t) u32s;
 
+/* A condition's words (words.h) taken apart once per rule set: the runs of text, the values
+** to fill in (WORDS_MARK) and the facts named (WORDS_FACT), so that explaining a finding
+** reads no marker again. A list ends with WS_END; a marker that cannot be read ends it too,
+** where the text would have stopped being read. */
+enum { WS_TEXT, WS_VALUE, WS_FACT, WS_END };
+typedef struct {
+  uint8_t kind;
+  char next;                 /* WS_VALUE: the byte after its marker (0 at the end) */
+  uint32_t a, b;             /* WS_TEXT: offset and length; WS_VALUE, WS_FACT: record, field */
+} wseg;
+
 typedef struct {
   const result *r;
   const finding *f;
@@ -36,6 +47,11 @@ typedef struct {
   uint8_t *failed;
   size_t slots_cap, failed_cap;   /* the arrays' room; parts and facts are initialized up
                                      to slots_cap */
+  /* The words taken apart: words_at[id] is 1 + where string id's segments start in segs,
+  ** 0 when not yet; for the rule set words_of, made anew for another. */
+  const bc_program *words_of;
+  uint32_t *words_at;
+  VEC(wseg) segs;
 } ex;
 
 struct explainer {
@@ -63,6 +79,8 @@ void explainer_free(explainer *e)
   buf_free(&x->line);
   buf_free(&x->label);
   free(x->failed);
+  free(x->words_at);
+  vec_free(&x->segs);
   free(e);
 }
 
@@ -150,30 +168,74 @@ static bool read_ref(const char *s, unsigned *rec, unsigned *field)
   return true;
 }
 
-/* The words of a condition, with each value marker filled from the facts read. */
-static void fill(ex *x, const char *words, buf *out)
+/* Appends the segments of words (string id w) to x->segs: what fill and named_facts read. */
+static void take_apart(ex *x, const char *words)
 {
-  for (const char *s = words; *s;) {
-    if (*s == WORDS_FACT) {                  /* a reference to a fact: not shown in the text */
-      const char *end = strchr(s + 1, WORDS_FACT);
-      s = end ? end + 1 : s + strlen(s);
-      continue;
-    }
-    if (*s != WORDS_MARK) {                  /* the words up to the next marker, in one copy */
+  const char *s = words;
+  while (*s) {
+    wseg g = { WS_TEXT, 0, 0, 0 };
+    if (*s == WORDS_FACT || *s == WORDS_MARK) {
+      unsigned rec = 0, field = 0;
+      const char *end = strchr(s + 1, *s);
+      if (!end || !read_ref(s + 1, &rec, &field)) {
+        if (*s == WORDS_MARK) break;         /* (fill stopped here) */
+        s = end ? end + 1 : s + strlen(s);   /* (a fact it cannot read is not shown, nor named) */
+        continue;
+      }
+      g.kind = *s == WORDS_FACT ? WS_FACT : WS_VALUE;
+      g.a = rec;
+      g.b = field;
+      s = end + 1;
+      g.next = *s;
+    } else {                                 /* the words up to the next marker */
       size_t n = strcspn(s, (const char[]){ WORDS_FACT, WORDS_MARK, 0 });
-      buf_put(out, s, n);
+      g.a = (uint32_t)(s - words);
+      g.b = (uint32_t)n;
       s += n;
+    }
+    vec_push(&x->segs, g);
+  }
+  wseg end = { WS_END, 0, 0, 0 };
+  vec_push(&x->segs, end);
+}
+
+/* The segments of string id w, taken apart the first time they are asked for. */
+static const wseg *segments(ex *x, uint32_t w)
+{
+  const bc_program *p = x->p;
+  if (x->words_of != p) {
+    free(x->words_at);
+    x->words_at = NULL;                      /* (first: an explainer that fails here is whole) */
+    x->words_of = NULL;
+    x->segs.len = 0;
+    x->words_at = xcalloc(p->strings.len + 1, sizeof *x->words_at);
+    x->words_of = p;
+  }
+  if (w >= p->strings.len) w = (uint32_t)p->strings.len;   /* (bc_str's "": no segments) */
+  if (!x->words_at[w]) {
+    uint32_t at = (uint32_t)x->segs.len;
+    take_apart(x, bc_str(p, w));
+    x->words_at[w] = at + 1;
+  }
+  return &x->segs.items[x->words_at[w] - 1];
+}
+
+/* The words of a condition (string id w), with each value marker filled from the facts read. */
+static void fill(ex *x, uint32_t w, buf *out)
+{
+  const char *words = bc_str(x->p, w);
+  for (const wseg *g = segments(x, w); g->kind != WS_END; g++) {
+    if (g->kind == WS_FACT) continue;        /* a reference to a fact: not shown in the text */
+    if (g->kind == WS_TEXT) {                /* the words up to the next marker, in one copy */
+      buf_put(out, words + g->a, g->b);
       continue;
     }
-    unsigned rec = 0, field = 0;
-    const char *end = strchr(s + 1, WORDS_MARK);
-    if (!end || !read_ref(s + 1, &rec, &field)) break;
-    s = end + 1;
+    unsigned rec = g->a, field = g->b;
     bool done = false;
     for (size_t i = 0; i < x->f->why.len && !done; i++) {
-      const why_entry *w = &x->f->why.items[i];
-      if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
-        explain_value(x->p, fact_type(x->p, w), w->v, out);
+      const why_entry *wh = &x->f->why.items[i];
+      if (wh->kind == TR_FACT && wh->rec && wh->rec->type == rec && wh->field == field) {
+        explain_value(x->p, fact_type(x->p, wh), wh->v, out);
         done = true;
       }
     }
@@ -184,7 +246,7 @@ static void fill(ex *x, const char *words, buf *out)
     if (!done && rec < x->p->records.len && x->p->records.items[rec].id_field == field) {
       /* an item's id that was never read (no item is meant): «tiltak {t.id} pågår» is
       ** «tiltak pågår», not «tiltak tiltaket pågår» */
-      if (out->len && out->data[out->len - 1] == ' ' && (!*s || strchr(" .,:;)", *s))) out->data[--out->len] = 0;
+      if (out->len && out->data[out->len - 1] == ' ' && (!g->next || strchr(" .,:;)", g->next))) out->data[--out->len] = 0;
       done = true;
     }
     if (!done) words_field(x->p, rec, field, out);
@@ -212,21 +274,18 @@ static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
   at->type = fact_type(x->p, w);
 }
 
-/* The facts the words name (WORDS_FACT references), as read for this finding. */
-static void named_facts(ex *x, const char *words, expl_line *l, size_t *more)
+/* The facts the words (string id w) name (WORDS_FACT references), as read for this finding. */
+static void named_facts(ex *x, uint32_t w, expl_line *l, size_t *more)
 {
-  for (const char *s = strchr(words, WORDS_FACT); s; s = strchr(s + 1, WORDS_FACT)) {
-    unsigned rec = 0, field = 0;
-    const char *end = strchr(s + 1, WORDS_FACT);
-    if (!end || !read_ref(s + 1, &rec, &field)) break;
+  for (const wseg *g = segments(x, w); g->kind != WS_END; g++) {
+    if (g->kind != WS_FACT) continue;
     for (size_t i = 0; i < x->f->why.len; i++) {
-      const why_entry *w = &x->f->why.items[i];
-      if (w->kind == TR_FACT && w->rec && w->rec->type == rec && w->field == field) {
+      const why_entry *wh = &x->f->why.items[i];
+      if (wh->kind == TR_FACT && wh->rec && wh->rec->type == g->a && wh->field == g->b) {
         add_fact(x, l, i, more);
         break;
       }
     }
-    s = end;
   }
 }
 
@@ -356,11 +415,11 @@ static void leaf(ex *x, uint32_t c, int want)
   if (want < 0) buf_puts(b, "Det er ikke kjent om ");
   uint32_t w = want == 0 ? k->words_false : k->words;
   if (w == BC_NONE) buf_puts(b, bc_str(x->p, k->text));   /* a program compiled before words existed */
-  else fill(x, bc_str(x->p, w), b);
+  else fill(x, w, b);
   if (b->len && want >= 0 && b->data[0] >= 'a' && b->data[0] <= 'z') b->data[0] = (char)(b->data[0] - 'a' + 'A');
   size_t more = 0;
   gather(x, c, l, &more, 0);
-  if (w != BC_NONE) named_facts(x, bc_str(x->p, w), l, &more);
+  if (w != BC_NONE) named_facts(x, w, l, &more);
   if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, b, &more);
   if (more) buf_printf(b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
   buf_putc(b, '.');
@@ -509,7 +568,8 @@ void explain_finding(const result *r, const finding *f, explanation *out)
 
 void explain_with(explainer *e, const result *r, const finding *f, explanation *out)
 {
-  memset(out, 0, sizeof *out);
+  out->lines.len = 0;                        /* (a line is written whole when it is added) */
+  arena_init(&out->mem);
   if (f->status == F_OPPFYLT) return;
   arena_adopt(&out->mem, &e->spare);
   const bc_program *p = r->p;
@@ -579,7 +639,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
       buf *b = &x->line;
       buf_reset(b);
       buf_puts(b, "Ingen elementer i saken der ");
-      fill(x, bc_str(p, p->conds.items[rule->filter_top].words), b);
+      fill(x, p->conds.items[rule->filter_top].words, b);
       buf_putc(b, '.');
       say(x, b->data);
     } else {
@@ -601,7 +661,8 @@ static void free_explanation(void *e) { explanation_free(e); }
 
 void explanation_hold(oom_cleanup *c, explanation *e)
 {
-  memset(e, 0, sizeof *e);
+  e->lines.len = 0;
+  arena_init(&e->mem);
   oom_push(c, free_explanation, e);
 }
 

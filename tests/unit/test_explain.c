@@ -361,6 +361,69 @@ static void test_shared_reason_as_if_worked_out_each_time(void **state)
   assert_true(shared > 0);                    /* the path is taken */
 }
 
+/* One explainer for two rule sets in turn (it takes each condition's words apart once and
+** keeps them): the second is the first with a definition worded otherwise, so its strings
+** have the same ids and other words. Each explanation must be the one a fresh explainer
+** gives, with the rule sets alternating. */
+static void test_one_explainer_two_rule_sets(void **state)
+{
+  (void)state;
+  static const char was[] = "\"tiltak {t.id} har ikke startet\"";
+  const char *at = strstr(rules, was);
+  assert_non_null(at);
+  buf o;
+  buf_init(&o);
+  buf_put(&o, rules, (size_t)(at - rules));
+  buf_puts(&o, "\"tiltak {t.id} er ikke begynt enda\"");
+  buf_puts(&o, at + sizeof was - 1);
+  char *other = buf_take(&o);
+  bc_program p[2];
+  th_program(rules, &p[0]);
+  th_program(other, &p[1]);
+  assert_int_equal(p[0].strings.len, p[1].strings.len);
+  explainer *x = explainer_new();
+  const char *members = "\"tiltak\": [{\"id\": \"T1\", \"start\": \"2024-12-15\", \"planlagt_slutt\": \"2025-06-01\"}]";
+  const char *want[2] = { "Tiltak T1 har ikke startet.", "Tiltak T1 er ikke begynt enda" };
+  size_t seen[2] = { 0, 0 };
+  for (int turn = 0; turn < 4; turn++) {
+    int k = turn % 2;
+    char *json = th_case(members);
+    ncase c;
+    buf errors;
+    buf_init(&errors);
+    if (!case_load(&p[k], json, strlen(json), &c, &errors)) fail_msg("%s", errors.data);
+    int32_t d;
+    assert_true(date_parse("2024-10-01", 10, &d));
+    vm *m = vm_new(&p[k]);
+    result r;
+    eval_case(m, &c, d, &r);
+    for (size_t i = 0; i < r.findings.len; i++) {
+      explanation a, b;
+      explain_finding(&r, &r.findings.items[i], &a);
+      explain_with(x, &r, &r.findings.items[i], &b);
+      assert_int_equal(a.lines.len, b.lines.len);
+      for (size_t j = 0; j < a.lines.len; j++) {
+        if (strcmp(a.lines.items[j].text, b.lines.items[j].text))
+          fail_msg("regelsett %d: «%s» / «%s»", k, a.lines.items[j].text, b.lines.items[j].text);
+        seen[k] += strstr(b.lines.items[j].text, want[k]) != NULL;
+      }
+      explanation_free(&a);
+      explanation_done(x, &b);
+    }
+    result_free(&r);
+    vm_free(m);
+    case_free(&c);
+    buf_free(&errors);
+    free(json);
+  }
+  assert_int_equal(seen[0], 2);              /* (each rule set's own words, each time) */
+  assert_int_equal(seen[1], 2);
+  explainer_free(x);
+  bc_free(&p[0]);
+  bc_free(&p[1]);
+  free(other);
+}
+
 int th_explain_tests(void)
 {
   const struct CMUnitTest tests[] = {
@@ -369,6 +432,7 @@ int th_explain_tests(void)
     cmocka_unit_test(test_every_duration),
     cmocka_unit_test(test_corpus_explanations_are_plain),
     cmocka_unit_test(test_shared_reason_as_if_worked_out_each_time),
+    cmocka_unit_test(test_one_explainer_two_rule_sets),
   };
   return cmocka_run_group_tests_name("forklaringer", tests, NULL, NULL);
 }
