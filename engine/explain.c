@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "jsonw.h"
 #include "words.h"
 
 typedef VEC(uint32_t) u32s;
@@ -23,6 +24,7 @@ typedef VEC(uint32_t) u32s;
 enum { WS_TEXT, WS_VALUE, WS_FACT, WS_END };
 typedef struct {
   uint8_t kind;
+  bool plain;                /* WS_TEXT: it goes into JSON as it is (jw_plain) */
   char next;                 /* WS_VALUE: the byte after its marker (0 at the end) */
   uint32_t a, b;             /* WS_TEXT: offset and length; WS_VALUE, WS_FACT: record, field */
 } wseg;
@@ -44,6 +46,7 @@ typedef struct {
   /* Working space, kept from finding to finding: the line being worded, a fact's name,
   ** and which trace entries an «alle» failed for. */
   buf line, label;
+  bool line_plain;           /* what is in line goes into JSON as it is, as far as known */
   uint8_t *failed;
   size_t slots_cap, failed_cap;   /* the arrays' room; parts and facts are initialized up
                                      to slots_cap */
@@ -173,7 +176,7 @@ static void take_apart(ex *x, const char *words)
 {
   const char *s = words;
   while (*s) {
-    wseg g = { WS_TEXT, 0, 0, 0 };
+    wseg g = { WS_TEXT, false, 0, 0, 0 };
     if (*s == WORDS_FACT || *s == WORDS_MARK) {
       unsigned rec = 0, field = 0;
       const char *end = strchr(s + 1, *s);
@@ -191,11 +194,12 @@ static void take_apart(ex *x, const char *words)
       size_t n = strcspn(s, (const char[]){ WORDS_FACT, WORDS_MARK, 0 });
       g.a = (uint32_t)(s - words);
       g.b = (uint32_t)n;
+      g.plain = jw_plain(s, n);
       s += n;
     }
     vec_push(&x->segs, g);
   }
-  wseg end = { WS_END, 0, 0, 0 };
+  wseg end = { WS_END, false, 0, 0, 0 };
   vec_push(&x->segs, end);
 }
 
@@ -220,16 +224,27 @@ static const wseg *segments(ex *x, uint32_t w)
   return &x->segs.items[x->words_at[w] - 1];
 }
 
-/* The words of a condition (string id w), with each value marker filled from the facts read. */
-static void fill(ex *x, uint32_t w, buf *out)
+/* Notes whether what was appended to x->line from `at` goes into JSON as it is (a case's
+** value, an item's id, a field's name: short, so looked at). */
+static void note_plain(ex *x, size_t at)
 {
+  if (x->line_plain && x->line.len > at) x->line_plain = jw_plain(x->line.data + at, x->line.len - at);
+}
+
+/* The words of a condition (string id w), with each value marker filled from the facts
+** read, appended to x->line (x->line_plain notes whether it all needs no escaping). */
+static void fill(ex *x, uint32_t w)
+{
+  buf *out = &x->line;
   const char *words = bc_str(x->p, w);
   for (const wseg *g = segments(x, w); g->kind != WS_END; g++) {
     if (g->kind == WS_FACT) continue;        /* a reference to a fact: not shown in the text */
     if (g->kind == WS_TEXT) {                /* the words up to the next marker, in one copy */
       buf_put(out, words + g->a, g->b);
+      x->line_plain &= g->plain;
       continue;
     }
+    size_t at = out->len;
     unsigned rec = g->a, field = g->b;
     bool done = false;
     for (size_t i = 0; i < x->f->why.len && !done; i++) {
@@ -250,6 +265,7 @@ static void fill(ex *x, uint32_t w, buf *out)
       done = true;
     }
     if (!done) words_field(x->p, rec, field, out);
+    note_plain(x, at);
   }
 }
 
@@ -306,18 +322,40 @@ static expl_line *new_line(ex *x)
   }
   expl_line *l = &x->out->lines.items[x->out->lines.len++];
   l->text = "";
+  l->len = 0;
+  l->plain = true;
   l->facts.len = 0;
   l->names_facts = false;
   return l;
 }
 
-static void say(ex *x, const char *text)
+/* The line's text: n bytes at s, copied into the explanation; plain as set_message has it. */
+static void set_text(ex *x, expl_line *l, const char *s, size_t n, bool plain)
+{
+  l->text = arena_strndup(&x->out->mem, s ? s : "", n);
+  l->len = n;
+  l->plain = plain;
+}
+
+/* The line's text: x->line, as plain as noted while it was made. */
+static void set_line(ex *x, expl_line *l) { set_text(x, l, x->line.data, x->line.len, x->line_plain); }
+
+/* A line of its own words (a message), with a capital first letter. */
+static void say(ex *x, const char *text, size_t n, bool plain)
 {
   expl_line *l = new_line(x);
   if (!l) return;
-  char *t = arena_strdup(&x->out->mem, text);
+  set_text(x, l, text, n, plain);
+  char *t = (char *)l->text;
   if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
-  l->text = t;
+}
+
+/* x->line emptied, for a line to be made in it. */
+static buf *begin_line(ex *x)
+{
+  buf_reset(&x->line);
+  x->line_plain = true;
+  return &x->line;
 }
 
 /* The item of the collection a run of facts was read for: the list element (not the
@@ -410,20 +448,28 @@ static void leaf(ex *x, uint32_t c, int want)
   const bc_cond *k = &x->p->conds.items[c];
   expl_line *l = new_line(x);
   if (!l) return;
-  buf *b = &x->line;
-  buf_reset(b);
+  buf *b = begin_line(x);
   if (want < 0) buf_puts(b, "Det er ikke kjent om ");
   uint32_t w = want == 0 ? k->words_false : k->words;
-  if (w == BC_NONE) buf_puts(b, bc_str(x->p, k->text));   /* a program compiled before words existed */
-  else fill(x, w, b);
+  if (w == BC_NONE) {                        /* a program compiled before words existed */
+    const nstr *t = bc_nstr(x->p, k->text);
+    buf_put(b, t->s, t->len);
+    x->line_plain &= t->plain == 1;
+  } else {
+    fill(x, w);
+  }
   if (b->len && want >= 0 && b->data[0] >= 'a' && b->data[0] <= 'z') b->data[0] = (char)(b->data[0] - 'a' + 'A');
   size_t more = 0;
   gather(x, c, l, &more, 0);
   if (w != BC_NONE) named_facts(x, w, l, &more);
-  if (k->kind == CK_ALL && want == 0) failing_items(x, c, l, b, &more);
+  if (k->kind == CK_ALL && want == 0) {
+    size_t at = b->len;
+    failing_items(x, c, l, b, &more);
+    note_plain(x, at);                       /* (the items' ids) */
+  }
   if (more) buf_printf(b, " (og %zu %s)", more, more == 1 ? "opplysning til" : "opplysninger til");
   buf_putc(b, '.');
-  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
+  set_line(x, l);
 }
 
 static void why_not(ex *x, uint32_t c, int want, int depth)
@@ -516,7 +562,7 @@ static void justified_by(ex *x, int32_t after)
     if (!l->facts.len) add_fact(x, l, why, &more);
   }
   buf_putc(b, '.');
-  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
+  set_text(x, l, b->data, b->len, false);   /* (the note's own words: not known) */
 }
 
 static void missing(ex *x)
@@ -546,7 +592,7 @@ static void missing(ex *x)
     }
   if (!n) buf_puts(b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");
   buf_putc(b, '.');
-  l->text = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
+  set_text(x, l, b->data, b->len, false);   /* (not known) */
   l->names_facts = true;
 }
 
@@ -623,7 +669,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
   switch (f->status) {
   case F_BRUDD: case F_AVVIK: case F_VURDER: case F_BEGRUNNET:
     if (came_out(x, rule->check_top, 0)) why_not(x, rule->check_top, 0, 0);
-    else say(x, f->message);
+    else say(x, f->message, f->message_len, f->message_plain);
     if (f->status == F_BEGRUNNET) justified_by(x, rule->check_top != BC_NONE ? x->at[slot(x, rule->check_top)] : -1);
     break;
   case F_UKJENT:
@@ -636,14 +682,14 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
     else if (!f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
              strstr(f->message, "ingen elementer")) {
       /* no item passed the rule's «der»: say what it asks for */
-      buf *b = &x->line;
-      buf_reset(b);
+      buf *b = begin_line(x);
       buf_puts(b, "Ingen elementer i saken der ");
-      fill(x, p->conds.items[rule->filter_top].words, b);
+      fill(x, p->conds.items[rule->filter_top].words);
       buf_putc(b, '.');
-      say(x, b->data);
+      say(x, b->data, b->len, x->line_plain);
     } else {
-      say(x, !strncmp(f->message, "Ikke aktuell: ", 14) ? f->message + 14 : f->message);
+      size_t cut = f->message_len >= 14 && !strncmp(f->message, "Ikke aktuell: ", 14) ? 14 : 0;
+      say(x, f->message + cut, f->message_len - cut, f->message_plain);
     }
     break;
   default:
@@ -653,7 +699,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
     expl_line *last = &out->lines.items[out->lines.len - 1];
     buf_reset(&x->line);
     buf_printf(&x->line, "%s (og %zu %s)", last->text, x->dropped, "forhold til");
-    last->text = arena_strndup(&x->out->mem, x->line.data, x->line.len);
+    set_text(x, last, x->line.data, x->line.len, last->plain);
   }
 }
 

@@ -25,6 +25,9 @@ typedef struct {
 
 typedef struct {
   const char *text;          /* one sentence, no rule-language syntax */
+  size_t len;                /* its length */
+  bool plain;                /* it goes into JSON as it is (jw_plain), known as it was made;
+                                false: not known */
   struct { expl_fact items[EXPLAIN_MAX_FACTS]; size_t len; } facts;   /* the facts it rests
                                 on, each one the finding's trace read */
   bool names_facts;          /* the sentence itself names every fact (a list of what is missing) */

@@ -325,7 +325,9 @@ static void explanation_json(jsonw *w, const result *r, const finding *f, explai
   for (size_t i = 0; i < e.lines.len; i++) {
     const expl_line *l = &e.lines.items[i];
     jw_obj(w);
-    jw_kstr(w, "tekst", l->text);
+    jw_key(w, "tekst");
+    if (l->plain) jw_strn_plain(w, l->text, l->len);
+    else jw_strn(w, l->text, l->len);
     jw_key(w, "fakta");
     jw_arr(w);
     for (size_t k = 0; k < l->facts.len; k++) {

@@ -71,9 +71,10 @@ static char *replaced(const char *s, const char *from, const char *to)
   return out;
 }
 
-/* A message with the case's own strings in it: the rule set's words around them are known
-** to need no escaping, the case's strings are not, and a quote, a backslash and a control
-** character in them come out escaped (the report parses, and says the strings as they were). */
+/* A message and an explanation with the case's own strings in them: the rule set's words
+** are known to need no escaping, the case's strings are not, and a quote, a backslash and a
+** control character in them come out escaped (the report parses, and says the strings as
+** they were). */
 static void test_case_strings_in_messages_are_escaped(void **state)
 {
   fixture *fx = *state;
@@ -86,16 +87,19 @@ static void test_case_strings_in_messages_are_escaped(void **state)
   json_error_t je;
   json_t *doc = json_loadb(res.text, res.len, 0, &je);
   assert_non_null(doc);
-  size_t i, seen_id = 0, seen_hjemmel = 0;
-  json_t *f;
+  size_t i, k, seen_id = 0, seen_hjemmel = 0, seen_line = 0;
+  json_t *f, *line;
   json_array_foreach(json_object_get(doc, "funn"), i, f) {
     const char *m = json_string_value(json_object_get(f, "melding"));
     assert_non_null(m);
     if (strstr(m, "Tiltak T\"1\\\t ")) seen_id++;
     if (strstr(m, "har hjemmel «bvl \"§\" 3-1\\n\x01»")) seen_hjemmel++;
+    json_array_foreach(json_object_get(f, "forklaring"), k, line)    /* and in an explanation */
+      if (strstr(json_string_value(json_object_get(line, "tekst")), "Tiltak T\"1\\\t ")) seen_line++;
   }
   assert_true(seen_id >= 2);
   assert_int_equal(seen_hjemmel, 1);
+  assert_true(seen_line >= 1);
   json_decref(doc);
   free(json);
   free(a);
