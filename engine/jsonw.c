@@ -236,11 +236,6 @@ void jw_real(jsonw *w, double d)
   }
 }
 
-void jw_raw(jsonw *w, const char *json, size_t n)
-{
-  jw_put_item(w, jw_item(w), json, n);
-}
-
 void jw_piece(jsonw *w, const char *json, size_t n, unsigned how)
 {
   size_t comma;

@@ -46,8 +46,8 @@ void jw_null(jsonw *w);
 void jw_bool(jsonw *w, bool b);
 void jw_int(jsonw *w, long long n);
 void jw_real(jsonw *w, double d);
-/* A value already written as JSON text (trusted: the caller made it). */
-void jw_raw(jsonw *w, const char *json, size_t n);
+/* A value already written as JSON text (trusted: the caller made it); inline, below. */
+static inline void jw_raw(jsonw *w, const char *json, size_t n);
 /* A piece made before with a writer of its own (trusted, as jw_raw): members ("key":value,
 ** comma-separated) of the object that is open; with JW_OPENS, the object's opening brace
 ** first (the object stays open for more); with JW_AT_KEY, a key and its colon last, its
@@ -93,6 +93,8 @@ static inline void jw_put_item(jsonw *w, size_t comma, const void *p, size_t n)
   b->len += comma + n;
   b->data[b->len] = 0;
 }
+
+static inline void jw_raw(jsonw *w, const char *json, size_t n) { jw_put_item(w, jw_item(w), json, n); }
 
 static inline void jw_lit_key(jsonw *w, const char *quoted, size_t n)
 {
