@@ -1060,6 +1060,44 @@ static void put_index(buf *out, int32_t index)
   buf_put(out, s, (size_t)(e - s));
 }
 
+/* The same path made straight in the arena, its length worked out first and its bytes
+** written from the end back (a result makes one for every fact it names). */
+static size_t index_len(int32_t index)
+{
+  size_t n = 3;                              /* "[", a digit, "]" */
+  for (uint32_t v = (uint32_t)index; v >= 10; v /= 10) n++;
+  return n;
+}
+
+const char *case_path_in(const bc_program *p, const nrec *r, uint32_t f, arena *a)
+{
+  const nstr *leaf = p->strings.items[p->records.items[r->type].fields.items[f].name];
+  size_t len = leaf->len, depth = 0;
+  for (const nrec *x = r; x->parent && depth < CASE_MAX_DEPTH + 2; x = x->parent, depth++) {
+    const nstr *name = p->strings.items[p->records.items[x->parent->type].fields.items[x->parent_field].name];
+    len += name->len + 1 + (x->index >= 0 ? index_len(x->index) : 0);
+  }
+  char *s = arena_alloc_raw(a, len + 1), *at = s + len;
+  *at = 0;
+  at -= leaf->len;
+  memcpy(at, leaf->s, leaf->len);
+  depth = 0;
+  for (const nrec *x = r; x->parent && depth < CASE_MAX_DEPTH + 2; x = x->parent, depth++) {
+    *--at = '.';
+    if (x->index >= 0) {
+      *--at = ']';
+      uint32_t v = (uint32_t)x->index;
+      do *--at = (char)('0' + v % 10);
+      while (v /= 10);
+      *--at = '[';
+    }
+    const nstr *name = p->strings.items[p->records.items[x->parent->type].fields.items[x->parent_field].name];
+    at -= name->len;
+    memcpy(at, name->s, name->len);
+  }
+  return s;
+}
+
 void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out)
 {
   /* Collect the chain from the root, then print it outward-in. */

@@ -48,5 +48,7 @@ const char *case_json_error(int code, const char *fallback);
 
 /* The JSON path of field f of record r, e.g. tiltak[0].start. */
 void case_path(const bc_program *p, const nrec *r, uint32_t f, buf *out);
+/* The same, alone, as a string in the arena a. */
+const char *case_path_in(const bc_program *p, const nrec *r, uint32_t f, arena *a);
 
 #endif

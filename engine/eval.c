@@ -71,11 +71,7 @@ static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
 static const char *fact_path(evaluator *e, const nrec *rec, uint32_t field)
 {
   const char **slot = &e->r->fact_path[rec->fact + field];
-  if (!*slot) {
-    buf_reset(&e->scratch);
-    case_path(e->p, rec, field, &e->scratch);
-    *slot = arena_strndup(&e->r->mem, e->scratch.data ? e->scratch.data : "", e->scratch.len);
-  }
+  if (!*slot) *slot = case_path_in(e->p, rec, field, &e->r->mem);
   return *slot;
 }
 

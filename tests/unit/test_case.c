@@ -41,6 +41,70 @@ static char *load_errors(const char *json)
 ** the document, and its error comes in the schema's order (vedtak before tiltak), not the
 ** document's: here tiltak comes first, with 20 ids (more than are looked through one by
 ** one, so they are sorted), and foreldre last, after the consent that points at it. */
+/* Every field of r and of the records under it: case_path_in gives what case_path does. */
+static size_t same_paths(const bc_program *p, const nrec *r, arena *a)
+{
+  size_t n = 0;
+  for (uint32_t f = 0; f < r->nfields; f++, n++) {
+    buf want;
+    buf_init(&want);
+    case_path(p, r, f, &want);
+    assert_string_equal(case_path_in(p, r, f, a), want.data);
+    buf_free(&want);
+    value v = r->fields[f];
+    if (v.tag == V_REC) n += same_paths(p, v.u.rec, a);
+    if (v.tag == V_LIST)
+      for (uint32_t i = 0; i < v.u.list->n; i++)
+        if (v.u.list->items[i].tag == V_REC) n += same_paths(p, v.u.list->items[i].u.rec, a);
+  }
+  return n;
+}
+
+/* A fact's path made straight in an arena (a result makes one per fact it names) is the one
+** case_path writes, for every field of every example case, and for list items numbered
+** with one, two and three digits. */
+static void test_paths_made_in_place(void **state)
+{
+  (void)state;
+  bc_program p;
+  assert_true(fe_load_ruleset("rules", &p, stderr, false));
+  char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
+  size_t fields = 0;
+  for (char *path = strtok(list, "\n"); path; path = strtok(NULL, "\n")) {
+    char *json = th_slurp(path);
+    ncase c;
+    buf errors;
+    buf_init(&errors);
+    if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+    arena a;
+    arena_init(&a);
+    fields += same_paths(&p, c.root, &a);
+    arena_free(&a);
+    case_free(&c);
+    buf_free(&errors);
+    free(json);
+  }
+  buf json;
+  buf_init(&json);
+  buf_puts(&json, "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"tiltak\": [");
+  for (int i = 0; i < 120; i++) buf_printf(&json, "%s{\"id\": \"T%d\", \"start\": \"2024-01-01\"}", i ? ", " : "", i);
+  buf_puts(&json, "]}");
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  if (!case_load(&p, json.data, json.len, &c, &errors)) fail_msg("%s", errors.data);
+  arena a;
+  arena_init(&a);
+  fields += same_paths(&p, c.root, &a);
+  arena_free(&a);
+  case_free(&c);
+  buf_free(&errors);
+  buf_free(&json);
+  free(list);
+  bc_free(&p);
+  assert_true(fields > 1000);
+}
+
 static void test_references_in_schema_order(void **state)
 {
   (void)state;
@@ -331,6 +395,7 @@ int th_case_tests(void)
     cmocka_unit_test(test_digest_as_jansson),
     cmocka_unit_test(test_errors_name_paths),
     cmocka_unit_test(test_references_in_schema_order),
+    cmocka_unit_test(test_paths_made_in_place),
     cmocka_unit_test(test_format_and_syntax),
     cmocka_unit_test(test_depth_limit_and_unknown_keys),
   };
