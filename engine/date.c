@@ -3,6 +3,7 @@
 */
 #include "date.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +32,19 @@ int32_t date_from_ymd(int y, int m, int d)
 
 void date_to_ymd(int32_t z, int *y, int *m, int *d)
 {
+  if (z >= -719468 && z <= INT32_MAX - 719468) {
+    /* from 0000-03-01 on (every date a case can hold): the same in unsigned arithmetic,
+    ** whose divisions by constants are a multiplication each, without fixing up signs */
+    uint32_t u = (uint32_t)(z + 719468);
+    uint32_t era = u / 146097, doe = u - era * 146097;
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    uint32_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400) + (*m <= 2);
+    return;
+  }
   z += 719468;
   int era = (z >= 0 ? z : z - 146096) / 146097;
   int doe = z - era * 146097;

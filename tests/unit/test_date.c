@@ -12,6 +12,26 @@ static int32_t d(const char *s)
   return v;
 }
 
+/* Day numbers to dates, day by day from the year -200 to past 9999 against a calendar kept
+** by counting (across 0000-03-01, where date_to_ymd's unsigned arithmetic begins), and back. */
+static void test_every_day_counted(void **state)
+{
+  (void)state;
+  int y = -200, m = 1, dd = 1;
+  static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  for (int32_t z = date_from_ymd(y, m, dd); y <= 10100; z++) {
+    int gy, gm, gd;
+    date_to_ymd(z, &gy, &gm, &gd);
+    if (gy != y || gm != m || gd != dd) fail_msg("%d: %d-%d-%d, ventet %d-%d-%d", (int)z, gy, gm, gd, y, m, dd);
+    assert_int_equal(date_from_ymd(gy, gm, gd), z);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (++dd > days[m - 1] + (m == 2 && leap)) {
+      dd = 1;
+      if (++m > 12) m = 1, y++;
+    }
+  }
+}
+
 static void test_parse_is_strict(void **state)
 {
   (void)state;
@@ -107,6 +127,7 @@ static void test_months_between(void **state)
 int th_date_tests(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_every_day_counted),
     cmocka_unit_test(test_parse_is_strict),
     cmocka_unit_test(test_months_clamp_to_month_end),
     cmocka_unit_test(test_age_whole_years),
