@@ -117,7 +117,7 @@ enum { MSG_PLAIN = 1, MSG_LASTING = 2 };
 static void set_message(evaluator *e, finding *f, const char *s, size_t n, unsigned how)
 {
   if (!e->full) return;
-#ifdef __SANITIZE_ADDRESS__
+#ifdef NORM_ASAN
   assert(!(how & MSG_PLAIN) || jw_plain(s, n));
 #endif
   f->message = how & MSG_LASTING ? s : arena_strndup(&e->r->mem, s, n);

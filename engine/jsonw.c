@@ -169,7 +169,7 @@ void jw_strn(jsonw *w, const char *s, size_t n)
 
 void jw_strn_plain(jsonw *w, const char *s, size_t n)
 {
-#ifdef __SANITIZE_ADDRESS__
+#ifdef NORM_ASAN
   assert(jw_plain(s, n));
 #endif
   put_plain(w->out, jw_item(w), s, n, true);

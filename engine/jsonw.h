@@ -98,7 +98,7 @@ static inline void jw_raw(jsonw *w, const char *json, size_t n) { jw_put_item(w,
 
 static inline void jw_lit_key(jsonw *w, const char *quoted, size_t n)
 {
-#ifdef __SANITIZE_ADDRESS__
+#ifdef NORM_ASAN
   assert(n >= 3 && jw_plain(quoted + 1, n - 3));
 #endif
   jw_put_item(w, jw_item(w), quoted, n);

@@ -169,14 +169,7 @@ char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 ** Under AddressSanitizer, a chunk's memory is poisoned until it is handed out, and again when
 ** the chunk is recycled: a pointer kept into the case before is caught as if it were freed. */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
-#endif
-#ifdef ARENA_ASAN
+#ifdef NORM_ASAN
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)

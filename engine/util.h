@@ -16,6 +16,16 @@
 
 #include "norm.h"               /* norm_buffer */
 
+/* NORM_ASAN: built with AddressSanitizer (gcc says so with __SANITIZE_ADDRESS__, clang with
+** __has_feature): the test and fuzz builds, where the engine also checks what it trusts. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NORM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NORM_ASAN 1
+#endif
+#endif
+
 /* Allocation that never returns NULL. When memory runs out, the process ends with exit
 ** status 2 and a message (never a result with what could not be computed left out) –
 ** unless the thread is inside an oom_trap (below): then the one piece of work the trap
