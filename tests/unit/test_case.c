@@ -60,6 +60,22 @@ static size_t same_paths(const bc_program *p, const nrec *r, arena *a)
   return n;
 }
 
+/* same_paths over the case in json (named `name` when it does not load). */
+static size_t same_paths_of(const bc_program *p, const char *json, size_t len, const char *name)
+{
+  ncase c;
+  buf errors;
+  buf_init(&errors);
+  if (!case_load(p, json, len, &c, &errors)) fail_msg("%s: %s", name, errors.data);
+  arena a;
+  arena_init(&a);
+  size_t n = same_paths(p, c.root, &a);
+  arena_free(&a);
+  case_free(&c);
+  buf_free(&errors);
+  return n;
+}
+
 /* A fact's path made straight in an arena (a result makes one per fact it names) is the one
 ** case_path writes, for every field of every example case, and for list items numbered
 ** with one, two and three digits. */
@@ -72,16 +88,7 @@ static void test_paths_made_in_place(void **state)
   size_t fields = 0;
   for (char *path = strtok(list, "\n"); path; path = strtok(NULL, "\n")) {
     char *json = th_slurp(path);
-    ncase c;
-    buf errors;
-    buf_init(&errors);
-    if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
-    arena a;
-    arena_init(&a);
-    fields += same_paths(&p, c.root, &a);
-    arena_free(&a);
-    case_free(&c);
-    buf_free(&errors);
+    fields += same_paths_of(&p, json, strlen(json), path);
     free(json);
   }
   buf json;
@@ -89,16 +96,7 @@ static void test_paths_made_in_place(void **state)
   buf_puts(&json, "{\"format\": \"saksmappe/1\", \"sak_id\": \"S\", \"tiltak\": [");
   for (int i = 0; i < 120; i++) buf_printf(&json, "%s{\"id\": \"T%d\", \"start\": \"2024-01-01\"}", i ? ", " : "", i);
   buf_puts(&json, "]}");
-  ncase c;
-  buf errors;
-  buf_init(&errors);
-  if (!case_load(&p, json.data, json.len, &c, &errors)) fail_msg("%s", errors.data);
-  arena a;
-  arena_init(&a);
-  fields += same_paths(&p, c.root, &a);
-  arena_free(&a);
-  case_free(&c);
-  buf_free(&errors);
+  fields += same_paths_of(&p, json.data, json.len, "120 tiltak");
   buf_free(&json);
   free(list);
   bc_free(&p);
