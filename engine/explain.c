@@ -329,12 +329,15 @@ static expl_line *new_line(ex *x)
   return l;
 }
 
-/* The line's text: n bytes at s, copied into the explanation; plain as set_message has it. */
-static void set_text(ex *x, expl_line *l, const char *s, size_t n, bool plain)
+/* The line's text: n bytes at s, copied into the explanation (the copy is returned); plain as
+** set_message has it. */
+static char *set_text(ex *x, expl_line *l, const char *s, size_t n, bool plain)
 {
-  l->text = arena_strndup(&x->out->mem, s ? s : "", n);
+  char *t = arena_strndup(&x->out->mem, s ? s : "", n);
+  l->text = t;
   l->len = n;
   l->plain = plain;
+  return t;
 }
 
 /* The line's text: x->line, as plain as noted while it was made. */
@@ -345,8 +348,7 @@ static void say(ex *x, const char *text, size_t n, bool plain)
 {
   expl_line *l = new_line(x);
   if (!l) return;
-  set_text(x, l, text, n, plain);
-  char *t = (char *)l->text;
+  char *t = set_text(x, l, text, n, plain);
   if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
 }
 
