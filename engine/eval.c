@@ -67,16 +67,17 @@ static bool run(evaluator *e, uint32_t block, value *out, uint32_t rule)
   return true;
 }
 
-/* A fact's JSON path, made once per case however many findings read it. */
-static const char *fact_path(evaluator *e, const nrec *rec, uint32_t field)
+/* A fact's JSON path, made once per case however many findings read it (why_text). */
+static void make_fact_path(evaluator *e, const nrec *rec, uint32_t field)
 {
   const char **slot = &e->r->fact_path[rec->fact + field];
   if (!*slot) *slot = case_path_in(e->p, rec, field, &e->r->mem);
-  return *slot;
 }
 
-/* The trace goes into the result's arena, in one piece of the size it has: a finding's
-** why is made once and never grows (result_free leaves it to the arena). */
+/* The trace goes into the result's arena as the VM recorded it, in one piece of the size it
+** has: a finding's why is made once and never grows (result_free leaves it to the arena).
+** The paths of the facts it read are made now, once per case; the rest of what an entry
+** names is the program's (why_text). */
 static void take_trace(evaluator *e, finding *f)
 {
   if (!e->full) return;
@@ -87,24 +88,27 @@ static void take_trace(evaluator *e, finding *f)
   if (!f->why.cap) return;
   /* (not zeroed: every entry is written whole below) */
   f->why.items = arena_alloc_raw(&e->r->mem, f->why.cap * sizeof *f->why.items);
-  for (size_t i = 0; i < n; i++) {
-    /* written in place (an entry made on the stack is stored piecewise and loaded whole) */
-    why_entry *w = &f->why.items[f->why.len++];
-    w->kind = t[i].kind;
-    w->v = t[i].v;
-    w->cond = t[i].cond;
-    w->rec = t[i].rec;
-    w->field = t[i].field;
-    if (t[i].kind == TR_FACT) w->path = fact_path(e, t[i].rec, t[i].field);
-    else if (t[i].kind == TR_COND) w->path = bc_str(e->p, e->p->conds.items[t[i].cond].text);
-    else if (t[i].kind == TR_GUIDE) w->path = bc_str(e->p, t[i].cond);
-    else w->path = t[i].cond == BC_NONE ? vm_note_text(&t[i]) : bc_str(e->p, t[i].cond);
-  }
+  if (n) memcpy(f->why.items, t, n * sizeof *t);
+  f->why.len = n;
+  for (size_t i = 0; i < n; i++)
+    if (t[i].kind == TR_FACT) make_fact_path(e, t[i].rec, t[i].field);
   if (more) {
     char text[96];
     snprintf(text, sizeof text, "regelen leste %u opplysninger til, som ikke er tatt med her", more);
-    why_entry w = { TR_MORE, arena_strndup(&e->r->mem, text, strlen(text)), v_unknown(), more, NULL, 0 };
+    why_entry w = { .kind = TR_MORE, .text = arena_strndup(&e->r->mem, text, strlen(text)), .cond = more, .v = v_unknown() };
     f->why.items[f->why.len++] = w;
+  }
+}
+
+const char *why_text(const result *r, const why_entry *w)
+{
+  const bc_program *p = r->p;
+  switch (w->kind) {
+  case TR_FACT: return r->fact_path[w->rec->fact + w->field];
+  case TR_COND: return bc_str(p, p->conds.items[w->cond].text);
+  case TR_GUIDE: return bc_str(p, w->cond);
+  case TR_MORE: return w->text;
+  default: return w->cond == BC_NONE ? vm_note_text(w) : bc_str(p, w->cond);
   }
 }
 
@@ -171,15 +175,14 @@ static void missing_message(evaluator *e, finding *f)
     if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
     /* the fact by what people call it (the JSON path is in the trace), each name once */
     buf_reset(name);
-    if (w->rec) words_field(e->p, w->rec->type, w->field, name);
-    else buf_puts(name, w->path);
+    words_field(e->p, w->rec->type, w->field, name);
     if (n && list_has(b->data + strlen("Kan ikke vurderes: mangler "), name->data, ", ")) continue;
     buf_puts(b, n++ ? ", " : "Kan ikke vurderes: mangler ");
     buf_puts(b, name->data);
   }
   for (size_t i = 0; i < f->why.len && !n; i++)
     if (f->why.items[i].kind == TR_NOTE) {
-      buf_printf(b, "Kan ikke vurderes: %s", f->why.items[i].path);
+      buf_printf(b, "Kan ikke vurderes: %s", why_text(e->r, &f->why.items[i]));
       n++;
     }
   if (!n) buf_puts(b, "Kan ikke vurderes: opplysninger regelen trenger, er ikke registrert");

@@ -21,15 +21,9 @@ extern const char *const fstatus_label[F__COUNT];       /* "Brudd", … for peop
 typedef struct { const char *s; size_t len; } fstatus_json;
 extern const fstatus_json fstatus_value[F__COUNT], fstatus_key[F__COUNT];
 
-typedef struct {
-  uint32_t kind;             /* trace_kind */
-  const char *path;          /* TR_FACT: JSON path; TR_COND: condition text; TR_NOTE: note
-                                (in the result's arena, or the program's strings) */
-  value v;
-  uint32_t cond;             /* TR_COND: the condition (index into program.conds) */
-  const nrec *rec;           /* TR_FACT: the record read (in the case) */
-  uint32_t field;            /* TR_FACT: its field */
-} why_entry;
+/* A finding's why is its trace as the VM recorded it; what an entry names in words is
+** why_text's, made when a report asks. */
+typedef trace_entry why_entry;
 
 typedef struct {
   uint32_t rule;
@@ -59,10 +53,15 @@ typedef struct {
   size_t counts[F__COUNT];
   vm_status error;           /* VM_OK unless evaluation failed */
   char *error_rule;
-  arena mem;                 /* the trace's fact paths */
+  arena mem;                 /* the traces and their facts' paths, messages */
   const char **fact_path;    /* per fact of the case (nrec.fact + field): its path, once made */
   uint32_t nfacts;           /* how many facts the case has (ncase.nfacts); 0 without fact_path */
 } result;
+
+/* What a why entry names, as people and reports show it: a fact's JSON path (made when the
+** trace was taken, once per fact and case), a condition's or a guideline's text, a note. It
+** lives as long as the result and the program. */
+const char *why_text(const result *r, const why_entry *w);
 
 /* A case that would give more findings than this is not judged (VM_ERR_FINDINGS): a result,
 ** and the report made from it, stay bounded whatever the case's lists hold. Each finding's

@@ -272,19 +272,19 @@ static void fill(ex *x, uint32_t w)
 static void add_fact(ex *x, expl_line *l, size_t why, size_t *more)
 {
   const why_entry *w = &x->f->why.items[why];
+  const char *path = why_text(x->r, w);
   for (size_t i = 0; i < l->facts.len; i++)
-    if (!strcmp(l->facts.items[i].path, w->path)) return;
+    if (l->facts.items[i].path == path) return;   /* (one path per fact and case) */
   if (l->facts.len == EXPLAIN_MAX_FACTS) {
     (*more)++;
     return;
   }
   buf *b = &x->label;
   buf_reset(b);
-  if (w->rec) words_field(x->p, w->rec->type, w->field, b);
-  else buf_puts(b, w->path);
+  words_field(x->p, w->rec->type, w->field, b);
   const char *label = arena_strndup(&x->out->mem, b->data ? b->data : "", b->len);
   expl_fact *at = &l->facts.items[l->facts.len++];
-  at->path = w->path;
+  at->path = path;
   at->label = label;
   at->v = w->v;
   at->type = fact_type(x->p, w);
@@ -579,8 +579,7 @@ static void missing(ex *x)
     if (w->kind != TR_FACT || w->v.tag != V_UNKNOWN) continue;
     buf *lb = &x->label;
     buf_reset(lb);
-    if (w->rec) words_field(x->p, w->rec->type, w->field, lb);
-    else buf_puts(lb, w->path);
+    words_field(x->p, w->rec->type, w->field, lb);
     if (!n || !list_has(b->data + strlen("Ikke registrert i saksmappen: "), lb->data, ", ")) {
       buf_puts(b, n++ ? ", " : "Ikke registrert i saksmappen: ");
       buf_puts(b, lb->data);
@@ -589,7 +588,7 @@ static void missing(ex *x)
   }
   for (size_t i = 0; i < x->f->why.len && !n; i++)
     if (x->f->why.items[i].kind == TR_NOTE) {
-      buf_printf(b, "Kan ikke vurderes: %s", x->f->why.items[i].path);
+      buf_printf(b, "Kan ikke vurderes: %s", why_text(x->r, &x->f->why.items[i]));
       n++;
     }
   if (!n) buf_puts(b, "Opplysninger regelen trenger, er ikke registrert i saksmappen");

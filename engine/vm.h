@@ -33,8 +33,11 @@ typedef enum { TR_FACT, TR_COND, TR_NOTE, TR_GUIDE, TR_MORE } trace_kind;
 
 typedef struct {
   uint32_t kind;             /* trace_kind */
-  const nrec *rec;           /* TR_FACT: record read from */
   uint32_t field;            /* TR_FACT: its field */
+  union {
+    const nrec *rec;         /* TR_FACT: record read from */
+    const char *text;        /* TR_MORE: what was left out, in words (made by the evaluator) */
+  };
   uint32_t cond;             /* TR_COND: condition index; TR_GUIDE: string id of its text;
                                 TR_NOTE: string id of a note, or BC_NONE for a regex limit */
   value v;                   /* the value read, or the condition's result */

@@ -143,9 +143,9 @@ static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
     buf_reset(&b);
     if (w->kind == TR_GUIDE) continue;
     if (w->kind == TR_FACT) {
-      snprintf(name, sizeof name, "fakta:%zu:%s", fi, w->path);
+      snprintf(name, sizeof name, "fakta:%zu:%s", fi, why_text(r, w));
       if (agnode(g, name, 0)) continue;                    /* read again: one node */
-      buf_printf(&b, "%s = ", w->path);
+      buf_printf(&b, "%s = ", why_text(r, w));
       report_value_text(r->p, w->v, &b);
       Agnode_t *n = gr_node(g, name, b.data);
       agsafeset(n, "shape", "note", "");
@@ -154,8 +154,8 @@ static void trace_chain(Agraph_t *g, const result *r, size_t fi, Agnode_t *from)
       continue;
     }
     snprintf(name, sizeof name, "%s:%zu:%zu", w->kind == TR_COND ? "vilkår" : "merknad", fi, k);
-    if (w->kind == TR_COND) buf_printf(&b, "«%s»\ner %s", w->path, truth_word(w->v));
-    else buf_printf(&b, "merknad: %s", w->path);
+    if (w->kind == TR_COND) buf_printf(&b, "«%s»\ner %s", why_text(r, w), truth_word(w->v));
+    else buf_printf(&b, "merknad: %s", why_text(r, w));
     Agnode_t *n = gr_node(g, name, b.data);
     agsafeset(n, "shape", w->kind == TR_COND ? "box" : "note", "");
     if (w->kind == TR_COND) {

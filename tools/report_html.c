@@ -118,15 +118,15 @@ static void why_table(FILE *o, const result *r, const finding *f)
     fputs("<tr><td>", o);
     if (w->kind == TR_FACT) {
       fputs("faktum <code>", o);
-      esc(o, w->path);
+      esc(o, why_text(r, w));
       fputs("</code>", o);
       report_value_text(r->p, w->v, &b);
     } else if (w->kind == TR_NOTE || w->kind == TR_MORE) {
       fputs("merknad: ", o);
-      esc(o, w->path);
+      esc(o, why_text(r, w));
     } else {
       fputs(w->kind == TR_GUIDE ? "retningslinjen gjelder når <code>" : "vilkår <code>", o);
-      esc(o, w->path);
+      esc(o, why_text(r, w));
       fputs("</code>", o);
       int t = v_truth(w->v);
       buf_puts(&b, t < 0 ? "ukjent" : t ? "sann" : "usann");

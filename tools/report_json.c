@@ -248,7 +248,7 @@ static void fact_json(jsonw *w, const result *r, const why_entry *e, bool paths_
 {
   jw_obj(w);
   jw_key(w, "fakta");
-  path_json(w, e->path, paths_plain);
+  path_json(w, why_text(r, e), paths_plain);
   jw_key(w, "verdi");
   value_json(w, r->p, e->v, true, scratch);
   jw_obj_end(w);
@@ -307,7 +307,7 @@ static void why_json(jsonw *w, json_reporter *j, const result *r, const finding 
       value_json(w, r->p, e->v, false, scratch);
       break;
     default:
-      jw_kstr(w, "merknad", e->path);
+      jw_kstr(w, "merknad", why_text(r, e));
     }
     jw_obj_end(w);
   }

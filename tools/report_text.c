@@ -61,12 +61,12 @@ static void put_why(const result *r, const finding *f, FILE *out, const char *di
     buf_reset(&b);
     if (w->kind == TR_FACT) {
       report_value_text(r->p, w->v, &b);
-      fprintf(out, "      %s%s = %s%s\n", dim, w->path, b.data, reset);
+      fprintf(out, "      %s%s = %s%s\n", dim, why_text(r, w), b.data, reset);
     } else if (w->kind == TR_NOTE || w->kind == TR_MORE) {
-      fprintf(out, "      %smerknad: %s%s\n", dim, w->path, reset);
+      fprintf(out, "      %smerknad: %s%s\n", dim, why_text(r, w), reset);
     } else {
       int t = v_truth(w->v);
-      fprintf(out, "      %svilkår «%s»: %s%s\n", dim, w->path, t < 0 ? "ukjent" : t ? "sann" : "usann", reset);
+      fprintf(out, "      %svilkår «%s»: %s%s\n", dim, why_text(r, w), t < 0 ? "ukjent" : t ? "sann" : "usann", reset);
     }
   }
   oom_pop(&hold);

@@ -790,7 +790,7 @@ static bool run_test(runner *u, const rtest *t)
       buf v;
       buf_init(&v);
       vm_format(p, w->v, &v);
-      fprintf(u->out, "      %s = %s\n", w->path, w->v.tag == V_UNKNOWN ? "mangler" : v.data ? v.data : "");
+      fprintf(u->out, "      %s = %s\n", why_text(&r, w), w->v.tag == V_UNKNOWN ? "mangler" : v.data ? v.data : "");
       buf_free(&v);
     }
     ok = false;
