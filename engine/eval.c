@@ -37,6 +37,9 @@ typedef struct {
   size_t *guide_shared;      /* per guideline that does not apply: its first rule's finding,
                                 whose trace the guideline's other rules share (an index + 1
                                 into the findings, 0 for none: the vector moves) */
+  struct off_message { const char *s; uint32_t len; bool plain; } *off;
+                             /* per guideline, and one more for a rule: the message of a
+                                finding not in force on the case's date, made once (not_in_force) */
   buf scratch, text, name;   /* a fact's path; a message being made; a fact's name */
   bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
 } evaluator;
@@ -113,8 +116,9 @@ const char *why_text(const result *r, const why_entry *w)
 }
 
 /* How set_message takes its text: MSG_PLAIN when it is known to go into JSON as it is (so
-** the report need not look at it again), MSG_LASTING when it lives as long as the program
-** (the evaluator's own words, the rule set's strings) and is pointed at, not copied. */
+** the report need not look at it again), MSG_LASTING when it lives as long as the result
+** (the evaluator's own words, the rule set's strings, a message in the result's arena
+** already) and is pointed at, not copied. */
 enum { MSG_PLAIN = 1, MSG_LASTING = 2 };
 #define LIT(s) s, sizeof s - 1
 
@@ -243,25 +247,35 @@ static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, cons
   finish(e, f, item);
 }
 
-/* The finding of a rule, or of a rule of the guideline named, that was not in force on the
-** date of the assessment (written without printf: with every case dated before a rule set's
-** newest rules, this is a message per rule and case). */
-static void not_in_force(evaluator *e, uint32_t rule, const nstr *guide)
+/* The finding of a rule, or of a rule of guideline g (BC_NONE: of the rule itself), that was
+** not in force on the date of the assessment. Its message is the same for every rule of the
+** guideline (and every rule not in force itself), so it is made once per case and pointed
+** at: with every case dated before a rule set's newest rules, that is a message for each of
+** their rules, and findings that share it are explained alike (explain_same). Written
+** without printf. */
+static void not_in_force(evaluator *e, uint32_t rule, uint32_t g)
 {
-  char d[11];
-  date_format_nb(e->r->date, d);
-  buf *b = &e->text;                         /* (early takes its copy before it uses e->text) */
-  buf_reset(b);
-  if (guide) {
-    buf_puts(b, "Ikke aktuell: retningslinjen ");
-    buf_put(b, guide->s, guide->len);
-    buf_puts(b, " var ikke i kraft på vurderingsdatoen ");
-  } else {
-    buf_puts(b, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen ");
+  struct off_message *m = &e->off[g == BC_NONE ? e->p->guides.len : g];
+  if (e->full && !m->s) {
+    const nstr *guide = g == BC_NONE ? NULL : bc_nstr(e->p, e->p->guides.items[g].id);
+    char d[11];
+    date_format_nb(e->r->date, d);
+    buf *b = &e->text;
+    buf_reset(b);
+    if (guide) {
+      buf_puts(b, "Ikke aktuell: retningslinjen ");
+      buf_put(b, guide->s, guide->len);
+      buf_puts(b, " var ikke i kraft på vurderingsdatoen ");
+    } else {
+      buf_puts(b, "Ikke aktuell: regelen var ikke i kraft på vurderingsdatoen ");
+    }
+    buf_put(b, d, 10);
+    buf_putc(b, '.');
+    m->s = arena_strndup(&e->r->mem, b->data, b->len);
+    m->len = (uint32_t)b->len;
+    m->plain = !guide || guide->plain == 1;
   }
-  buf_put(b, d, 10);
-  buf_putc(b, '.');
-  early(e, rule, NULL, F_IKKE_AKTUELL, b->data, b->len, !guide || guide->plain == 1 ? MSG_PLAIN : 0);
+  early(e, rule, NULL, F_IKKE_AKTUELL, m->s, m->len, MSG_LASTING | (m->plain ? MSG_PLAIN : 0));
 }
 
 static void judge_item(evaluator *e, uint32_t rule, const nrec *item, int guide)
@@ -368,7 +382,7 @@ static void judge_rule(evaluator *e, uint32_t rule)
   vm_set_rule(e->m, rule, NULL);
   vm_trace_begin(e->m);
   if (e->r->date < r->from || e->r->date > r->to) {
-    not_in_force(e, rule, NULL);
+    not_in_force(e, rule, BC_NONE);
     return;
   }
   /* The guideline does not apply: each of its rules gets the same finding, with the same
@@ -482,13 +496,14 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
   r->p = c->p;
   r->sak_id = c->sak_id;
   r->date = date;
-  evaluator e = { m, c->p, c, r, NULL, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
+  evaluator e = { m, c->p, c, r, NULL, NULL, NULL, { 0 }, { 0 }, { 0 }, detail == EVAL_FULL };
   oom_cleanup hold;
   oom_push(&hold, free_evaluator, &e);
   arena_init(&r->mem);
   if (spare) arena_adopt(&r->mem, &spare->mem);
   e.guide_truth = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof(int));
   e.guide_shared = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof *e.guide_shared);
+  e.off = arena_alloc(&r->mem, (c->p->guides.len + 1) * sizeof *e.off);
   if (e.full) {
     r->fact_path = arena_alloc(&r->mem, ((size_t)c->nfacts + 1) * sizeof *r->fact_path);
     r->nfacts = c->nfacts;
@@ -510,7 +525,7 @@ void eval_case_reusing(vm *m, const ncase *c, int32_t date, result *r, eval_deta
       if (shadowed(c->p, i, date)) continue;
       vm_set_rule(m, i, NULL);
       vm_trace_begin(m);
-      not_in_force(&e, i, bc_nstr(c->p, c->p->guides.items[rule->guide].id));
+      not_in_force(&e, i, rule->guide);
       continue;
     }
     judge_rule(&e, i);

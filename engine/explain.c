@@ -603,6 +603,39 @@ static bool came_out(const ex *x, uint32_t c, int t)
   return c != BC_NONE && c < x->p->conds.len && (x->seen[slot(x, c)] & truth_bit(t));
 }
 
+/* An ikke_aktuell finding of rule whose message says no item passed the rule's «der»: its
+** explanation says what that asks for. */
+static bool says_filter(const bc_program *p, const bc_rule *rule, const finding *f)
+{
+  return !f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
+         strstr(f->message, "ingen elementer");
+}
+
+/* The guideline's condition of f's rule came out false in f's trace (explain_with says why,
+** and nothing of the rule). */
+static bool guide_false(const bc_program *p, const finding *f)
+{
+  uint32_t top = p->guides.items[p->rules.items[f->rule].guide].cond_top;
+  if (top == BC_NONE || top >= p->conds.len) return false;
+  for (size_t i = 0; i < f->why.len; i++)
+    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond == top && v_truth(f->why.items[i].v) == 0) return true;
+  return false;
+}
+
+bool explain_same(const result *r, const finding *a, const finding *b)
+{
+  const bc_program *p = r->p;
+  if (a->status != F_IKKE_AKTUELL || b->status != F_IKKE_AKTUELL || a->item || b->item || a->by_exception ||
+      b->by_exception || a->why.len != b->why.len)
+    return false;
+  if (a->why.len)                    /* one trace: the guideline's condition decides */
+    return a->why.items == b->why.items && p->rules.items[a->rule].guide == p->rules.items[b->rule].guide &&
+           guide_false(p, a);
+  /* no trace: no condition came out, so the message is what is said */
+  return a->message == b->message && a->message_len == b->message_len && a->message &&
+         !says_filter(p, &p->rules.items[a->rule], a) && !says_filter(p, &p->rules.items[b->rule], b);
+}
+
 void explain_finding(const result *r, const finding *f, explanation *out)
 {
   explainer *e = explainer_new();
@@ -680,8 +713,7 @@ void explain_with(explainer *e, const result *r, const finding *f, explanation *
     if (f->by_exception && came_out(x, rule->exception_top, 1)) why_not(x, rule->exception_top, 1, 0);
     else if (came_out(x, g->cond_top, 0)) why_not(x, g->cond_top, 0, 0);
     else if (came_out(x, rule->scope_top, 0)) why_not(x, rule->scope_top, 0, 0);
-    else if (!f->item && rule->filter_top < p->conds.len && p->conds.items[rule->filter_top].words != BC_NONE &&
-             strstr(f->message, "ingen elementer")) {
+    else if (says_filter(p, rule, f)) {
       /* no item passed the rule's «der»: say what it asks for */
       buf *b = begin_line(x);
       buf_puts(b, "Ingen elementer i saken der ");

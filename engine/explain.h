@@ -52,6 +52,11 @@ void explainer_free(explainer *e);
 void explainer_hold(oom_cleanup *c, explainer *e);
 void explain_with(explainer *e, const result *r, const finding *f, explanation *out);
 void explanation_free(explanation *e);
+/* Whether findings a and b of r are explained alike, known without explaining either: both
+** ikke_aktuell for nothing of their rules – a guideline whose condition is false in the trace
+** they share, or (without a trace) the same message, as for a rule or guideline not in force.
+** false says only that it is not known. */
+bool explain_same(const result *r, const finding *a, const finding *b);
 /* explanation_free after explain_with, keeping e's memory in x for the next explanation */
 void explanation_done(explainer *x, explanation *e);
 /* Empties e and pushes a cleanup that frees it if memory runs out while it is held

@@ -40,13 +40,10 @@ struct json_reporter {
   piece *sources_end;
   /* Where the last finding's begrunnelse and forklaring went in this report: a finding that
   ** shares its trace (the rules of a guideline that does not apply, eval.c) gets the same
-  ** bytes, copied, not made again. */
+  ** bytes, copied, not made again, and so does one explained alike (explain_same). */
   const why_entry *why;      /* NULL: nothing to copy */
   size_t why_len, why_at, why_end;
-  bool expl;                 /* the forklaring below may be copied */
-  uint32_t expl_guide;
-  fstatus expl_status;
-  const char *expl_message;
+  const finding *expl;       /* whose forklaring is at expl_at; NULL: none */
   size_t expl_at, expl_end;
   /* This report's facts: each fact's entry in begrunnelse ({"fakta":"…","verdi":…}) is made
   ** the first time a finding names it, and copied for every other finding that read it (a
@@ -367,19 +364,6 @@ static void again(jsonw *w, size_t at, size_t end)
   jw_raw(w, w->out->data + at, end - at);
 }
 
-/* The explanation of a guideline that does not apply says why its condition came out
-** false, and nothing of the rule (explain_with): when the trace has that condition false,
-** not found by an exception and not for an item. */
-static bool guideline_only(const result *r, const finding *f)
-{
-  const bc_program *p = r->p;
-  uint32_t top = p->guides.items[p->rules.items[f->rule].guide].cond_top;
-  if (f->by_exception || f->item || f->status != F_IKKE_AKTUELL || top == BC_NONE || top >= p->conds.len) return false;
-  for (size_t i = 0; i < f->why.len; i++)
-    if (f->why.items[i].kind == TR_COND && f->why.items[i].cond == top && v_truth(f->why.items[i].v) == 0) return true;
-  return false;
-}
-
 static void finding_json(jsonw *w, json_reporter *jr, const result *r, const finding *f)
 {
   const bc_program *p = r->p;
@@ -411,22 +395,15 @@ static void finding_json(jsonw *w, json_reporter *jr, const result *r, const fin
     jr->why_len = f->why.len;
     jr->why_at = from;
     jr->why_end = w->out->len;
-    jr->expl = false;
   }
   if (f->status != F_OPPFYLT) {
     jw_key(w, "forklaring");
-    uint32_t guide = p->rules.items[f->rule].guide;
-    bool alike = guideline_only(r, f);
-    if (shared && alike && jr->expl && jr->expl_guide == guide && jr->expl_status == f->status &&
-        jr->expl_message == f->message) {
+    if (jr->expl && explain_same(r, jr->expl, f)) {
       again(w, jr->expl_at, jr->expl_end);
     } else {
       size_t from = w->out->len;
       explanation_json(w, r, f, jr->ex, jr->paths_plain, &jr->scratch);
-      jr->expl = alike;                       /* (jr->why is this finding's trace by now) */
-      jr->expl_guide = guide;
-      jr->expl_status = f->status;
-      jr->expl_message = f->message;
+      jr->expl = f;
       jr->expl_at = from;
       jr->expl_end = w->out->len;
     }
@@ -466,7 +443,7 @@ void report_json_with(json_reporter *jr, const result *r, buf *out)
   jsonw w;
   jw_init(&w, out);
   jr->why = NULL;                            /* nothing of another report is copied */
-  jr->expl = false;
+  jr->expl = NULL;
   buf_reset(&jr->facts);                     /* nor any fact of another case */
   if (r->nfacts > jr->fact_cap) {
     free(jr->fact);

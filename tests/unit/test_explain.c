@@ -365,6 +365,79 @@ static void test_shared_reason_as_if_worked_out_each_time(void **state)
 ** keeps them): the second is the first with a definition worded otherwise, so its strings
 ** have the same ids and other words. Each explanation must be the one a fresh explainer
 ** gives, with the rule sets alternating. */
+/* Two explanations say the same: the same lines, each with the same facts (by path: one
+** per fact and case) and values. */
+static bool same_explanation(const explanation *a, const explanation *b)
+{
+  if (a->lines.len != b->lines.len) return false;
+  for (size_t i = 0; i < a->lines.len; i++) {
+    const expl_line *x = &a->lines.items[i], *y = &b->lines.items[i];
+    if (x->len != y->len || memcmp(x->text, y->text, x->len) || x->plain != y->plain || x->facts.len != y->facts.len)
+      return false;
+    for (size_t k = 0; k < x->facts.len; k++)
+      if (x->facts.items[k].path != y->facts.items[k].path || x->facts.items[k].v.tag != y->facts.items[k].v.tag)
+        return false;
+  }
+  return true;
+}
+
+/* explain_same lets a report copy one finding's forklaring for another (report_json.c): every
+** pair it calls alike must be explained alike when each is worked out, over the example
+** corpus and both rule sets, on each case's date and on one before every rule (all of them
+** not in force). Both kinds must be met: a shared trace and none. */
+static void test_explained_alike_is_alike(void **state)
+{
+  (void)state;
+  const char *sets[] = { "rules", "bench/b" };
+  char *list = th_runf(0, "ls examples/saker/*.json examples/saksmappe-eksempel.json");
+  size_t traced = 0, untraced = 0;
+  for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+    bc_program p;
+    assert_true(fe_load_ruleset(sets[k], &p, stderr, false));
+    vm *m = vm_new(&p);
+    char *paths = strdup(list);
+    for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
+      char *json = th_slurp(path);
+      ncase c;
+      buf errors;
+      buf_init(&errors);
+      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+      int32_t dates[2] = { c.has_date ? c.date : 0, 0 };
+      assert_true(date_parse("1990-01-01", 10, &dates[1]));
+      for (int di = 0; di < 2; di++) {
+        result r;
+        eval_case(m, &c, dates[di], &r);
+        for (size_t i = 1; i < r.findings.len; i++)
+          for (size_t j = 0; j < i; j++) {
+            const finding *a = &r.findings.items[j], *b = &r.findings.items[i];
+            if (!explain_same(&r, a, b)) continue;
+            explanation x, y;
+            explain_finding(&r, a, &x);
+            explain_finding(&r, b, &y);
+            if (!same_explanation(&x, &y))
+              fail_msg("%s (%s): %s and %s called alike, explained «%s» and «%s»", path, sets[k],
+                       bc_str(&p, p.rules.items[a->rule].id), bc_str(&p, p.rules.items[b->rule].id),
+                       x.lines.len ? x.lines.items[0].text : "", y.lines.len ? y.lines.items[0].text : "");
+            if (a->why.len) traced++;
+            else untraced++;
+            explanation_free(&x);
+            explanation_free(&y);
+          }
+        result_free(&r);
+      }
+      case_free(&c);
+      buf_free(&errors);
+      free(json);
+    }
+    free(paths);
+    vm_free(m);
+    bc_free(&p);
+  }
+  free(list);
+  assert_true(traced > 0);
+  assert_true(untraced > 0);
+}
+
 static void test_one_explainer_two_rule_sets(void **state)
 {
   (void)state;
@@ -433,6 +506,7 @@ int th_explain_tests(void)
     cmocka_unit_test(test_corpus_explanations_are_plain),
     cmocka_unit_test(test_shared_reason_as_if_worked_out_each_time),
     cmocka_unit_test(test_one_explainer_two_rule_sets),
+    cmocka_unit_test(test_explained_alike_is_alike),
   };
   return cmocka_run_group_tests_name("forklaringer", tests, NULL, NULL);
 }
