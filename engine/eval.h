@@ -79,13 +79,19 @@ typedef enum { EVAL_FULL, EVAL_STATUS } eval_detail;
 void eval_case_detail(vm *m, const ncase *c, int32_t date, result *r, eval_detail detail);
 /* What one thread judging case after case keeps from a result for the next: its arena's
 ** chunk (arena_recycle) and the room for its findings and documentation points, so that a
-** case's memory does not grow from nothing again. Zeroed to begin; eval_spare_free at the end. */
+** case's memory does not grow from nothing again; and the messages the rule set alone
+** decides («TITTEL: oppfylt.» for a rule that holds and has no words of its own), made the
+** first time and pointed at by every result made with the spare, which must not outlive it.
+** Zeroed to begin; eval_spare_free at the end. */
 typedef struct {
   arena mem;
   finding *findings;
   size_t findings_cap;
   docreq *docs;
   size_t docs_cap;
+  const bc_program *words_for;   /* the program the messages below are of (one per spare) */
+  struct eval_words *fulfilled;  /* per rule of it */
+  arena words;
 } eval_spare;
 void eval_spare_free(eval_spare *s);
 /* eval_case_detail with the result's memory taken from spare, where result_recycle kept it

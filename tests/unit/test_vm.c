@@ -285,6 +285,55 @@ static void test_many_vms_one_case(void **state)
   bc_free(&p);
 }
 
+/* A thread judging case after case with a spare (eval_case_reusing) gets the same results
+** as without one, and a rule that holds without words of its own says «TITTEL: oppfylt.»
+** from one copy, made for the first case and pointed at after. */
+static void test_spare_keeps_fulfilled_words(void **state)
+{
+  (void)state;
+  bc_program p;
+  assert_true(fe_load_ruleset("rules", &p, stderr, false));
+  const char *paths[] = { "examples/saksmappe-eksempel.json", "examples/saker/01-oms-fullstendig.json",
+                          "examples/saksmappe-eksempel.json" };
+  vm *m = vm_new(&p);
+  eval_spare spare;
+  memset(&spare, 0, sizeof spare);
+  const char **first = calloc(p.rules.len, sizeof *first);   /* per rule: its words, the first time */
+  size_t again = 0;
+  for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
+    char *json = th_slurp(paths[k]);
+    ncase c;
+    buf errors;
+    buf_init(&errors);
+    assert_true(case_load(&p, json, strlen(json), &c, &errors));
+    result alone, kept;
+    eval_case(m, &c, c.date, &alone);
+    eval_case_reusing(m, &c, c.date, &kept, EVAL_FULL, &spare);
+    same_result(&p, &alone, &kept);
+    for (size_t i = 0; i < kept.findings.len; i++) {
+      const finding *f = &kept.findings.items[i];
+      const bc_rule *r = &p.rules.items[f->rule];
+      if (f->status != F_OPPFYLT || r->message_ok != BC_NONE) continue;
+      char want[512];
+      snprintf(want, sizeof want, "%s: oppfylt.", bc_str(&p, r->title));
+      assert_string_equal(f->message, want);
+      assert_int_equal(f->message_len, strlen(want));
+      if (!first[f->rule]) first[f->rule] = f->message;
+      else assert_ptr_equal(f->message, first[f->rule]), again++;
+    }
+    result_free(&alone);
+    result_recycle(&kept, &spare);
+    case_free(&c);
+    buf_free(&errors);
+    free(json);
+  }
+  assert_true(again > 0);
+  free(first);
+  eval_spare_free(&spare);
+  vm_free(m);
+  bc_free(&p);
+}
+
 /* Two trace entries (of results a and b) record the same: kind, condition, fact, what they
 ** name in words and value (texts by content: a value made during a run is not the same
 ** pointer in two VMs). */
@@ -428,6 +477,7 @@ int th_vm_tests(void)
     cmocka_unit_test(test_many_vms_one_case),
     cmocka_unit_test(test_numbers_in_messages),
     cmocka_unit_test(test_lean_code_decides_the_same),
+    cmocka_unit_test(test_spare_keeps_fulfilled_words),
   };
   return cmocka_run_group_tests_name("VM og evaluering", tests, NULL, NULL);
 }
