@@ -45,6 +45,9 @@ char *th_case(const char *members);
 char *th_runf(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A whole file, or the test fails naming it (caller frees). */
 char *th_slurp(const char *path);
+/* The case in the file at path, loaded for p into *c (case_free), or the test fails with
+** what the loader said. */
+void th_load_case(const bc_program *p, const char *path, ncase *c);
 
 int th_date_tests(void);
 int th_lexparse_tests(void);

@@ -318,13 +318,11 @@ static void test_shared_reason_as_if_worked_out_each_time(void **state)
     json_reporter *jr = json_reporter_new(&p);
     char *paths = strdup(list);
     for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
-      char *json = th_slurp(path);
       ncase c;
-      buf errors, a, b;
-      buf_init(&errors);
+      th_load_case(&p, path, &c);
+      buf a, b;
       buf_init(&a);
       buf_init(&b);
-      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
       int32_t d = c.has_date ? c.date : 0;
       result r1, r2;
       eval_case(plain, &c, d, &r1);
@@ -344,10 +342,8 @@ static void test_shared_reason_as_if_worked_out_each_time(void **state)
       result_free(&r1);
       result_free(&r2);
       case_free(&c);
-      buf_free(&errors);
       buf_free(&a);
       buf_free(&b);
-      free(json);
     }
     free(paths);
     json_reporter_free(jr);
@@ -397,11 +393,8 @@ static void test_explained_alike_is_alike(void **state)
     vm *m = vm_new(&p);
     char *paths = strdup(list);
     for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
-      char *json = th_slurp(path);
       ncase c;
-      buf errors;
-      buf_init(&errors);
-      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+      th_load_case(&p, path, &c);
       int32_t dates[2] = { c.has_date ? c.date : 0, 0 };
       assert_true(date_parse("1990-01-01", 10, &dates[1]));
       for (int di = 0; di < 2; di++) {
@@ -426,8 +419,6 @@ static void test_explained_alike_is_alike(void **state)
         result_free(&r);
       }
       case_free(&c);
-      buf_free(&errors);
-      free(json);
     }
     free(paths);
     vm_free(m);

@@ -172,6 +172,16 @@ char *th_slurp(const char *path)
   return text;
 }
 
+void th_load_case(const bc_program *p, const char *path, ncase *c)
+{
+  char *json = th_slurp(path);
+  buf errors;
+  buf_init(&errors);
+  if (!case_load(p, json, strlen(json), c, &errors)) fail_msg("%s: %s", path, errors.data);
+  buf_free(&errors);
+  free(json);
+}
+
 static struct norm_drawer *drawer;
 
 struct norm_drawer *th_drawer(void)

@@ -301,11 +301,8 @@ static void test_spare_keeps_fulfilled_words(void **state)
   const char **first = calloc(p.rules.len, sizeof *first);   /* per rule: its words, the first time */
   size_t again = 0;
   for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
-    char *json = th_slurp(paths[k]);
     ncase c;
-    buf errors;
-    buf_init(&errors);
-    assert_true(case_load(&p, json, strlen(json), &c, &errors));
+    th_load_case(&p, paths[k], &c);
     result alone, kept;
     eval_case(m, &c, c.date, &alone);
     eval_case_reusing(m, &c, c.date, &kept, EVAL_FULL, &spare);
@@ -324,8 +321,6 @@ static void test_spare_keeps_fulfilled_words(void **state)
     result_free(&alone);
     result_recycle(&kept, &spare);
     case_free(&c);
-    buf_free(&errors);
-    free(json);
   }
   assert_true(again > 0);
   free(first);
@@ -414,11 +409,8 @@ static void test_lean_code_decides_the_same(void **state)
     vm_coverage(compiled, map);
     char *paths = strdup(list);
     for (char *path = strtok(paths, "\n"); path; path = strtok(NULL, "\n")) {
-      char *json = th_slurp(path);
       ncase c;
-      buf errors;
-      buf_init(&errors);
-      if (!case_load(&p, json, strlen(json), &c, &errors)) fail_msg("%s: %s", path, errors.data);
+      th_load_case(&p, path, &c);
       for (size_t di = 0; di < 3; di++) {
         int32_t d = c.has_date ? c.date : 0;
         if (di < 2) assert_true(date_parse(dates[di], 10, &d));
@@ -449,8 +441,6 @@ static void test_lean_code_decides_the_same(void **state)
         }
       }
       case_free(&c);
-      buf_free(&errors);
-      free(json);
     }
     free(paths);
     free(map);
