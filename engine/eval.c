@@ -28,6 +28,10 @@ const char *const fstatus_label[F__COUNT] = {
   "Brudd", "Avvik", "Ukjent", "Vurder", "Begrunnet avvik", "Oppfylt", "Ikke aktuell",
 };
 
+/* A message made once and pointed at: a rule's «TITTEL: oppfylt.» (eval_spare), the message of
+** a rule or guideline not in force on the case's date. */
+struct eval_words { const char *s; uint32_t len; bool plain; };
+
 typedef struct {
   vm *m;
   const bc_program *p;
@@ -37,16 +41,12 @@ typedef struct {
   size_t *guide_shared;      /* per guideline that does not apply: its first rule's finding,
                                 whose trace the guideline's other rules share (an index + 1
                                 into the findings, 0 for none: the vector moves) */
-  struct off_message { const char *s; uint32_t len; bool plain; } *off;
-                             /* per guideline, and one more for a rule: the message of a
-                                finding not in force on the case's date, made once (not_in_force) */
+  struct eval_words *off;    /* per guideline, and one more for a rule: the message of a
+                                finding not in force on the case's date (not_in_force) */
   buf scratch, text, name;   /* a fact's path; a message being made; a fact's name */
   bool full;                 /* EVAL_FULL: traces, messages and documentation points too */
   eval_spare *spare;         /* or NULL */
 } evaluator;
-
-/* A message made once and pointed at: a rule's «TITTEL: oppfylt.» (eval_spare). */
-struct eval_words { const char *s; uint32_t len; bool plain; };
 
 static void fail(evaluator *e, vm_status s, uint32_t rule)
 {
@@ -278,7 +278,7 @@ static void early(evaluator *e, uint32_t rule, const nrec *item, fstatus s, cons
 ** without printf. */
 static void not_in_force(evaluator *e, uint32_t rule, uint32_t g)
 {
-  struct off_message *m = &e->off[g == BC_NONE ? e->p->guides.len : g];
+  struct eval_words *m = &e->off[g == BC_NONE ? e->p->guides.len : g];
   if (e->full && !m->s) {
     const nstr *guide = g == BC_NONE ? NULL : bc_nstr(e->p, e->p->guides.items[g].id);
     char d[11];
