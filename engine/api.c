@@ -118,6 +118,19 @@ static norm_status set_err(norm_error *err, norm_status code, const char *msg, c
   return code;
 }
 
+/* The date asked for is not one: quoted back when it is short printable ASCII (as a
+** date is), so that the caller sees what was wrong, never bytes it cannot show. */
+static norm_status bad_date(norm_error *err, const char *date)
+{
+  size_t n = strlen(date);
+  bool plain = n > 0 && n <= 32;
+  for (size_t i = 0; plain && i < n; i++) plain = date[i] > ' ' && date[i] < 0x7f;
+  char msg[96];
+  if (plain) snprintf(msg, sizeof msg, "«%s» er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", date);
+  else snprintf(msg, sizeof msg, "datoen er ikke en gyldig dato (ÅÅÅÅ-MM-DD)");
+  return set_err(err, NORM_ERR_USAGE, msg, "dato");
+}
+
 /* b back to its first len bytes */
 static void cut(buf *b, size_t len)
 {
@@ -881,7 +894,7 @@ norm_status norm_judge_case(norm_judge *j, const char *json, size_t len, const n
   else if (o && o->audit_later && !o->audit)
     s = set_err(err, NORM_ERR_USAGE, "audit_later gjelder bare sammen med en revisjonslogg (audit)", "");
   else if (has_date && !date_parse(o->date, strlen(o->date), &date))
-    s = set_err(err, NORM_ERR_USAGE, "datoen må skrives ÅÅÅÅ-MM-DD", "dato");
+    s = bad_date(err, o->date);
   else
     s = judge_and_record(j, json, len, o, format, has_date ? &date : NULL, out, err, dst);
   if (s == NORM_OK && o && o->keep) {
