@@ -898,7 +898,8 @@ void case_reader_free(case_reader *rd)
 }
 
 /* The words for a document simdjson refused, or one that breaks a rule of the format it
-** does not check: jansson's error, in bokmål, with line and column. */
+** does not check: jansson's error, in bokmål, with line (when there is more than one) and
+** column. */
 static void parse_error(const char *json, size_t len, buf *errors)
 {
   json_error_t je;
@@ -909,8 +910,10 @@ static void parse_error(const char *json, size_t len, buf *errors)
     return;
   }
   if (json_error_code(&je) == json_error_out_of_memory) oom_raise();   /* not the case's fault */
-  buf_printf(errors, "linje %d, kolonne %d: ugyldig JSON (%s)\n", je.line, je.column,
-             case_json_error(json_error_code(&je), "ugyldig JSON"));
+  /* A document on one line (an NDJSON line, whose line in the file the caller names) has
+  ** only a column: «fil.ndjson:2: linje 1, …» would send the reader to the wrong line. */
+  if (memchr(json, '\n', len)) buf_printf(errors, "linje %d, ", je.line);
+  buf_printf(errors, "kolonne %d: ugyldig JSON (%s)\n", je.column, case_json_error(json_error_code(&je), "ugyldig JSON"));
 }
 
 /* Each backslash is looked at (glibc's memmem was slower for the cases' many escapes, and

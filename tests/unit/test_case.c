@@ -207,7 +207,7 @@ static void test_what_the_format_forbids(void **state)
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     char *e = load_errors(bad[i].json);
     if (!strstr(e, bad[i].want)) fail_msg("«%s»: %s", bad[i].json, e);
-    assert_non_null(strstr(e, "linje 1, kolonne "));
+    if (strncmp(e, "kolonne ", 8)) fail_msg("«%s»: one line, so no «linje»: %s", bad[i].json, e);
     free(e);
   }
   /* a raw NUL byte, in a string or between tokens, is not JSON: refused before any text

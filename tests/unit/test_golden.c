@@ -167,6 +167,13 @@ static void test_case_inputs(void **state)
   assert_non_null(strstr(out, "ugyldig JSON (mer tekst etter at JSON-dokumentet er ferdig"));
   assert_null(strstr(out, "expected"));
   free(out);
+  /* a line of a batch that is not JSON is named by its line in the file, and only there */
+  out = th_runf(2, "printf '{\"format\":\"saksmappe/1\"}\\nikke json\\n' > build/q-inn/to.ndjson && "
+                "%s check --rules rules build/q-inn/to.ndjson", norm());
+  assert_non_null(strstr(out, "build/q-inn/to.ndjson:1: sak_id: mangler"));
+  assert_non_null(strstr(out, "build/q-inn/to.ndjson:2: kolonne 4: ugyldig JSON"));
+  assert_null(strstr(out, "linje"));
+  free(out);
   out = th_runf(2, "%s check --rules rules - < /dev/null", norm());
   assert_non_null(strstr(out, "standard inn: ingen saksmappe"));
   free(out);
