@@ -50,6 +50,11 @@ const char *cli_default_rules(char *out, size_t n)
   return "rules";
 }
 
+bool cli_is_text(const char *format)
+{
+  return !strcmp(format, "text") || !strcmp(format, "tekst");
+}
+
 bool cli_use_color(const char *when, FILE *f)
 {
   if (!strcmp(when, "alltid")) return true;

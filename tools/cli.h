@@ -23,6 +23,9 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg) __attribu
 /* The shipped rules: $NORM_RULES, else rules/ beside the binary's project, else ./rules. */
 const char *cli_default_rules(char *out, size_t n);
 
+/* --format text, or the same in Norwegian (tekst, as norm serve's ?format= says it). */
+bool cli_is_text(const char *format);
+
 /* "auto", "alltid" or "aldri" (validated by the caller). */
 bool cli_use_color(const char *when, FILE *f);
 

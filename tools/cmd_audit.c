@@ -252,7 +252,7 @@ static const char *const usage_show =
   "  --til DATO         bare poster vurdert (tid, UTC) denne datoen eller tidligere\n"
   "  --regel ID         bare poster med et funn for denne regelen\n"
   "  --status S         bare poster med et funn med denne statusen (for --regel: for den regelen)\n"
-  "  --format FORMAT    text (standard) eller json\n"
+  "  --format FORMAT    text (standard; også «tekst») eller json\n"
   "  -h, --help         vis denne hjelpen\n";
 
 static int audit_show_cmd(int argc, char **argv)
@@ -285,7 +285,7 @@ static int audit_show_cmd(int argc, char **argv)
     default: return cli_usage_error("audit", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (strcmp(format, "text") && strcmp(format, "json"))
+  if (!cli_is_text(format) && strcmp(format, "json"))
     return cli_usage_error("audit", "--format må være text eller json, ikke «%s»", format);
   if (s.status) {
     bool known = false;

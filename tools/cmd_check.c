@@ -39,7 +39,7 @@ const char *const usage_check =
   "  --rules STI        regelfiler (fil eller mappe) eller en .normc (standard: rules/)\n"
   "  --dato ÅÅÅÅ-MM-DD  vurderingsdato for alle sakene (standard: sakens vurderingsdato,\n"
   "                     ellers dagens dato)\n"
-  "  --format FORMAT    text: tekst for mennesker (standard); json: norm-resultat/1,\n"
+  "  --format FORMAT    text (eller tekst): for mennesker (standard); json: norm-resultat/1,\n"
   "                     én linje per sak; kompakt: én kort JSON-linje per sak med bare\n"
   "                     funnene som krever handling og oppsummeringen (docs/kompakt.md),\n"
   "                     for store saksmengder; html: én selvstendig rapport med funn,\n"
@@ -749,7 +749,7 @@ int cmd_check(int argc, char **argv)
     }
   }
   bool html = !strcmp(format, "html");
-  if (!strcmp(format, "text")) k.opts.format = NORM_FORMAT_TEXT;
+  if (cli_is_text(format)) k.opts.format = NORM_FORMAT_TEXT;
   else if (!strcmp(format, "json")) k.opts.format = NORM_FORMAT_JSON;
   else if (!strcmp(format, "kompakt")) k.opts.format = NORM_FORMAT_COMPACT;
   else if (html) k.opts.format = NORM_FORMAT_NONE;       /* the cases go into one document */

@@ -32,7 +32,7 @@ const char *const usage_diff =
   "\n"
   "Valg:\n"
   "  --dato ÅÅÅÅ-MM-DD  vurderingsdato for alle sakene (standard: sakens egen)\n"
-  "  --format text|json tekst (standard) eller JSON (norm-diff/1)\n"
+  "  --format text|json tekst (standard; også «tekst») eller JSON (norm-diff/1)\n"
   "  -h, --help         vis denne hjelpen\n"
   "\n"
   "Utgangsstatus: 1 når regelsettene kan vurdere en sak ulikt (endrede funn i korpuset,\n"
@@ -751,7 +751,7 @@ int cmd_diff(int argc, char **argv)
     default: return cli_usage_error("diff", "ukjent eller ufullstendig valg «%s»", argv[optind - 1]);
     }
   }
-  if (strcmp(format, "text") && strcmp(format, "json"))
+  if (!cli_is_text(format) && strcmp(format, "json"))
     return cli_usage_error("diff", "--format må være text eller json, ikke «%s»", format);
   if (argc - optind < 3) return cli_usage_error("diff", "%s", "trenger GAMMEL, NY og minst én saksmappe");
   bool color = cli_use_color("auto", stderr);

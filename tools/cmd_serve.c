@@ -341,7 +341,7 @@ static const char *format_param(struct MHD_Connection *c, norm_format *f)
   const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
   if (!v || !strcmp(v, "json")) *f = NORM_FORMAT_JSON;
   else if (!strcmp(v, "kompakt")) *f = NORM_FORMAT_COMPACT;
-  else if (!strcmp(v, "tekst")) *f = NORM_FORMAT_TEXT;
+  else if (cli_is_text(v)) *f = NORM_FORMAT_TEXT;
   else if (!strcmp(v, "html")) *f = NORM_FORMAT_HTML;
   else return v;
   return NULL;

@@ -38,6 +38,10 @@ static void test_example_text(void **state)
 {
   (void)state;
   golden("check --farge aldri --rules rules examples/saksmappe-eksempel.json", "eksempel.txt", 1);
+  /* named as norm serve names it (?format=tekst), and as the other commands take it */
+  golden("check --farge aldri --format tekst --rules rules examples/saksmappe-eksempel.json", "eksempel.txt", 1);
+  free(th_runf(0, "%s diff --format tekst rules rules examples/saker > /dev/null && "
+               "%s audit show --format tekst build/finnes-ikke.db 2>&1 | grep -q 'finnes ikke'", norm(), norm()));
 }
 
 static void test_example_json(void **state)

@@ -482,6 +482,9 @@ static void test_graphviz_only_when_drawing(void **state)
   free(out);
   out = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=tekst'", s.port);
   assert_non_null(strstr(out, " 200"));
+  char *text = th_runf(0, CURL " --data-binary @examples/saksmappe-eksempel.json 'http://127.0.0.1:%d/v1/vurdering?format=text'", s.port);
+  assert_string_equal(out, text);                            /* as norm check names it */
+  free(text);
   free(out);
   char *log = th_slurp(s.log);
   if (!strstr(log, "file=libc.so")) fail_msg("LD_DEBUG=files sa ikke hvilke biblioteker som ble lastet:\n%.400s", log);
