@@ -620,7 +620,16 @@ bool bc_verify(bc_program *p, char **why)
   verifier v = { p, why, 0, NULL, NULL, NULL };
   if (!check_tables(&v)) return false;
   bool ok = true;
-  for (size_t i = 0; i < p->blocks.len && ok; i++) ok = check_block(&v, (uint32_t)i);
+  /* Each block after the one before it, none sharing code: the compiler lays them out so,
+  ** and what is done per block (checked here, laid out in vm.c) then costs the code once –
+  ** blocks that overlapped would cost blocks × code, and more room than the code. */
+  for (size_t i = 0; i < p->blocks.len && ok; i++) {
+    const bc_block *prev = i ? &p->blocks.items[i - 1] : NULL;   /* checked: within the code */
+    if (prev && p->blocks.items[i].start < prev->start + prev->len)
+      ok = bad(&v, "kodeblokk %zu begynner før kodeblokk %zu slutter", i, i - 1);
+    else
+      ok = check_block(&v, (uint32_t)i);
+  }
   size_t nb = p->blocks.len + 1;
   oom_cleanup hold;
   oom_push(&hold, free_verifier, &v);

@@ -176,6 +176,41 @@ static void test_correct_digest_bad_operand_and_constant(void **state)
   buf_free(&a);
 }
 
+static void put_le32(uint8_t *at, uint32_t v)
+{
+  for (int i = 0; i < 4; i++) at[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Two blocks over the same code: each is sound alone, but the VM lays out every block's
+** code into room for the code once, so they were written past its end (found by
+** fuzz-normc, 2 December 2026). The verifier refuses blocks that overlap. */
+static void test_correct_digest_overlapping_blocks(void **state)
+{
+  (void)state;
+  buf a;
+  compiled(&a);
+  bc_program p;
+  char *why = NULL;
+  assert_true(bcf_load((const uint8_t *)a.data, a.len, &p, &why));
+  assert_true(p.blocks.len >= 2);
+  const bc_block *b0 = &p.blocks.items[0], *b1 = &p.blocks.items[1];
+  uint8_t entry[20];                 /* block 1 as the file has it: start, len, locals, loops, kind */
+  const uint32_t fields[5] = { b1->start, b1->len, b1->nlocals, b1->niters, (uint32_t)b1->kind };
+  for (int i = 0; i < 5; i++) put_le32(entry + 4 * i, fields[i]);
+  uint8_t *at = NULL;
+  for (size_t i = 0; i + sizeof entry <= a.len; i++)
+    if (!memcmp(a.data + i, entry, sizeof entry)) {
+      assert_null(at);               /* the entry is found once */
+      at = (uint8_t *)a.data + i;
+    }
+  assert_non_null(at);
+  put_le32(at, b0->start);           /* block 1 is now block 0's code, sound on its own */
+  put_le32(at + 4, b0->len);
+  bc_free(&p);
+  expect_refused(&a, "kodeblokk 1 begynner før kodeblokk 0 slutter");
+  buf_free(&a);
+}
+
 /* The verifier types the program: an instruction of the right shape but the wrong meaning
 ** is refused before it runs (found by the adversarial review, issue 14). */
 static void test_correct_digest_wrong_types(void **state)
@@ -242,6 +277,7 @@ int th_verify_tests(void)
     cmocka_unit_test(test_truncation_is_refused),
     cmocka_unit_test(test_correct_digest_bad_jump),
     cmocka_unit_test(test_correct_digest_bad_operand_and_constant),
+    cmocka_unit_test(test_correct_digest_overlapping_blocks),
     cmocka_unit_test(test_correct_digest_wrong_types),
     cmocka_unit_test(test_wrong_magic_and_version),
   };
