@@ -903,6 +903,12 @@ static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out, buf *gap
     snprintf(whose, sizeof whose, "retningslinje %s", bc_str(p, gd->id));
     cov_conds(s, map, (uint32_t)p->rules.len + g, &gd->cond, 1, out, &tot, gaps, whose);
   }
+  size_t width = 0;                  /* the longest id, in characters: the statuses line up */
+  for (uint32_t i = 0; i < p->rules.len; i++) {
+    const char *id = bc_str(p, p->rules.items[i].id);
+    size_t w = utf8_width(id, strlen(id));
+    if (w > width) width = w;
+  }
   for (uint32_t i = 0; i < p->rules.len; i++) {
     const bc_rule *r = &p->rules.items[i];
     uint32_t got = s->asserted.items[i];
@@ -913,7 +919,8 @@ static bool report_coverage(rt_suite *s, const uint8_t *map, FILE *out, buf *gap
     tot.nrules++;
     tot.rules_tested += got != 0;
     tot.rules_complete += (got & want) == want;
-    fprintf(out, "  %-26s", bc_str(p, r->id));
+    const char *id = bc_str(p, r->id);
+    fprintf(out, "  %s%*s", id, (int)(width - utf8_width(id, strlen(id))), "");
     if (!got) fputs(" IKKE TESTET", out);
     for (int st = 0; st < F__COUNT; st++)
       if (got & (1u << st)) fprintf(out, " %s", fstatus_name[st]);

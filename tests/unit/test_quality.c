@@ -43,6 +43,11 @@ static void test_shipped_rules_pass_with_full_coverage(void **state)
   assert_non_null(strstr(out, "Regler testet: 44 av 44 (100 %); med alle påkrevde utfall: 44 av 44 (100 %)"));
   assert_non_null(strstr(out, "Vilkår som har vært både sann og usann:"));
   assert_null(strstr(out, "IKKE TESTET"));
+  /* the outcomes start in one column, also after the longest id */
+  const char *a = strstr(out, "\n  OMS-PLAN "), *b = strstr(out, "\n  OMS-DOKUMENTER-TILGJENGELIG ");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(strstr(a, " brudd") - a, strstr(b, " brudd") - b);
   free(out);
 }
 
