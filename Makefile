@@ -172,7 +172,7 @@ test: test-release test-san test-tsan test-fuzz
 # digest recomputed, so the verifier is fuzzed), rule sources, rule tests, the audit reader
 # and key files. make fuzz FUZZ_S=N runs each for N seconds on its corpus (build/fuzz/corpus/);
 # make test replays every seed and every regression (fuzz/regressions/) and fuzzes briefly.
-FUZZERS  = case normc rules ruletest audit key
+FUZZERS  = case normc rules ruletest audit key fmt
 FUZZ_S  ?= 60
 FUZZ_BIN = $(patsubst %,build/fuzz/fuzz-%,$(FUZZERS))
 
@@ -186,7 +186,8 @@ fuzz-build:
 	$(MAKE) --no-print-directory BUILD=build/fuzz MODE=fuzz CC=clang CXX=clang++ $(FUZZ_BIN)
 
 # Seeds made from the project's own files: the example cases, the compiled rules (as they are,
-# and marked for re-signing), the rule and test files, and a small audit log.
+# and marked for re-signing), the rule and test files (fmt: also the formatter's golden
+# input), and a small audit log.
 fuzz-seeds: $(BUILD)/norm
 	@rm -rf build/fuzz/seeds && mkdir -p $(patsubst %,build/fuzz/seeds/%,$(FUZZERS))
 	@cp examples/saksmappe-eksempel.json examples/saker/*.json rules/testsaker/*.json build/fuzz/seeds/case/
@@ -194,6 +195,7 @@ fuzz-seeds: $(BUILD)/norm
 	@{ printf '\000'; cat build/fuzz/seeds/r.normc; } > build/fuzz/seeds/normc/raw
 	@{ printf '\001'; cat build/fuzz/seeds/r.normc; } > build/fuzz/seeds/normc/resigned
 	@cp rules/*.norm stdlib/*.norm build/fuzz/seeds/rules/
+	@cp rules/*.norm stdlib/*.norm tests/golden/fmt-inn.norm build/fuzz/seeds/fmt/
 	@cp rules/*.normtest build/fuzz/seeds/ruletest/
 	@$(BUILD)/norm check --rules build/fuzz/seeds/r.normc --audit build/fuzz/seeds/audit/logg.db --operator fuzz \
 	  --audit-store-case examples/saker/01*.json examples/saker/02*.json > /dev/null 2>&1; test $$? -le 1
