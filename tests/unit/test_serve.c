@@ -318,13 +318,16 @@ static void test_reload_during_traffic(void **state)
   start(&s, "omlasting", "--rules " DIR "/i-bruk.normc -j 2");
   char *a = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
   /* 300 requests from two clients while the rule set is swapped five times */
-  char cmd[1024];
+  char cmd[2048];
   snprintf(cmd, sizeof cmd,
            "for k in 1 2; do (for i in $(seq 150); do curl -s -o /dev/null -D - -X POST --data-binary @examples/saksmappe-eksempel.json "
            "http://127.0.0.1:%d/v1/vurdering | grep -E '^(HTTP|X-Norm)' | tr -d '\\r'; done > " DIR "/trafikk$k.txt) & done; "
            "for r in 1 2 3 4 5; do sleep 0.2; if [ $((r %% 2)) = 1 ]; then cp " DIR "/b.normc " DIR "/ny.normc; "
-           "else cp " DIR "/a.normc " DIR "/ny.normc; fi; mv " DIR "/ny.normc " DIR "/i-bruk.normc; kill -HUP %d; done; wait; "
-           "cat " DIR "/trafikk1.txt " DIR "/trafikk2.txt | sort | uniq -c", s.port, (int)s.pid);
+           "else cp " DIR "/a.normc " DIR "/ny.normc; fi; mv " DIR "/ny.normc " DIR "/i-bruk.normc; kill -HUP %d; "
+           /* the next swap waits until this one is done: signals sent while one is handled merge */
+           "n=0; until curl -s http://127.0.0.1:%d/metrikker | grep -q \"resultat=\\\"ok\\\"} $r$\" || [ $n -ge 600 ]; do "
+           "sleep 0.05; n=$((n+1)); done; done; wait; "
+           "cat " DIR "/trafikk1.txt " DIR "/trafikk2.txt | sort | uniq -c", s.port, (int)s.pid, s.port);
   out = th_runf(0, "%s", cmd);
   /* only 200s, and only the two rule sets' digests */
   assert_null(strstr(out, "HTTP/1.1 4"));
@@ -337,7 +340,9 @@ static void test_reload_during_traffic(void **state)
   char *b = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
   assert_string_not_equal(a, b);                          /* b.normc after five swaps */
   /* a broken rule set: the old one keeps serving, and the failure is counted */
-  free(th_runf(0, "printf 'ikke et regelsett' > " DIR "/i-bruk.normc && kill -HUP %d && sleep 1", (int)s.pid));
+  free(th_runf(0, "printf 'ikke et regelsett' > " DIR "/i-bruk.normc && kill -HUP %d && n=0 && "
+               "until curl -s http://127.0.0.1:%d/metrikker | grep -q 'resultat=\"feil\"} 1$' || [ $n -ge 600 ]; do "
+               "sleep 0.05; n=$((n+1)); done", (int)s.pid, s.port));
   char *c = th_runf(0, "curl -s http://127.0.0.1:%d/helse", s.port);
   assert_string_equal(b, c);
   out = th_runf(0, "curl -s http://127.0.0.1:%d/metrikker", s.port);
