@@ -325,7 +325,7 @@ static void unknown_name(cg *c, ast_expr *e)
   for (size_t i = 0; i < root->fields.len && n < 256; i++) cands[n++] = bc_str(c->p, root->fields.items[i].name);
   buf *b = cg_tmp(c);
   buf_printf(b, "ukjent navn «%s»", name);
-  sema_suggest(b, name, cands, n);
+  if (!sema_suggest_native(b, name, strlen(name))) sema_suggest(b, name, cands, n);
   if (b->len == strlen(name) + strlen("ukjent navn «»"))
     buf_puts(b, ": ikke en variabel, parameter, definisjon eller et felt i saksmappen");
   error(c, e->loc, "%s", b->data);

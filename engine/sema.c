@@ -240,6 +240,32 @@ void sema_suggest(buf *b, const char *name, const char *const *cands, size_t n)
   if (best && bestd <= limit && bestd > 0) buf_printf(b, " – mente du «%s»?", best);
 }
 
+const char *sema_native_word(const char *word, size_t len)
+{
+  static const struct { const char *foreign, *native; } words[] = {
+    { "and", "og" }, { "or", "eller" }, { "not", "ikke" }, { "true", "sann" }, { "false", "usann" },
+    { "if", "når" }, { "when", "når" }, { "where", "der" }, { "exists", "finnes" }, { "all", "alle" },
+    { "count", "antall" }, { "in", "i" }, { "og", "og" }, { "eller", "eller" }, { "ikke", "ikke" },
+    { "sann", "sann" }, { "usann", "usann" }, { "ja", "sann" }, { "nei", "usann" }, { "sant", "sann" },
+    { "usant", "usann" },
+  };
+  char low[16];
+  if (len == 0 || len >= sizeof low) return NULL;
+  for (size_t i = 0; i < len; i++) low[i] = (char)(word[i] >= 'A' && word[i] <= 'Z' ? word[i] - 'A' + 'a' : word[i]);
+  low[len] = 0;
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (!strcmp(low, words[i].foreign) && !(strlen(words[i].native) == len && !memcmp(word, words[i].native, len)))
+      return words[i].native;                /* (the word itself is the keyword: nothing to say) */
+  return NULL;
+}
+
+bool sema_suggest_native(buf *b, const char *word, size_t len)
+{
+  const char *native = sema_native_word(word, len);
+  if (native) buf_printf(b, " – i regelspråket heter det «%s», ikke «%.*s»", native, (int)len, word);
+  return native != NULL;
+}
+
 void sema_suggest_field(buf *b, const bc_program *p, uint32_t rec, const char *name)
 {
   const bc_record *r = &p->records.items[rec];

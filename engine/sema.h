@@ -24,6 +24,15 @@ uint32_t sema_field(const bc_program *p, uint32_t rec, const char *name);
 void sema_suggest(buf *b, const char *name, const char *const *cands, size_t n);
 void sema_suggest_field(buf *b, const bc_program *p, uint32_t rec, const char *name);
 
+/* The rule language's word for `word` (len bytes) when it is what a formula, a query or
+** another language would write there – «and» is «og», «true» is «sann», «OG» is «og» – or
+** NULL. For «uventet …» and «ukjent navn …»: an editor who knows Excel or SQL is told the
+** word, not a guess from spelling. */
+const char *sema_native_word(const char *word, size_t len);
+/* Appends « – i regelspråket heter det «og», ikke «and»» to b when sema_native_word knows
+** word; returns whether it did. */
+bool sema_suggest_native(buf *b, const char *word, size_t len);
+
 /* If t is an enumeration, checks that the literal is one of its values. */
 bool sema_enum_ok(const bc_program *p, uint32_t t, const char *s, size_t len, buf *why);
 

@@ -530,6 +530,27 @@ static void suggest_keyword(buf *b, const yypcontext_t *ctx, parse_ctx *pc, cons
   }
 }
 
+/* What another language would write: «and», «OG» or «true» as the unexpected name, or as
+** the word just before it («not barn.x» stops at «barn»). (The lexer names «&&», «||»,
+** «!» and «==».) */
+static bool suggest_native(buf *b, const yypcontext_t *ctx, parse_ctx *pc)
+{
+  const srcloc *at = yypcontext_location(ctx);
+  const char *text = pc->u->src->files.items[at->file].text;
+  yysymbol_kind_t got = yypcontext_token(ctx);
+  if (got == YYSYMBOL_IDENT && sema_suggest_native(b, text + at->off, at->end_off - at->off)) return true;
+  uint32_t end = at->off;
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) end--;
+  uint32_t start = end;
+  while (start > 0 && end - start < 16 && ((text[start - 1] >= 'a' && text[start - 1] <= 'z') ||
+                                           (text[start - 1] >= 'A' && text[start - 1] <= 'Z')))
+    start--;
+  return start < end && (start == 0 || !(text[start - 1] == '_' || text[start - 1] == '.' || text[start - 1] == '"' ||
+                                         (unsigned char)text[start - 1] >= 0x80 ||
+                                         (text[start - 1] >= '0' && text[start - 1] <= '9'))) &&
+         sema_suggest_native(b, text + start, end - start);
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_ctx *pc)
 {
   (void)scanner;
@@ -547,7 +568,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, parse_c
     buf_printf(&b, " «%.*s»", (int)(at->end_off - at->off), pc->u->src->files.items[at->file].text + at->off);
   yysymbol_kind_t expected[6];
   int n = yypcontext_expected_tokens(ctx, expected, 6);
-  suggest_keyword(&hint, ctx, pc, expected, n);
+  if (!suggest_native(&hint, ctx, pc)) suggest_keyword(&hint, ctx, pc, expected, n);
   if (n > 0 && n <= 5) {
     buf_puts(&b, "; forventet ");
     for (int i = 0; i < n; i++) {

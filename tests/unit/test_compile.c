@@ -119,6 +119,31 @@ static void test_editor_slips(void **state)
   d = errors_of("regel X-EN krav \"En\"\n  for hvert tø i tiltak\n  krev t.start < vurderingsdato\n");
   assert_non_null(strstr(d, "ukjent navn «t» – mente du «tø»?"));
   free(d);
+  /* what a formula, SQL or another language writes: the rule language's word, one error each,
+  ** and the rest of the line read as meant (no follow-up error) */
+  static const struct { const char *krev, *want; } foreign[] = {
+    { "barn.tolk_behov and sann", "uventet navn «and» (i regel X-EN) – i regelspråket heter det «og», ikke «and»" },
+    { "barn.tolk_behov OR sann", "i regelspråket heter det «eller», ikke «OR»" },
+    { "not barn.tolk_behov", "uventet navn «barn» (i regel X-EN) – i regelspråket heter det «ikke», ikke «not»" },
+    { "barn.tolk_behov = true", "ukjent navn «true» – i regelspråket heter det «sann», ikke «true»" },
+    { "barn.tolk_behov = False", "ukjent navn «False» – i regelspråket heter det «usann», ikke «False»" },
+    { "barn.tolk_behov && sann", "sem.norm:4:24: feil: «&&» finnes ikke i regelspråket: det heter «og»" },
+    { "barn.tolk_behov || sann", "«||» finnes ikke i regelspråket: det heter «eller»" },
+    { "!barn.tolk_behov", "«!» finnes ikke i regelspråket: det heter «ikke»" },
+    { "barn.tolk_behov == sann", "«==» finnes ikke i regelspråket: likhet skrives med én «=»" },
+  };
+  for (size_t i = 0; i < sizeof foreign / sizeof *foreign; i++) {
+    char src[256];
+    snprintf(src, sizeof src, "regel X-EN krav \"En\"\n  krev %s\n", foreign[i].krev);
+    d = errors_of(src);
+    if (!strstr(d, foreign[i].want)) fail_msg("«%s»: %s", foreign[i].krev, d);
+    count_in(d, "feil:", 1);
+    free(d);
+  }
+  /* the keyword itself, unexpected, is not «heter det «og», ikke «og»» */
+  d = errors_of("regel X-EN krav \"En\"\n  krev barn.tolk_behov og og sann\n");
+  assert_null(strstr(d, "heter det"));
+  free(d);
   /* dokumentasjon.type is a choice in the schema: a type no case can have is refused */
   d = errors_of("regel X-EN krav \"En\"\n  krev sann\n  dokumenter statusnotat \"Et notat.\"\n");
   assert_non_null(strstr(d, "sem.norm:5:14: feil: «statusnotat» er ikke en av de tillatte verdiene"));
