@@ -131,6 +131,10 @@ static void test_editor_slips(void **state)
     { "barn.tolk_behov || sann", "«||» finnes ikke i regelspråket: det heter «eller»" },
     { "!barn.tolk_behov", "«!» finnes ikke i regelspråket: det heter «ikke»" },
     { "barn.tolk_behov == sann", "«==» finnes ikke i regelspråket: likhet skrives med én «=»" },
+    /* text in quotes a word processor or another language puts there */
+    { "finnes t i tiltak: t.type = 'mst'", "sem.norm:4:36: feil: tekst skrives mellom rette anførselstegn: \"mst\"" },
+    { "finnes t i tiltak: t.type = “mst”", "tekst skrives mellom rette anførselstegn: \"mst\"" },
+    { "finnes t i tiltak: t.type = «mst»", "tekst skrives mellom rette anførselstegn: \"mst\"" },
   };
   for (size_t i = 0; i < sizeof foreign / sizeof *foreign; i++) {
     char src[256];
