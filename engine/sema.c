@@ -228,8 +228,23 @@ uint32_t sema_binary(const bc_program *p, ast_binop op, uint32_t l, uint32_t r, 
   return TY_ERROR;
 }
 
+/* Whether a and b differ only in the case of ASCII letters («MST» and «mst», «Krev» and «krev»). */
+static bool same_but_case(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++) {
+    char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a, y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+    if (x != y) return false;
+  }
+  return *a == *b;
+}
+
 void sema_suggest(buf *b, const char *name, const char *const *cands, size_t n)
 {
+  for (size_t i = 0; i < n; i++)                 /* the same word in other letters: however long */
+    if (same_but_case(name, cands[i]) && strcmp(name, cands[i])) {
+      buf_printf(b, " – mente du «%s»? (store og små bokstaver er ikke det samme)", cands[i]);
+      return;
+    }
   const char *best = NULL;
   size_t bestd = (size_t)-1, len = utf8_width(name, strlen(name));
   for (size_t i = 0; i < n; i++) {

@@ -144,6 +144,14 @@ static void test_editor_slips(void **state)
     count_in(d, "feil:", 1);
     free(d);
   }
+  /* the same word in other letters is named however long it is (edit distance alone allows
+  ** one change in three letters, so «MST» got nothing) */
+  d = errors_of("regel X-EN krav \"En\"\n  krev finnes t i tiltak: t.type = \"MST\"\n");
+  assert_non_null(strstr(d, "– mente du «mst»? (store og små bokstaver er ikke det samme)"));
+  free(d);
+  d = errors_of("regel X-EN krav \"En\"\n  krev finnes t i tiltak: t.Planlagt_Slutt > vurderingsdato\n");
+  assert_non_null(strstr(d, "har ikke feltet «Planlagt_Slutt» – mente du «planlagt_slutt»?"));
+  free(d);
   /* the keyword itself, unexpected, is not «heter det «og», ikke «og»» */
   d = errors_of("regel X-EN krav \"En\"\n  krev barn.tolk_behov og og sann\n");
   assert_null(strstr(d, "heter det"));
